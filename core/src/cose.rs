@@ -1,0 +1,267 @@
+//! COSE_Sign1 (RFC 9052) wire mapping: signing through `coset`, and a strict zero-copy parser
+//! of the envelope and its headers used by every verifier in the crate.
+
+use ring::rand::SecureRandom;
+
+use crate::cbor::{self, int_from_head, Reader};
+use crate::error::{CborError, KeyError, VerifyError};
+use crate::keys::{Algorithm, SigningKey};
+
+/// CBOR tag of a COSE_Sign1.
+pub const COSE_SIGN1_TAG: u64 = 18;
+
+/// Media type in the `typ` header of a consent artefact.
+pub const ARTEFACT_TYP: &str = "application/vnd.consentry.artefact+cwt";
+
+/// A header label: integer or text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Label {
+    /// An integer label (all registered labels).
+    Int(i64),
+    /// A text label.
+    Text(String),
+}
+
+impl core::fmt::Display for Label {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Label::Int(n) => write!(f, "{n}"),
+            Label::Text(_) => f.write_str("(text label)"),
+        }
+    }
+}
+
+/// The `alg` header as found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlgHeader {
+    /// A supported algorithm.
+    Known(Algorithm),
+    /// An integer or text `alg` consentry does not support.
+    Unknown,
+}
+
+/// One header bucket, decoded.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Headers<'a> {
+    /// `alg` (1).
+    pub alg: Option<AlgHeader>,
+    /// `kid` (4).
+    pub kid: Option<&'a [u8]>,
+    /// `typ` (16), when it is text.
+    pub typ: Option<&'a str>,
+    /// Whether `crit` (2) is present.
+    pub crit: bool,
+    /// Every label present, in order.
+    pub labels: Vec<Label>,
+}
+
+/// A parsed COSE_Sign1, borrowing the input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sign1<'a> {
+    /// Whether tag 18 was present.
+    pub tagged: bool,
+    /// The protected header exactly as received (the bytes that are signed).
+    pub protected_raw: &'a [u8],
+    /// The protected header, decoded.
+    pub protected: Headers<'a>,
+    /// The unprotected header, decoded.
+    pub unprotected: Headers<'a>,
+    /// The payload.
+    pub payload: &'a [u8],
+    /// The signature.
+    pub signature: &'a [u8],
+}
+
+fn env(part: &'static str) -> impl Fn(CborError) -> VerifyError {
+    move |source| VerifyError::Cbor { part, source }
+}
+
+fn structure(reason: &'static str) -> VerifyError {
+    VerifyError::Structure { reason }
+}
+
+fn parse_headers<'a>(r: &mut Reader<'a>, part: &'static str) -> Result<Headers<'a>, VerifyError> {
+    let e = env(part);
+    let mut keys = match r.map() {
+        Ok(k) => k,
+        Err(CborError::WrongType { .. }) => return Err(structure("a header bucket is not a map")),
+        Err(other) => return Err(e(other)),
+    };
+    let mut h = Headers::default();
+    for _ in 0..keys.len {
+        let start = r.position();
+        let label = match r.peek_major().map_err(&e)? {
+            0 | 1 => Label::Int(r.int().map_err(&e)?),
+            3 => Label::Text(r.text().map_err(&e)?.to_owned()),
+            _ => return Err(structure("a header label is neither an integer nor text")),
+        };
+        keys.check(r, start).map_err(&e)?;
+        let wrong = |header: &'static str, expected: &'static str| {
+            move |err: CborError| match err {
+                CborError::WrongType { .. } => VerifyError::HeaderWrongType { header, expected },
+                other => VerifyError::Cbor {
+                    part,
+                    source: other,
+                },
+            }
+        };
+        match label {
+            Label::Int(1) => {
+                h.alg = Some(match r.peek_major().map_err(&e)? {
+                    0 | 1 => {
+                        let id = r.head().and_then(int_from_head).map_err(&e)?;
+                        Algorithm::from_cose_id(id).map_or(AlgHeader::Unknown, AlgHeader::Known)
+                    }
+                    3 => {
+                        r.text().map_err(&e)?;
+                        AlgHeader::Unknown
+                    }
+                    _ => {
+                        return Err(VerifyError::HeaderWrongType {
+                            header: "alg",
+                            expected: "an integer or text",
+                        })
+                    }
+                });
+            }
+            Label::Int(2) => {
+                h.crit = true;
+                r.skip().map_err(&e)?;
+            }
+            Label::Int(4) => h.kid = Some(r.bytes().map_err(wrong("kid", "a byte string"))?),
+            Label::Int(16) => match r.peek_major().map_err(&e)? {
+                3 => h.typ = Some(r.text().map_err(&e)?),
+                // typ may also be a CoAP content-format number; not ours, so not equal.
+                _ => r.skip().map_err(&e)?,
+            },
+            _ => r.skip().map_err(&e)?,
+        }
+        h.labels.push(label);
+    }
+    r.leave();
+    Ok(h)
+}
+
+/// Parses a COSE_Sign1 strictly. With `require_tag`, an untagged message is refused.
+///
+/// The envelope and both header buckets must be deterministic CBOR; the payload and signature
+/// are returned as received.
+pub fn parse_sign1(bytes: &[u8], require_tag: bool) -> Result<Sign1<'_>, VerifyError> {
+    let e = env("envelope");
+    let mut r = Reader::new(bytes);
+    let mut tagged = false;
+    if r.peek_major().map_err(&e)? == 6 {
+        let tag = r.tag().map_err(&e)?;
+        if tag != COSE_SIGN1_TAG {
+            return Err(VerifyError::WrongTag { tag });
+        }
+        tagged = true;
+    } else if require_tag {
+        return Err(VerifyError::Untagged);
+    }
+    let n = match r.array() {
+        Ok(n) => n,
+        Err(CborError::WrongType { .. }) => return Err(structure("expected an array")),
+        Err(other) => return Err(e(other)),
+    };
+    if n != 4 {
+        return Err(structure("expected an array of 4 items"));
+    }
+    let protected_raw = match r.bytes() {
+        Ok(b) => b,
+        Err(CborError::WrongType { .. }) => {
+            return Err(structure("the protected header is not a byte string"))
+        }
+        Err(other) => return Err(e(other)),
+    };
+    let unprotected = parse_headers(&mut r, "unprotected")?;
+    let payload = match r.bytes() {
+        Ok(b) => b,
+        Err(CborError::WrongType { .. }) => {
+            return Err(structure(
+                "the payload is not a byte string (detached payloads are not supported)",
+            ))
+        }
+        Err(other) => return Err(e(other)),
+    };
+    let signature = match r.bytes() {
+        Ok(b) => b,
+        Err(CborError::WrongType { .. }) => {
+            return Err(structure("the signature is not a byte string"))
+        }
+        Err(other) => return Err(e(other)),
+    };
+    r.leave();
+    r.finish().map_err(&e)?;
+
+    let protected = if protected_raw.is_empty() {
+        Headers::default()
+    } else {
+        let mut pr = Reader::new(protected_raw);
+        let h = parse_headers(&mut pr, "protected")?;
+        pr.finish().map_err(env("protected"))?;
+        h
+    };
+    Ok(Sign1 {
+        tagged,
+        protected_raw,
+        protected,
+        unprotected,
+        payload,
+        signature,
+    })
+}
+
+/// The `Sig_structure` for a COSE_Sign1: `["Signature1", protected, external_aad, payload]`.
+pub fn sig_structure(protected_raw: &[u8], external_aad: &[u8], payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(24 + protected_raw.len() + external_aad.len() + payload.len());
+    out.push(0x84);
+    out.push(0x6a);
+    out.extend_from_slice(b"Signature1");
+    cbor::write_bstr_head(&mut out, protected_raw.len());
+    out.extend_from_slice(protected_raw);
+    cbor::write_bstr_head(&mut out, external_aad.len());
+    out.extend_from_slice(external_aad);
+    cbor::write_bstr_head(&mut out, payload.len());
+    out.extend_from_slice(payload);
+    out
+}
+
+/// Signs `payload` as a tagged COSE_Sign1 with consentry's protected header
+/// (`alg`, `kid` = the key's thumbprint, `typ`) and an empty unprotected header.
+///
+/// The payload is signed as given; [`crate::issue`] is the usual entry point for artefacts.
+pub fn sign1(
+    payload: &[u8],
+    typ: &str,
+    key: &SigningKey,
+    rng: &dyn SecureRandom,
+) -> Result<Vec<u8>, KeyError> {
+    sign1_with_kid(payload, typ, &key.verifying_key().thumbprint(), key, rng)
+}
+
+/// As [`sign1`], with an explicit `kid`.
+pub fn sign1_with_kid(
+    payload: &[u8],
+    typ: &str,
+    kid: &[u8],
+    key: &SigningKey,
+    rng: &dyn SecureRandom,
+) -> Result<Vec<u8>, KeyError> {
+    use coset::{iana, TaggedCborSerializable as _};
+    let alg = match key.algorithm() {
+        Algorithm::Ed25519 => iana::Algorithm::EdDSA,
+        Algorithm::Es256 => iana::Algorithm::ES256,
+    };
+    let protected = coset::HeaderBuilder::new()
+        .algorithm(alg)
+        .key_id(kid.to_vec())
+        .value(16, ciborium::Value::Text(typ.to_owned()))
+        .build();
+    let msg = coset::CoseSign1Builder::new()
+        .protected(protected)
+        .payload(payload.to_vec())
+        .try_create_signature(b"", |tbs| key.sign(tbs, rng))?
+        .build();
+    msg.to_tagged_vec().map_err(|_| KeyError::SigningFailed)
+}

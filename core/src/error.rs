@@ -1,0 +1,641 @@
+//! Errors, one enum per area, and the stable machine codes every face shares.
+//!
+//! Every error value maps to a [`Code`]: a number that is the C `consentry_result` value and a
+//! string that is the JavaScript `Error.code`. Codes are never renumbered or reused; new ones are
+//! appended. Messages are lower-case, name the claim, header or field at fault in backticks, and
+//! never contain a secret or a personal value.
+
+use thiserror::Error;
+
+macro_rules! define_codes {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $num:literal => $name:literal, )*) => {
+        /// Stable machine-readable error codes, shared by every face (C enum value, JS `Error.code`).
+        ///
+        /// ```
+        /// use consentry::Code;
+        /// assert_eq!(Code::SignatureInvalid.as_str(), "signature_invalid");
+        /// assert_eq!(Code::from_u32(Code::SignatureInvalid.as_u32()), Some(Code::SignatureInvalid));
+        /// ```
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        #[repr(u32)]
+        pub enum Code { $( $(#[doc = $doc])* $variant = $num, )* }
+
+        impl Code {
+            /// Every code, in numeric order.
+            pub const ALL: &'static [Code] = &[ $(Code::$variant,)* ];
+
+            /// The stable string form, e.g. `"signature_invalid"`.
+            pub const fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            /// The stable numeric form (the C `consentry_result` value).
+            pub const fn as_u32(self) -> u32 {
+                self as u32
+            }
+
+            /// The code with this number, if any.
+            pub fn from_u32(n: u32) -> Option<Code> {
+                Code::ALL.iter().copied().find(|c| c.as_u32() == n)
+            }
+
+            /// The code with this string form, if any.
+            pub fn from_name(s: &str) -> Option<Code> {
+                Code::ALL.iter().copied().find(|c| c.as_str() == s)
+            }
+        }
+
+        impl core::fmt::Display for Code {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+define_codes! {
+    // 1000-1099: CBOR decoding
+    /// the input ended inside a CBOR item
+    CborTruncated = 1000 => "cbor_truncated",
+    /// bytes follow the single CBOR item
+    CborTrailingBytes = 1001 => "cbor_trailing_bytes",
+    /// an indefinite-length item (not allowed in deterministic CBOR)
+    CborIndefiniteLength = 1002 => "cbor_indefinite_length",
+    /// an integer, length or tag not in its shortest form
+    CborNonCanonical = 1003 => "cbor_non_canonical",
+    /// map keys not in the bytewise order of their encodings
+    CborUnsortedKeys = 1004 => "cbor_unsorted_keys",
+    /// the same key twice in one map
+    CborDuplicateKey = 1005 => "cbor_duplicate_key",
+    /// nesting deeper than the limit
+    CborTooDeep = 1006 => "cbor_too_deep",
+    /// a text string that is not UTF-8
+    CborInvalidUtf8 = 1007 => "cbor_invalid_utf8",
+    /// a CBOR feature outside the profile (floats, simple values, tags, reserved encodings)
+    CborUnsupported = 1008 => "cbor_unsupported",
+    /// a CBOR item of the wrong type
+    CborWrongType = 1009 => "cbor_wrong_type",
+    /// the input is larger than the configured cap
+    InputTooLarge = 1010 => "input_too_large",
+
+    // 1100-1199: COSE envelope and headers
+    /// a COSE_Sign1 without CBOR tag 18 where the tag is required
+    CoseUntagged = 1100 => "cose_untagged",
+    /// a CBOR tag other than 18 (COSE_Sign1)
+    CoseWrongTag = 1101 => "cose_wrong_tag",
+    /// not a COSE_Sign1 structure (array of protected, unprotected, payload, signature)
+    CoseStructure = 1102 => "cose_structure",
+    /// no `alg` header
+    HeaderAlgMissing = 1103 => "header_alg_missing",
+    /// an `alg` that is not EdDSA (-8) or ES256 (-7)
+    HeaderAlgUnknown = 1104 => "header_alg_unknown",
+    /// no `kid` in the protected header
+    HeaderKidMissing = 1105 => "header_kid_missing",
+    /// a `kid` longer than 64 bytes
+    HeaderKidTooLong = 1106 => "header_kid_too_long",
+    /// a `typ` other than the expected media type, or none
+    HeaderTypMismatch = 1107 => "header_typ_mismatch",
+    /// a `crit` header (no critical extensions are understood)
+    HeaderCrit = 1108 => "header_crit",
+    /// a header label the profile does not allow, or a non-empty unprotected header
+    HeaderUnexpectedLabel = 1109 => "header_unexpected_label",
+    /// the same label in the protected and the unprotected header
+    HeaderDuplicateLabel = 1110 => "header_duplicate_label",
+    /// a header value of the wrong type
+    HeaderWrongType = 1111 => "header_wrong_type",
+
+    // 1200-1299: keys and the trust store
+    /// no key in the trust store has this `kid`
+    KeyUnknownKid = 1200 => "key_unknown_kid",
+    /// the header `alg` differs from the algorithm of the key found by `kid`
+    KeyAlgMismatch = 1201 => "key_alg_mismatch",
+    /// malformed public key material
+    KeyInvalid = 1202 => "key_invalid",
+    /// a small-order or non-canonically encoded Ed25519 public key
+    KeyWeak = 1203 => "key_weak",
+    /// a key type or curve consentry does not support
+    KeyUnsupported = 1204 => "key_unsupported",
+    /// private key material where only public keys belong
+    KeyPrivateMaterial = 1205 => "key_private_material",
+    /// a `kid` already bound to a different key
+    KeyDuplicateKid = 1206 => "key_duplicate_kid",
+    /// a private key that is not a usable PKCS#8 Ed25519 or P-256 key
+    KeyPkcs8Invalid = 1207 => "key_pkcs8_invalid",
+    /// a JWK or JWK Set that does not parse
+    KeyJwkInvalid = 1208 => "key_jwk_invalid",
+    /// a `kid` that is empty or longer than 64 bytes
+    KeyKidInvalid = 1209 => "key_kid_invalid",
+
+    // 1300-1399: signatures
+    /// the signature does not verify (deliberately without detail)
+    SignatureInvalid = 1300 => "signature_invalid",
+    /// signing failed (for example the random source failed)
+    SigningFailed = 1301 => "signing_failed",
+
+    // 1400-1499: claims
+    /// a required claim is absent
+    ClaimMissing = 1400 => "claim_missing",
+    /// a claim has the wrong type
+    ClaimWrongType = 1401 => "claim_wrong_type",
+    /// a claim or member the profile does not define
+    ClaimUnknown = 1402 => "claim_unknown",
+    /// a claim whose value breaks a rule of the profile
+    ClaimInvalid = 1403 => "claim_invalid",
+    /// the JSON view of claims does not parse
+    ClaimsJson = 1404 => "claims_json",
+
+    // 1500-1599: validity and audience
+    /// now is at or after `exp` plus leeway
+    Expired = 1500 => "expired",
+    /// now is before `nbf` minus leeway
+    NotYetValid = 1501 => "not_yet_valid",
+    /// `iat` is after now plus leeway
+    IssuedInFuture = 1502 => "issued_in_future",
+    /// the relying party is not in `aud`
+    AudienceMismatch = 1503 => "audience_mismatch",
+    /// a verifier option out of range (for example leeway over 300 s)
+    InvalidOption = 1504 => "invalid_option",
+}
+
+/// Anything that carries a stable [`Code`].
+pub trait HasCode {
+    /// The stable machine code of this error.
+    fn code(&self) -> Code;
+}
+
+/// The kind of a CBOR item, as named in error messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CborType {
+    /// unsigned integer (major type 0)
+    Unsigned,
+    /// negative integer (major type 1)
+    Negative,
+    /// integer of either sign
+    Integer,
+    /// byte string (major type 2)
+    Bytes,
+    /// text string (major type 3)
+    Text,
+    /// array (major type 4)
+    Array,
+    /// map (major type 5)
+    Map,
+    /// tag (major type 6)
+    Tag,
+    /// `true` or `false`
+    Bool,
+    /// other simple value or float (major type 7)
+    Simple,
+}
+
+impl core::fmt::Display for CborType {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            CborType::Unsigned => "unsigned integer",
+            CborType::Negative => "negative integer",
+            CborType::Integer => "integer",
+            CborType::Bytes => "byte string",
+            CborType::Text => "text string",
+            CborType::Array => "array",
+            CborType::Map => "map",
+            CborType::Tag => "tag",
+            CborType::Bool => "boolean",
+            CborType::Simple => "simple value or float",
+        })
+    }
+}
+
+/// A violation of strict, deterministic CBOR (RFC 8949 §4.2.1) at a byte offset.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum CborError {
+    /// The input ended inside an item.
+    #[error("input ends inside a cbor item at byte {offset}")]
+    Truncated {
+        /// byte offset where more input was needed
+        offset: usize,
+    },
+    /// Bytes follow the single top-level item.
+    #[error("{count} trailing bytes after the cbor item at byte {offset}")]
+    TrailingBytes {
+        /// offset of the first extra byte
+        offset: usize,
+        /// number of extra bytes
+        count: usize,
+    },
+    /// An indefinite-length string, array or map.
+    #[error("indefinite-length item at byte {offset}")]
+    IndefiniteLength {
+        /// offset of the item
+        offset: usize,
+    },
+    /// An integer, length or tag number encoded longer than needed.
+    #[error("non-shortest integer or length encoding at byte {offset}")]
+    NonCanonical {
+        /// offset of the item head
+        offset: usize,
+    },
+    /// Map keys out of bytewise order.
+    #[error("map keys out of deterministic order at byte {offset}")]
+    UnsortedKeys {
+        /// offset of the out-of-order key
+        offset: usize,
+    },
+    /// A key repeated within one map.
+    #[error("duplicate map key at byte {offset}")]
+    DuplicateKey {
+        /// offset of the repeated key
+        offset: usize,
+    },
+    /// Nesting deeper than allowed.
+    #[error("cbor nesting deeper than {max} at byte {offset}")]
+    TooDeep {
+        /// offset of the item that went too deep
+        offset: usize,
+        /// the nesting limit
+        max: usize,
+    },
+    /// A text string that is not valid UTF-8.
+    #[error("text string is not utf-8 at byte {offset}")]
+    InvalidUtf8 {
+        /// offset of the string
+        offset: usize,
+    },
+    /// A CBOR feature outside the profile.
+    #[error("unsupported cbor item ({what}) at byte {offset}")]
+    Unsupported {
+        /// offset of the item
+        offset: usize,
+        /// what was found
+        what: &'static str,
+    },
+    /// An item of the wrong type.
+    #[error("expected {expected}, found {found} at byte {offset}")]
+    WrongType {
+        /// offset of the item
+        offset: usize,
+        /// what the profile requires
+        expected: CborType,
+        /// what the input holds
+        found: CborType,
+    },
+}
+
+impl HasCode for CborError {
+    fn code(&self) -> Code {
+        match self {
+            CborError::Truncated { .. } => Code::CborTruncated,
+            CborError::TrailingBytes { .. } => Code::CborTrailingBytes,
+            CborError::IndefiniteLength { .. } => Code::CborIndefiniteLength,
+            CborError::NonCanonical { .. } => Code::CborNonCanonical,
+            CborError::UnsortedKeys { .. } => Code::CborUnsortedKeys,
+            CborError::DuplicateKey { .. } => Code::CborDuplicateKey,
+            CborError::TooDeep { .. } => Code::CborTooDeep,
+            CborError::InvalidUtf8 { .. } => Code::CborInvalidUtf8,
+            CborError::Unsupported { .. } => Code::CborUnsupported,
+            CborError::WrongType { .. } => Code::CborWrongType,
+        }
+    }
+}
+
+/// Errors about keys: parsing, checking, the trust store.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// Public key bytes that do not form a key of the stated type.
+    #[error("invalid public key: {reason}")]
+    Invalid {
+        /// what is wrong, without the key bytes
+        reason: &'static str,
+    },
+    /// An Ed25519 key of small order or with a non-canonical encoding.
+    #[error("ed25519 public key is {reason} and cannot be trusted")]
+    Weak {
+        /// `small-order` or `non-canonical`
+        reason: &'static str,
+    },
+    /// A key type, curve or algorithm consentry does not support.
+    #[error("unsupported key: {what}")]
+    Unsupported {
+        /// the unsupported member, e.g. `` `crv` ``
+        what: &'static str,
+    },
+    /// Private key material where only a public key belongs.
+    #[error("private key material (`d`) in a public key or trust store")]
+    PrivateMaterial,
+    /// The `kid` is already bound to a different key.
+    #[error("`kid` is already bound to a different key")]
+    DuplicateKid,
+    /// The `kid` is empty or longer than 64 bytes.
+    #[error("`kid` must be 1 to 64 bytes, got {len}")]
+    KidInvalid {
+        /// the length given
+        len: usize,
+    },
+    /// A PKCS#8 document that is not a usable Ed25519 or P-256 private key.
+    #[error("private key is not a valid pkcs#8 ed25519 or p-256 key")]
+    Pkcs8Invalid,
+    /// A JWK or JWK Set that does not parse or lacks a member.
+    #[error("invalid jwk: {reason}")]
+    Jwk {
+        /// what is wrong (member names only)
+        reason: String,
+    },
+    /// The random source failed while generating or signing.
+    #[error("signing failed")]
+    SigningFailed,
+}
+
+impl HasCode for KeyError {
+    fn code(&self) -> Code {
+        match self {
+            KeyError::Invalid { .. } => Code::KeyInvalid,
+            KeyError::Weak { .. } => Code::KeyWeak,
+            KeyError::Unsupported { .. } => Code::KeyUnsupported,
+            KeyError::PrivateMaterial => Code::KeyPrivateMaterial,
+            KeyError::DuplicateKid => Code::KeyDuplicateKid,
+            KeyError::KidInvalid { .. } => Code::KeyKidInvalid,
+            KeyError::Pkcs8Invalid => Code::KeyPkcs8Invalid,
+            KeyError::Jwk { .. } => Code::KeyJwkInvalid,
+            KeyError::SigningFailed => Code::SigningFailed,
+        }
+    }
+}
+
+/// Errors in the claims of an artefact: strict decoding and the profile's rules.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ClaimsError {
+    /// The claims are not strict, deterministic CBOR.
+    #[error("claims at `{claim}`: {source}")]
+    Cbor {
+        /// the claim being decoded (a path like `consent.purposes[1].fields`)
+        claim: String,
+        /// the CBOR violation
+        source: CborError,
+    },
+    /// A required claim is absent.
+    #[error("missing claim `{claim}`")]
+    Missing {
+        /// the claim's path
+        claim: String,
+    },
+    /// A claim has the wrong type.
+    #[error("claim `{claim}` must be {expected}")]
+    WrongType {
+        /// the claim's path
+        claim: String,
+        /// what the profile requires
+        expected: &'static str,
+    },
+    /// A claim or member the profile does not define.
+    #[error("unknown claim {label} in `{within}`")]
+    Unknown {
+        /// the enclosing claim's path (`claims` at the top level)
+        within: String,
+        /// the label, when it is an integer; text labels are not echoed
+        label: String,
+    },
+    /// A claim whose value breaks a rule of the profile.
+    #[error("claim `{claim}` is invalid: {reason}")]
+    Invalid {
+        /// the claim's path
+        claim: String,
+        /// the rule that is broken (never the value)
+        reason: &'static str,
+    },
+    /// The JSON view does not parse.
+    #[error("claims json: {reason}")]
+    Json {
+        /// the parser's message (line and column, member names)
+        reason: String,
+    },
+}
+
+impl HasCode for ClaimsError {
+    fn code(&self) -> Code {
+        match self {
+            ClaimsError::Cbor { source, .. } => source.code(),
+            ClaimsError::Missing { .. } => Code::ClaimMissing,
+            ClaimsError::WrongType { .. } => Code::ClaimWrongType,
+            ClaimsError::Unknown { .. } => Code::ClaimUnknown,
+            ClaimsError::Invalid { .. } => Code::ClaimInvalid,
+            ClaimsError::Json { .. } => Code::ClaimsJson,
+        }
+    }
+}
+
+/// Why an artefact was not accepted. Checks run in a fixed order; the first failure is reported.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// The input is larger than the verifier's cap.
+    #[error("input is {size} bytes, over the cap of {max}")]
+    TooLarge {
+        /// input size
+        size: usize,
+        /// the cap
+        max: usize,
+    },
+    /// The envelope is not strict CBOR.
+    #[error("`{part}`: {source}")]
+    Cbor {
+        /// the part of the envelope (`envelope`, `protected`, `unprotected`)
+        part: &'static str,
+        /// the CBOR violation
+        source: CborError,
+    },
+    /// The COSE_Sign1 tag (18) is missing.
+    #[error("missing cose_sign1 tag 18")]
+    Untagged,
+    /// A tag other than 18.
+    #[error("cbor tag {tag} is not cose_sign1 (18)")]
+    WrongTag {
+        /// the tag found
+        tag: u64,
+    },
+    /// Not a COSE_Sign1 structure.
+    #[error("not a cose_sign1: {reason}")]
+    Structure {
+        /// what is wrong
+        reason: &'static str,
+    },
+    /// No `alg` header.
+    #[error("missing `alg` in the protected header")]
+    AlgMissing,
+    /// An `alg` other than EdDSA (-8) or ES256 (-7).
+    #[error("unsupported `alg` (only EdDSA -8 and ES256 -7)")]
+    AlgUnknown,
+    /// No `kid` in the protected header.
+    #[error("missing `kid` in the protected header")]
+    KidMissing,
+    /// A `kid` over 64 bytes.
+    #[error("`kid` is {len} bytes, over 64")]
+    KidTooLong {
+        /// its length
+        len: usize,
+    },
+    /// A `typ` other than the expected media type, or none.
+    #[error("`typ` header is missing or not `{expected}`")]
+    TypMismatch {
+        /// the media type required
+        expected: &'static str,
+    },
+    /// A `crit` header.
+    #[error("`crit` header present; no critical extensions are supported")]
+    Crit,
+    /// A label the profile does not allow in this header bucket.
+    #[error("unexpected label {label} in the {bucket} header")]
+    UnexpectedLabel {
+        /// `protected` or `unprotected`
+        bucket: &'static str,
+        /// the label (integers as numbers; text labels as `text`)
+        label: String,
+    },
+    /// The same label in both header buckets.
+    #[error("label {label} appears in both the protected and the unprotected header")]
+    DuplicateLabel {
+        /// the label
+        label: String,
+    },
+    /// A header value of the wrong type.
+    #[error("header `{header}` must be {expected}")]
+    HeaderWrongType {
+        /// the header's name
+        header: &'static str,
+        /// what is required
+        expected: &'static str,
+    },
+    /// No trusted key has the artefact's `kid`.
+    #[error("no trusted key for this `kid`")]
+    UnknownKid,
+    /// The header `alg` is not the algorithm of the trusted key.
+    #[error("`alg` does not match the trusted key's algorithm")]
+    AlgMismatch,
+    /// The signature does not verify. Deliberately without detail.
+    #[error("signature does not verify")]
+    Signature,
+    /// The claims fail strict decoding or the profile's rules.
+    #[error(transparent)]
+    Claims(#[from] ClaimsError),
+    /// Now is at or after `exp` (plus leeway).
+    #[error("artefact expired: `exp` {exp} + leeway {leeway} s <= now {now}")]
+    Expired {
+        /// the `exp` claim
+        exp: i64,
+        /// now
+        now: i64,
+        /// leeway in seconds
+        leeway: u64,
+    },
+    /// Now is before `nbf` (minus leeway).
+    #[error("artefact not yet valid: `nbf` {nbf} - leeway {leeway} s > now {now}")]
+    NotYetValid {
+        /// the `nbf` claim
+        nbf: i64,
+        /// now
+        now: i64,
+        /// leeway in seconds
+        leeway: u64,
+    },
+    /// `iat` lies in the future (beyond leeway).
+    #[error("`iat` {iat} is after now {now} + leeway {leeway} s")]
+    IssuedInFuture {
+        /// the `iat` claim
+        iat: i64,
+        /// now
+        now: i64,
+        /// leeway in seconds
+        leeway: u64,
+    },
+    /// The relying party is not in `aud`.
+    #[error("relying party is not in `aud`")]
+    AudienceMismatch,
+    /// A verifier option is out of range.
+    #[error("verifier option `{option}` out of range: {reason}")]
+    InvalidOption {
+        /// the option
+        option: &'static str,
+        /// the allowed range
+        reason: &'static str,
+    },
+}
+
+impl HasCode for VerifyError {
+    fn code(&self) -> Code {
+        match self {
+            VerifyError::TooLarge { .. } => Code::InputTooLarge,
+            VerifyError::Cbor { source, .. } => source.code(),
+            VerifyError::Untagged => Code::CoseUntagged,
+            VerifyError::WrongTag { .. } => Code::CoseWrongTag,
+            VerifyError::Structure { .. } => Code::CoseStructure,
+            VerifyError::AlgMissing => Code::HeaderAlgMissing,
+            VerifyError::AlgUnknown => Code::HeaderAlgUnknown,
+            VerifyError::KidMissing => Code::HeaderKidMissing,
+            VerifyError::KidTooLong { .. } => Code::HeaderKidTooLong,
+            VerifyError::TypMismatch { .. } => Code::HeaderTypMismatch,
+            VerifyError::Crit => Code::HeaderCrit,
+            VerifyError::UnexpectedLabel { .. } => Code::HeaderUnexpectedLabel,
+            VerifyError::DuplicateLabel { .. } => Code::HeaderDuplicateLabel,
+            VerifyError::HeaderWrongType { .. } => Code::HeaderWrongType,
+            VerifyError::UnknownKid => Code::KeyUnknownKid,
+            VerifyError::AlgMismatch => Code::KeyAlgMismatch,
+            VerifyError::Signature => Code::SignatureInvalid,
+            VerifyError::Claims(e) => e.code(),
+            VerifyError::Expired { .. } => Code::Expired,
+            VerifyError::NotYetValid { .. } => Code::NotYetValid,
+            VerifyError::IssuedInFuture { .. } => Code::IssuedInFuture,
+            VerifyError::AudienceMismatch => Code::AudienceMismatch,
+            VerifyError::InvalidOption { .. } => Code::InvalidOption,
+        }
+    }
+}
+
+/// Errors while issuing (signing) an artefact.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum IssueError {
+    /// The claims break a rule of the profile.
+    #[error(transparent)]
+    Claims(#[from] ClaimsError),
+    /// The key failed to sign.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+}
+
+impl HasCode for IssueError {
+    fn code(&self) -> Code {
+        match self {
+            IssueError::Claims(e) => e.code(),
+            IssueError::Key(e) => e.code(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_round_trip() {
+        let mut nums: Vec<u32> = Code::ALL.iter().map(|c| c.as_u32()).collect();
+        let mut names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        nums.sort_unstable();
+        nums.dedup();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(nums.len(), Code::ALL.len());
+        assert_eq!(names.len(), Code::ALL.len());
+        for c in Code::ALL {
+            assert_eq!(Code::from_u32(c.as_u32()), Some(*c));
+            assert_eq!(Code::from_name(c.as_str()), Some(*c));
+            assert!(c
+                .as_str()
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch == '_' || ch.is_ascii_digit()));
+        }
+        assert_eq!(Code::from_u32(0), None);
+    }
+}

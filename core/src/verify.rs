@@ -1,0 +1,282 @@
+//! Verification of consent artefacts, in DESIGN.md's order (first failure wins):
+//! size cap → COSE structure and tag → protected header → trust store lookup → signature →
+//! strict claims decode → time → audience → status.
+
+use crate::artefact::Claims;
+use crate::cose::{self, AlgHeader, Label, ARTEFACT_TYP};
+use crate::error::VerifyError;
+use crate::keys::{Algorithm, TrustStore, MAX_KID_LEN};
+
+/// Default cap on the size of an artefact (64 KiB).
+pub const DEFAULT_MAX_SIZE: usize = 64 * 1024;
+/// Default clock-skew leeway in seconds.
+pub const DEFAULT_LEEWAY: u64 = 60;
+/// Largest leeway a verifier accepts.
+pub const MAX_LEEWAY: u64 = 300;
+
+/// Whether the artefact's status was checked, and with what result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StatusCheck {
+    /// The artefact has no status claim: it cannot be revoked through a list.
+    NoStatusClaim,
+    /// The artefact names a status list, but the caller supplied none; the caller's policy
+    /// decides whether that is acceptable.
+    ListNotSupplied {
+        /// where the list is published
+        uri: String,
+        /// the artefact's index in it
+        idx: u64,
+    },
+}
+
+/// An artefact that passed every check, with the claims and the key that signed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedArtefact {
+    /// The verified claims.
+    pub claims: Claims,
+    /// The `kid` the artefact named.
+    pub kid: Vec<u8>,
+    /// The algorithm of the signing key.
+    pub alg: Algorithm,
+    /// The status check.
+    pub status: StatusCheck,
+}
+
+/// Verifies artefacts against a trust store, for one relying party at a time.
+///
+/// ```
+/// use consentry::{issue, Claims, Cti, Grant, Mode, Notice, SigningKey, TrustStore, Verifier};
+/// let rng = ring::rand::SystemRandom::new();
+/// let key = SigningKey::from_ed25519_seed(&[42; 32]).unwrap();
+/// let claims = Claims::builder("cm.example", "pp-1", "tn.health")
+///     .issued_at(1_700_000_000).expires(1_800_000_000).cti(Cti([9; 16]))
+///     .notice(Notice { id: "n".into(), sha256: [0; 32], lang: "en-IN".into() })
+///     .grant(Grant::new("aa:101", ["/name"], Mode::View))
+///     .build().unwrap();
+/// let artefact = issue(&claims, &key, &rng).unwrap();
+///
+/// let mut trust = TrustStore::new();
+/// trust.add(key.verifying_key().clone()).unwrap();
+/// let verifier = Verifier::new(trust);
+/// let ok = verifier.verify(&artefact, "tn.health", 1_750_000_000).unwrap();
+/// assert_eq!(ok.claims, claims);
+/// assert!(verifier.verify(&artefact, "someone.else", 1_750_000_000).is_err());
+/// ```
+#[derive(Clone, Debug)]
+pub struct Verifier {
+    trust: TrustStore,
+    max_size: usize,
+    leeway: u64,
+}
+
+impl Verifier {
+    /// A verifier with the default size cap (64 KiB) and leeway (60 s).
+    pub fn new(trust: TrustStore) -> Self {
+        Verifier {
+            trust,
+            max_size: DEFAULT_MAX_SIZE,
+            leeway: DEFAULT_LEEWAY,
+        }
+    }
+
+    /// Sets the clock-skew leeway, at most 300 s.
+    pub fn with_leeway(mut self, seconds: u64) -> Result<Self, VerifyError> {
+        if seconds > MAX_LEEWAY {
+            return Err(VerifyError::InvalidOption {
+                option: "leeway",
+                reason: "at most 300 seconds",
+            });
+        }
+        self.leeway = seconds;
+        Ok(self)
+    }
+
+    /// Sets the size cap in bytes (at least 1).
+    pub fn with_max_size(mut self, bytes: usize) -> Result<Self, VerifyError> {
+        if bytes == 0 {
+            return Err(VerifyError::InvalidOption {
+                option: "max_size",
+                reason: "at least 1 byte",
+            });
+        }
+        self.max_size = bytes;
+        Ok(self)
+    }
+
+    /// The trust store.
+    pub fn trust_store(&self) -> &TrustStore {
+        &self.trust
+    }
+
+    /// The leeway in seconds.
+    pub fn leeway(&self) -> u64 {
+        self.leeway
+    }
+
+    /// Verifies `bytes` for relying party `audience` at time `now` (seconds since the epoch).
+    pub fn verify(
+        &self,
+        bytes: &[u8],
+        audience: &str,
+        now: i64,
+    ) -> Result<VerifiedArtefact, VerifyError> {
+        if bytes.len() > self.max_size {
+            return Err(VerifyError::TooLarge {
+                size: bytes.len(),
+                max: self.max_size,
+            });
+        }
+        let msg = cose::parse_sign1(bytes, true)?;
+        let (alg, kid) = check_profile_headers(&msg)?;
+        let key = self.trust.get(kid).ok_or(VerifyError::UnknownKid)?;
+        if key.algorithm() != alg {
+            return Err(VerifyError::AlgMismatch);
+        }
+        let tbs = cose::sig_structure(msg.protected_raw, b"", msg.payload);
+        key.verify_signature(&tbs, msg.signature)
+            .map_err(|_| VerifyError::Signature)?;
+        let claims = Claims::from_cbor(msg.payload)?;
+        check_time(&claims, now, self.leeway)?;
+        if !claims.aud.contains(audience) {
+            return Err(VerifyError::AudienceMismatch);
+        }
+        let status = match &claims.status {
+            None => StatusCheck::NoStatusClaim,
+            Some(s) => StatusCheck::ListNotSupplied {
+                uri: s.status_list.uri.clone(),
+                idx: s.status_list.idx,
+            },
+        };
+        Ok(VerifiedArtefact {
+            claims,
+            kid: kid.to_vec(),
+            alg,
+            status,
+        })
+    }
+}
+
+/// The protected-header rules of the artefact profile: `alg` known, `kid` present (≤ 64 bytes),
+/// `typ` equal, no `crit`, no label in both buckets, no other labels, empty unprotected header.
+fn check_profile_headers<'a>(msg: &cose::Sign1<'a>) -> Result<(Algorithm, &'a [u8]), VerifyError> {
+    let p = &msg.protected;
+    let alg = match p.alg {
+        None => return Err(VerifyError::AlgMissing),
+        Some(AlgHeader::Unknown) => return Err(VerifyError::AlgUnknown),
+        Some(AlgHeader::Known(a)) => a,
+    };
+    let kid = p.kid.ok_or(VerifyError::KidMissing)?;
+    if kid.len() > MAX_KID_LEN {
+        return Err(VerifyError::KidTooLong { len: kid.len() });
+    }
+    if p.typ != Some(ARTEFACT_TYP) {
+        return Err(VerifyError::TypMismatch {
+            expected: ARTEFACT_TYP,
+        });
+    }
+    if p.crit {
+        return Err(VerifyError::Crit);
+    }
+    if let Some(l) = msg.unprotected.labels.iter().find(|l| p.labels.contains(l)) {
+        return Err(VerifyError::DuplicateLabel {
+            label: l.to_string(),
+        });
+    }
+    if let Some(l) = p
+        .labels
+        .iter()
+        .find(|l| !matches!(l, Label::Int(1 | 4 | 16)))
+    {
+        return Err(VerifyError::UnexpectedLabel {
+            bucket: "protected",
+            label: l.to_string(),
+        });
+    }
+    if let Some(l) = msg.unprotected.labels.first() {
+        return Err(VerifyError::UnexpectedLabel {
+            bucket: "unprotected",
+            label: l.to_string(),
+        });
+    }
+    Ok((alg, kid))
+}
+
+/// `nbf - leeway ≤ now < exp + leeway` and `iat ≤ now + leeway`, without overflow.
+fn check_time(c: &Claims, now: i64, leeway: u64) -> Result<(), VerifyError> {
+    let lw = i128::from(leeway);
+    let n = i128::from(now);
+    if n >= i128::from(c.exp) + lw {
+        return Err(VerifyError::Expired {
+            exp: c.exp,
+            now,
+            leeway,
+        });
+    }
+    if let Some(nbf) = c.nbf {
+        if n < i128::from(nbf) - lw {
+            return Err(VerifyError::NotYetValid { nbf, now, leeway });
+        }
+    }
+    if i128::from(c.iat) > n + lw {
+        return Err(VerifyError::IssuedInFuture {
+            iat: c.iat,
+            now,
+            leeway,
+        });
+    }
+    Ok(())
+}
+
+/// What [`inspect`] found: the header and claims of an artefact whose signature was NOT checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unverified {
+    /// The `alg` header, if supported.
+    pub alg: Option<Algorithm>,
+    /// The `kid` header.
+    pub kid: Option<Vec<u8>>,
+    /// The `typ` header.
+    pub typ: Option<String>,
+    /// The claims, strictly decoded but not authenticated.
+    pub claims: Claims,
+}
+
+impl Unverified {
+    /// The JSON view, marked `"verified": false`.
+    pub fn to_json_value(&self) -> serde_json::Value {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        serde_json::json!({
+            "verified": false,
+            "warning": "signature NOT checked: do not rely on these claims",
+            "header": {
+                "alg": self.alg.map(Algorithm::name),
+                "kid": self.kid.as_ref().map(|k| b64.encode(k)),
+                "typ": self.typ,
+            },
+            "claims": self.claims.to_json_value(),
+        })
+    }
+}
+
+/// Decodes an artefact strictly WITHOUT checking its signature, time or audience: for display
+/// and debugging only.
+pub fn inspect(bytes: &[u8]) -> Result<Unverified, VerifyError> {
+    if bytes.len() > DEFAULT_MAX_SIZE {
+        return Err(VerifyError::TooLarge {
+            size: bytes.len(),
+            max: DEFAULT_MAX_SIZE,
+        });
+    }
+    let msg = cose::parse_sign1(bytes, false)?;
+    let claims = Claims::from_cbor(msg.payload)?;
+    Ok(Unverified {
+        alg: match msg.protected.alg {
+            Some(AlgHeader::Known(a)) => Some(a),
+            _ => None,
+        },
+        kid: msg.protected.kid.map(<[u8]>::to_vec),
+        typ: msg.protected.typ.map(str::to_owned),
+        claims,
+    })
+}
