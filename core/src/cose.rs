@@ -5,7 +5,7 @@ use ring::rand::SecureRandom;
 
 use crate::cbor::{self, int_from_head, Reader};
 use crate::error::{CborError, KeyError, VerifyError};
-use crate::keys::{Algorithm, SigningKey};
+use crate::keys::{Algorithm, SigningKey, VerifyingKey};
 
 /// CBOR tag of a COSE_Sign1.
 pub const COSE_SIGN1_TAG: u64 = 18;
@@ -210,6 +210,48 @@ pub fn parse_sign1(bytes: &[u8], require_tag: bool) -> Result<Sign1<'_>, VerifyE
         payload,
         signature,
     })
+}
+
+impl Sign1<'_> {
+    /// The `alg` header: protected bucket first, then unprotected.
+    pub fn alg(&self) -> Option<AlgHeader> {
+        self.protected.alg.or(self.unprotected.alg)
+    }
+
+    /// The bytes the signature covers (the `Sig_structure`).
+    ///
+    /// An empty protected header encoded as an empty map (`a0`) is treated as the zero-length
+    /// byte string RFC 9052 §3 prescribes for it, as the COSE WG example `sign-pass-01`
+    /// expects; both mean "no protected headers". Every other protected header is signed as
+    /// received. (consentry's own profile never has an empty protected header.)
+    pub fn to_be_signed(&self, external_aad: &[u8]) -> Vec<u8> {
+        let protected = if self.protected_raw == [0xa0] {
+            &[][..]
+        } else {
+            self.protected_raw
+        };
+        sig_structure(protected, external_aad, self.payload)
+    }
+}
+
+/// Verifies the signature of a parsed COSE_Sign1 with `key` and `external_aad`.
+///
+/// The `alg` header (protected, else unprotected) must be present, supported and equal to the
+/// key's algorithm. This is the one signature check of the crate: the artefact verifier calls
+/// it after its profile checks.
+pub fn verify_sign1(
+    msg: &Sign1<'_>,
+    key: &VerifyingKey,
+    external_aad: &[u8],
+) -> Result<(), VerifyError> {
+    match msg.alg() {
+        None => return Err(VerifyError::AlgMissing),
+        Some(AlgHeader::Unknown) => return Err(VerifyError::AlgUnknown),
+        Some(AlgHeader::Known(a)) if a != key.algorithm() => return Err(VerifyError::AlgMismatch),
+        Some(AlgHeader::Known(_)) => {}
+    }
+    key.verify_signature(&msg.to_be_signed(external_aad), msg.signature)
+        .map_err(|_| VerifyError::Signature)
 }
 
 /// The `Sig_structure` for a COSE_Sign1: `["Signature1", protected, external_aad, payload]`.

@@ -128,14 +128,9 @@ impl Verifier {
             });
         }
         let msg = cose::parse_sign1(bytes, true)?;
-        let (alg, kid) = check_profile_headers(&msg)?;
+        let (alg, kid) = check_profile_headers(&msg, ARTEFACT_TYP)?;
         let key = self.trust.get(kid).ok_or(VerifyError::UnknownKid)?;
-        if key.algorithm() != alg {
-            return Err(VerifyError::AlgMismatch);
-        }
-        let tbs = cose::sig_structure(msg.protected_raw, b"", msg.payload);
-        key.verify_signature(&tbs, msg.signature)
-            .map_err(|_| VerifyError::Signature)?;
+        cose::verify_sign1(&msg, key, b"")?;
         let claims = Claims::from_cbor(msg.payload)?;
         check_time(&claims, now, self.leeway)?;
         if !claims.aud.contains(audience) {
@@ -157,9 +152,13 @@ impl Verifier {
     }
 }
 
-/// The protected-header rules of the artefact profile: `alg` known, `kid` present (≤ 64 bytes),
-/// `typ` equal, no `crit`, no label in both buckets, no other labels, empty unprotected header.
-fn check_profile_headers<'a>(msg: &cose::Sign1<'a>) -> Result<(Algorithm, &'a [u8]), VerifyError> {
+/// The protected-header rules of consentry's signed objects: `alg` known, `kid` present
+/// (≤ 64 bytes), `typ` equal to `typ`, no `crit`, no label in both buckets, no other labels,
+/// empty unprotected header.
+pub(crate) fn check_profile_headers<'a>(
+    msg: &cose::Sign1<'a>,
+    typ: &'static str,
+) -> Result<(Algorithm, &'a [u8]), VerifyError> {
     let p = &msg.protected;
     let alg = match p.alg {
         None => return Err(VerifyError::AlgMissing),
@@ -170,10 +169,8 @@ fn check_profile_headers<'a>(msg: &cose::Sign1<'a>) -> Result<(Algorithm, &'a [u
     if kid.len() > MAX_KID_LEN {
         return Err(VerifyError::KidTooLong { len: kid.len() });
     }
-    if p.typ != Some(ARTEFACT_TYP) {
-        return Err(VerifyError::TypMismatch {
-            expected: ARTEFACT_TYP,
-        });
+    if p.typ != Some(typ) {
+        return Err(VerifyError::TypMismatch { expected: typ });
     }
     if p.crit {
         return Err(VerifyError::Crit);
