@@ -58,31 +58,21 @@ impl core::fmt::Display for SelectorError {
 impl std::error::Error for SelectorError {}
 
 impl Selector {
+    /// Checks a selector's syntax without building it.
+    pub fn check(s: &str) -> Result<(), SelectorError> {
+        raw_segments(s)?.try_for_each(|raw| unescape(raw, |_| {}))
+    }
+
     /// Parses a selector.
     pub fn parse(s: &str) -> Result<Self, SelectorError> {
-        let rest = s.strip_prefix('/').ok_or(SelectorError::NoLeadingSlash)?;
         let mut segments = Vec::new();
-        for raw in rest.split('/') {
-            if raw.is_empty() {
-                return Err(SelectorError::EmptySegment);
-            }
+        for raw in raw_segments(s)? {
             if raw == "*" {
                 segments.push(Segment::Any);
                 continue;
             }
             let mut key = String::with_capacity(raw.len());
-            let mut chars = raw.chars();
-            while let Some(c) = chars.next() {
-                if c == '~' {
-                    match chars.next() {
-                        Some('0') => key.push('~'),
-                        Some('1') => key.push('/'),
-                        _ => return Err(SelectorError::BadEscape),
-                    }
-                } else {
-                    key.push(c);
-                }
-            }
+            unescape(raw, |c| key.push(c))?;
             segments.push(Segment::Key(key));
         }
         Ok(Selector { segments })
@@ -92,6 +82,33 @@ impl Selector {
     pub fn segments(&self) -> &[Segment] {
         &self.segments
     }
+}
+
+/// The raw segments after the leading `/`.
+fn raw_segments(s: &str) -> Result<core::str::Split<'_, char>, SelectorError> {
+    Ok(s.strip_prefix('/')
+        .ok_or(SelectorError::NoLeadingSlash)?
+        .split('/'))
+}
+
+/// Unescapes one raw segment (`~0` → `~`, `~1` → `/`), passing each character to `out`.
+fn unescape(raw: &str, mut out: impl FnMut(char)) -> Result<(), SelectorError> {
+    if raw.is_empty() {
+        return Err(SelectorError::EmptySegment);
+    }
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '~' {
+            match chars.next() {
+                Some('0') => out('~'),
+                Some('1') => out('/'),
+                _ => return Err(SelectorError::BadEscape),
+            }
+        } else {
+            out(c);
+        }
+    }
+    Ok(())
 }
 
 impl core::fmt::Display for Selector {
