@@ -42,10 +42,9 @@ mod b64 {
     pub(super) fn deserialize<'de, D: Deserializer<'de>, const N: usize>(
         d: D,
     ) -> Result<[u8; N], D::Error> {
-        let s = <&str>::deserialize(d)
-            .or_else(|_| Err(serde::de::Error::custom("expected a base64url string")))?;
+        let s = String::deserialize(d)?;
         let v = B64
-            .decode(s)
+            .decode(s.as_bytes())
             .map_err(|_| serde::de::Error::custom("not base64url without padding"))?;
         v.try_into()
             .map_err(|_| serde::de::Error::custom(format!("must decode to {N} bytes")))

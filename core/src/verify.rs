@@ -43,6 +43,32 @@ pub struct VerifiedArtefact {
     pub status: StatusCheck,
 }
 
+impl StatusCheck {
+    /// The JSON form: `{"state": "none"}` or `{"state": "not_checked", "uri": .., "idx": ..}`.
+    pub fn to_json_value(&self) -> serde_json::Value {
+        match self {
+            StatusCheck::NoStatusClaim => serde_json::json!({ "state": "none" }),
+            StatusCheck::ListNotSupplied { uri, idx } => {
+                serde_json::json!({ "state": "not_checked", "uri": uri, "idx": idx })
+            }
+        }
+    }
+}
+
+impl VerifiedArtefact {
+    /// The JSON form shared by every face:
+    /// `{"verified": true, "alg": .., "kid": base64url, "status": .., "claims": ..}`.
+    pub fn to_json_value(&self) -> serde_json::Value {
+        serde_json::json!({
+            "verified": true,
+            "alg": self.alg.name(),
+            "kid": crate::b64::encode(&self.kid),
+            "status": self.status.to_json_value(),
+            "claims": self.claims.to_json_value(),
+        })
+    }
+}
+
 /// Verifies artefacts against a trust store, for one relying party at a time.
 ///
 /// ```
@@ -241,14 +267,12 @@ pub struct Unverified {
 impl Unverified {
     /// The JSON view, marked `"verified": false`.
     pub fn to_json_value(&self) -> serde_json::Value {
-        use base64::Engine as _;
-        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         serde_json::json!({
             "verified": false,
             "warning": "signature NOT checked: do not rely on these claims",
             "header": {
                 "alg": self.alg.map(Algorithm::name),
-                "kid": self.kid.as_ref().map(|k| b64.encode(k)),
+                "kid": self.kid.as_deref().map(crate::b64::encode),
                 "typ": self.typ,
             },
             "claims": self.claims.to_json_value(),

@@ -1,0 +1,161 @@
+//! `consentry issue`, `inspect` and `verify` (one artefact, or a batch file).
+
+use std::io::{BufRead as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use consentry::{Claims, Verifier};
+use rayon::prelude::*;
+
+use crate::util::{self, CliError, EXIT_ERROR, EXIT_REJECTED};
+
+/// Issues an artefact and prints it as base64url.
+pub(crate) fn issue(key: &Path, claims: &Path, now: Option<i64>) -> Result<ExitCode, CliError> {
+    let rng = ring::rand::SystemRandom::new();
+    let sk = util::load_signing_key(key, &rng)?;
+    let json = util::read_text(claims)?;
+    let now = util::now_or(now)?;
+    let c = Claims::from_json_with_defaults(&json, now, &rng).map_err(|e| {
+        let mut err = CliError::core(&e, EXIT_ERROR);
+        err.message = format!("claims `{}`: {}", claims.display(), err.message);
+        err
+    })?;
+    let bytes = consentry::issue(&c, &sk, &rng).map_err(|e| CliError::core(&e, EXIT_ERROR))?;
+    println!("{}", consentry::b64::encode(&bytes));
+    eprintln!(
+        "issued artefact cti {} ({} bytes, {} purpose(s), {}, kid {})",
+        c.cti.to_base64(),
+        bytes.len(),
+        c.consent.purposes.len(),
+        sk.algorithm().name(),
+        consentry::b64::encode(&sk.verifying_key().thumbprint())
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the JSON view of an artefact, marked unverified.
+pub(crate) fn inspect(arg: &str) -> Result<ExitCode, CliError> {
+    let bytes = util::read_artefact(arg)?;
+    let u = consentry::inspect(&bytes).map_err(|e| CliError::core(&e, EXIT_REJECTED))?;
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&u.to_json_value()).unwrap_or_default()
+    );
+    eprintln!("NOTE: the signature was NOT checked; use `consentry verify` before relying on this");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Options shared by single and batch verification.
+pub(crate) struct VerifyOpts {
+    pub(crate) trust: PathBuf,
+    pub(crate) aud: String,
+    pub(crate) now: Option<i64>,
+    pub(crate) leeway: u64,
+}
+
+fn verifier(opts: &VerifyOpts) -> Result<Verifier, CliError> {
+    let trust = util::load_trust(&opts.trust)?;
+    Verifier::new(trust)
+        .with_leeway(opts.leeway)
+        .map_err(|e| CliError::core(&e, EXIT_ERROR))
+}
+
+/// Verifies one artefact: the verified claims on stdout, or the error on stderr.
+pub(crate) fn verify_one(opts: &VerifyOpts, arg: &str) -> Result<ExitCode, CliError> {
+    let v = verifier(opts)?;
+    let now = util::now_or(opts.now)?;
+    let bytes = util::read_artefact(arg)?;
+    let ok = v
+        .verify(&bytes, &opts.aud, now)
+        .map_err(|e| CliError::core(&e, EXIT_REJECTED))?;
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&ok.to_json_value()).unwrap_or_default()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Lines verified per parallel chunk: large enough to keep every core busy, small enough that
+/// memory stays flat however long the file is.
+const CHUNK: usize = 4096;
+
+/// Verifies one base64url artefact per line; prints one JSON result per non-blank line, in order.
+pub(crate) fn verify_batch(opts: &VerifyOpts, file: &str) -> Result<ExitCode, CliError> {
+    let v = verifier(opts)?;
+    let now = util::now_or(opts.now)?;
+    let input: Box<dyn std::io::BufRead> = if file == "-" {
+        Box::new(std::io::BufReader::new(std::io::stdin()))
+    } else {
+        let path = Path::new(file);
+        Box::new(std::io::BufReader::new(
+            std::fs::File::open(path).map_err(|e| CliError::io("open", path, &e))?,
+        ))
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let (mut valid, mut rejected, mut blank) = (0u64, 0u64, 0u64);
+    let mut chunk: Vec<(u64, String)> = Vec::with_capacity(CHUNK);
+    let mut lines = input.lines();
+    let mut line_no = 0u64;
+    loop {
+        chunk.clear();
+        for line in lines.by_ref() {
+            line_no += 1;
+            let line = line.map_err(|e| CliError::io("read", Path::new(file), &e))?;
+            if line.trim().is_empty() {
+                blank += 1;
+                continue;
+            }
+            chunk.push((line_no, line));
+            if chunk.len() == CHUNK {
+                break;
+            }
+        }
+        if chunk.is_empty() {
+            break;
+        }
+        let results: Vec<(bool, String)> = chunk
+            .par_iter()
+            .map(|(n, line)| {
+                let res = util::decode_artefact_text(line.trim().as_bytes()).and_then(|b| {
+                    v.verify(&b, &opts.aud, now)
+                        .map_err(|e| CliError::core(&e, EXIT_REJECTED))
+                });
+                match res {
+                    Ok(ok) => {
+                        let mut j = ok.to_json_value();
+                        j["line"] = (*n).into();
+                        (true, j.to_string())
+                    }
+                    Err(e) => {
+                        let mut j = e.to_json();
+                        j["line"] = (*n).into();
+                        j["verified"] = false.into();
+                        (false, j.to_string())
+                    }
+                }
+            })
+            .collect();
+        for (ok, json) in results {
+            if ok {
+                valid += 1;
+            } else {
+                rejected += 1;
+            }
+            writeln!(out, "{json}")
+                .map_err(|e| CliError::io("write", Path::new("<stdout>"), &e))?;
+        }
+    }
+    out.flush()
+        .map_err(|e| CliError::io("write", Path::new("<stdout>"), &e))?;
+    eprintln!(
+        "verified {} artefact(s) on {} thread(s): {valid} valid, {rejected} rejected, {blank} blank line(s) skipped",
+        valid + rejected,
+        rayon::current_num_threads()
+    );
+    Ok(if rejected == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_REJECTED)
+    })
+}

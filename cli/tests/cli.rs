@@ -1,0 +1,328 @@
+//! The `consentry` binary, driven as a user would: files, exit codes, JSON on stdout/stderr.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_consentry"))
+}
+
+fn run(args: &[&str], dir: &Path) -> Output {
+    bin()
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("consentry-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn stderr_json(o: &Output) -> serde_json::Value {
+    let s = String::from_utf8(o.stderr.clone()).unwrap();
+    serde_json::from_str(s.lines().last().unwrap())
+        .unwrap_or_else(|e| panic!("stderr not json ({e}): {s}"))
+}
+
+const CLAIMS: &str = r#"{"iss":"cm.example","sub":"pp-123","aud":["tn.health","tn.research"],"exp":1900000000,
+ "consent":{"v":1,"basis":"consent","notice":{"id":"n1","sha256":"q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s","lang":"ta-IN"},
+ "purposes":[{"purpose":"aa:101","fields":["/name"],"mode":"view"}]}}"#;
+
+/// Key, trust file, claims and one issued artefact in a fresh directory.
+fn setup(name: &str, alg: &str) -> (PathBuf, String) {
+    let d = tmp(name);
+    assert!(run(&["key", "new", "--alg", alg, "--out", "k.pem"], &d)
+        .status
+        .success());
+    let o = run(&["key", "public", "--key", "k.pem", "--jwks"], &d);
+    assert!(o.status.success());
+    std::fs::write(d.join("trust.json"), &o.stdout).unwrap();
+    std::fs::write(d.join("claims.json"), CLAIMS).unwrap();
+    let o = run(
+        &[
+            "issue",
+            "--key",
+            "k.pem",
+            "--claims",
+            "claims.json",
+            "--now",
+            "1800000000",
+        ],
+        &d,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let art = String::from_utf8(o.stdout).unwrap().trim().to_owned();
+    std::fs::write(d.join("a.txt"), &art).unwrap();
+    (d, art)
+}
+
+#[test]
+fn key_new_is_private_and_not_overwritten() {
+    let d = tmp("keys");
+    assert!(run(&["key", "new", "--out", "k.pem"], &d).status.success());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(
+            std::fs::metadata(d.join("k.pem"))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777,
+            0o600
+        );
+    }
+    let pem = std::fs::read_to_string(d.join("k.pem")).unwrap();
+    assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+    let o = run(&["key", "new", "--out", "k.pem"], &d);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr_json(&o)["code"], "cli_io");
+    assert_eq!(
+        std::fs::read_to_string(d.join("k.pem")).unwrap(),
+        pem,
+        "existing key untouched"
+    );
+    let o = run(&["key", "public", "--key", "k.pem"], &d);
+    let jwk: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let key = consentry::VerifyingKey::from_jwk(&jwk).unwrap();
+    assert_eq!(jwk["kid"], consentry::b64::encode(&key.thumbprint()));
+    assert!(
+        !String::from_utf8_lossy(&o.stdout).contains("\"d\""),
+        "no private member printed"
+    );
+}
+
+#[test]
+fn issue_verify_inspect_ed25519_and_es256() {
+    for alg in ["ed25519", "es256"] {
+        let (d, _) = setup(&format!("ivi-{alg}"), alg);
+        let o = run(
+            &[
+                "verify",
+                "--trust",
+                "trust.json",
+                "--aud",
+                "tn.research",
+                "--now",
+                "1800000100",
+                "a.txt",
+            ],
+            &d,
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["verified"], true);
+        assert_eq!(v["claims"]["iat"], 1_800_000_000);
+        assert_eq!(v["claims"]["sub"], "pp-123");
+        assert_eq!(v["alg"], if alg == "es256" { "ES256" } else { "EdDSA" });
+        let o = run(&["inspect", "a.txt"], &d);
+        let u: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(u["verified"], false);
+        assert_eq!(u["claims"]["cti"], v["claims"]["cti"]);
+    }
+}
+
+#[test]
+fn verify_failures_are_json_with_codes() {
+    let (d, art) = setup("fail", "ed25519");
+    let cases: &[(&[&str], i32, &str)] = &[
+        (
+            &["--aud", "tn.police", "--now", "1800000100"],
+            1,
+            "audience_mismatch",
+        ),
+        (&["--aud", "tn.health", "--now", "1900000060"], 1, "expired"),
+        (
+            &["--aud", "tn.health", "--now", "1900000000", "--leeway", "0"],
+            1,
+            "expired",
+        ),
+        (
+            &[
+                "--aud",
+                "tn.health",
+                "--now",
+                "1800000100",
+                "--leeway",
+                "301",
+            ],
+            2,
+            "invalid_option",
+        ),
+    ];
+    for (extra, exit, code) in cases {
+        let mut args = vec!["verify", "--trust", "trust.json"];
+        args.extend_from_slice(extra);
+        args.push("a.txt");
+        let o = run(&args, &d);
+        assert_eq!(o.status.code(), Some(*exit), "{extra:?}");
+        assert_eq!(stderr_json(&o)["code"], *code, "{extra:?}");
+        assert!(o.stdout.is_empty());
+    }
+    // The artefact may also be given inline or on stdin.
+    let o = run(
+        &[
+            "verify",
+            "--trust",
+            "trust.json",
+            "--aud",
+            "tn.health",
+            "--now",
+            "1800000100",
+            &art,
+        ],
+        &d,
+    );
+    assert!(o.status.success());
+    let mut child = bin()
+        .args([
+            "verify",
+            "--trust",
+            "trust.json",
+            "--aud",
+            "tn.health",
+            "--now",
+            "1800000100",
+            "-",
+        ])
+        .current_dir(&d)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(art.as_bytes())
+        .unwrap();
+    assert!(child.wait_with_output().unwrap().status.success());
+    // Missing trust file, private key in trust file.
+    let o = run(
+        &["verify", "--trust", "nope.json", "--aud", "x", "a.txt"],
+        &d,
+    );
+    assert_eq!(
+        (o.status.code(), stderr_json(&o)["code"].as_str()),
+        (Some(2), Some("cli_io"))
+    );
+    let mut jwks: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("trust.json")).unwrap()).unwrap();
+    jwks["keys"][0]["d"] = "AAAA".into();
+    std::fs::write(d.join("bad.json"), jwks.to_string()).unwrap();
+    let o = run(
+        &["verify", "--trust", "bad.json", "--aud", "x", "a.txt"],
+        &d,
+    );
+    assert_eq!(stderr_json(&o)["code"], "key_private_material");
+}
+
+#[test]
+fn batch_streams_in_order_across_chunks() {
+    let (d, art) = setup("batch", "ed25519");
+    let mut bad = art.clone();
+    let at = art.len() - 10; // inside the signature
+    bad.replace_range(at..at + 1, if &art[at..at + 1] == "A" { "B" } else { "A" });
+    let mut lines = Vec::new();
+    for i in 0..9_000 {
+        lines.push(match i % 1000 {
+            7 => bad.clone(),
+            500 => String::new(),
+            999 => "not an artefact".to_owned(),
+            _ => art.clone(),
+        });
+    }
+    std::fs::write(d.join("batch.txt"), lines.join("\n")).unwrap();
+    let o = run(
+        &[
+            "verify",
+            "--trust",
+            "trust.json",
+            "--aud",
+            "tn.health",
+            "--now",
+            "1800000100",
+            "--batch",
+            "batch.txt",
+        ],
+        &d,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let results: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(results.len(), 9_000 - 9);
+    let mut prev = 0;
+    for r in &results {
+        let line = r["line"].as_u64().unwrap();
+        assert!(line > prev, "results in input order");
+        prev = line;
+        let i = line - 1;
+        match i % 1000 {
+            7 => assert_eq!(r["code"], "signature_invalid", "line {line}"),
+            999 => assert_eq!(r["code"], "cli_not_base64url", "line {line}"),
+            _ => assert_eq!(r["verified"], true, "line {line}"),
+        }
+    }
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.contains("8973 valid, 18 rejected, 9 blank line(s) skipped"),
+        "{err}"
+    );
+}
+
+#[test]
+fn claims_errors_name_the_member() {
+    let (d, _) = setup("claims", "ed25519");
+    std::fs::write(d.join("c2.json"), r#"{"iss":"x"}"#).unwrap();
+    let o = run(&["issue", "--key", "k.pem", "--claims", "c2.json"], &d);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr_json(&o);
+    assert_eq!(e["code"], "claims_json");
+    assert!(e["message"].as_str().unwrap().contains("`sub`"), "{e}");
+    let bad = CLAIMS.replace(r#""fields":["/name"]"#, r#""fields":["name"]"#);
+    std::fs::write(d.join("c3.json"), bad).unwrap();
+    let e = stderr_json(&run(
+        &["issue", "--key", "k.pem", "--claims", "c3.json"],
+        &d,
+    ));
+    assert_eq!(e["code"], "claim_invalid");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("consent.purposes[0].fields[0]"),
+        "{e}"
+    );
+}
+
+#[test]
+fn demo_runs_and_refuses_what_it_should() {
+    let o = run(&["demo"], &std::env::temp_dir());
+    assert!(o.status.success());
+    let out = String::from_utf8(o.stdout).unwrap();
+    for code in [
+        "signature_invalid",
+        "audience_mismatch",
+        "expired",
+        "key_unknown_kid",
+        "cbor_truncated",
+    ] {
+        assert!(out.contains(code), "demo shows {code}");
+    }
+    assert!(!out.contains("UNEXPECTED"));
+}
