@@ -114,7 +114,7 @@ pub(crate) fn verify_batch(opts: &VerifyOpts, file: &str) -> Result<ExitCode, Cl
         if chunk.is_empty() {
             break;
         }
-        let results: Vec<(bool, String)> = chunk
+        let results: Vec<(bool, serde_json::Value)> = chunk
             .par_iter()
             .map(|(n, line)| {
                 let res = util::decode_artefact_text(line.trim().as_bytes()).and_then(|b| {
@@ -122,17 +122,17 @@ pub(crate) fn verify_batch(opts: &VerifyOpts, file: &str) -> Result<ExitCode, Cl
                         .map_err(|e| CliError::core(&e, EXIT_REJECTED))
                 });
                 match res {
-                    Ok(ok) => {
-                        let mut j = ok.to_json_value();
-                        j["line"] = (*n).into();
-                        (true, j.to_string())
-                    }
-                    Err(e) => {
-                        let mut j = e.to_json();
-                        j["line"] = (*n).into();
-                        j["verified"] = false.into();
-                        (false, j.to_string())
-                    }
+                    Ok(ok) => (
+                        true,
+                        util::with_members(ok.to_json_value(), &[("line", (*n).into())]),
+                    ),
+                    Err(e) => (
+                        false,
+                        util::with_members(
+                            e.to_json(),
+                            &[("line", (*n).into()), ("verified", false.into())],
+                        ),
+                    ),
                 }
             })
             .collect();

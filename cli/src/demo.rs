@@ -109,7 +109,10 @@ pub(crate) fn run() -> Result<ExitCode, CliError> {
     println!(
         "   ok: signature ({}), header, strict claims, validity window, audience; status list: {}\n",
         ok.alg.name(),
-        ok.status.to_json_value()["state"].as_str().unwrap_or("?")
+        match ok.status {
+            consentry::StatusCheck::NoStatusClaim => "none in the artefact",
+            _ => "named but not supplied (withdrawal checks arrive with status lists)",
+        }
     );
 
     println!("4. What is refused, each with its stable code");

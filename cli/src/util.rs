@@ -57,6 +57,19 @@ impl CliError {
     }
 }
 
+/// Adds members to a JSON object (a non-object is returned unchanged).
+pub(crate) fn with_members(
+    mut v: serde_json::Value,
+    members: &[(&str, serde_json::Value)],
+) -> serde_json::Value {
+    if let Some(o) = v.as_object_mut() {
+        for (k, m) in members {
+            o.insert((*k).to_owned(), m.clone());
+        }
+    }
+    v
+}
+
 /// Seconds since the epoch: `--now` if given, else the clock.
 pub(crate) fn now_or(given: Option<i64>) -> Result<i64, CliError> {
     if let Some(n) = given {

@@ -7,6 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine as _;
 use ring::rand::SecureRandom;
 use ring::signature::{self as sig, KeyPair as _};
+use zeroize::Zeroizing;
 
 use crate::cbor::{write_bstr_head, Reader};
 use crate::error::KeyError;
@@ -398,6 +399,12 @@ impl core::fmt::Display for SignatureError {
 
 impl std::error::Error for SignatureError {}
 
+/// DER prefix of an RFC 8410 §7 PKCS#8 v1 Ed25519 private key, before the 32-byte seed:
+/// SEQUENCE { INTEGER 0, SEQUENCE { OID 1.3.101.112 }, OCTET STRING { OCTET STRING (32) } }.
+const ED25519_PKCS8_V1_PREFIX: [u8; 16] = [
+    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+];
+
 enum SigningInner {
     Ed25519(sig::Ed25519KeyPair),
     Es256(sig::EcdsaKeyPair),
@@ -418,16 +425,32 @@ impl core::fmt::Debug for SigningKey {
 }
 
 impl SigningKey {
-    /// Generates a new private key and returns it as a PKCS#8 v2 DER document.
-    pub fn generate_pkcs8(alg: Algorithm, rng: &dyn SecureRandom) -> Result<Vec<u8>, KeyError> {
-        let doc = match alg {
-            Algorithm::Ed25519 => sig::Ed25519KeyPair::generate_pkcs8(rng),
+    /// Generates a new private key and returns it as a PKCS#8 DER document (zeroized on drop).
+    ///
+    /// Ed25519 keys are written in the PKCS#8 v1 form of RFC 8410 §7, which OpenSSL and most
+    /// libraries read (ring's own v2 form is not read by OpenSSL 3); P-256 keys in ring's
+    /// PKCS#8 form. [`SigningKey::from_pkcs8`] reads both, and OpenSSL-generated keys.
+    pub fn generate_pkcs8(
+        alg: Algorithm,
+        rng: &dyn SecureRandom,
+    ) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+        match alg {
+            Algorithm::Ed25519 => {
+                let mut seed = Zeroizing::new([0u8; 32]);
+                rng.fill(seed.as_mut())
+                    .map_err(|_| KeyError::SigningFailed)?;
+                let mut der = Zeroizing::new(Vec::with_capacity(48));
+                der.extend_from_slice(&ED25519_PKCS8_V1_PREFIX);
+                der.extend_from_slice(seed.as_ref());
+                Ok(der)
+            }
             Algorithm::Es256 => {
-                sig::EcdsaKeyPair::generate_pkcs8(&sig::ECDSA_P256_SHA256_FIXED_SIGNING, rng)
+                let doc =
+                    sig::EcdsaKeyPair::generate_pkcs8(&sig::ECDSA_P256_SHA256_FIXED_SIGNING, rng)
+                        .map_err(|_| KeyError::SigningFailed)?;
+                Ok(Zeroizing::new(doc.as_ref().to_vec()))
             }
         }
-        .map_err(|_| KeyError::SigningFailed)?;
-        Ok(doc.as_ref().to_vec())
     }
 
     /// Loads a PKCS#8 private key (Ed25519 v1 or v2, or P-256). `rng` is used by `ring` to

@@ -66,6 +66,8 @@ fn head_len(n: usize) -> usize {
     }
 }
 
+type Entries = Vec<(Value, Value)>;
+
 fn kid() -> Vec<u8> {
     issuer().verifying_key().thumbprint().to_vec()
 }
@@ -287,7 +289,7 @@ fn oversize_input() {
 fn deep_nesting() {
     // A 20-deep array in the unprotected header: refused while parsing, before any other rule.
     let mut unprot = vec![0xa1, 0x18, 0x63];
-    unprot.extend(std::iter::repeat(0x81).take(20));
+    unprot.extend(std::iter::repeat_n(0x81, 20));
     unprot.push(0x00);
     assert_eq!(
         code_of(&envelope(
@@ -395,7 +397,7 @@ fn missing_unknown_and_invalid_claims() {
 #[test]
 fn header_tampering() {
     let p = payload();
-    let with = |f: &dyn Fn(&mut Vec<(Value, Value)>)| {
+    let with = |f: &dyn Fn(&mut Entries)| {
         let mut e = good_protected_entries();
         f(&mut e);
         envelope(&protected(e), &[0xa0], &p)
