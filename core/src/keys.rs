@@ -650,6 +650,35 @@ mod tests {
     }
 
     #[test]
+    fn cose_keys_enter_the_trust_store_under_their_kid_and_thumbprint() {
+        let sk = SigningKey::from_ed25519_seed(&[3; 32]).unwrap();
+        let pk = sk.verifying_key();
+        // {1: 1, 2: h'6b31', -1: 6, -2: x}: a COSE_Key with a short kid of its own.
+        let mut ck = vec![
+            0xa4, 0x01, 0x01, 0x02, 0x42, b'k', b'1', 0x20, 0x06, 0x21, 0x58, 0x20,
+        ];
+        ck.extend_from_slice(pk.as_bytes());
+        let mut store = TrustStore::new();
+        store.add_cose_key(&ck).unwrap();
+        assert_eq!(store.get(b"k1"), Some(pk));
+        assert_eq!(store.get(&pk.thumbprint()), Some(pk));
+        // Private key material (-4) is refused; so is a wrong `alg`.
+        let mut private = ck.clone();
+        private[0] = 0xa5;
+        private.extend_from_slice(&[0x23, 0x41, 0x00]);
+        assert_eq!(
+            TrustStore::new().add_cose_key(&private),
+            Err(KeyError::PrivateMaterial)
+        );
+        let mut es = vec![0xa4, 0x01, 0x01, 0x03, 0x26, 0x20, 0x06, 0x21, 0x58, 0x20];
+        es.extend_from_slice(pk.as_bytes());
+        assert!(matches!(
+            TrustStore::new().add_cose_key(&es),
+            Err(KeyError::Unsupported { .. })
+        ));
+    }
+
+    #[test]
     fn trust_store_refuses_private_jwk_and_conflicting_kid() {
         let sk = SigningKey::from_ed25519_seed(&[1; 32]).unwrap();
         let mut jwk = sk.verifying_key().to_jwk();
