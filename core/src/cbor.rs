@@ -17,7 +17,11 @@ pub(crate) struct Reader<'a> {
     buf: &'a [u8],
     pos: usize,
     depth: usize,
+    any_order: bool,
 }
+
+/// Most entries a map may have when read in any order (duplicates are found by scanning).
+pub(crate) const MAX_ANY_ORDER_ENTRIES: u64 = 64;
 
 /// The head of an item: major type and argument.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +53,17 @@ impl<'a> Reader<'a> {
             buf,
             pos: 0,
             depth: 0,
+            any_order: false,
+        }
+    }
+
+    /// A reader that accepts map keys in any order (still refusing duplicates), for documents
+    /// from other issuers that are not deterministically encoded (the IETF status list
+    /// examples, for one). Maps are limited to [`MAX_ANY_ORDER_ENTRIES`] entries.
+    pub(crate) fn new_any_order(buf: &'a [u8]) -> Self {
+        Reader {
+            any_order: true,
+            ..Reader::new(buf)
         }
     }
 
@@ -272,10 +287,17 @@ impl<'a> Reader<'a> {
     pub(crate) fn map(&mut self) -> Result<MapKeys<'a>, CborError> {
         let h = self.expect(5, CborType::Map)?;
         self.enter(h.offset)?;
+        if self.any_order && h.arg > MAX_ANY_ORDER_ENTRIES {
+            return Err(CborError::Unsupported {
+                offset: h.offset,
+                what: "map with more than 64 entries in a document read in any key order",
+            });
+        }
         Ok(MapKeys {
             len: h.arg,
             map_offset: h.offset,
             prev: None,
+            any_order: self.any_order,
         })
     }
 
@@ -355,12 +377,20 @@ pub(crate) struct MapKeys<'a> {
     pub(crate) len: u64,
     map_offset: usize,
     prev: Option<&'a [u8]>,
+    any_order: bool,
 }
 
 impl<'a> MapKeys<'a> {
     /// Call after reading a key that started at `start`; `r` is positioned just after it.
     pub(crate) fn check(&mut self, r: &Reader<'a>, start: usize) -> Result<(), CborError> {
         let key = r.slice(start, r.position());
+        if self.any_order {
+            return if self.seen_before(r, key, start) {
+                Err(CborError::DuplicateKey { offset: start })
+            } else {
+                Ok(())
+            };
+        }
         if let Some(prev) = self.prev {
             if key <= prev {
                 return Err(if key == prev || self.seen_before(r, key, start) {
@@ -380,6 +410,7 @@ impl<'a> MapKeys<'a> {
             buf: r.buf,
             pos: self.map_offset,
             depth: 0,
+            any_order: true,
         };
         if scan.head().is_err() {
             return false;

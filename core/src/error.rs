@@ -132,6 +132,8 @@ define_codes! {
     SignatureInvalid = 1300 => "signature_invalid",
     /// signing failed (for example the random source failed)
     SigningFailed = 1301 => "signing_failed",
+    /// the random source failed
+    RandomFailed = 1302 => "random_failed",
 
     // 1400-1499: claims
     /// a required claim is absent
@@ -156,6 +158,26 @@ define_codes! {
     AudienceMismatch = 1503 => "audience_mismatch",
     /// a verifier option out of range (for example leeway over 300 s)
     InvalidOption = 1504 => "invalid_option",
+
+    // 1800-1899: status lists
+    /// bits per status other than 1, 2, 4 or 8
+    StatusBitsInvalid = 1800 => "status_bits_invalid",
+    /// a list size of zero or over the maximum
+    StatusSizeInvalid = 1801 => "status_size_invalid",
+    /// an index past the end of the list
+    StatusIndexOutOfRange = 1802 => "status_index_out_of_range",
+    /// a status value that does not fit the list's bits
+    StatusValueTooWide = 1803 => "status_value_too_wide",
+    /// a list that decompresses beyond the cap
+    StatusListTooLarge = 1804 => "status_list_too_large",
+    /// a list that is not valid (bad zlib data, empty)
+    StatusListCorrupt = 1805 => "status_list_corrupt",
+    /// no free index left to allocate
+    StatusListFull = 1806 => "status_list_full",
+    /// the artefact is revoked (status INVALID): consent withdrawn
+    Revoked = 1807 => "revoked",
+    /// the artefact is suspended (status SUSPENDED): consent paused
+    Suspended = 1808 => "suspended",
 }
 
 /// Anything that carries a stable [`Code`].
@@ -553,6 +575,30 @@ pub enum VerifyError {
     /// The relying party is not in `aud`.
     #[error("relying party is not in `aud`")]
     AudienceMismatch,
+    /// The status list says the artefact is revoked: consent was withdrawn.
+    #[error("artefact is revoked (status list `{uri}`, index {idx})")]
+    Revoked {
+        /// the list's URI
+        uri: String,
+        /// the artefact's index
+        idx: u64,
+    },
+    /// The status list says the artefact is suspended: consent is paused.
+    #[error("artefact is suspended (status list `{uri}`, index {idx})")]
+    Suspended {
+        /// the list's URI
+        uri: String,
+        /// the artefact's index
+        idx: u64,
+    },
+    /// The artefact's status index lies past the end of the supplied list.
+    #[error("status index {idx} is past the end of the list ({len} entries)")]
+    StatusIndexOutOfRange {
+        /// the artefact's index
+        idx: u64,
+        /// entries in the list
+        len: u64,
+    },
     /// A verifier option is out of range.
     #[error("verifier option `{option}` out of range: {reason}")]
     InvalidOption {
@@ -589,6 +635,86 @@ impl HasCode for VerifyError {
             VerifyError::IssuedInFuture { .. } => Code::IssuedInFuture,
             VerifyError::AudienceMismatch => Code::AudienceMismatch,
             VerifyError::InvalidOption { .. } => Code::InvalidOption,
+            VerifyError::Revoked { .. } => Code::Revoked,
+            VerifyError::Suspended { .. } => Code::Suspended,
+            VerifyError::StatusIndexOutOfRange { .. } => Code::StatusIndexOutOfRange,
+        }
+    }
+}
+
+/// Errors of status lists: building, encoding, decoding, verifying.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum StatusError {
+    /// Bits per status other than 1, 2, 4 or 8.
+    #[error("`bits` must be 1, 2, 4 or 8 (got {bits})")]
+    BitsInvalid {
+        /// the bits given
+        bits: u8,
+    },
+    /// A size of zero or over the maximum.
+    #[error("a status list must have 1 to {max} entries")]
+    SizeInvalid {
+        /// the maximum
+        max: u64,
+    },
+    /// An index past the end of the list.
+    #[error("index {idx} is out of range (the list has {len} entries)")]
+    IndexOutOfRange {
+        /// the index
+        idx: u64,
+        /// the list's length
+        len: u64,
+    },
+    /// A value that does not fit the list's bits (e.g. SUSPENDED in a 1-bit list).
+    #[error("status value does not fit in {bits} bit(s)")]
+    ValueTooWide {
+        /// bits per status
+        bits: u8,
+    },
+    /// The list decompresses beyond the cap.
+    #[error("`lst` decompresses to more than {max_bytes} bytes")]
+    TooLarge {
+        /// the cap in bytes
+        max_bytes: u64,
+    },
+    /// The list is not valid.
+    #[error("status list is corrupt: {reason}")]
+    Corrupt {
+        /// what is wrong
+        reason: &'static str,
+    },
+    /// No free index is left.
+    #[error("every index of the status list is allocated")]
+    Full,
+    /// The random source failed.
+    #[error("the random source failed")]
+    RandomFailed,
+    /// The token's claims break a rule.
+    #[error("status list token: {0}")]
+    Claims(ClaimsError),
+    /// The token's envelope, header or signature failed verification.
+    #[error("status list token: {0}")]
+    Verify(VerifyError),
+    /// Signing failed.
+    #[error("status list token: {0}")]
+    Key(KeyError),
+}
+
+impl HasCode for StatusError {
+    fn code(&self) -> Code {
+        match self {
+            StatusError::BitsInvalid { .. } => Code::StatusBitsInvalid,
+            StatusError::SizeInvalid { .. } => Code::StatusSizeInvalid,
+            StatusError::IndexOutOfRange { .. } => Code::StatusIndexOutOfRange,
+            StatusError::ValueTooWide { .. } => Code::StatusValueTooWide,
+            StatusError::TooLarge { .. } => Code::StatusListTooLarge,
+            StatusError::Corrupt { .. } => Code::StatusListCorrupt,
+            StatusError::Full => Code::StatusListFull,
+            StatusError::RandomFailed => Code::RandomFailed,
+            StatusError::Claims(e) => e.code(),
+            StatusError::Verify(e) => e.code(),
+            StatusError::Key(e) => e.code(),
         }
     }
 }

@@ -41,6 +41,7 @@ pub mod cose;
 mod error;
 mod keys;
 pub mod scope;
+pub mod status;
 mod verify;
 
 pub use artefact::{

@@ -6,6 +6,7 @@ use crate::artefact::Claims;
 use crate::cose::{self, AlgHeader, Label, ARTEFACT_TYP};
 use crate::error::VerifyError;
 use crate::keys::{Algorithm, TrustStore, MAX_KID_LEN};
+use crate::status::{Freshness, StatusValue, VerifiedStatusList};
 
 /// Default cap on the size of an artefact (64 KiB).
 pub const DEFAULT_MAX_SIZE: usize = 64 * 1024;
@@ -20,13 +21,21 @@ pub const MAX_LEEWAY: u64 = 300;
 pub enum StatusCheck {
     /// The artefact has no status claim: it cannot be revoked through a list.
     NoStatusClaim,
-    /// The artefact names a status list, but the caller supplied none; the caller's policy
-    /// decides whether that is acceptable.
+    /// The artefact names a status list, but the caller supplied none (or a list published
+    /// at another URI); the caller's policy decides whether that is acceptable.
     ListNotSupplied {
         /// where the list is published
         uri: String,
         /// the artefact's index in it
         idx: u64,
+    },
+    /// The supplied list was consulted. Revoked and suspended artefacts never get here (they
+    /// fail verification); this carries VALID or an application-specific value.
+    Checked {
+        /// the status found
+        value: StatusValue,
+        /// whether the list was fresh
+        freshness: Freshness,
     },
 }
 
@@ -44,13 +53,17 @@ pub struct VerifiedArtefact {
 }
 
 impl StatusCheck {
-    /// The JSON form: `{"state": "none"}` or `{"state": "not_checked", "uri": .., "idx": ..}`.
+    /// The JSON form: `{"state": "none"}`, `{"state": "not_checked", "uri": .., "idx": ..}`, or
+    /// `{"state": "valid", "value": 0, "list": {"state": "fresh"}}`.
     pub fn to_json_value(&self) -> serde_json::Value {
         match self {
             StatusCheck::NoStatusClaim => serde_json::json!({ "state": "none" }),
             StatusCheck::ListNotSupplied { uri, idx } => {
                 serde_json::json!({ "state": "not_checked", "uri": uri, "idx": idx })
             }
+            StatusCheck::Checked { value, freshness } => serde_json::json!({
+                "state": value.name(), "value": value.as_u8(), "list": freshness.to_json_value(),
+            }),
         }
     }
 }
@@ -175,6 +188,51 @@ impl Verifier {
             alg,
             status,
         })
+    }
+}
+
+impl Verifier {
+    /// As [`Verifier::verify`], then checks the artefact's status in `list` (a verified Status
+    /// List Token): revoked or suspended artefacts fail with their own error; a list published
+    /// at another URI counts as not supplied; the list's freshness is reported.
+    pub fn verify_with_status(
+        &self,
+        bytes: &[u8],
+        audience: &str,
+        now: i64,
+        list: &VerifiedStatusList,
+    ) -> Result<VerifiedArtefact, VerifyError> {
+        let mut v = self.verify(bytes, audience, now)?;
+        if let StatusCheck::ListNotSupplied { uri, idx } = &v.status {
+            if *uri == list.token.sub {
+                let value = list
+                    .get(*idx)
+                    .map_err(|_| VerifyError::StatusIndexOutOfRange {
+                        idx: *idx,
+                        len: list.token.list.len(),
+                    })?;
+                match value {
+                    StatusValue::Invalid => {
+                        return Err(VerifyError::Revoked {
+                            uri: uri.clone(),
+                            idx: *idx,
+                        })
+                    }
+                    StatusValue::Suspended => {
+                        return Err(VerifyError::Suspended {
+                            uri: uri.clone(),
+                            idx: *idx,
+                        })
+                    }
+                    _ => {}
+                }
+                v.status = StatusCheck::Checked {
+                    value,
+                    freshness: list.freshness,
+                };
+            }
+        }
+        Ok(v)
     }
 }
 
