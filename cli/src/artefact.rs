@@ -51,19 +51,49 @@ pub(crate) struct VerifyOpts {
     pub(crate) aud: String,
     pub(crate) now: Option<i64>,
     pub(crate) leeway: u64,
+    pub(crate) status_list: Option<PathBuf>,
 }
 
-fn verifier(opts: &VerifyOpts) -> Result<Verifier, CliError> {
-    let trust = util::load_trust(&opts.trust)?;
-    Verifier::new(trust)
-        .with_leeway(opts.leeway)
-        .map_err(|e| CliError::core(&e, EXIT_ERROR))
+/// The verifier, and the verified status list when one was given.
+struct Checker {
+    verifier: Verifier,
+    list: Option<consentry::status::VerifiedStatusList>,
+}
+
+impl Checker {
+    fn new(opts: &VerifyOpts, now: i64) -> Result<Self, CliError> {
+        let trust = util::load_trust(&opts.trust)?;
+        let list = match &opts.status_list {
+            Some(p) => Some(crate::status::verify_list(
+                &util::read_file(p)?,
+                &opts.trust,
+                now,
+            )?),
+            None => None,
+        };
+        let verifier = Verifier::new(trust)
+            .with_leeway(opts.leeway)
+            .map_err(|e| CliError::core(&e, EXIT_ERROR))?;
+        Ok(Checker { verifier, list })
+    }
+
+    fn verify(
+        &self,
+        bytes: &[u8],
+        aud: &str,
+        now: i64,
+    ) -> Result<consentry::VerifiedArtefact, consentry::VerifyError> {
+        match &self.list {
+            Some(l) => self.verifier.verify_with_status(bytes, aud, now, l),
+            None => self.verifier.verify(bytes, aud, now),
+        }
+    }
 }
 
 /// Verifies one artefact: the verified claims on stdout, or the error on stderr.
 pub(crate) fn verify_one(opts: &VerifyOpts, arg: &str) -> Result<ExitCode, CliError> {
-    let v = verifier(opts)?;
     let now = util::now_or(opts.now)?;
+    let v = Checker::new(opts, now)?;
     let bytes = util::read_artefact(arg)?;
     let ok = v
         .verify(&bytes, &opts.aud, now)
@@ -81,8 +111,8 @@ const CHUNK: usize = 4096;
 
 /// Verifies one base64url artefact per line; prints one JSON result per non-blank line, in order.
 pub(crate) fn verify_batch(opts: &VerifyOpts, file: &str) -> Result<ExitCode, CliError> {
-    let v = verifier(opts)?;
     let now = util::now_or(opts.now)?;
+    let v = Checker::new(opts, now)?;
     let input: Box<dyn std::io::BufRead> = if file == "-" {
         Box::new(std::io::BufReader::new(std::io::stdin()))
     } else {

@@ -7,6 +7,7 @@
 mod artefact;
 mod demo;
 mod keys;
+mod status;
 mod util;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -57,6 +58,9 @@ enum Command {
         /// Clock-skew leeway in seconds (at most 300).
         #[arg(long, default_value_t = consentry::DEFAULT_LEEWAY)]
         leeway: u64,
+        /// A status list (signed file) to check the artefact's status in; verified with --trust.
+        #[arg(long, value_name = "LIST")]
+        status_list: Option<PathBuf>,
         /// Verify one base64url artefact per line of FILE (`-` for stdin) and print one JSON
         /// result per line, in input order, using every core.
         #[arg(long, value_name = "FILE", conflicts_with = "artefact")]
@@ -65,8 +69,86 @@ enum Command {
         #[arg(required_unless_present = "batch")]
         artefact: Option<String>,
     },
+    /// Token Status Lists: revoke, suspend and resume artefacts at scale.
+    #[command(subcommand)]
+    Status(StatusCommand),
     /// A short end-to-end tour on built-in sample data.
     Demo,
+}
+
+#[derive(Subcommand, Debug)]
+enum StatusCommand {
+    /// Create a signed status list with every entry VALID.
+    New {
+        /// PKCS#8 PEM private key of the list's issuer.
+        #[arg(long)]
+        key: PathBuf,
+        /// Number of entries.
+        #[arg(long)]
+        size: u64,
+        /// Bits per entry: 1 (valid/revoked) or 2 (also suspended).
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=8))]
+        bits: u8,
+        /// Where the list is published (artefacts name it in `status.status_list.uri`).
+        #[arg(long)]
+        uri: String,
+        /// Where to write the signed list.
+        #[arg(long)]
+        out: PathBuf,
+        /// Seconds after issue within which relying parties should refresh the list.
+        #[arg(long)]
+        ttl: Option<u64>,
+        /// Expiry of the list (seconds since the epoch).
+        #[arg(long)]
+        exp: Option<i64>,
+        /// Seconds since the epoch to use as now (default: the clock).
+        #[arg(long)]
+        now: Option<i64>,
+    },
+    /// Set one entry (valid, invalid = revoked, suspended) and re-sign the list in place.
+    Set {
+        /// The signed list file.
+        #[arg(long)]
+        list: PathBuf,
+        /// The issuer's PKCS#8 PEM private key.
+        #[arg(long)]
+        key: PathBuf,
+        /// Index of the entry.
+        #[arg(long)]
+        idx: u64,
+        /// New status: valid, invalid (or revoked), suspended.
+        #[arg(long)]
+        value: String,
+        /// Seconds since the epoch to use as now (default: the clock).
+        #[arg(long)]
+        now: Option<i64>,
+    },
+    /// Print one entry (verified when --trust is given).
+    Get {
+        /// The signed list file.
+        #[arg(long)]
+        list: PathBuf,
+        /// Index of the entry.
+        #[arg(long)]
+        idx: u64,
+        /// Trusted issuer keys (JWK Set): verify the list first.
+        #[arg(long)]
+        trust: Option<PathBuf>,
+        /// Seconds since the epoch to use as now (default: the clock).
+        #[arg(long)]
+        now: Option<i64>,
+    },
+    /// Verify a list and print its summary.
+    Verify {
+        /// Trusted issuer keys (JWK Set).
+        #[arg(long)]
+        trust: PathBuf,
+        /// The signed list file.
+        list: PathBuf,
+        /// Seconds since the epoch to use as now (default: the clock).
+        #[arg(long)]
+        now: Option<i64>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -123,6 +205,7 @@ fn main() -> ExitCode {
             aud,
             now,
             leeway,
+            status_list,
             batch,
             artefact,
         } => {
@@ -131,12 +214,39 @@ fn main() -> ExitCode {
                 aud,
                 now,
                 leeway,
+                status_list,
             };
             match (batch, artefact) {
                 (Some(file), _) => artefact::verify_batch(&opts, &file),
                 (None, Some(a)) => artefact::verify_one(&opts, &a),
                 (None, None) => Err(util::CliError::usage("give an artefact or --batch FILE")),
             }
+        }
+        Command::Status(StatusCommand::New {
+            key,
+            size,
+            bits,
+            uri,
+            out,
+            ttl,
+            exp,
+            now,
+        }) => status::new(&key, size, bits, &uri, &out, ttl, exp, now),
+        Command::Status(StatusCommand::Set {
+            list,
+            key,
+            idx,
+            value,
+            now,
+        }) => status::set(&list, &key, idx, &value, now),
+        Command::Status(StatusCommand::Get {
+            list,
+            idx,
+            trust,
+            now,
+        }) => status::get(&list, idx, trust.as_deref(), now),
+        Command::Status(StatusCommand::Verify { trust, list, now }) => {
+            status::verify(&list, &trust, now)
         }
         Command::Demo => demo::run(),
     };

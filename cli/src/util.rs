@@ -171,6 +171,35 @@ pub(crate) fn load_signing_key(
     consentry::SigningKey::from_pkcs8(&der, rng).map_err(|e| CliError::core(&e, EXIT_ERROR))
 }
 
+/// Replaces `path` with `data` atomically: a temporary file beside it, fsync, rename, fsync of
+/// the directory. Readers see the old file or the new one, never a mix.
+pub(crate) fn write_atomic(path: &Path, data: &[u8]) -> Result<(), CliError> {
+    use std::io::Write as _;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(data)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        if let Ok(d) = std::fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    result.map_err(|e: std::io::Error| {
+        let _ = std::fs::remove_file(&tmp);
+        CliError::io("write", path, &e)
+    })
+}
+
 /// Writes `data` to a new file with mode 0600 (on Unix). Refuses to overwrite unless `force`.
 pub(crate) fn write_private(path: &Path, data: &[u8], force: bool) -> Result<(), CliError> {
     use std::io::Write as _;

@@ -49,7 +49,7 @@ pub use artefact::{
     GrantorRole, Mode, Notice, Status, StatusListRef, V1,
 };
 pub use error::{
-    CborError, CborType, ClaimsError, Code, HasCode, IssueError, KeyError, VerifyError,
+    CborError, CborType, ClaimsError, Code, HasCode, IssueError, KeyError, StatusError, VerifyError,
 };
 pub use keys::{Algorithm, SignatureError, SigningKey, TrustStore, VerifyingKey, MAX_KID_LEN};
 pub use verify::{

@@ -512,6 +512,35 @@ impl StatusListToken {
     }
 }
 
+impl StatusListToken {
+    /// Decodes a signed token WITHOUT checking its signature (for an issuer reading back its
+    /// own file, or for display). Size and decompression caps still apply.
+    pub fn decode_unverified(bytes: &[u8], opts: &StatusListOptions) -> Result<Self, StatusError> {
+        if bytes.len() > opts.max_size {
+            return Err(StatusError::Verify(VerifyError::TooLarge {
+                size: bytes.len(),
+                max: opts.max_size,
+            }));
+        }
+        let msg = cose::parse_sign1(bytes, false).map_err(StatusError::Verify)?;
+        check_headers(&msg).map_err(StatusError::Verify)?;
+        decode_token(msg.payload, opts.max_entries)
+    }
+
+    /// How many entries hold each value (index = value), for summaries.
+    pub fn counts(&self) -> Vec<u64> {
+        let mut counts = vec![0u64; 1 << self.list.bits()];
+        for i in 0..self.list.len() {
+            if let Ok(v) = self.list.get(i) {
+                if let Some(c) = counts.get_mut(usize::from(v.as_u8())) {
+                    *c += 1;
+                }
+            }
+        }
+        counts
+    }
+}
+
 /// Header rules for Status List Tokens: `alg` known (protected), `typ` equal (protected),
 /// `kid` present in either bucket, no `crit`, no label in both buckets.
 fn check_headers<'a>(msg: &cose::Sign1<'a>) -> Result<&'a [u8], VerifyError> {

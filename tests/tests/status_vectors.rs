@@ -298,7 +298,7 @@ fn referenced_token_status_claim_matches_our_encoding() {
 
 /// Just enough CBOR walking to slice out the raw value of each integer-keyed top-level claim.
 mod ciborium_like {
-    pub type Map = Vec<(i64, Vec<u8>)>;
+    pub(crate) type Map = Vec<(i64, Vec<u8>)>;
 
     fn head(b: &[u8], i: &mut usize) -> (u8, u64) {
         let ib = b[*i];
@@ -333,7 +333,7 @@ mod ciborium_like {
         }
     }
 
-    pub fn top_level(b: &[u8]) -> Map {
+    pub(crate) fn top_level(b: &[u8]) -> Map {
         let mut i = 0;
         let (major, n) = head(b, &mut i);
         assert_eq!(major, 5);

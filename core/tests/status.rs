@@ -1,0 +1,239 @@
+//! Status lists end to end: revocation and suspension through the verifier, and bad input.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use common::{issuer, verifier, AUD, NOW};
+use consentry::status::{
+    Freshness, StatusList, StatusListOptions, StatusListToken, StatusValue, STATUS_LIST_TYP,
+};
+use consentry::{Code, HasCode, StatusCheck, StatusError, TrustStore};
+
+const URI: &str = "https://cm.tn.gov.in/status/1";
+
+fn rng() -> ring::rand::SystemRandom {
+    ring::rand::SystemRandom::new()
+}
+
+fn trust() -> TrustStore {
+    let mut t = TrustStore::new();
+    t.add(issuer().verifying_key().clone()).unwrap();
+    t
+}
+
+/// An artefact at index `idx` of the list at `URI`.
+fn artefact_at(idx: u64) -> Vec<u8> {
+    let c = consentry::Claims {
+        status: Some(consentry::Status {
+            status_list: consentry::StatusListRef {
+                idx,
+                uri: URI.into(),
+            },
+        }),
+        ..common::typical_claims()
+    };
+    consentry::issue(&c, &issuer(), &rng()).unwrap()
+}
+
+fn signed_list(set: &[(u64, StatusValue)], ttl: Option<u64>) -> Vec<u8> {
+    let mut list = StatusList::new(10_000, 2).unwrap();
+    for &(i, v) in set {
+        list.set(i, v).unwrap();
+    }
+    StatusListToken {
+        sub: URI.into(),
+        iat: NOW - 60,
+        exp: Some(NOW + 86_400),
+        ttl,
+        list,
+    }
+    .sign(&issuer(), &rng())
+    .unwrap()
+}
+
+fn verified_list(bytes: &[u8], now: i64) -> consentry::status::VerifiedStatusList {
+    StatusListToken::verify(bytes, &trust(), now, &StatusListOptions::default()).unwrap()
+}
+
+#[test]
+fn valid_revoked_suspended_and_not_supplied() {
+    let list = verified_list(
+        &signed_list(
+            &[(7, StatusValue::Invalid), (8, StatusValue::Suspended)],
+            Some(3_600),
+        ),
+        NOW,
+    );
+    let v = verifier();
+    let ok = v
+        .verify_with_status(&artefact_at(6), AUD, NOW, &list)
+        .unwrap();
+    assert_eq!(
+        ok.status,
+        StatusCheck::Checked {
+            value: StatusValue::Valid,
+            freshness: Freshness::Fresh
+        }
+    );
+    assert_eq!(
+        v.verify_with_status(&artefact_at(7), AUD, NOW, &list)
+            .unwrap_err()
+            .code(),
+        Code::Revoked
+    );
+    assert_eq!(
+        v.verify_with_status(&artefact_at(8), AUD, NOW, &list)
+            .unwrap_err()
+            .code(),
+        Code::Suspended
+    );
+    assert_eq!(
+        v.verify_with_status(&artefact_at(10_000), AUD, NOW, &list)
+            .unwrap_err()
+            .code(),
+        Code::StatusIndexOutOfRange
+    );
+    // Without a list, or with a list published elsewhere, the check is reported as not done.
+    let plain = v.verify(&artefact_at(7), AUD, NOW).unwrap();
+    assert_eq!(
+        plain.status,
+        StatusCheck::ListNotSupplied {
+            uri: URI.into(),
+            idx: 7
+        }
+    );
+    let mut other = list.clone();
+    other.token.sub = "https://elsewhere.example/1".into();
+    assert_eq!(
+        v.verify_with_status(&artefact_at(7), AUD, NOW, &other)
+            .unwrap()
+            .status,
+        StatusCheck::ListNotSupplied {
+            uri: URI.into(),
+            idx: 7
+        }
+    );
+    // Stale: reported with the value, the caller decides.
+    let stale = verified_list(&signed_list(&[], Some(30)), NOW);
+    assert_eq!(
+        v.verify_with_status(&artefact_at(1), AUD, NOW, &stale)
+            .unwrap()
+            .status,
+        StatusCheck::Checked {
+            value: StatusValue::Valid,
+            freshness: Freshness::Stale {
+                refresh_by: NOW - 30
+            }
+        }
+    );
+}
+
+#[test]
+fn withdrawal_is_one_bit_flip_and_a_resign() {
+    let v = verifier();
+    let before = verified_list(&signed_list(&[], None), NOW);
+    assert!(v
+        .verify_with_status(&artefact_at(42), AUD, NOW, &before)
+        .is_ok());
+    let mut token = before.token.clone();
+    token.list.set(42, StatusValue::Invalid).unwrap();
+    let after = verified_list(&token.sign(&issuer(), &rng()).unwrap(), NOW);
+    assert_eq!(
+        v.verify_with_status(&artefact_at(42), AUD, NOW, &after)
+            .unwrap_err()
+            .code(),
+        Code::Revoked
+    );
+}
+
+#[test]
+fn random_allocation_covers_every_index_once() {
+    let mut allocated = StatusList::new(64, 1).unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..64 {
+        assert!(seen.insert(StatusList::allocate_index(&mut allocated, &rng()).unwrap()));
+    }
+    assert_eq!(seen.len(), 64);
+    assert_eq!(
+        StatusList::allocate_index(&mut allocated, &rng()),
+        Err(StatusError::Full)
+    );
+}
+
+#[test]
+fn bad_lists_get_typed_errors() {
+    let t = trust();
+    let opts = StatusListOptions::default();
+    // A consent artefact is not a status list (wrong typ).
+    let art = artefact_at(1);
+    assert_eq!(
+        StatusListToken::verify(&art, &t, NOW, &opts)
+            .unwrap_err()
+            .code(),
+        Code::HeaderTypMismatch
+    );
+    // Corrupted `lst` (signed, so the decoder is reached).
+    let claims = |lst: &[u8], bits: u8| {
+        let mut m = vec![0xa3, 0x02];
+        m.extend_from_slice(&[0x78, URI.len() as u8]);
+        m.extend_from_slice(URI.as_bytes());
+        m.extend_from_slice(&[0x06, 0x1a]);
+        m.extend_from_slice(&(NOW as u32).to_be_bytes());
+        m.extend_from_slice(&[
+            0x19, 0xff, 0xfd, 0xa2, 0x64, b'b', b'i', b't', b's', bits, 0x63, b'l', b's', b't',
+        ]);
+        m.push(0x40 | lst.len() as u8);
+        m.extend_from_slice(lst);
+        consentry::cose::sign1(&m, STATUS_LIST_TYP, &issuer(), &rng()).unwrap()
+    };
+    let garbage = claims(b"not zlib at all", 1);
+    assert_eq!(
+        StatusListToken::verify(&garbage, &t, NOW, &opts)
+            .unwrap_err()
+            .code(),
+        Code::StatusListCorrupt
+    );
+    let three = claims(&[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01], 3);
+    assert_eq!(
+        StatusListToken::verify(&three, &t, NOW, &opts)
+            .unwrap_err()
+            .code(),
+        Code::StatusBitsInvalid
+    );
+    // Over the decompression cap: a zero list of 2^20 one-byte entries, capped at 2^10.
+    let big = StatusListToken {
+        sub: URI.into(),
+        iat: NOW,
+        exp: None,
+        ttl: None,
+        list: StatusList::new(1 << 20, 8).unwrap(),
+    }
+    .sign(&issuer(), &rng())
+    .unwrap();
+    let capped = StatusListOptions {
+        max_entries: 1 << 10,
+        ..opts
+    };
+    assert_eq!(
+        StatusListToken::verify(&big, &t, NOW, &capped)
+            .unwrap_err()
+            .code(),
+        Code::StatusListTooLarge
+    );
+    // Index out of range; value too wide.
+    let l = verified_list(&signed_list(&[], None), NOW);
+    assert_eq!(
+        l.get(10_000).unwrap_err().code(),
+        Code::StatusIndexOutOfRange
+    );
+    let mut one = StatusList::new(8, 1).unwrap();
+    assert_eq!(
+        one.set(0, StatusValue::Suspended).unwrap_err().code(),
+        Code::StatusValueTooWide
+    );
+}
