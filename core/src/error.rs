@@ -159,6 +159,13 @@ define_codes! {
     /// a verifier option out of range (for example leeway over 300 s)
     InvalidOption = 1504 => "invalid_option",
 
+    // 1600-1699 (purpose limitation), 1700-1799 (record filtering), 1900-1999 (ledger) and
+    // 4000-5199 (identifiers, pseudonymisation) are reserved for their modules.
+
+    // 2000-2099: the binding-neutral interop layer
+    /// a request that does not parse, or names an unknown operation
+    RequestInvalid = 2000 => "request_invalid",
+
     // 1800-1899: status lists
     /// bits per status other than 1, 2, 4 or 8
     StatusBitsInvalid = 1800 => "status_bits_invalid",

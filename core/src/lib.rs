@@ -39,6 +39,7 @@ mod artefact;
 pub mod cbor;
 pub mod cose;
 mod error;
+pub mod interop;
 mod keys;
 pub mod scope;
 pub mod status;
