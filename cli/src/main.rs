@@ -72,43 +72,7 @@ enum Command {
     },
     /// Decide whether a recipient may use fields for a purpose now, from a verified artefact.
     /// Prints the decision JSON; exit 0 permit, 1 deny, 2 error.
-    Decide {
-        /// Trusted issuer keys: a JWK Set (also checks the status list).
-        #[arg(long)]
-        trust: PathBuf,
-        /// The recipient (must be in the artefact's `aud`).
-        #[arg(long)]
-        aud: String,
-        /// The purpose code of the use, e.g. `abdm:CAREMGT`.
-        #[arg(long)]
-        purpose: String,
-        /// The operation: view, store, query or stream.
-        #[arg(long)]
-        op: String,
-        /// Comma-separated field selectors, e.g. `/name,/address/pincode`.
-        #[arg(long)]
-        fields: String,
-        /// A taxonomy JSON file added to the shipped packs (repeatable).
-        #[arg(long)]
-        taxonomy: Vec<PathBuf>,
-        /// A signed status list to check the artefact's status in.
-        #[arg(long)]
-        status_list: Option<PathBuf>,
-        /// Seconds since the epoch (default: the clock).
-        #[arg(long)]
-        now: Option<i64>,
-        /// Uses already made in the grant's frequency window.
-        #[arg(long)]
-        uses: Option<u64>,
-        /// Clock-skew leeway in seconds (at most 300).
-        #[arg(long, default_value_t = consentry::DEFAULT_LEEWAY)]
-        leeway: u64,
-        /// Permit even when the artefact's status could not be checked.
-        #[arg(long)]
-        accept_unknown_status: bool,
-        /// The artefact: base64url text, a file holding it, or `-` for stdin.
-        artefact: String,
-    },
+    Decide(purpose::DecideArgs),
     /// Apply a permit (the JSON `decide` printed) to JSON-lines records.
     Filter {
         /// The decision JSON file.
@@ -300,33 +264,7 @@ fn main() -> ExitCode {
         Command::Status(StatusCommand::Verify { trust, list, now }) => {
             status::verify(&list, &trust, now)
         }
-        Command::Decide {
-            trust,
-            aud,
-            purpose,
-            op,
-            fields,
-            taxonomy,
-            status_list,
-            now,
-            uses,
-            leeway,
-            accept_unknown_status,
-            artefact,
-        } => purpose::decide(&purpose::DecideArgs {
-            trust,
-            aud,
-            purpose,
-            op,
-            fields,
-            taxonomy,
-            status_list,
-            now,
-            uses,
-            leeway,
-            accept_unknown_status,
-            artefact,
-        }),
+        Command::Decide(args) => purpose::decide(&args),
         Command::Filter {
             decision,
             input,

@@ -9,18 +9,42 @@ use consentry::{Decision, Mode, Request};
 use crate::util::{self, CliError, EXIT_ERROR, EXIT_REJECTED};
 
 /// Arguments of `decide`.
+#[derive(clap::Args, Debug)]
 pub(crate) struct DecideArgs {
+    /// Trusted issuer keys: a JWK Set (also checks the status list).
+    #[arg(long)]
     pub(crate) trust: PathBuf,
+    /// The recipient (must be in the artefact's `aud`).
+    #[arg(long)]
     pub(crate) aud: String,
+    /// The purpose code of the use, e.g. `abdm:CAREMGT`.
+    #[arg(long)]
     pub(crate) purpose: String,
+    /// The operation: view, store, query or stream.
+    #[arg(long)]
     pub(crate) op: String,
+    /// Comma-separated field selectors, e.g. `/name,/address/pincode`.
+    #[arg(long)]
     pub(crate) fields: String,
+    /// A taxonomy JSON file added to the shipped packs (repeatable).
+    #[arg(long)]
     pub(crate) taxonomy: Vec<PathBuf>,
+    /// A signed status list to check the artefact's status in.
+    #[arg(long)]
     pub(crate) status_list: Option<PathBuf>,
+    /// Seconds since the epoch (default: the clock).
+    #[arg(long)]
     pub(crate) now: Option<i64>,
+    /// Uses already made in the grant's frequency window.
+    #[arg(long)]
     pub(crate) uses: Option<u64>,
+    /// Clock-skew leeway in seconds (at most 300).
+    #[arg(long, default_value_t = consentry::DEFAULT_LEEWAY)]
     pub(crate) leeway: u64,
+    /// Permit even when the artefact's status could not be checked.
+    #[arg(long)]
     pub(crate) accept_unknown_status: bool,
+    /// The artefact: base64url text, a file holding it, or `-` for stdin.
     pub(crate) artefact: String,
 }
 

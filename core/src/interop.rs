@@ -60,6 +60,11 @@ fn bytes_of(member: &str, text: &str) -> Result<Vec<u8>, ErrorBody> {
     })
 }
 
+/// Decodes an optional base64url member.
+fn opt_bytes_of(member: &str, text: Option<&str>) -> Result<Option<Vec<u8>>, ErrorBody> {
+    text.map(|t| bytes_of(member, t)).transpose()
+}
+
 /// Request of `verify`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -123,11 +128,7 @@ pub fn verify_with(
 pub fn verify(req: &VerifyRequest) -> Result<serde_json::Value, ErrorBody> {
     let verifier = verifier_from_jwks(&req.trust, req.leeway)?;
     let artefact = bytes_of("artefact", &req.artefact)?;
-    let list = req
-        .status_list
-        .as_deref()
-        .map(|l| bytes_of("statusList", l))
-        .transpose()?;
+    let list = opt_bytes_of("statusList", req.status_list.as_deref())?;
     verify_with(
         &verifier,
         &artefact,
@@ -208,11 +209,7 @@ pub fn decide(req: &DecideRequest) -> Result<serde_json::Value, ErrorBody> {
         .collect();
     let taxonomy = taxonomy_with(&extra)?;
     let artefact = bytes_of("artefact", &req.artefact)?;
-    let list = req
-        .status_list
-        .as_deref()
-        .map(|l| bytes_of("statusList", l))
-        .transpose()?;
+    let list = opt_bytes_of("statusList", req.status_list.as_deref())?;
     let d = decide_with(
         &verifier,
         &taxonomy,
