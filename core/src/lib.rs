@@ -40,6 +40,7 @@ pub mod cbor;
 pub mod cose;
 mod error;
 mod keys;
+pub mod ledger;
 pub mod scope;
 mod verify;
 
