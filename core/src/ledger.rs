@@ -60,18 +60,21 @@
 //! `o` where a frame is not complete and valid (short header, bad magic, bad length, record
 //! cut off by the end of the file, or CRC mismatch), the rest of the file `[o, end)` is:
 //!
-//! - a **torn tail** if `end - o <= MAX_UNSYNCED`: the bytes of one un-synced batch, left by a
-//!   crash or power loss during an append. None of it was acknowledged, because an append is
-//!   acknowledged only after the fsync that made everything before it durable, and `o` lies
-//!   before it. Writers truncate it on open; readers ignore it and report it.
-//! - **corruption** otherwise: more than one batch of data follows the damage, so it cannot come
-//!   from a crashed append. Nothing is truncated; [`verify`] reports it as the first bad record
-//!   ([`LedgerError::Frame`]).
+//! - a **torn tail** if `end - o <= MAX_UNSYNCED` **and** no complete, valid frame starts
+//!   anywhere in `(o, end)`: what an interrupted append leaves (a prefix of its batch cut inside
+//!   a frame, or zeros where the file grew but the data never reached the disk). None of it was
+//!   acknowledged: an append is acknowledged only after the fsync that made every byte before
+//!   it durable, and the damage lies before it. Writers truncate it on open (and say so);
+//!   readers ignore it and report it.
+//! - **corruption** otherwise: a valid frame after the damage, or more than one batch of data,
+//!   cannot come from a crashed append. Nothing is truncated; [`verify`] reports it as the first
+//!   bad record ([`LedgerError::Frame`]) and writers refuse to append.
 //!
-//! This rests on the usual storage assumptions: fsynced data is stable, and a sector is written
-//! whole or not at all. Damage within the last [`MAX_UNSYNCED`] bytes is always read as a torn
-//! tail; tampering there is indistinguishable from truncation, which the chain cannot detect
-//! after the last checkpoint either.
+//! So a record sealed by a checkpoint is never dropped as a torn tail (its checkpoint's valid
+//! frame follows it), and damage to any record but the last is reported, not repaired. The one
+//! ambiguity left is damage confined to the final frame, which looks exactly like an
+//! interrupted append; the chain cannot tell it from truncation either. This rests on the usual
+//! storage assumptions: fsynced data is stable and a sector is written whole or not at all.
 //!
 //! ```
 //! use consentry::ledger::{self, Event, EventKind, Head};
@@ -783,6 +786,14 @@ fn read_frame(buf: &[u8]) -> Result<(&[u8], usize), &'static str> {
     Ok((body.get(8..).unwrap_or_default(), total))
 }
 
+/// Does a complete, valid frame start anywhere after the first byte of `rest`?
+fn holds_a_frame(rest: &[u8]) -> bool {
+    (1..rest.len()).any(|i| {
+        rest.get(i..)
+            .is_some_and(|r| r.starts_with(&MAGIC) && read_frame(r).is_ok())
+    })
+}
+
 /// Splits a ledger file into its frames and classifies its tail (torn or corrupt), following
 /// the rule in the module documentation.
 pub fn scan(buf: &[u8]) -> Scan<'_> {
@@ -799,7 +810,7 @@ pub fn scan(buf: &[u8]) -> Scan<'_> {
             }
             Err(reason) => {
                 let (offset, len) = (pos as u64, rest.len() as u64);
-                let tail = if rest.len() <= MAX_UNSYNCED {
+                let tail = if rest.len() <= MAX_UNSYNCED && !holds_a_frame(rest) {
                     Tail::Torn {
                         offset,
                         len,

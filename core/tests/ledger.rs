@@ -357,6 +357,30 @@ fn torn_tails_are_recognised_at_every_cut() {
 }
 
 #[test]
+fn damage_followed_by_a_valid_frame_is_corruption_not_a_torn_tail() {
+    let recs = build(5, &[3]);
+    let file = frame_all(&recs);
+    let mut off = 0;
+    for i in 0..4 {
+        let len = recs[i].len() + FRAME_OVERHEAD;
+        // every byte of every frame but the last: flip it
+        for b in off..off + len {
+            let mut f = file.clone();
+            f[b] ^= 0x40;
+            let s = ledger::scan(&f);
+            assert!(
+                matches!(s.tail, Tail::Corrupt { offset, .. } if offset == off as u64),
+                "record {i} byte {b}: {:?}",
+                s.tail
+            );
+            let e = ledger::verify(&f, &trust()).unwrap_err();
+            assert_eq!((e.index, e.code()), (i as u64, Code::LedgerFrameCorrupt));
+        }
+        off += len;
+    }
+}
+
+#[test]
 fn damage_followed_by_more_than_one_batch_is_corruption() {
     let n = (MAX_UNSYNCED / 90 + 100) as u64;
     let recs = build(n, &[n - 1]);
