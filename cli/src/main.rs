@@ -7,6 +7,7 @@
 mod artefact;
 mod demo;
 mod keys;
+mod ledger;
 mod util;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -67,6 +68,9 @@ enum Command {
     },
     /// A short end-to-end tour on built-in sample data.
     Demo,
+    /// The consent ledger: append events, verify, export a principal's records, checkpoint.
+    #[command(subcommand)]
+    Ledger(ledger::LedgerCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -139,6 +143,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Demo => demo::run(),
+        Command::Ledger(cmd) => ledger::run(cmd),
     };
     match result {
         Ok(code) => code,
