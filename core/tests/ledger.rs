@@ -361,8 +361,8 @@ fn damage_followed_by_a_valid_frame_is_corruption_not_a_torn_tail() {
     let recs = build(5, &[3]);
     let file = frame_all(&recs);
     let mut off = 0;
-    for i in 0..4 {
-        let len = recs[i].len() + FRAME_OVERHEAD;
+    for (i, rec) in recs.iter().enumerate().take(4) {
+        let len = rec.len() + FRAME_OVERHEAD;
         // every byte of every frame but the last: flip it
         for b in off..off + len {
             let mut f = file.clone();
