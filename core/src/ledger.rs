@@ -921,6 +921,7 @@ fn walk(
         checkpoints: 0,
         sealed: 0,
         last_checkpoint_time: None,
+        // the hash of the last sound record: the prev the next one must hold
         head: GENESIS_PREV,
         torn_tail: None,
     };
@@ -941,7 +942,7 @@ fn walk(
                 },
             ));
         }
-        if Some(e.prev) != expected_prev(j) {
+        if e.prev != report.head {
             if j > 0 && confirmed(j, &e) {
                 return Err(bad(j - 1, LedgerError::Altered));
             }
