@@ -7,6 +7,7 @@
 mod artefact;
 mod demo;
 mod keys;
+mod ledger;
 mod purpose;
 mod status;
 mod util;
@@ -90,6 +91,9 @@ enum Command {
     Status(StatusCommand),
     /// A short end-to-end tour on built-in sample data.
     Demo,
+    /// The consent ledger: append events, verify, export a principal's records, checkpoint.
+    #[command(subcommand)]
+    Ledger(ledger::LedgerCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -271,6 +275,7 @@ fn main() -> ExitCode {
             out,
         } => purpose::filter(&decision, &input, &out),
         Command::Demo => demo::run(),
+        Command::Ledger(cmd) => ledger::run(cmd),
     };
     match result {
         Ok(code) => code,

@@ -203,7 +203,29 @@ define_codes! {
     /// the artefact is suspended (status SUSPENDED): consent paused
     Suspended = 1808 => "suspended",
 
-    // 1900-1999 (ledger) and 4000-5199 (identifiers, pseudonymisation) are reserved.
+    // 1900-1999: ledger
+    /// a damaged record frame that is not a torn tail (corruption or tampering)
+    LedgerFrameCorrupt = 1900 => "ledger_frame_corrupt",
+    /// a ledger record that is not strict, deterministic CBOR
+    LedgerEntryUndecodable = 1901 => "ledger_entry_undecodable",
+    /// a ledger record or event that breaks a rule of the format
+    LedgerEntryInvalid = 1902 => "ledger_entry_invalid",
+    /// a ledger record out of place (missing, inserted or reordered records)
+    LedgerBadSeq = 1903 => "ledger_bad_seq",
+    /// a ledger record whose `prev` is not the hash of the previous record
+    LedgerBadLink = 1904 => "ledger_bad_link",
+    /// a ledger record whose hash differs from the one its confirmed successor holds
+    LedgerEntryAltered = 1905 => "ledger_entry_altered",
+    /// a ledger record whose place its confirmed successor claims
+    LedgerEntryInserted = 1906 => "ledger_entry_inserted",
+    /// a ledger checkpoint that is malformed, from an unknown key or badly signed
+    LedgerCheckpointInvalid = 1907 => "ledger_checkpoint_invalid",
+    /// a ledger checkpoint whose signed values differ from its record
+    LedgerCheckpointMismatch = 1908 => "ledger_checkpoint_mismatch",
+    /// a ledger record over the size cap
+    LedgerEntryTooLarge = 1909 => "ledger_entry_too_large",
+
+    // 4000-5199 (identifiers, pseudonymisation) are reserved.
 
     // 2000-2099: the binding-neutral interop layer
     /// a request that does not parse, or names an unknown operation

@@ -41,6 +41,7 @@ pub mod cose;
 mod error;
 pub mod interop;
 mod keys;
+pub mod ledger;
 pub mod purpose;
 pub mod scope;
 pub mod status;

@@ -251,6 +251,48 @@ const COVERED_ELSEWHERE: &[(Code, &str)] = &[
         Code::StatusListFull,
         "core/tests/status.rs random_allocation_covers_every_index_once",
     ),
+    // The ledger is a file format, not an interop operation: its codes are covered by the
+    // tamper table and torn-tail tests.
+    (
+        Code::LedgerFrameCorrupt,
+        "core/tests/ledger.rs damage_followed_by_a_valid_frame_is_corruption_not_a_torn_tail",
+    ),
+    (
+        Code::LedgerEntryUndecodable,
+        "core/tests/ledger.rs decoding_is_strict",
+    ),
+    (
+        Code::LedgerEntryInvalid,
+        "core/tests/ledger.rs json_event_is_strict_and_never_echoes_values",
+    ),
+    (
+        Code::LedgerBadSeq,
+        "core/tests/ledger.rs tampering_anywhere_before_the_last_checkpoint_names_the_record",
+    ),
+    (
+        Code::LedgerBadLink,
+        "core/tests/ledger.rs tampering_anywhere_before_the_last_checkpoint_names_the_record",
+    ),
+    (
+        Code::LedgerEntryAltered,
+        "core/tests/ledger.rs tampering_anywhere_before_the_last_checkpoint_names_the_record",
+    ),
+    (
+        Code::LedgerEntryInserted,
+        "core/tests/ledger.rs tampering_anywhere_before_the_last_checkpoint_names_the_record",
+    ),
+    (
+        Code::LedgerCheckpointInvalid,
+        "core/tests/ledger.rs checkpoints_need_a_trusted_key",
+    ),
+    (
+        Code::LedgerCheckpointMismatch,
+        "core/tests/ledger.rs rehashed_rewrites_are_caught_at_the_next_checkpoint",
+    ),
+    (
+        Code::LedgerEntryTooLarge,
+        "core/src/ledger.rs (records over 64 KiB are refused on append and decode)",
+    ),
 ];
 
 #[test]
