@@ -1,0 +1,351 @@
+// @generated from `consentry::Code::ALL` by
+// `CONSENTRY_BLESS=1 cargo test -p consentry-ffi --test codes`. Do not edit: that test fails
+// when this file and the core's codes differ.
+
+use core::ffi::CStr;
+
+/// The result of every fallible `consentry_` function: `CONSENTRY_RESULT_OK` (0) or one of
+/// the core's stable error codes. The numbers are the `numericCode` of the JSON error body
+/// and `consentry_result_name` gives the string `code` (the JS `Error.code`). Values are
+/// never renumbered or reused; new ones are appended.
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum consentry_result {
+    /// `ok`: success
+    Ok = 0,
+    /// `cbor_truncated`: the input ended inside a CBOR item
+    CborTruncated = 1000,
+    /// `cbor_trailing_bytes`: bytes follow the single CBOR item
+    CborTrailingBytes = 1001,
+    /// `cbor_indefinite_length`: an indefinite-length item (not allowed in deterministic CBOR)
+    CborIndefiniteLength = 1002,
+    /// `cbor_non_canonical`: an integer, length or tag not in its shortest form
+    CborNonCanonical = 1003,
+    /// `cbor_unsorted_keys`: map keys not in the bytewise order of their encodings
+    CborUnsortedKeys = 1004,
+    /// `cbor_duplicate_key`: the same key twice in one map
+    CborDuplicateKey = 1005,
+    /// `cbor_too_deep`: nesting deeper than the limit
+    CborTooDeep = 1006,
+    /// `cbor_invalid_utf8`: a text string that is not UTF-8
+    CborInvalidUtf8 = 1007,
+    /// `cbor_unsupported`: a CBOR feature outside the profile (floats, simple values, tags, reserved encodings)
+    CborUnsupported = 1008,
+    /// `cbor_wrong_type`: a CBOR item of the wrong type
+    CborWrongType = 1009,
+    /// `input_too_large`: the input is larger than the configured cap
+    InputTooLarge = 1010,
+    /// `cose_untagged`: a COSE_Sign1 without CBOR tag 18 where the tag is required
+    CoseUntagged = 1100,
+    /// `cose_wrong_tag`: a CBOR tag other than 18 (COSE_Sign1)
+    CoseWrongTag = 1101,
+    /// `cose_structure`: not a COSE_Sign1 structure (array of protected, unprotected, payload, signature)
+    CoseStructure = 1102,
+    /// `header_alg_missing`: no `alg` header
+    HeaderAlgMissing = 1103,
+    /// `header_alg_unknown`: an `alg` that is not EdDSA (-8) or ES256 (-7)
+    HeaderAlgUnknown = 1104,
+    /// `header_kid_missing`: no `kid` in the protected header
+    HeaderKidMissing = 1105,
+    /// `header_kid_too_long`: a `kid` longer than 64 bytes
+    HeaderKidTooLong = 1106,
+    /// `header_typ_mismatch`: a `typ` other than the expected media type, or none
+    HeaderTypMismatch = 1107,
+    /// `header_crit`: a `crit` header (no critical extensions are understood)
+    HeaderCrit = 1108,
+    /// `header_unexpected_label`: a header label the profile does not allow, or a non-empty unprotected header
+    HeaderUnexpectedLabel = 1109,
+    /// `header_duplicate_label`: the same label in the protected and the unprotected header
+    HeaderDuplicateLabel = 1110,
+    /// `header_wrong_type`: a header value of the wrong type
+    HeaderWrongType = 1111,
+    /// `key_unknown_kid`: no key in the trust store has this `kid`
+    KeyUnknownKid = 1200,
+    /// `key_alg_mismatch`: the header `alg` differs from the algorithm of the key found by `kid`
+    KeyAlgMismatch = 1201,
+    /// `key_invalid`: malformed public key material
+    KeyInvalid = 1202,
+    /// `key_weak`: a small-order or non-canonically encoded Ed25519 public key
+    KeyWeak = 1203,
+    /// `key_unsupported`: a key type or curve consentry does not support
+    KeyUnsupported = 1204,
+    /// `key_private_material`: private key material where only public keys belong
+    KeyPrivateMaterial = 1205,
+    /// `key_duplicate_kid`: a `kid` already bound to a different key
+    KeyDuplicateKid = 1206,
+    /// `key_pkcs8_invalid`: a private key that is not a usable PKCS#8 Ed25519 or P-256 key
+    KeyPkcs8Invalid = 1207,
+    /// `key_jwk_invalid`: a JWK or JWK Set that does not parse
+    KeyJwkInvalid = 1208,
+    /// `key_kid_invalid`: a `kid` that is empty or longer than 64 bytes
+    KeyKidInvalid = 1209,
+    /// `signature_invalid`: the signature does not verify (deliberately without detail)
+    SignatureInvalid = 1300,
+    /// `signing_failed`: signing failed (for example the random source failed)
+    SigningFailed = 1301,
+    /// `random_failed`: the random source failed
+    RandomFailed = 1302,
+    /// `claim_missing`: a required claim is absent
+    ClaimMissing = 1400,
+    /// `claim_wrong_type`: a claim has the wrong type
+    ClaimWrongType = 1401,
+    /// `claim_unknown`: a claim or member the profile does not define
+    ClaimUnknown = 1402,
+    /// `claim_invalid`: a claim whose value breaks a rule of the profile
+    ClaimInvalid = 1403,
+    /// `claims_json`: the JSON view of claims does not parse
+    ClaimsJson = 1404,
+    /// `expired`: now is at or after `exp` plus leeway
+    Expired = 1500,
+    /// `not_yet_valid`: now is before `nbf` minus leeway
+    NotYetValid = 1501,
+    /// `issued_in_future`: `iat` is after now plus leeway
+    IssuedInFuture = 1502,
+    /// `audience_mismatch`: the relying party is not in `aud`
+    AudienceMismatch = 1503,
+    /// `invalid_option`: a verifier option out of range (for example leeway over 300 s)
+    InvalidOption = 1504,
+    /// `request_invalid`: a request that does not parse, or names an unknown operation
+    RequestInvalid = 2000,
+    /// `status_bits_invalid`: bits per status other than 1, 2, 4 or 8
+    StatusBitsInvalid = 1800,
+    /// `status_size_invalid`: a list size of zero or over the maximum
+    StatusSizeInvalid = 1801,
+    /// `status_index_out_of_range`: an index past the end of the list
+    StatusIndexOutOfRange = 1802,
+    /// `status_value_too_wide`: a status value that does not fit the list's bits
+    StatusValueTooWide = 1803,
+    /// `status_list_too_large`: a list that decompresses beyond the cap
+    StatusListTooLarge = 1804,
+    /// `status_list_corrupt`: a list that is not valid (bad zlib data, empty)
+    StatusListCorrupt = 1805,
+    /// `status_list_full`: no free index left to allocate
+    StatusListFull = 1806,
+    /// `revoked`: the artefact is revoked (status INVALID): consent withdrawn
+    Revoked = 1807,
+    /// `suspended`: the artefact is suspended (status SUSPENDED): consent paused
+    Suspended = 1808,
+    /// `null_argument`: a required pointer argument is NULL
+    NullArgument = 2100,
+    /// `buffer_too_small`: the output buffer is too small; the size needed is reported
+    BufferTooSmall = 2101,
+    /// `invalid_utf8`: a text argument is not UTF-8
+    InvalidUtf8 = 2102,
+    /// `panic`: a panic was caught at the C boundary (a bug in consentry)
+    Panic = 2103,
+    /// `invalid_argument`: an argument out of range (a length beyond the address space, an unknown value)
+    InvalidArgument = 2104,
+    /// `internal`: an error this build of the C library has no code for (a bug in consentry)
+    Internal = 2105,
+}
+
+impl consentry_result {
+    /// The result with this number, if any.
+    pub const fn from_u32(n: u32) -> Option<Self> {
+        match n {
+            0 => Some(Self::Ok),
+            1000 => Some(Self::CborTruncated),
+            1001 => Some(Self::CborTrailingBytes),
+            1002 => Some(Self::CborIndefiniteLength),
+            1003 => Some(Self::CborNonCanonical),
+            1004 => Some(Self::CborUnsortedKeys),
+            1005 => Some(Self::CborDuplicateKey),
+            1006 => Some(Self::CborTooDeep),
+            1007 => Some(Self::CborInvalidUtf8),
+            1008 => Some(Self::CborUnsupported),
+            1009 => Some(Self::CborWrongType),
+            1010 => Some(Self::InputTooLarge),
+            1100 => Some(Self::CoseUntagged),
+            1101 => Some(Self::CoseWrongTag),
+            1102 => Some(Self::CoseStructure),
+            1103 => Some(Self::HeaderAlgMissing),
+            1104 => Some(Self::HeaderAlgUnknown),
+            1105 => Some(Self::HeaderKidMissing),
+            1106 => Some(Self::HeaderKidTooLong),
+            1107 => Some(Self::HeaderTypMismatch),
+            1108 => Some(Self::HeaderCrit),
+            1109 => Some(Self::HeaderUnexpectedLabel),
+            1110 => Some(Self::HeaderDuplicateLabel),
+            1111 => Some(Self::HeaderWrongType),
+            1200 => Some(Self::KeyUnknownKid),
+            1201 => Some(Self::KeyAlgMismatch),
+            1202 => Some(Self::KeyInvalid),
+            1203 => Some(Self::KeyWeak),
+            1204 => Some(Self::KeyUnsupported),
+            1205 => Some(Self::KeyPrivateMaterial),
+            1206 => Some(Self::KeyDuplicateKid),
+            1207 => Some(Self::KeyPkcs8Invalid),
+            1208 => Some(Self::KeyJwkInvalid),
+            1209 => Some(Self::KeyKidInvalid),
+            1300 => Some(Self::SignatureInvalid),
+            1301 => Some(Self::SigningFailed),
+            1302 => Some(Self::RandomFailed),
+            1400 => Some(Self::ClaimMissing),
+            1401 => Some(Self::ClaimWrongType),
+            1402 => Some(Self::ClaimUnknown),
+            1403 => Some(Self::ClaimInvalid),
+            1404 => Some(Self::ClaimsJson),
+            1500 => Some(Self::Expired),
+            1501 => Some(Self::NotYetValid),
+            1502 => Some(Self::IssuedInFuture),
+            1503 => Some(Self::AudienceMismatch),
+            1504 => Some(Self::InvalidOption),
+            2000 => Some(Self::RequestInvalid),
+            1800 => Some(Self::StatusBitsInvalid),
+            1801 => Some(Self::StatusSizeInvalid),
+            1802 => Some(Self::StatusIndexOutOfRange),
+            1803 => Some(Self::StatusValueTooWide),
+            1804 => Some(Self::StatusListTooLarge),
+            1805 => Some(Self::StatusListCorrupt),
+            1806 => Some(Self::StatusListFull),
+            1807 => Some(Self::Revoked),
+            1808 => Some(Self::Suspended),
+            2100 => Some(Self::NullArgument),
+            2101 => Some(Self::BufferTooSmall),
+            2102 => Some(Self::InvalidUtf8),
+            2103 => Some(Self::Panic),
+            2104 => Some(Self::InvalidArgument),
+            2105 => Some(Self::Internal),
+            _ => None,
+        }
+    }
+
+    /// The stable string form, e.g. `signature_invalid`.
+    pub const fn name(self) -> &'static CStr {
+        match self {
+            Self::Ok => c"ok",
+            Self::CborTruncated => c"cbor_truncated",
+            Self::CborTrailingBytes => c"cbor_trailing_bytes",
+            Self::CborIndefiniteLength => c"cbor_indefinite_length",
+            Self::CborNonCanonical => c"cbor_non_canonical",
+            Self::CborUnsortedKeys => c"cbor_unsorted_keys",
+            Self::CborDuplicateKey => c"cbor_duplicate_key",
+            Self::CborTooDeep => c"cbor_too_deep",
+            Self::CborInvalidUtf8 => c"cbor_invalid_utf8",
+            Self::CborUnsupported => c"cbor_unsupported",
+            Self::CborWrongType => c"cbor_wrong_type",
+            Self::InputTooLarge => c"input_too_large",
+            Self::CoseUntagged => c"cose_untagged",
+            Self::CoseWrongTag => c"cose_wrong_tag",
+            Self::CoseStructure => c"cose_structure",
+            Self::HeaderAlgMissing => c"header_alg_missing",
+            Self::HeaderAlgUnknown => c"header_alg_unknown",
+            Self::HeaderKidMissing => c"header_kid_missing",
+            Self::HeaderKidTooLong => c"header_kid_too_long",
+            Self::HeaderTypMismatch => c"header_typ_mismatch",
+            Self::HeaderCrit => c"header_crit",
+            Self::HeaderUnexpectedLabel => c"header_unexpected_label",
+            Self::HeaderDuplicateLabel => c"header_duplicate_label",
+            Self::HeaderWrongType => c"header_wrong_type",
+            Self::KeyUnknownKid => c"key_unknown_kid",
+            Self::KeyAlgMismatch => c"key_alg_mismatch",
+            Self::KeyInvalid => c"key_invalid",
+            Self::KeyWeak => c"key_weak",
+            Self::KeyUnsupported => c"key_unsupported",
+            Self::KeyPrivateMaterial => c"key_private_material",
+            Self::KeyDuplicateKid => c"key_duplicate_kid",
+            Self::KeyPkcs8Invalid => c"key_pkcs8_invalid",
+            Self::KeyJwkInvalid => c"key_jwk_invalid",
+            Self::KeyKidInvalid => c"key_kid_invalid",
+            Self::SignatureInvalid => c"signature_invalid",
+            Self::SigningFailed => c"signing_failed",
+            Self::RandomFailed => c"random_failed",
+            Self::ClaimMissing => c"claim_missing",
+            Self::ClaimWrongType => c"claim_wrong_type",
+            Self::ClaimUnknown => c"claim_unknown",
+            Self::ClaimInvalid => c"claim_invalid",
+            Self::ClaimsJson => c"claims_json",
+            Self::Expired => c"expired",
+            Self::NotYetValid => c"not_yet_valid",
+            Self::IssuedInFuture => c"issued_in_future",
+            Self::AudienceMismatch => c"audience_mismatch",
+            Self::InvalidOption => c"invalid_option",
+            Self::RequestInvalid => c"request_invalid",
+            Self::StatusBitsInvalid => c"status_bits_invalid",
+            Self::StatusSizeInvalid => c"status_size_invalid",
+            Self::StatusIndexOutOfRange => c"status_index_out_of_range",
+            Self::StatusValueTooWide => c"status_value_too_wide",
+            Self::StatusListTooLarge => c"status_list_too_large",
+            Self::StatusListCorrupt => c"status_list_corrupt",
+            Self::StatusListFull => c"status_list_full",
+            Self::Revoked => c"revoked",
+            Self::Suspended => c"suspended",
+            Self::NullArgument => c"null_argument",
+            Self::BufferTooSmall => c"buffer_too_small",
+            Self::InvalidUtf8 => c"invalid_utf8",
+            Self::Panic => c"panic",
+            Self::InvalidArgument => c"invalid_argument",
+            Self::Internal => c"internal",
+        }
+    }
+
+    /// What the code means, in lower case.
+    pub const fn message(self) -> &'static CStr {
+        match self {
+            Self::Ok => c"success",
+            Self::CborTruncated => c"the input ended inside a CBOR item",
+            Self::CborTrailingBytes => c"bytes follow the single CBOR item",
+            Self::CborIndefiniteLength => c"an indefinite-length item (not allowed in deterministic CBOR)",
+            Self::CborNonCanonical => c"an integer, length or tag not in its shortest form",
+            Self::CborUnsortedKeys => c"map keys not in the bytewise order of their encodings",
+            Self::CborDuplicateKey => c"the same key twice in one map",
+            Self::CborTooDeep => c"nesting deeper than the limit",
+            Self::CborInvalidUtf8 => c"a text string that is not UTF-8",
+            Self::CborUnsupported => c"a CBOR feature outside the profile (floats, simple values, tags, reserved encodings)",
+            Self::CborWrongType => c"a CBOR item of the wrong type",
+            Self::InputTooLarge => c"the input is larger than the configured cap",
+            Self::CoseUntagged => c"a COSE_Sign1 without CBOR tag 18 where the tag is required",
+            Self::CoseWrongTag => c"a CBOR tag other than 18 (COSE_Sign1)",
+            Self::CoseStructure => c"not a COSE_Sign1 structure (array of protected, unprotected, payload, signature)",
+            Self::HeaderAlgMissing => c"no `alg` header",
+            Self::HeaderAlgUnknown => c"an `alg` that is not EdDSA (-8) or ES256 (-7)",
+            Self::HeaderKidMissing => c"no `kid` in the protected header",
+            Self::HeaderKidTooLong => c"a `kid` longer than 64 bytes",
+            Self::HeaderTypMismatch => c"a `typ` other than the expected media type, or none",
+            Self::HeaderCrit => c"a `crit` header (no critical extensions are understood)",
+            Self::HeaderUnexpectedLabel => c"a header label the profile does not allow, or a non-empty unprotected header",
+            Self::HeaderDuplicateLabel => c"the same label in the protected and the unprotected header",
+            Self::HeaderWrongType => c"a header value of the wrong type",
+            Self::KeyUnknownKid => c"no key in the trust store has this `kid`",
+            Self::KeyAlgMismatch => c"the header `alg` differs from the algorithm of the key found by `kid`",
+            Self::KeyInvalid => c"malformed public key material",
+            Self::KeyWeak => c"a small-order or non-canonically encoded Ed25519 public key",
+            Self::KeyUnsupported => c"a key type or curve consentry does not support",
+            Self::KeyPrivateMaterial => c"private key material where only public keys belong",
+            Self::KeyDuplicateKid => c"a `kid` already bound to a different key",
+            Self::KeyPkcs8Invalid => c"a private key that is not a usable PKCS#8 Ed25519 or P-256 key",
+            Self::KeyJwkInvalid => c"a JWK or JWK Set that does not parse",
+            Self::KeyKidInvalid => c"a `kid` that is empty or longer than 64 bytes",
+            Self::SignatureInvalid => c"the signature does not verify (deliberately without detail)",
+            Self::SigningFailed => c"signing failed (for example the random source failed)",
+            Self::RandomFailed => c"the random source failed",
+            Self::ClaimMissing => c"a required claim is absent",
+            Self::ClaimWrongType => c"a claim has the wrong type",
+            Self::ClaimUnknown => c"a claim or member the profile does not define",
+            Self::ClaimInvalid => c"a claim whose value breaks a rule of the profile",
+            Self::ClaimsJson => c"the JSON view of claims does not parse",
+            Self::Expired => c"now is at or after `exp` plus leeway",
+            Self::NotYetValid => c"now is before `nbf` minus leeway",
+            Self::IssuedInFuture => c"`iat` is after now plus leeway",
+            Self::AudienceMismatch => c"the relying party is not in `aud`",
+            Self::InvalidOption => c"a verifier option out of range (for example leeway over 300 s)",
+            Self::RequestInvalid => c"a request that does not parse, or names an unknown operation",
+            Self::StatusBitsInvalid => c"bits per status other than 1, 2, 4 or 8",
+            Self::StatusSizeInvalid => c"a list size of zero or over the maximum",
+            Self::StatusIndexOutOfRange => c"an index past the end of the list",
+            Self::StatusValueTooWide => c"a status value that does not fit the list's bits",
+            Self::StatusListTooLarge => c"a list that decompresses beyond the cap",
+            Self::StatusListCorrupt => c"a list that is not valid (bad zlib data, empty)",
+            Self::StatusListFull => c"no free index left to allocate",
+            Self::Revoked => c"the artefact is revoked (status INVALID): consent withdrawn",
+            Self::Suspended => c"the artefact is suspended (status SUSPENDED): consent paused",
+            Self::NullArgument => c"a required pointer argument is NULL",
+            Self::BufferTooSmall => c"the output buffer is too small; the size needed is reported",
+            Self::InvalidUtf8 => c"a text argument is not UTF-8",
+            Self::Panic => c"a panic was caught at the C boundary (a bug in consentry)",
+            Self::InvalidArgument => c"an argument out of range (a length beyond the address space, an unknown value)",
+            Self::Internal => c"an error this build of the C library has no code for (a bug in consentry)",
+        }
+    }
+}
