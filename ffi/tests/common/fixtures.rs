@@ -122,7 +122,9 @@ pub fn build() -> Fixtures {
     let mut trailing = typical.clone();
     trailing.push(0x00);
 
-    let raw: Vec<(&str, Vec<u8>, &str, i64, Option<&str>)> = vec![
+    // name, artefact, audience, now, status list
+    type Raw<'a> = (&'a str, Vec<u8>, &'a str, i64, Option<&'a str>);
+    let raw: Vec<Raw<'_>> = vec![
         ("typical", typical.clone(), AUD, NOW, None),
         ("full_no_list", full.clone(), AUD, NOW, None),
         (
