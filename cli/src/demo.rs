@@ -150,6 +150,145 @@ pub(crate) fn run() -> Result<ExitCode, CliError> {
             Err(e) => println!("   refused {what:<28} {:<20} {e}", e.code().as_str()),
         }
     }
-    println!("\nNext: `consentry key new`, `consentry issue`, `consentry verify` (see README.md).");
+    purpose_and_withdrawal(&verifier, &issuer, &artefact, now)?;
+    println!("\nNext: `consentry key new`, `consentry issue`, `consentry verify`, `consentry decide` (see README.md).");
     Ok(ExitCode::SUCCESS)
+}
+
+fn show(d: &consentry::Decision) -> String {
+    match d {
+        consentry::Decision::Permit(p) => {
+            let fields: Vec<String> = p.fields.iter().map(ToString::to_string).collect();
+            let t: Vec<String> = p
+                .transforms
+                .iter()
+                .map(|(k, v)| format!("{k} via {v}"))
+                .collect();
+            format!(
+                "PERMIT {}{}; erase by {}",
+                fields.join(" "),
+                if t.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", t.join(", "))
+                },
+                p.erase_by
+            )
+        }
+        _ => {
+            let codes: Vec<&str> = d.reasons().iter().map(|r| r.code.as_str()).collect();
+            format!("DENY {}", codes.join(", "))
+        }
+    }
+}
+
+fn purpose_and_withdrawal(
+    verifier: &Verifier,
+    issuer: &SigningKey,
+    artefact: &[u8],
+    now: i64,
+) -> Result<(), CliError> {
+    use consentry::status::{StatusList, StatusListToken, StatusValue};
+    use consentry::{interop, Mode, Request};
+    let rng = ring::rand::SystemRandom::new();
+    let taxonomy = interop::taxonomy_with(&[]).map_err(|e| CliError {
+        code: e.code,
+        message: e.message,
+        exit: EXIT_ERROR,
+    })?;
+    let ask = |purpose: &str,
+               op: Mode,
+               fields: &[&str],
+               list: Option<&[u8]>|
+     -> Result<consentry::Decision, CliError> {
+        // Two uses so far in the frequency window: the recipient keeps that count.
+        let req = Request::new("tn.health.dept", purpose, op, fields, now)
+            .map_err(|e| CliError::usage(&e.to_string()))?
+            .with_uses(2);
+        interop::decide_with(verifier, &taxonomy, artefact, &req, list).map_err(|e| CliError {
+            code: e.code,
+            message: e.message,
+            exit: EXIT_ERROR,
+        })
+    };
+    // The manager publishes a status list; the artefact sits at index 4242.
+    let mut list = StatusList::new(10_000, 2).map_err(fail)?;
+    let token = |list: &StatusList| {
+        StatusListToken {
+            sub: "https://cm.tn.gov.in/status/1".into(),
+            iat: now,
+            exp: None,
+            ttl: Some(3_600),
+            list: list.clone(),
+        }
+        .sign(issuer, &rng)
+        .map_err(fail)
+    };
+    let before = token(&list)?;
+    println!(
+        "\n5. Before data moves, tn.health.dept fetches the status list and asks: may I ... ?"
+    );
+    let cases: [(&str, &str, Mode, &[&str]); 4] = [
+        (
+            "view name, diagnosis, phone for care",
+            "abdm:CAREMGT",
+            Mode::View,
+            &["/name", "/diagnosis", "/phone"],
+        ),
+        (
+            "store pincode for public health",
+            "abdm:PUBHLTH",
+            Mode::Store,
+            &["/pincode"],
+        ),
+        (
+            "store diagnosis for care (view only)",
+            "abdm:CAREMGT",
+            Mode::Store,
+            &["/diagnosis"],
+        ),
+        (
+            "use dob for targeted ads",
+            "svc:marketing/targeted-ads",
+            Mode::View,
+            &["/dob"],
+        ),
+    ];
+    for (what, purpose, op, fields) in cases {
+        println!(
+            "   {what:<40} {}",
+            show(&ask(purpose, op, fields, Some(&before))?)
+        );
+    }
+
+    let record = serde_json::json!({"name": "Meena R", "dob": "1988-04-12", "pincode": "600042",
+                                    "phone": "+919876543210", "diagnosis": "J45"});
+    if let Some(p) = ask(
+        "abdm:PUBHLTH",
+        Mode::Store,
+        &["/pincode", "/dob"],
+        Some(&before),
+    )?
+    .permit()
+    {
+        let out = p
+            .filter(&record, &consentry::scope::NoTransforms)
+            .map_err(fail)?;
+        println!("   a record filtered by the public-health permit keeps only: {out}");
+    }
+
+    println!("\n6. The principal withdraws: one bit in the manager's status list, re-signed");
+    list.set(4242, StatusValue::Invalid).map_err(fail)?;
+    let after = token(&list)?;
+    println!(
+        "   store pincode for public health, now: {} ({} bytes list)",
+        show(&ask(
+            "abdm:PUBHLTH",
+            Mode::Store,
+            &["/pincode"],
+            Some(&after)
+        )?),
+        after.len()
+    );
+    Ok(())
 }

@@ -7,6 +7,8 @@
 mod artefact;
 mod demo;
 mod keys;
+mod ledger;
+mod purpose;
 mod status;
 mod util;
 
@@ -69,11 +71,29 @@ enum Command {
         #[arg(required_unless_present = "batch")]
         artefact: Option<String>,
     },
+    /// Decide whether a recipient may use fields for a purpose now, from a verified artefact.
+    /// Prints the decision JSON; exit 0 permit, 1 deny, 2 error.
+    Decide(purpose::DecideArgs),
+    /// Apply a permit (the JSON `decide` printed) to JSON-lines records.
+    Filter {
+        /// The decision JSON file.
+        #[arg(long)]
+        decision: PathBuf,
+        /// Records, one JSON object per line.
+        #[arg(long = "in")]
+        input: PathBuf,
+        /// Where to write the filtered records (written only if every record passes).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Token Status Lists: revoke, suspend and resume artefacts at scale.
     #[command(subcommand)]
     Status(StatusCommand),
     /// A short end-to-end tour on built-in sample data.
     Demo,
+    /// The consent ledger: append events, verify, export a principal's records, checkpoint.
+    #[command(subcommand)]
+    Ledger(ledger::LedgerCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -248,7 +268,14 @@ fn main() -> ExitCode {
         Command::Status(StatusCommand::Verify { trust, list, now }) => {
             status::verify(&list, &trust, now)
         }
+        Command::Decide(args) => purpose::decide(&args),
+        Command::Filter {
+            decision,
+            input,
+            out,
+        } => purpose::filter(&decision, &input, &out),
         Command::Demo => demo::run(),
+        Command::Ledger(cmd) => ledger::run(cmd),
     };
     match result {
         Ok(code) => code,

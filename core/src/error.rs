@@ -166,12 +166,29 @@ define_codes! {
     /// a verifier option out of range (for example leeway over 300 s)
     InvalidOption = 1504 => "invalid_option",
 
-    // 1600-1699 (purpose limitation), 1700-1799 (record filtering), 1900-1999 (ledger) and
-    // 4000-5199 (identifiers, pseudonymisation) are reserved for their modules.
+    // 1600-1699: purpose taxonomy
+    /// a taxonomy document that is not valid json of the taxonomy shape (names line and column)
+    TaxonomyJson = 1600 => "taxonomy_json",
+    /// a taxonomy entry that breaks a rule (empty code or name, unsupported version)
+    TaxonomyInvalid = 1601 => "taxonomy_invalid",
+    /// the same purpose code defined twice (within or across packs)
+    TaxonomyDuplicateCode = 1602 => "taxonomy_duplicate_code",
+    /// a `parent` that names no purpose in the taxonomy
+    TaxonomyUnknownParent = 1603 => "taxonomy_unknown_parent",
+    /// parent links that form a cycle
+    TaxonomyCycle = 1604 => "taxonomy_cycle",
+    /// a purpose hierarchy deeper than the limit
+    TaxonomyTooDeep = 1605 => "taxonomy_too_deep",
 
-    // 2000-2099: the binding-neutral interop layer
-    /// a request that does not parse, or names an unknown operation
-    RequestInvalid = 2000 => "request_invalid",
+    // 1700-1799: record filtering
+    /// a record that is neither a json object nor an array
+    RecordNotContainer = 1700 => "record_not_container",
+    /// a required transform that no hook implements (never passed through)
+    TransformUnsupported = 1701 => "transform_unsupported",
+    /// a transform hook failed on a value
+    TransformFailed = 1702 => "transform_failed",
+    /// two different transforms required at the same location
+    TransformConflict = 1703 => "transform_conflict",
 
     // 1800-1899: status lists
     /// bits per status other than 1, 2, 4 or 8
@@ -192,6 +209,34 @@ define_codes! {
     Revoked = 1807 => "revoked",
     /// the artefact is suspended (status SUSPENDED): consent paused
     Suspended = 1808 => "suspended",
+
+    // 1900-1999: ledger
+    /// a damaged record frame that is not a torn tail (corruption or tampering)
+    LedgerFrameCorrupt = 1900 => "ledger_frame_corrupt",
+    /// a ledger record that is not strict, deterministic CBOR
+    LedgerEntryUndecodable = 1901 => "ledger_entry_undecodable",
+    /// a ledger record or event that breaks a rule of the format
+    LedgerEntryInvalid = 1902 => "ledger_entry_invalid",
+    /// a ledger record out of place (missing, inserted or reordered records)
+    LedgerBadSeq = 1903 => "ledger_bad_seq",
+    /// a ledger record whose `prev` is not the hash of the previous record
+    LedgerBadLink = 1904 => "ledger_bad_link",
+    /// a ledger record whose hash differs from the one its confirmed successor holds
+    LedgerEntryAltered = 1905 => "ledger_entry_altered",
+    /// a ledger record whose place its confirmed successor claims
+    LedgerEntryInserted = 1906 => "ledger_entry_inserted",
+    /// a ledger checkpoint that is malformed, from an unknown key or badly signed
+    LedgerCheckpointInvalid = 1907 => "ledger_checkpoint_invalid",
+    /// a ledger checkpoint whose signed values differ from its record
+    LedgerCheckpointMismatch = 1908 => "ledger_checkpoint_mismatch",
+    /// a ledger record over the size cap
+    LedgerEntryTooLarge = 1909 => "ledger_entry_too_large",
+
+    // 4000-5199 (identifiers, pseudonymisation) are reserved.
+
+    // 2000-2099: the binding-neutral interop layer
+    /// a request that does not parse, or names an unknown operation
+    RequestInvalid = 2000 => "request_invalid",
 
     // 2100-2199: the C ABI (consentry-ffi)
     /// a required pointer argument is NULL
@@ -775,6 +820,10 @@ mod tests {
     #[test]
     fn codes_are_unique_and_round_trip() {
         let mut nums: Vec<u32> = Code::ALL.iter().map(|c| c.as_u32()).collect();
+        assert!(
+            nums.windows(2).all(|w| w[0] < w[1]),
+            "Code::ALL is in numeric order"
+        );
         let mut names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
         nums.sort_unstable();
         nums.dedup();

@@ -60,6 +60,11 @@ fn bytes_of(member: &str, text: &str) -> Result<Vec<u8>, ErrorBody> {
     })
 }
 
+/// Decodes an optional base64url member.
+fn opt_bytes_of(member: &str, text: Option<&str>) -> Result<Option<Vec<u8>>, ErrorBody> {
+    text.map(|t| bytes_of(member, t)).transpose()
+}
+
 /// Request of `verify`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -123,11 +128,7 @@ pub fn verify_with(
 pub fn verify(req: &VerifyRequest) -> Result<serde_json::Value, ErrorBody> {
     let verifier = verifier_from_jwks(&req.trust, req.leeway)?;
     let artefact = bytes_of("artefact", &req.artefact)?;
-    let list = req
-        .status_list
-        .as_deref()
-        .map(|l| bytes_of("statusList", l))
-        .transpose()?;
+    let list = opt_bytes_of("statusList", req.status_list.as_deref())?;
     verify_with(
         &verifier,
         &artefact,
@@ -135,6 +136,88 @@ pub fn verify(req: &VerifyRequest) -> Result<serde_json::Value, ErrorBody> {
         req.now,
         list.as_deref(),
     )
+}
+
+/// The shipped taxonomy packs plus `extra` documents (origin, JSON text), e.g. a user's own
+/// purposes file.
+pub fn taxonomy_with(extra: &[(String, String)]) -> Result<crate::Taxonomy, ErrorBody> {
+    let err = |e: crate::TaxonomyError| ErrorBody::from_error(&e);
+    let mut b = crate::Taxonomy::builder();
+    for pack in crate::purpose::Pack::ALL {
+        b = b.pack(*pack).map_err(err)?;
+    }
+    for (origin, text) in extra {
+        b = b.json(origin, text).map_err(err)?;
+    }
+    b.build().map_err(err)
+}
+
+/// Request of `decide`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DecideRequest {
+    /// The artefact, base64url.
+    pub artefact: String,
+    /// Trusted issuer keys: a JWK Set (also used for the status list).
+    pub trust: serde_json::Value,
+    /// What the recipient wants to do (recipient, purpose, operation, fields, now, ...).
+    pub request: crate::Request,
+    /// Taxonomy documents (JSON text) added to the shipped packs.
+    #[serde(default)]
+    pub taxonomies: Vec<String>,
+    /// A signed status list, base64url.
+    #[serde(default)]
+    pub status_list: Option<String>,
+}
+
+/// Decides a request against an artefact: the artefact is authenticated (signature, header,
+/// strict claims); time, audience, status and everything else are decision checks, so an
+/// expired or withdrawn artefact gives a denial with its reasons, not an error.
+pub fn decide_with(
+    verifier: &Verifier,
+    taxonomy: &crate::Taxonomy,
+    artefact: &[u8],
+    request: &crate::Request,
+    status_list: Option<&[u8]>,
+) -> Result<crate::Decision, ErrorBody> {
+    let v = verifier
+        .authenticate(artefact)
+        .map_err(|e| ErrorBody::from_error(&e))?;
+    let list = status_list
+        .map(|l| {
+            StatusListToken::verify(
+                l,
+                verifier.trust_store(),
+                request.now,
+                &StatusListOptions::default(),
+            )
+        })
+        .transpose()
+        .map_err(|e| ErrorBody::from_error(&e))?;
+    let status = crate::StatusInput::from_list(&v, list.as_ref());
+    Ok(crate::decide(&v, request, taxonomy, status))
+}
+
+/// `decide`: the decision's JSON (`{"allowed": true, ...}` or `{"allowed": false, "reasons": [...]}`).
+pub fn decide(req: &DecideRequest) -> Result<serde_json::Value, ErrorBody> {
+    let verifier = verifier_from_jwks(&req.trust, None)?;
+    let extra: Vec<(String, String)> = req
+        .taxonomies
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (format!("taxonomies[{i}]"), t.clone()))
+        .collect();
+    let taxonomy = taxonomy_with(&extra)?;
+    let artefact = bytes_of("artefact", &req.artefact)?;
+    let list = opt_bytes_of("statusList", req.status_list.as_deref())?;
+    let d = decide_with(
+        &verifier,
+        &taxonomy,
+        &artefact,
+        &req.request,
+        list.as_deref(),
+    )?;
+    serde_json::to_value(&d).map_err(|e| ErrorBody::new(Code::RequestInvalid, e.to_string()))
 }
 
 /// Request of `inspect`.
@@ -274,13 +357,21 @@ fn parse<T: serde::de::DeserializeOwned>(op: &str, json: &str) -> Result<T, Erro
 }
 
 /// Every operation [`call_json`] knows.
-pub const OPERATIONS: &[&str] = &["verify", "inspect", "issue", "statusGet", "keyPublic"];
+pub const OPERATIONS: &[&str] = &[
+    "verify",
+    "decide",
+    "inspect",
+    "issue",
+    "statusGet",
+    "keyPublic",
+];
 
 /// Runs operation `op` on a JSON request and returns the JSON response envelope. Never panics
 /// and never fails: every problem is an `{"ok": false, "error": ...}` response.
 pub fn call_json(op: &str, request: &str, rng: &dyn SecureRandom) -> String {
     let result = match op {
         "verify" => parse(op, request).and_then(|r| verify(&r)),
+        "decide" => parse(op, request).and_then(|r| decide(&r)),
         "inspect" => parse(op, request).and_then(|r| inspect(&r)),
         "issue" => parse(op, request).and_then(|r| issue(&r, rng)),
         "statusGet" => parse(op, request).and_then(|r| status_get(&r)),

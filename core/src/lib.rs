@@ -41,6 +41,8 @@ pub mod cose;
 mod error;
 pub mod interop;
 mod keys;
+pub mod ledger;
+pub mod purpose;
 pub mod scope;
 pub mod status;
 mod verify;
@@ -53,6 +55,7 @@ pub use error::{
     CborError, CborType, ClaimsError, Code, HasCode, IssueError, KeyError, StatusError, VerifyError,
 };
 pub use keys::{Algorithm, SignatureError, SigningKey, TrustStore, VerifyingKey, MAX_KID_LEN};
+pub use purpose::{decide, Decision, Permit, Request, StatusInput, Taxonomy, TaxonomyError};
 pub use verify::{
     inspect, StatusCheck, Unverified, VerifiedArtefact, Verifier, DEFAULT_LEEWAY, DEFAULT_MAX_SIZE,
     MAX_LEEWAY,

@@ -164,8 +164,26 @@ enum consentry_result
   CONSENTRY_RESULT_AUDIENCE_MISMATCH = 1503,
   // `invalid_option`: a verifier option out of range (for example leeway over 300 s)
   CONSENTRY_RESULT_INVALID_OPTION = 1504,
-  // `request_invalid`: a request that does not parse, or names an unknown operation
-  CONSENTRY_RESULT_REQUEST_INVALID = 2000,
+  // `taxonomy_json`: a taxonomy document that is not valid json of the taxonomy shape (names line and column)
+  CONSENTRY_RESULT_TAXONOMY_JSON = 1600,
+  // `taxonomy_invalid`: a taxonomy entry that breaks a rule (empty code or name, unsupported version)
+  CONSENTRY_RESULT_TAXONOMY_INVALID = 1601,
+  // `taxonomy_duplicate_code`: the same purpose code defined twice (within or across packs)
+  CONSENTRY_RESULT_TAXONOMY_DUPLICATE_CODE = 1602,
+  // `taxonomy_unknown_parent`: a `parent` that names no purpose in the taxonomy
+  CONSENTRY_RESULT_TAXONOMY_UNKNOWN_PARENT = 1603,
+  // `taxonomy_cycle`: parent links that form a cycle
+  CONSENTRY_RESULT_TAXONOMY_CYCLE = 1604,
+  // `taxonomy_too_deep`: a purpose hierarchy deeper than the limit
+  CONSENTRY_RESULT_TAXONOMY_TOO_DEEP = 1605,
+  // `record_not_container`: a record that is neither a json object nor an array
+  CONSENTRY_RESULT_RECORD_NOT_CONTAINER = 1700,
+  // `transform_unsupported`: a required transform that no hook implements (never passed through)
+  CONSENTRY_RESULT_TRANSFORM_UNSUPPORTED = 1701,
+  // `transform_failed`: a transform hook failed on a value
+  CONSENTRY_RESULT_TRANSFORM_FAILED = 1702,
+  // `transform_conflict`: two different transforms required at the same location
+  CONSENTRY_RESULT_TRANSFORM_CONFLICT = 1703,
   // `status_bits_invalid`: bits per status other than 1, 2, 4 or 8
   CONSENTRY_RESULT_STATUS_BITS_INVALID = 1800,
   // `status_size_invalid`: a list size of zero or over the maximum
@@ -184,6 +202,28 @@ enum consentry_result
   CONSENTRY_RESULT_REVOKED = 1807,
   // `suspended`: the artefact is suspended (status SUSPENDED): consent paused
   CONSENTRY_RESULT_SUSPENDED = 1808,
+  // `ledger_frame_corrupt`: a damaged record frame that is not a torn tail (corruption or tampering)
+  CONSENTRY_RESULT_LEDGER_FRAME_CORRUPT = 1900,
+  // `ledger_entry_undecodable`: a ledger record that is not strict, deterministic CBOR
+  CONSENTRY_RESULT_LEDGER_ENTRY_UNDECODABLE = 1901,
+  // `ledger_entry_invalid`: a ledger record or event that breaks a rule of the format
+  CONSENTRY_RESULT_LEDGER_ENTRY_INVALID = 1902,
+  // `ledger_bad_seq`: a ledger record out of place (missing, inserted or reordered records)
+  CONSENTRY_RESULT_LEDGER_BAD_SEQ = 1903,
+  // `ledger_bad_link`: a ledger record whose `prev` is not the hash of the previous record
+  CONSENTRY_RESULT_LEDGER_BAD_LINK = 1904,
+  // `ledger_entry_altered`: a ledger record whose hash differs from the one its confirmed successor holds
+  CONSENTRY_RESULT_LEDGER_ENTRY_ALTERED = 1905,
+  // `ledger_entry_inserted`: a ledger record whose place its confirmed successor claims
+  CONSENTRY_RESULT_LEDGER_ENTRY_INSERTED = 1906,
+  // `ledger_checkpoint_invalid`: a ledger checkpoint that is malformed, from an unknown key or badly signed
+  CONSENTRY_RESULT_LEDGER_CHECKPOINT_INVALID = 1907,
+  // `ledger_checkpoint_mismatch`: a ledger checkpoint whose signed values differ from its record
+  CONSENTRY_RESULT_LEDGER_CHECKPOINT_MISMATCH = 1908,
+  // `ledger_entry_too_large`: a ledger record over the size cap
+  CONSENTRY_RESULT_LEDGER_ENTRY_TOO_LARGE = 1909,
+  // `request_invalid`: a request that does not parse, or names an unknown operation
+  CONSENTRY_RESULT_REQUEST_INVALID = 2000,
   // `null_argument`: a required pointer argument is NULL
   CONSENTRY_RESULT_NULL_ARGUMENT = 2100,
   // `buffer_too_small`: the output buffer is too small; the size needed is reported

@@ -106,8 +106,26 @@ pub enum consentry_result {
     AudienceMismatch = 1503,
     /// `invalid_option`: a verifier option out of range (for example leeway over 300 s)
     InvalidOption = 1504,
-    /// `request_invalid`: a request that does not parse, or names an unknown operation
-    RequestInvalid = 2000,
+    /// `taxonomy_json`: a taxonomy document that is not valid json of the taxonomy shape (names line and column)
+    TaxonomyJson = 1600,
+    /// `taxonomy_invalid`: a taxonomy entry that breaks a rule (empty code or name, unsupported version)
+    TaxonomyInvalid = 1601,
+    /// `taxonomy_duplicate_code`: the same purpose code defined twice (within or across packs)
+    TaxonomyDuplicateCode = 1602,
+    /// `taxonomy_unknown_parent`: a `parent` that names no purpose in the taxonomy
+    TaxonomyUnknownParent = 1603,
+    /// `taxonomy_cycle`: parent links that form a cycle
+    TaxonomyCycle = 1604,
+    /// `taxonomy_too_deep`: a purpose hierarchy deeper than the limit
+    TaxonomyTooDeep = 1605,
+    /// `record_not_container`: a record that is neither a json object nor an array
+    RecordNotContainer = 1700,
+    /// `transform_unsupported`: a required transform that no hook implements (never passed through)
+    TransformUnsupported = 1701,
+    /// `transform_failed`: a transform hook failed on a value
+    TransformFailed = 1702,
+    /// `transform_conflict`: two different transforms required at the same location
+    TransformConflict = 1703,
     /// `status_bits_invalid`: bits per status other than 1, 2, 4 or 8
     StatusBitsInvalid = 1800,
     /// `status_size_invalid`: a list size of zero or over the maximum
@@ -126,6 +144,28 @@ pub enum consentry_result {
     Revoked = 1807,
     /// `suspended`: the artefact is suspended (status SUSPENDED): consent paused
     Suspended = 1808,
+    /// `ledger_frame_corrupt`: a damaged record frame that is not a torn tail (corruption or tampering)
+    LedgerFrameCorrupt = 1900,
+    /// `ledger_entry_undecodable`: a ledger record that is not strict, deterministic CBOR
+    LedgerEntryUndecodable = 1901,
+    /// `ledger_entry_invalid`: a ledger record or event that breaks a rule of the format
+    LedgerEntryInvalid = 1902,
+    /// `ledger_bad_seq`: a ledger record out of place (missing, inserted or reordered records)
+    LedgerBadSeq = 1903,
+    /// `ledger_bad_link`: a ledger record whose `prev` is not the hash of the previous record
+    LedgerBadLink = 1904,
+    /// `ledger_entry_altered`: a ledger record whose hash differs from the one its confirmed successor holds
+    LedgerEntryAltered = 1905,
+    /// `ledger_entry_inserted`: a ledger record whose place its confirmed successor claims
+    LedgerEntryInserted = 1906,
+    /// `ledger_checkpoint_invalid`: a ledger checkpoint that is malformed, from an unknown key or badly signed
+    LedgerCheckpointInvalid = 1907,
+    /// `ledger_checkpoint_mismatch`: a ledger checkpoint whose signed values differ from its record
+    LedgerCheckpointMismatch = 1908,
+    /// `ledger_entry_too_large`: a ledger record over the size cap
+    LedgerEntryTooLarge = 1909,
+    /// `request_invalid`: a request that does not parse, or names an unknown operation
+    RequestInvalid = 2000,
     /// `null_argument`: a required pointer argument is NULL
     NullArgument = 2100,
     /// `buffer_too_small`: the output buffer is too small; the size needed is reported
@@ -191,7 +231,16 @@ impl consentry_result {
             1502 => Some(Self::IssuedInFuture),
             1503 => Some(Self::AudienceMismatch),
             1504 => Some(Self::InvalidOption),
-            2000 => Some(Self::RequestInvalid),
+            1600 => Some(Self::TaxonomyJson),
+            1601 => Some(Self::TaxonomyInvalid),
+            1602 => Some(Self::TaxonomyDuplicateCode),
+            1603 => Some(Self::TaxonomyUnknownParent),
+            1604 => Some(Self::TaxonomyCycle),
+            1605 => Some(Self::TaxonomyTooDeep),
+            1700 => Some(Self::RecordNotContainer),
+            1701 => Some(Self::TransformUnsupported),
+            1702 => Some(Self::TransformFailed),
+            1703 => Some(Self::TransformConflict),
             1800 => Some(Self::StatusBitsInvalid),
             1801 => Some(Self::StatusSizeInvalid),
             1802 => Some(Self::StatusIndexOutOfRange),
@@ -201,6 +250,17 @@ impl consentry_result {
             1806 => Some(Self::StatusListFull),
             1807 => Some(Self::Revoked),
             1808 => Some(Self::Suspended),
+            1900 => Some(Self::LedgerFrameCorrupt),
+            1901 => Some(Self::LedgerEntryUndecodable),
+            1902 => Some(Self::LedgerEntryInvalid),
+            1903 => Some(Self::LedgerBadSeq),
+            1904 => Some(Self::LedgerBadLink),
+            1905 => Some(Self::LedgerEntryAltered),
+            1906 => Some(Self::LedgerEntryInserted),
+            1907 => Some(Self::LedgerCheckpointInvalid),
+            1908 => Some(Self::LedgerCheckpointMismatch),
+            1909 => Some(Self::LedgerEntryTooLarge),
+            2000 => Some(Self::RequestInvalid),
             2100 => Some(Self::NullArgument),
             2101 => Some(Self::BufferTooSmall),
             2102 => Some(Self::InvalidUtf8),
@@ -261,7 +321,16 @@ impl consentry_result {
             Self::IssuedInFuture => c"issued_in_future",
             Self::AudienceMismatch => c"audience_mismatch",
             Self::InvalidOption => c"invalid_option",
-            Self::RequestInvalid => c"request_invalid",
+            Self::TaxonomyJson => c"taxonomy_json",
+            Self::TaxonomyInvalid => c"taxonomy_invalid",
+            Self::TaxonomyDuplicateCode => c"taxonomy_duplicate_code",
+            Self::TaxonomyUnknownParent => c"taxonomy_unknown_parent",
+            Self::TaxonomyCycle => c"taxonomy_cycle",
+            Self::TaxonomyTooDeep => c"taxonomy_too_deep",
+            Self::RecordNotContainer => c"record_not_container",
+            Self::TransformUnsupported => c"transform_unsupported",
+            Self::TransformFailed => c"transform_failed",
+            Self::TransformConflict => c"transform_conflict",
             Self::StatusBitsInvalid => c"status_bits_invalid",
             Self::StatusSizeInvalid => c"status_size_invalid",
             Self::StatusIndexOutOfRange => c"status_index_out_of_range",
@@ -271,6 +340,17 @@ impl consentry_result {
             Self::StatusListFull => c"status_list_full",
             Self::Revoked => c"revoked",
             Self::Suspended => c"suspended",
+            Self::LedgerFrameCorrupt => c"ledger_frame_corrupt",
+            Self::LedgerEntryUndecodable => c"ledger_entry_undecodable",
+            Self::LedgerEntryInvalid => c"ledger_entry_invalid",
+            Self::LedgerBadSeq => c"ledger_bad_seq",
+            Self::LedgerBadLink => c"ledger_bad_link",
+            Self::LedgerEntryAltered => c"ledger_entry_altered",
+            Self::LedgerEntryInserted => c"ledger_entry_inserted",
+            Self::LedgerCheckpointInvalid => c"ledger_checkpoint_invalid",
+            Self::LedgerCheckpointMismatch => c"ledger_checkpoint_mismatch",
+            Self::LedgerEntryTooLarge => c"ledger_entry_too_large",
+            Self::RequestInvalid => c"request_invalid",
             Self::NullArgument => c"null_argument",
             Self::BufferTooSmall => c"buffer_too_small",
             Self::InvalidUtf8 => c"invalid_utf8",
@@ -330,7 +410,16 @@ impl consentry_result {
             Self::IssuedInFuture => c"`iat` is after now plus leeway",
             Self::AudienceMismatch => c"the relying party is not in `aud`",
             Self::InvalidOption => c"a verifier option out of range (for example leeway over 300 s)",
-            Self::RequestInvalid => c"a request that does not parse, or names an unknown operation",
+            Self::TaxonomyJson => c"a taxonomy document that is not valid json of the taxonomy shape (names line and column)",
+            Self::TaxonomyInvalid => c"a taxonomy entry that breaks a rule (empty code or name, unsupported version)",
+            Self::TaxonomyDuplicateCode => c"the same purpose code defined twice (within or across packs)",
+            Self::TaxonomyUnknownParent => c"a `parent` that names no purpose in the taxonomy",
+            Self::TaxonomyCycle => c"parent links that form a cycle",
+            Self::TaxonomyTooDeep => c"a purpose hierarchy deeper than the limit",
+            Self::RecordNotContainer => c"a record that is neither a json object nor an array",
+            Self::TransformUnsupported => c"a required transform that no hook implements (never passed through)",
+            Self::TransformFailed => c"a transform hook failed on a value",
+            Self::TransformConflict => c"two different transforms required at the same location",
             Self::StatusBitsInvalid => c"bits per status other than 1, 2, 4 or 8",
             Self::StatusSizeInvalid => c"a list size of zero or over the maximum",
             Self::StatusIndexOutOfRange => c"an index past the end of the list",
@@ -340,6 +429,17 @@ impl consentry_result {
             Self::StatusListFull => c"no free index left to allocate",
             Self::Revoked => c"the artefact is revoked (status INVALID): consent withdrawn",
             Self::Suspended => c"the artefact is suspended (status SUSPENDED): consent paused",
+            Self::LedgerFrameCorrupt => c"a damaged record frame that is not a torn tail (corruption or tampering)",
+            Self::LedgerEntryUndecodable => c"a ledger record that is not strict, deterministic CBOR",
+            Self::LedgerEntryInvalid => c"a ledger record or event that breaks a rule of the format",
+            Self::LedgerBadSeq => c"a ledger record out of place (missing, inserted or reordered records)",
+            Self::LedgerBadLink => c"a ledger record whose `prev` is not the hash of the previous record",
+            Self::LedgerEntryAltered => c"a ledger record whose hash differs from the one its confirmed successor holds",
+            Self::LedgerEntryInserted => c"a ledger record whose place its confirmed successor claims",
+            Self::LedgerCheckpointInvalid => c"a ledger checkpoint that is malformed, from an unknown key or badly signed",
+            Self::LedgerCheckpointMismatch => c"a ledger checkpoint whose signed values differ from its record",
+            Self::LedgerEntryTooLarge => c"a ledger record over the size cap",
+            Self::RequestInvalid => c"a request that does not parse, or names an unknown operation",
             Self::NullArgument => c"a required pointer argument is NULL",
             Self::BufferTooSmall => c"the output buffer is too small; the size needed is reported",
             Self::InvalidUtf8 => c"a text argument is not UTF-8",
