@@ -442,6 +442,71 @@ static void test_call_json(void) {
   free(der);
 }
 
+/* Decisions through a taxonomy handle, and the same decision through consentry_call_json. */
+static void test_decide(void) {
+  const consentry_taxonomy *tax = (const consentry_taxonomy *)0x1;
+  static uint8_t out[16384], env[65536];
+  size_t n = 0, m = 0, jwks_len;
+  char *jwks = (char *)read_file("trust.jwks.json", &jwks_len);
+  const char allow[] = "{\"recipient\": \"tn.health.dept\", \"purpose\": \"abdm:CAREMGT\", "
+                       "\"operation\": \"view\", \"fields\": [\"/name\"], \"now\": 1764300000}";
+  const char deny[] = "{\"recipient\": \"tn.health.dept\", \"purpose\": \"abdm:CAREMGT\", "
+                      "\"operation\": \"view\", \"fields\": [\"/salary\"], \"now\": 1764300000}";
+
+  EXPECT(consentry_taxonomy_new(S("{"), &tax, err), CONSENTRY_RESULT_TAXONOMY_JSON);
+  CHECK(tax == (const consentry_taxonomy *)0x1);
+  EXPECT(consentry_taxonomy_new(NOT_UTF8, sizeof NOT_UTF8, &tax, err), CONSENTRY_RESULT_INVALID_UTF8);
+  EXPECT(consentry_taxonomy_new((const uint8_t *)"{", SIZE_MAX, &tax, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_taxonomy_new(NULL, 0, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_taxonomy_new(NULL, 0, &tax, err), CONSENTRY_RESULT_OK);
+  consentry_taxonomy_free(NULL);
+
+  EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len, S(allow), NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_OK);
+  CHECK(strstr((char *)out, "\"allowed\":true") != NULL);
+  /* The JSON entry point gives the same decision. */
+  char *a64 = b64url_encode(typical, typical_len);
+  size_t cap = strlen(a64) + jwks_len + sizeof allow + 128;
+  char *req = malloc(cap);
+  snprintf(req, cap, "{\"artefact\": \"%s\", \"trust\": %s, \"request\": %s}", a64, jwks, allow);
+  EXPECT(consentry_call_json(S("decide"), (const uint8_t *)req, strlen(req), env, sizeof env, &m, err), CONSENTRY_RESULT_OK);
+  CHECK(strstr((char *)env, (char *)out) != NULL);
+  /* A denial is a value, not an error. */
+  EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len, S(deny), NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_OK);
+  CHECK(strstr((char *)out, "\"allowed\":false") != NULL && strstr((char *)out, "\"reasons\"") != NULL);
+  snprintf(req, cap, "{\"artefact\": \"%s\", \"trust\": %s, \"request\": %s}", a64, jwks, deny);
+  EXPECT(consentry_call_json(S("decide"), (const uint8_t *)req, strlen(req), env, sizeof env, &m, err), CONSENTRY_RESULT_OK);
+  CHECK(strstr((char *)env, (char *)out) != NULL);
+  /* Errors: authentication, request, arguments. */
+  EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len - 1, S(allow), NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_CBOR_TRUNCATED);
+  EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len, S("{}"), NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_REQUEST_INVALID);
+  EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len, NOT_UTF8, sizeof NOT_UTF8, NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_INVALID_UTF8);
+  EXPECT(consentry_verifier_decide(NULL, tax, typical, typical_len, S(allow), NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_decide(verifier, NULL, typical, typical_len, S(allow), NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_decide(verifier, tax, NULL, 0, S(allow), NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len, NULL, 0, NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len, S(allow), NULL, 0, NULL, 5, &n, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len, S(allow), NULL, 0, out, sizeof out, NULL, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_decide(verifier, tax, typical, SIZE_MAX, S(allow), NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len, S(allow), NULL, 0, out, 4, &n, err),
+         CONSENTRY_RESULT_BUFFER_TOO_SMALL);
+  free(req);
+  free(a64);
+  free(jwks);
+  consentry_taxonomy_free(tax);
+}
+
 static void test_panic(void) {
 #if defined(CONSENTRY_TEST_PANIC)
   EXPECT(consentry_test_panic(err), CONSENTRY_RESULT_PANIC);
@@ -507,6 +572,7 @@ int main(int argc, char **argv) {
   test_issue();
   test_status_lists();
   test_call_json();
+  test_decide();
   test_panic();
   test_threads();
 

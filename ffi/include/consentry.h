@@ -259,6 +259,10 @@ typedef struct consentry_signing_key consentry_signing_key;
 // A status list: 1, 2, 4 or 8 bits per artefact. Mutable and NOT thread-safe.
 typedef struct consentry_status_list consentry_status_list;
 
+// A purpose taxonomy: the shipped packs (AA, ABDM, DPDP s.7, service tree) and optionally a
+// document of the caller's own. Immutable and thread-safe.
+typedef struct consentry_taxonomy consentry_taxonomy;
+
 // A trust store under construction: the issuer keys a verifier accepts.
 //
 // Mutable and NOT thread-safe while keys are added; `consentry_verifier_new` copies it, so it
@@ -423,6 +427,50 @@ consentry_result consentry_verifier_verify(const consentry_verifier *verifier,
                                            size_t *out_len,
                                            consentry_error *err);
 
+// Creates a taxonomy of the shipped purpose packs plus, when `extra_json` is not NULL, one
+// taxonomy document of the caller's own (JSON text). Immutable and thread-safe. Free it with
+// `consentry_taxonomy_free`.
+//
+// # Safety
+// `extra_json` must be NULL or point to `extra_json_len` readable bytes; `out` valid for one
+// write; `err` NULL or live.
+consentry_result consentry_taxonomy_new(const uint8_t *extra_json,
+                                        size_t extra_json_len,
+                                        const consentry_taxonomy **out,
+                                        consentry_error *err);
+
+// Frees a taxonomy. NULL is a no-op. No other thread may still be using it.
+//
+// # Safety
+// `taxonomy` must be NULL or a pointer from `consentry_taxonomy_new` not yet freed.
+void consentry_taxonomy_free(const consentry_taxonomy *taxonomy);
+
+// Decides whether a use of data is allowed by an artefact: `request_json` is the request
+// (`{"recipient", "purpose", "operation", "fields", "now", "uses"?, "leeway"?,
+// "acceptUnknownStatus"?}`). The artefact is authenticated (signature, header, strict claims:
+// failures are result codes); time, audience, status and purpose are decision checks, so a
+// denial is a value: the result is `CONSENTRY_RESULT_OK` and the JSON decision
+// `{"allowed": true, "fields", "transforms", "eraseBy"}` or `{"allowed": false, "reasons"}`
+// is written into `out`, NUL-terminated. `status_list` (signed, NULL for none) is verified
+// with the verifier's trust store. Buffer rules as `consentry_verifier_verify`. Thread-safe.
+//
+// # Safety
+// `verifier` and `taxonomy` must be live; `artefact`, `request_json` and (unless NULL)
+// `status_list` must point to their lengths of readable bytes; `out` valid for `out_cap`
+// bytes and not overlapping any input; `out_len` for one write; `err` NULL or live.
+consentry_result consentry_verifier_decide(const consentry_verifier *verifier,
+                                           const consentry_taxonomy *taxonomy,
+                                           const uint8_t *artefact,
+                                           size_t artefact_len,
+                                           const uint8_t *request_json,
+                                           size_t request_json_len,
+                                           const uint8_t *status_list,
+                                           size_t status_list_len,
+                                           uint8_t *out,
+                                           size_t out_cap,
+                                           size_t *out_len,
+                                           consentry_error *err);
+
 // Loads a private key from PKCS#8 (DER; Ed25519 v1/v2 or ECDSA P-256) into `*out`. The key is
 // immutable and thread-safe. Free it with `consentry_signing_key_free`.
 //
@@ -562,9 +610,9 @@ consentry_result consentry_status_list_sign(const consentry_status_list *list,
                                             consentry_error *err);
 
 // Runs an operation of the binding-neutral JSON interface (`consentry::interop`): `op` is its
-// name (`verify`, `inspect`, `issue`, `statusGet`, `keyPublic`, and every operation added to
-// the core later) and `request` its JSON request (camelCase, bytes as base64url). Writes the
-// response envelope `{"ok": true, "result": ...}` or `{"ok": false, "error": {"code",
+// name (`verify`, `decide`, `inspect`, `issue`, `statusGet`, `keyPublic`, and every
+// operation added to the core later) and `request` its JSON request (camelCase, bytes as
+// base64url). Writes the response envelope `{"ok": true, "result": ...}` or `{"ok": false, "error": {"code",
 // "numericCode", "message"}}` into `out`, NUL-terminated, and returns `CONSENTRY_RESULT_OK`
 // or the error's code. Unlike the other functions, the output is written on an operation's
 // failure too (the envelope carries the error); it is not written on argument errors

@@ -63,6 +63,12 @@ pub struct consentry_signing_key {
     inner: SigningKey,
 }
 
+/// A purpose taxonomy: the shipped packs (AA, ABDM, DPDP s.7, service tree) and optionally a
+/// document of the caller's own. Immutable and thread-safe.
+pub struct consentry_taxonomy {
+    inner: consentry::Taxonomy,
+}
+
 /// A status list: 1, 2, 4 or 8 bits per artefact. Mutable and NOT thread-safe.
 pub struct consentry_status_list {
     inner: StatusList,
@@ -73,6 +79,7 @@ const _: () = {
     const fn send_sync<T: Send + Sync>() {}
     send_sync::<consentry_verifier>();
     send_sync::<consentry_signing_key>();
+    send_sync::<consentry_taxonomy>();
 };
 
 fn rng() -> ring::rand::SystemRandom {
@@ -417,6 +424,111 @@ pub unsafe extern "C" fn consentry_verifier_verify(
 }
 
 // ------------------------------------------------------------------------------------------
+// Purpose decisions
+
+/// Creates a taxonomy of the shipped purpose packs plus, when `extra_json` is not NULL, one
+/// taxonomy document of the caller's own (JSON text). Immutable and thread-safe. Free it with
+/// `consentry_taxonomy_free`.
+///
+/// # Safety
+/// `extra_json` must be NULL or point to `extra_json_len` readable bytes; `out` valid for one
+/// write; `err` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn consentry_taxonomy_new(
+    extra_json: *const u8,
+    extra_json_len: usize,
+    out: *mut *const consentry_taxonomy,
+    err: *mut consentry_error,
+) -> consentry_result {
+    guard(err, || {
+        let extra = if extra_json.is_null() {
+            Vec::new()
+        } else {
+            // SAFETY: not NULL; validity is the caller's contract.
+            let t = unsafe { text(extra_json, extra_json_len, "extra_json") }?;
+            vec![("extra_json".to_owned(), t.to_owned())]
+        };
+        let out = Out::new(out, "out")?;
+        let inner = interop::taxonomy_with(&extra)?;
+        let t = Arc::into_raw(Arc::new(consentry_taxonomy { inner }));
+        // SAFETY: `out` is valid for a write (contract).
+        unsafe { out.write(t) };
+        Ok(())
+    })
+}
+
+/// Frees a taxonomy. NULL is a no-op. No other thread may still be using it.
+///
+/// # Safety
+/// `taxonomy` must be NULL or a pointer from `consentry_taxonomy_new` not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn consentry_taxonomy_free(taxonomy: *const consentry_taxonomy) {
+    guard_void(|| {
+        if !taxonomy.is_null() {
+            // SAFETY: from `Arc::into_raw` in `consentry_taxonomy_new`, released once.
+            drop(unsafe { Arc::from_raw(taxonomy) });
+        }
+    })
+}
+
+/// Decides whether a use of data is allowed by an artefact: `request_json` is the request
+/// (`{"recipient", "purpose", "operation", "fields", "now", "uses"?, "leeway"?,
+/// "acceptUnknownStatus"?}`). The artefact is authenticated (signature, header, strict claims:
+/// failures are result codes); time, audience, status and purpose are decision checks, so a
+/// denial is a value: the result is `CONSENTRY_RESULT_OK` and the JSON decision
+/// `{"allowed": true, "fields", "transforms", "eraseBy"}` or `{"allowed": false, "reasons"}`
+/// is written into `out`, NUL-terminated. `status_list` (signed, NULL for none) is verified
+/// with the verifier's trust store. Buffer rules as `consentry_verifier_verify`. Thread-safe.
+///
+/// # Safety
+/// `verifier` and `taxonomy` must be live; `artefact`, `request_json` and (unless NULL)
+/// `status_list` must point to their lengths of readable bytes; `out` valid for `out_cap`
+/// bytes and not overlapping any input; `out_len` for one write; `err` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn consentry_verifier_decide(
+    verifier: *const consentry_verifier,
+    taxonomy: *const consentry_taxonomy,
+    artefact: *const u8,
+    artefact_len: usize,
+    request_json: *const u8,
+    request_json_len: usize,
+    status_list: *const u8,
+    status_list_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+    err: *mut consentry_error,
+) -> consentry_result {
+    guard(err, || {
+        // SAFETY: pointer validity is the caller's contract.
+        let (v, tax, art, req) = unsafe {
+            (
+                handle(verifier, "verifier")?,
+                handle(taxonomy, "taxonomy")?,
+                bytes(artefact, artefact_len, "artefact")?,
+                text(request_json, request_json_len, "request_json")?,
+            )
+        };
+        let list = if status_list.is_null() {
+            None
+        } else {
+            // SAFETY: not NULL; validity is the caller's contract.
+            Some(unsafe { bytes(status_list, status_list_len, "status_list") }?)
+        };
+        let dst = OutBuf::new(out, out_cap, out_len)?;
+        let request: consentry::Request = serde_json::from_str(req)
+            .map_err(|e| Fail::new(Code::RequestInvalid, format!("`request_json`: {e}")))?;
+        let decision = interop::decide_with(&v.inner, &tax.inner, art, &request, list)?;
+        // Through a JSON value, as the JSON interface does: the same text on every face.
+        let json = serde_json::to_value(&decision)
+            .and_then(|v| serde_json::to_vec(&v))
+            .map_err(|_| Fail::new(Code::Internal, "the decision does not serialise"))?;
+        // SAFETY: buffer validity is the caller's contract.
+        unsafe { dst.write(&json, true) }
+    })
+}
+
+// ------------------------------------------------------------------------------------------
 // Issuing
 
 /// Loads a private key from PKCS#8 (DER; Ed25519 v1/v2 or ECDSA P-256) into `*out`. The key is
@@ -737,9 +849,9 @@ pub unsafe extern "C" fn consentry_status_list_sign(
 // JSON entry point
 
 /// Runs an operation of the binding-neutral JSON interface (`consentry::interop`): `op` is its
-/// name (`verify`, `inspect`, `issue`, `statusGet`, `keyPublic`, and every operation added to
-/// the core later) and `request` its JSON request (camelCase, bytes as base64url). Writes the
-/// response envelope `{"ok": true, "result": ...}` or `{"ok": false, "error": {"code",
+/// name (`verify`, `decide`, `inspect`, `issue`, `statusGet`, `keyPublic`, and every
+/// operation added to the core later) and `request` its JSON request (camelCase, bytes as
+/// base64url). Writes the response envelope `{"ok": true, "result": ...}` or `{"ok": false, "error": {"code",
 /// "numericCode", "message"}}` into `out`, NUL-terminated, and returns `CONSENTRY_RESULT_OK`
 /// or the error's code. Unlike the other functions, the output is written on an operation's
 /// failure too (the envelope carries the error); it is not written on argument errors
