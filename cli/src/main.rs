@@ -8,6 +8,7 @@ mod artefact;
 mod demo;
 mod keys;
 mod ledger;
+mod pseudo;
 mod purpose;
 mod status;
 mod util;
@@ -85,6 +86,30 @@ enum Command {
         /// Where to write the filtered records (written only if every record passes).
         #[arg(long)]
         out: PathBuf,
+        /// A pseudonymisation policy whose rules apply the permit's required transforms.
+        #[arg(long, requires = "key")]
+        policy: Option<PathBuf>,
+        /// The master key file (with --policy).
+        #[arg(long, requires = "policy")]
+        key: Option<PathBuf>,
+    },
+    /// Pseudonymise (or, with --reverse, restore) a CSV or JSON-lines file under a policy.
+    /// Streaming, on every core, in row order; no output file unless the run succeeds.
+    Pseudonymise(pseudo::PseudonymiseArgs),
+    /// Find Indian identifiers in free text: JSON lines of byte offsets and types.
+    Detect {
+        /// A text file (default: stdin).
+        #[arg(long = "in")]
+        input: Option<PathBuf>,
+    },
+    /// Replace Indian identifiers in free text with `[type]` (or, with --mask, their display mask).
+    Redact {
+        /// A text file (default: stdin).
+        #[arg(long = "in")]
+        input: Option<PathBuf>,
+        /// Show the display mask (e.g. `XXXX XXXX 1234`) instead of the type.
+        #[arg(long)]
+        mask: bool,
     },
     /// Token Status Lists: revoke, suspend and resume artefacts at scale.
     #[command(subcommand)]
@@ -185,6 +210,15 @@ enum KeyCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Generate a 32-byte pseudonymisation master key (hex, file mode 0600).
+    Master {
+        /// Where to write the key (refuses to overwrite unless --force).
+        #[arg(long)]
+        out: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print the public key of a private key as a JWK (`kid` = base64url RFC 9679 thumbprint).
     Public {
         /// PKCS#8 PEM private key.
@@ -218,6 +252,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Key(KeyCommand::New { alg, out, force }) => keys::new(alg.into(), &out, force),
         Command::Key(KeyCommand::Public { key, jwks }) => keys::public(&key, jwks),
+        Command::Key(KeyCommand::Master { out, force }) => pseudo::key_master(&out, force),
+        Command::Pseudonymise(args) => pseudo::pseudonymise(&args),
+        Command::Detect { input } => pseudo::detect(input.as_deref()),
+        Command::Redact { input, mask } => pseudo::redact(input.as_deref(), mask),
         Command::Issue { key, claims, now } => artefact::issue(&key, &claims, now),
         Command::Inspect { artefact } => artefact::inspect(&artefact),
         Command::Verify {
@@ -273,7 +311,14 @@ fn main() -> ExitCode {
             decision,
             input,
             out,
-        } => purpose::filter(&decision, &input, &out),
+            policy,
+            key,
+        } => purpose::filter(
+            &decision,
+            &input,
+            &out,
+            policy.as_deref().zip(key.as_deref()),
+        ),
         Command::Demo => demo::run(),
         Command::Ledger(cmd) => ledger::run(cmd),
     };

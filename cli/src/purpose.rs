@@ -98,7 +98,23 @@ pub(crate) fn decide(a: &DecideArgs) -> Result<ExitCode, CliError> {
 /// Applies a permit (the JSON `decide` printed) to JSON-lines records: only granted fields
 /// leave, each through its required transform. Output is all or nothing: a record that cannot
 /// be filtered fails the run (named by line), and no output file is left behind.
-pub(crate) fn filter(decision: &Path, input: &Path, output: &Path) -> Result<ExitCode, CliError> {
+pub(crate) fn filter(
+    decision: &Path,
+    input: &Path,
+    output: &Path,
+    policy: Option<(&Path, &Path)>,
+) -> Result<ExitCode, CliError> {
+    let hook: Box<dyn consentry::scope::TransformHook> = match policy {
+        Some((policy, key)) => {
+            let p = crate::pseudo::load_policy(policy)?;
+            let k = crate::pseudo::load_master(key)?;
+            Box::new(
+                consentry::Pseudonymiser::new(&p, &k)
+                    .map_err(|e| CliError::core(&e, EXIT_ERROR))?,
+            )
+        }
+        None => Box::new(consentry::scope::NoTransforms),
+    };
     let d: Decision = serde_json::from_str(&util::read_text(decision)?).map_err(|e| CliError {
         code: consentry::Code::RequestInvalid.as_str().into(),
         message: format!("`{}` is not a decision: {e}", decision.display()),
@@ -125,13 +141,11 @@ pub(crate) fn filter(decision: &Path, input: &Path, output: &Path) -> Result<Exi
             message: format!("line {n}: not a json record (column {})", e.column()),
             exit: EXIT_ERROR,
         })?;
-        let filtered = permit
-            .filter(&record, &consentry::scope::NoTransforms)
-            .map_err(|e| {
-                let mut err = CliError::core(&e, EXIT_ERROR);
-                err.message = format!("line {n}: {}", err.message);
-                err
-            })?;
+        let filtered = permit.filter(&record, hook.as_ref()).map_err(|e| {
+            let mut err = CliError::core(&e, EXIT_ERROR);
+            err.message = format!("line {n}: {}", err.message);
+            err
+        })?;
         writeln!(out, "{filtered}").map_err(|e| CliError::io("write", output, &e))?;
         kept += 1;
     }

@@ -232,11 +232,68 @@ define_codes! {
     /// a ledger record over the size cap
     LedgerEntryTooLarge = 1909 => "ledger_entry_too_large",
 
-    // 4000-5199 (identifiers, pseudonymisation) are reserved.
-
     // 2000-2099: the binding-neutral interop layer
     /// a request that does not parse, or names an unknown operation
     RequestInvalid = 2000 => "request_invalid",
+
+    /// a value is not a valid identifier of its declared type
+    IdInvalid = 4000 => "id_invalid",
+    /// a value has the shape of an identifier but its check digit or character is wrong
+    IdChecksum = 4001 => "id_checksum",
+    /// a PAN's fourth letter is not a known holder type
+    IdPanHolderType = 4002 => "id_pan_holder_type",
+
+    /// a value fails validation for its field's declared type
+    PseudoInvalidValue = 5000 => "pseudo_invalid_value",
+    /// the field is not named in the policy
+    PseudoUnknownField = 5001 => "pseudo_unknown_field",
+    /// the field's transform cannot be reversed (only `token` and `ff1` can)
+    PseudoNotReversible = 5002 => "pseudo_not_reversible",
+    /// a value given for reversal is not a token of this field and domain
+    PseudoInvalidToken = 5003 => "pseudo_invalid_token",
+    /// the subject a `shift` field depends on is missing from the record or row
+    PseudoMissingSubject = 5004 => "pseudo_missing_subject",
+    /// a date moved by `shift` falls outside years 1..=9999
+    PseudoDateOutOfRange = 5005 => "pseudo_date_out_of_range",
+    /// a JSON value at a selector is of a kind the transform cannot take (object, array, bool)
+    PseudoUnsupportedValue = 5006 => "pseudo_unsupported_value",
+    /// a CSV row does not have as many cells as the header
+    PseudoRowLength = 5007 => "pseudo_row_length",
+    /// key material is malformed (wrong length or not hex)
+    PseudoInvalidKey = 5008 => "pseudo_invalid_key",
+    /// a `shift` field was transformed without its subject
+    PseudoSubjectRequired = 5009 => "pseudo_subject_required",
+    /// a CSV header names the same column twice
+    PseudoDuplicateColumn = 5010 => "pseudo_duplicate_column",
+    /// the operation needs a different transform on the field (e.g. a shift offset of a non-`shift` field)
+    PseudoWrongTransform = 5011 => "pseudo_wrong_transform",
+    /// an internal cryptographic operation failed (never expected)
+    PseudoInternal = 5099 => "pseudo_internal",
+
+    /// the policy is not valid JSON or does not follow the policy schema
+    PolicyMalformed = 5100 => "policy_malformed",
+    /// a field names a transform that does not exist
+    PolicyUnknownTransform = 5101 => "policy_unknown_transform",
+    /// a field names a value type that does not exist
+    PolicyUnknownType = 5102 => "policy_unknown_type",
+    /// a transform parameter is required but absent
+    PolicyMissingParam = 5103 => "policy_missing_param",
+    /// a transform parameter is not known for that transform
+    PolicyUnknownParam = 5104 => "policy_unknown_param",
+    /// a transform parameter has a wrong type or value
+    PolicyInvalidParam = 5105 => "policy_invalid_param",
+    /// an `ff1` field's message space is smaller than 10^6
+    PolicyFf1DomainTooSmall = 5106 => "policy_ff1_domain_too_small",
+    /// `mask` was put on a non-string type (date, number)
+    PolicyMaskNonString = 5107 => "policy_mask_non_string",
+    /// the transform does not apply to the field's type
+    PolicyUnsupportedTransform = 5108 => "policy_unsupported_transform",
+    /// a field selector is not well formed
+    PolicyInvalidSelector = 5109 => "policy_invalid_selector",
+    /// two field entries can select the same value
+    PolicyOverlappingFields = 5110 => "policy_overlapping_fields",
+    /// the policy's domain is empty
+    PolicyEmptyDomain = 5111 => "policy_empty_domain",
 
     // 2100-2199: the C ABI (consentry-ffi)
     /// a required pointer argument is NULL
@@ -810,6 +867,24 @@ impl HasCode for IssueError {
             IssueError::Claims(e) => e.code(),
             IssueError::Key(e) => e.code(),
         }
+    }
+}
+
+impl HasCode for crate::ids::IdError {
+    fn code(&self) -> Code {
+        crate::ids::IdError::code(self)
+    }
+}
+
+impl HasCode for crate::pseudo::PseudoError {
+    fn code(&self) -> Code {
+        crate::pseudo::PseudoError::code(self)
+    }
+}
+
+impl HasCode for crate::pseudo::PolicyError {
+    fn code(&self) -> Code {
+        crate::pseudo::PolicyError::code(self)
     }
 }
 

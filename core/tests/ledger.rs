@@ -28,10 +28,10 @@ fn trust() -> TrustStore {
 fn event(i: u64) -> Event {
     let kind = EventKind::ALL[i as usize % EventKind::ALL.len()];
     let mut ev = Event::new(kind, &format!("pp-{}", i % 3), Cti([i as u8; 16]));
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         ev = ev.recipient("tn.health");
     }
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         ev = ev.purpose("aa:101");
     }
     ev

@@ -224,6 +224,62 @@ enum consentry_result
   CONSENTRY_RESULT_LEDGER_ENTRY_TOO_LARGE = 1909,
   // `request_invalid`: a request that does not parse, or names an unknown operation
   CONSENTRY_RESULT_REQUEST_INVALID = 2000,
+  // `id_invalid`: a value is not a valid identifier of its declared type
+  CONSENTRY_RESULT_ID_INVALID = 4000,
+  // `id_checksum`: a value has the shape of an identifier but its check digit or character is wrong
+  CONSENTRY_RESULT_ID_CHECKSUM = 4001,
+  // `id_pan_holder_type`: a PAN's fourth letter is not a known holder type
+  CONSENTRY_RESULT_ID_PAN_HOLDER_TYPE = 4002,
+  // `pseudo_invalid_value`: a value fails validation for its field's declared type
+  CONSENTRY_RESULT_PSEUDO_INVALID_VALUE = 5000,
+  // `pseudo_unknown_field`: the field is not named in the policy
+  CONSENTRY_RESULT_PSEUDO_UNKNOWN_FIELD = 5001,
+  // `pseudo_not_reversible`: the field's transform cannot be reversed (only `token` and `ff1` can)
+  CONSENTRY_RESULT_PSEUDO_NOT_REVERSIBLE = 5002,
+  // `pseudo_invalid_token`: a value given for reversal is not a token of this field and domain
+  CONSENTRY_RESULT_PSEUDO_INVALID_TOKEN = 5003,
+  // `pseudo_missing_subject`: the subject a `shift` field depends on is missing from the record or row
+  CONSENTRY_RESULT_PSEUDO_MISSING_SUBJECT = 5004,
+  // `pseudo_date_out_of_range`: a date moved by `shift` falls outside years 1..=9999
+  CONSENTRY_RESULT_PSEUDO_DATE_OUT_OF_RANGE = 5005,
+  // `pseudo_unsupported_value`: a JSON value at a selector is of a kind the transform cannot take (object, array, bool)
+  CONSENTRY_RESULT_PSEUDO_UNSUPPORTED_VALUE = 5006,
+  // `pseudo_row_length`: a CSV row does not have as many cells as the header
+  CONSENTRY_RESULT_PSEUDO_ROW_LENGTH = 5007,
+  // `pseudo_invalid_key`: key material is malformed (wrong length or not hex)
+  CONSENTRY_RESULT_PSEUDO_INVALID_KEY = 5008,
+  // `pseudo_subject_required`: a `shift` field was transformed without its subject
+  CONSENTRY_RESULT_PSEUDO_SUBJECT_REQUIRED = 5009,
+  // `pseudo_duplicate_column`: a CSV header names the same column twice
+  CONSENTRY_RESULT_PSEUDO_DUPLICATE_COLUMN = 5010,
+  // `pseudo_wrong_transform`: the operation needs a different transform on the field (e.g. a shift offset of a non-`shift` field)
+  CONSENTRY_RESULT_PSEUDO_WRONG_TRANSFORM = 5011,
+  // `pseudo_internal`: an internal cryptographic operation failed (never expected)
+  CONSENTRY_RESULT_PSEUDO_INTERNAL = 5099,
+  // `policy_malformed`: the policy is not valid JSON or does not follow the policy schema
+  CONSENTRY_RESULT_POLICY_MALFORMED = 5100,
+  // `policy_unknown_transform`: a field names a transform that does not exist
+  CONSENTRY_RESULT_POLICY_UNKNOWN_TRANSFORM = 5101,
+  // `policy_unknown_type`: a field names a value type that does not exist
+  CONSENTRY_RESULT_POLICY_UNKNOWN_TYPE = 5102,
+  // `policy_missing_param`: a transform parameter is required but absent
+  CONSENTRY_RESULT_POLICY_MISSING_PARAM = 5103,
+  // `policy_unknown_param`: a transform parameter is not known for that transform
+  CONSENTRY_RESULT_POLICY_UNKNOWN_PARAM = 5104,
+  // `policy_invalid_param`: a transform parameter has a wrong type or value
+  CONSENTRY_RESULT_POLICY_INVALID_PARAM = 5105,
+  // `policy_ff1_domain_too_small`: an `ff1` field's message space is smaller than 10^6
+  CONSENTRY_RESULT_POLICY_FF1_DOMAIN_TOO_SMALL = 5106,
+  // `policy_mask_non_string`: `mask` was put on a non-string type (date, number)
+  CONSENTRY_RESULT_POLICY_MASK_NON_STRING = 5107,
+  // `policy_unsupported_transform`: the transform does not apply to the field's type
+  CONSENTRY_RESULT_POLICY_UNSUPPORTED_TRANSFORM = 5108,
+  // `policy_invalid_selector`: a field selector is not well formed
+  CONSENTRY_RESULT_POLICY_INVALID_SELECTOR = 5109,
+  // `policy_overlapping_fields`: two field entries can select the same value
+  CONSENTRY_RESULT_POLICY_OVERLAPPING_FIELDS = 5110,
+  // `policy_empty_domain`: the policy's domain is empty
+  CONSENTRY_RESULT_POLICY_EMPTY_DOMAIN = 5111,
   // `null_argument`: a required pointer argument is NULL
   CONSENTRY_RESULT_NULL_ARGUMENT = 2100,
   // `buffer_too_small`: the output buffer is too small; the size needed is reported

@@ -166,6 +166,62 @@ pub enum consentry_result {
     LedgerEntryTooLarge = 1909,
     /// `request_invalid`: a request that does not parse, or names an unknown operation
     RequestInvalid = 2000,
+    /// `id_invalid`: a value is not a valid identifier of its declared type
+    IdInvalid = 4000,
+    /// `id_checksum`: a value has the shape of an identifier but its check digit or character is wrong
+    IdChecksum = 4001,
+    /// `id_pan_holder_type`: a PAN's fourth letter is not a known holder type
+    IdPanHolderType = 4002,
+    /// `pseudo_invalid_value`: a value fails validation for its field's declared type
+    PseudoInvalidValue = 5000,
+    /// `pseudo_unknown_field`: the field is not named in the policy
+    PseudoUnknownField = 5001,
+    /// `pseudo_not_reversible`: the field's transform cannot be reversed (only `token` and `ff1` can)
+    PseudoNotReversible = 5002,
+    /// `pseudo_invalid_token`: a value given for reversal is not a token of this field and domain
+    PseudoInvalidToken = 5003,
+    /// `pseudo_missing_subject`: the subject a `shift` field depends on is missing from the record or row
+    PseudoMissingSubject = 5004,
+    /// `pseudo_date_out_of_range`: a date moved by `shift` falls outside years 1..=9999
+    PseudoDateOutOfRange = 5005,
+    /// `pseudo_unsupported_value`: a JSON value at a selector is of a kind the transform cannot take (object, array, bool)
+    PseudoUnsupportedValue = 5006,
+    /// `pseudo_row_length`: a CSV row does not have as many cells as the header
+    PseudoRowLength = 5007,
+    /// `pseudo_invalid_key`: key material is malformed (wrong length or not hex)
+    PseudoInvalidKey = 5008,
+    /// `pseudo_subject_required`: a `shift` field was transformed without its subject
+    PseudoSubjectRequired = 5009,
+    /// `pseudo_duplicate_column`: a CSV header names the same column twice
+    PseudoDuplicateColumn = 5010,
+    /// `pseudo_wrong_transform`: the operation needs a different transform on the field (e.g. a shift offset of a non-`shift` field)
+    PseudoWrongTransform = 5011,
+    /// `pseudo_internal`: an internal cryptographic operation failed (never expected)
+    PseudoInternal = 5099,
+    /// `policy_malformed`: the policy is not valid JSON or does not follow the policy schema
+    PolicyMalformed = 5100,
+    /// `policy_unknown_transform`: a field names a transform that does not exist
+    PolicyUnknownTransform = 5101,
+    /// `policy_unknown_type`: a field names a value type that does not exist
+    PolicyUnknownType = 5102,
+    /// `policy_missing_param`: a transform parameter is required but absent
+    PolicyMissingParam = 5103,
+    /// `policy_unknown_param`: a transform parameter is not known for that transform
+    PolicyUnknownParam = 5104,
+    /// `policy_invalid_param`: a transform parameter has a wrong type or value
+    PolicyInvalidParam = 5105,
+    /// `policy_ff1_domain_too_small`: an `ff1` field's message space is smaller than 10^6
+    PolicyFf1DomainTooSmall = 5106,
+    /// `policy_mask_non_string`: `mask` was put on a non-string type (date, number)
+    PolicyMaskNonString = 5107,
+    /// `policy_unsupported_transform`: the transform does not apply to the field's type
+    PolicyUnsupportedTransform = 5108,
+    /// `policy_invalid_selector`: a field selector is not well formed
+    PolicyInvalidSelector = 5109,
+    /// `policy_overlapping_fields`: two field entries can select the same value
+    PolicyOverlappingFields = 5110,
+    /// `policy_empty_domain`: the policy's domain is empty
+    PolicyEmptyDomain = 5111,
     /// `null_argument`: a required pointer argument is NULL
     NullArgument = 2100,
     /// `buffer_too_small`: the output buffer is too small; the size needed is reported
@@ -261,6 +317,34 @@ impl consentry_result {
             1908 => Some(Self::LedgerCheckpointMismatch),
             1909 => Some(Self::LedgerEntryTooLarge),
             2000 => Some(Self::RequestInvalid),
+            4000 => Some(Self::IdInvalid),
+            4001 => Some(Self::IdChecksum),
+            4002 => Some(Self::IdPanHolderType),
+            5000 => Some(Self::PseudoInvalidValue),
+            5001 => Some(Self::PseudoUnknownField),
+            5002 => Some(Self::PseudoNotReversible),
+            5003 => Some(Self::PseudoInvalidToken),
+            5004 => Some(Self::PseudoMissingSubject),
+            5005 => Some(Self::PseudoDateOutOfRange),
+            5006 => Some(Self::PseudoUnsupportedValue),
+            5007 => Some(Self::PseudoRowLength),
+            5008 => Some(Self::PseudoInvalidKey),
+            5009 => Some(Self::PseudoSubjectRequired),
+            5010 => Some(Self::PseudoDuplicateColumn),
+            5011 => Some(Self::PseudoWrongTransform),
+            5099 => Some(Self::PseudoInternal),
+            5100 => Some(Self::PolicyMalformed),
+            5101 => Some(Self::PolicyUnknownTransform),
+            5102 => Some(Self::PolicyUnknownType),
+            5103 => Some(Self::PolicyMissingParam),
+            5104 => Some(Self::PolicyUnknownParam),
+            5105 => Some(Self::PolicyInvalidParam),
+            5106 => Some(Self::PolicyFf1DomainTooSmall),
+            5107 => Some(Self::PolicyMaskNonString),
+            5108 => Some(Self::PolicyUnsupportedTransform),
+            5109 => Some(Self::PolicyInvalidSelector),
+            5110 => Some(Self::PolicyOverlappingFields),
+            5111 => Some(Self::PolicyEmptyDomain),
             2100 => Some(Self::NullArgument),
             2101 => Some(Self::BufferTooSmall),
             2102 => Some(Self::InvalidUtf8),
@@ -351,6 +435,34 @@ impl consentry_result {
             Self::LedgerCheckpointMismatch => c"ledger_checkpoint_mismatch",
             Self::LedgerEntryTooLarge => c"ledger_entry_too_large",
             Self::RequestInvalid => c"request_invalid",
+            Self::IdInvalid => c"id_invalid",
+            Self::IdChecksum => c"id_checksum",
+            Self::IdPanHolderType => c"id_pan_holder_type",
+            Self::PseudoInvalidValue => c"pseudo_invalid_value",
+            Self::PseudoUnknownField => c"pseudo_unknown_field",
+            Self::PseudoNotReversible => c"pseudo_not_reversible",
+            Self::PseudoInvalidToken => c"pseudo_invalid_token",
+            Self::PseudoMissingSubject => c"pseudo_missing_subject",
+            Self::PseudoDateOutOfRange => c"pseudo_date_out_of_range",
+            Self::PseudoUnsupportedValue => c"pseudo_unsupported_value",
+            Self::PseudoRowLength => c"pseudo_row_length",
+            Self::PseudoInvalidKey => c"pseudo_invalid_key",
+            Self::PseudoSubjectRequired => c"pseudo_subject_required",
+            Self::PseudoDuplicateColumn => c"pseudo_duplicate_column",
+            Self::PseudoWrongTransform => c"pseudo_wrong_transform",
+            Self::PseudoInternal => c"pseudo_internal",
+            Self::PolicyMalformed => c"policy_malformed",
+            Self::PolicyUnknownTransform => c"policy_unknown_transform",
+            Self::PolicyUnknownType => c"policy_unknown_type",
+            Self::PolicyMissingParam => c"policy_missing_param",
+            Self::PolicyUnknownParam => c"policy_unknown_param",
+            Self::PolicyInvalidParam => c"policy_invalid_param",
+            Self::PolicyFf1DomainTooSmall => c"policy_ff1_domain_too_small",
+            Self::PolicyMaskNonString => c"policy_mask_non_string",
+            Self::PolicyUnsupportedTransform => c"policy_unsupported_transform",
+            Self::PolicyInvalidSelector => c"policy_invalid_selector",
+            Self::PolicyOverlappingFields => c"policy_overlapping_fields",
+            Self::PolicyEmptyDomain => c"policy_empty_domain",
             Self::NullArgument => c"null_argument",
             Self::BufferTooSmall => c"buffer_too_small",
             Self::InvalidUtf8 => c"invalid_utf8",
@@ -440,6 +552,34 @@ impl consentry_result {
             Self::LedgerCheckpointMismatch => c"a ledger checkpoint whose signed values differ from its record",
             Self::LedgerEntryTooLarge => c"a ledger record over the size cap",
             Self::RequestInvalid => c"a request that does not parse, or names an unknown operation",
+            Self::IdInvalid => c"a value is not a valid identifier of its declared type",
+            Self::IdChecksum => c"a value has the shape of an identifier but its check digit or character is wrong",
+            Self::IdPanHolderType => c"a PAN's fourth letter is not a known holder type",
+            Self::PseudoInvalidValue => c"a value fails validation for its field's declared type",
+            Self::PseudoUnknownField => c"the field is not named in the policy",
+            Self::PseudoNotReversible => c"the field's transform cannot be reversed (only `token` and `ff1` can)",
+            Self::PseudoInvalidToken => c"a value given for reversal is not a token of this field and domain",
+            Self::PseudoMissingSubject => c"the subject a `shift` field depends on is missing from the record or row",
+            Self::PseudoDateOutOfRange => c"a date moved by `shift` falls outside years 1..=9999",
+            Self::PseudoUnsupportedValue => c"a JSON value at a selector is of a kind the transform cannot take (object, array, bool)",
+            Self::PseudoRowLength => c"a CSV row does not have as many cells as the header",
+            Self::PseudoInvalidKey => c"key material is malformed (wrong length or not hex)",
+            Self::PseudoSubjectRequired => c"a `shift` field was transformed without its subject",
+            Self::PseudoDuplicateColumn => c"a CSV header names the same column twice",
+            Self::PseudoWrongTransform => c"the operation needs a different transform on the field (e.g. a shift offset of a non-`shift` field)",
+            Self::PseudoInternal => c"an internal cryptographic operation failed (never expected)",
+            Self::PolicyMalformed => c"the policy is not valid JSON or does not follow the policy schema",
+            Self::PolicyUnknownTransform => c"a field names a transform that does not exist",
+            Self::PolicyUnknownType => c"a field names a value type that does not exist",
+            Self::PolicyMissingParam => c"a transform parameter is required but absent",
+            Self::PolicyUnknownParam => c"a transform parameter is not known for that transform",
+            Self::PolicyInvalidParam => c"a transform parameter has a wrong type or value",
+            Self::PolicyFf1DomainTooSmall => c"an `ff1` field's message space is smaller than 10^6",
+            Self::PolicyMaskNonString => c"`mask` was put on a non-string type (date, number)",
+            Self::PolicyUnsupportedTransform => c"the transform does not apply to the field's type",
+            Self::PolicyInvalidSelector => c"a field selector is not well formed",
+            Self::PolicyOverlappingFields => c"two field entries can select the same value",
+            Self::PolicyEmptyDomain => c"the policy's domain is empty",
             Self::NullArgument => c"a required pointer argument is NULL",
             Self::BufferTooSmall => c"the output buffer is too small; the size needed is reported",
             Self::InvalidUtf8 => c"a text argument is not UTF-8",

@@ -711,6 +711,8 @@ pub fn generate() -> Result<Vec<Case>, String> {
         l,
     );
 
+    pseudonymisation(&mut g)?;
+
     // Bad requests.
     g.push(
         "request-malformed",
@@ -725,6 +727,276 @@ pub fn generate() -> Result<Vec<Case>, String> {
         json!({}),
     );
     Ok(g.cases)
+}
+
+/// 64 hex digits of a fixed corpus master key.
+fn master_hex() -> String {
+    seed("master-key")
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A synthetic Aadhaar number (first 11 digits chosen, the 12th its Verhoeff digit).
+fn aadhaar(first11: &str) -> String {
+    let d = consentry::ids::verhoeff_check_digit(first11).unwrap_or(0);
+    format!("{first11}{d}")
+}
+
+/// Policy, records and CSV through every transform, in both directions, and their errors.
+fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
+    let policy = json!({
+        "domain": "tn.health/research-2026",
+        "unlisted": "drop",
+        "fields": {
+            "/aadhaar": {"type": "aadhaar", "transform": "ff1"},
+            "/aadhaar_ref": {"type": "aadhaar", "transform": "token"},
+            "/name": {"type": "name", "transform": "pseudonym"},
+            "/mobile": {"type": "mobile", "transform": "mask", "params": {"preset": "mobile"}},
+            "/dob": {"type": "date", "transform": "generalise", "params": {"to": "year"}},
+            "/visit": {"type": "date", "transform": "shift", "params": {"max_days": 30, "subject": "/name"}},
+            "/pincode": {"type": "pincode", "transform": "generalise", "params": {"digits": 3}},
+            "/notes": {"type": "text", "transform": "drop"},
+        }
+    });
+    let key = master_hex();
+    let record = json!({
+        "aadhaar": aadhaar("23456789012"), "aadhaar_ref": aadhaar("98765432109"), "name": "  Meena   Rajan ",
+        "mobile": "+91 98765 43210", "dob": "1988-04-12", "visit": "2026-05-20", "pincode": "600042",
+        "notes": "asthma since 2010", "ward": "not in the policy: dropped"
+    });
+    let p = |extra: Value| {
+        let mut r = json!({"policy": policy, "masterKey": key});
+        if let (Some(o), Some(e)) = (r.as_object_mut(), extra.as_object()) {
+            o.extend(e.clone());
+        }
+        r
+    };
+    g.push(
+        "pseudo-record-every-transform",
+        "ff1, token, pseudonym, mask, generalise (date, pin), shift, drop; unlisted dropped",
+        "pseudonymise",
+        p(json!({"record": record})),
+    );
+    let out = g
+        .cases
+        .last()
+        .and_then(|c| c.expect.pointer("/result/record").cloned())
+        .unwrap_or(Value::Null);
+    g.push(
+        "pseudo-record-reverse",
+        "token and ff1 fields restored with the key",
+        "pseudonymise",
+        p(json!({"record": out, "reverse": true})),
+    );
+    g.push("pseudo-csv", "csv rows by column name", "pseudonymise", p(json!({"csv": {
+        "header": ["/name", "/aadhaar", "/pincode"],
+        "rows": [["Arun K", aadhaar("34567890123"), "641001"], ["Devi S", aadhaar("45678901234"), "625020"]]}})));
+    let mut bad = record.clone();
+    bad["aadhaar"] = "234567890123".into();
+    g.push(
+        "pseudo-invalid-value",
+        "an aadhaar number failing verhoeff (never passed through, never echoed)",
+        "pseudonymise",
+        p(json!({"record": bad})),
+    );
+    g.push(
+        "pseudo-unknown-field",
+        "a value for a field the policy lacks",
+        "pseudonymise",
+        p(json!({"field": "/nope", "value": "x"})),
+    );
+    g.push(
+        "pseudo-not-reversible",
+        "reversing a pseudonym",
+        "pseudonymise",
+        p(json!({"field": "/name", "value": "abc", "reverse": true})),
+    );
+    g.push(
+        "pseudo-invalid-token",
+        "reversing a tampered token",
+        "pseudonymise",
+        p(json!({"field": "/aadhaar_ref", "value": "t1.AAAA", "reverse": true})),
+    );
+    g.push(
+        "pseudo-row-length",
+        "a csv row shorter than the header",
+        "pseudonymise",
+        p(json!({"csv": {"header": ["/name", "/pincode"], "rows": [["Arun K"]]}})),
+    );
+    g.push(
+        "pseudo-duplicate-column",
+        "a header naming a column twice",
+        "pseudonymise",
+        p(json!({"csv": {"header": ["/name", "/name"], "rows": []}})),
+    );
+    // A shift below year 1: the first subject whose keyed offset is negative.
+    for i in 0..64 {
+        let r = p(json!({"record": {"name": format!("Subject {i}"), "visit": "0001-01-01"}}));
+        let out = consentry::interop::call_json("pseudonymise", &r.to_string(), &g.rng);
+        if out.contains("pseudo_date_out_of_range") {
+            g.push(
+                "pseudo-date-out-of-range",
+                "a date shifted before year 1",
+                "pseudonymise",
+                r,
+            );
+            break;
+        }
+    }
+    let mut r = p(json!({"field": "/name", "value": "x"}));
+    r["masterKey"] = "00ff".into();
+    g.push(
+        "pseudo-invalid-key",
+        "a master key that is not 32 bytes",
+        "pseudonymise",
+        r,
+    );
+    let policy_case = |g: &mut Gen, id: &str, about: &str, pol: Value| {
+        g.push(
+            id,
+            about,
+            "pseudonymise",
+            json!({"policy": pol, "masterKey": master_hex(), "field": "/f", "value": "x"}),
+        );
+    };
+    let one = |rule: Value| json!({"domain": "d", "unlisted": "keep", "fields": {"/f": rule}});
+    policy_case(
+        g,
+        "policy-malformed",
+        "an unknown member",
+        json!({"domain": "d", "unlisted": "keep", "fields": {}, "extra": 1}),
+    );
+    policy_case(
+        g,
+        "policy-unknown-transform",
+        "an unkeyed hash is not offered",
+        one(json!({"type": "aadhaar", "transform": "sha256"})),
+    );
+    policy_case(
+        g,
+        "policy-unknown-type",
+        "a type consentry does not know",
+        one(json!({"type": "ssn", "transform": "pseudonym"})),
+    );
+    policy_case(
+        g,
+        "policy-missing-param",
+        "shift without max_days",
+        one(json!({"type": "date", "transform": "shift", "params": {"subject": "/g"}})),
+    );
+    policy_case(
+        g,
+        "policy-unknown-param",
+        "a parameter the transform lacks",
+        one(json!({"type": "aadhaar", "transform": "pseudonym", "params": {"x": 1}})),
+    );
+    policy_case(
+        g,
+        "policy-invalid-param",
+        "max_days 0",
+        one(
+            json!({"type": "date", "transform": "shift", "params": {"max_days": 0, "subject": "/g"}}),
+        ),
+    );
+    policy_case(
+        g,
+        "policy-ff1-too-small",
+        "ff1 over fewer than 10^6 values",
+        one(json!({"type": "digits", "transform": "ff1", "params": {"min_len": 5}})),
+    );
+    policy_case(
+        g,
+        "policy-mask-non-string",
+        "mask on a number",
+        one(json!({"type": "number", "transform": "mask", "params": {"keep_last": 2}})),
+    );
+    policy_case(
+        g,
+        "policy-empty-domain",
+        "an empty domain",
+        json!({"domain": "", "unlisted": "keep", "fields": {}}),
+    );
+    policy_case(
+        g,
+        "policy-overlapping",
+        "a field and its descendant",
+        json!({"domain": "d", "unlisted": "keep", "fields": {
+        "/a": {"type": "text", "transform": "drop"}, "/a/b": {"type": "text", "transform": "drop"}}}),
+    );
+    policy_case(
+        g,
+        "policy-invalid-selector",
+        "an empty selector segment",
+        json!({"domain": "d", "unlisted": "keep", "fields": {"/a//b": {"type": "text", "transform": "drop"}}}),
+    );
+
+    // Filtering a permit's required transforms through the policy.
+    let decision = json!({"allowed": true, "fields": ["/name", "/pincode"], "transforms": {"/name": "pseudonym"}, "eraseBy": NOW + DAY});
+    g.push(
+        "filter-with-transform",
+        "only granted fields leave, /name through the policy's pseudonym",
+        "filter",
+        json!({"decision": decision, "record": record, "policy": policy, "masterKey": key}),
+    );
+    g.push(
+        "filter-transform-unsupported",
+        "a required transform with no policy: an error, never a pass-through",
+        "filter",
+        json!({"decision": decision, "record": record}),
+    );
+
+    // Identifiers.
+    let id = |g: &mut Gen, op: &str, id: &str, about: &str, kind: &str, value: &str| {
+        g.push(id, about, op, json!({"type": kind, "value": value}));
+    };
+    id(
+        g,
+        "idValidate",
+        "id-aadhaar-valid",
+        "spaces removed, verhoeff checked",
+        "aadhaar",
+        &format!(
+            "{} {}",
+            &aadhaar("23456789012")[..4],
+            &aadhaar("23456789012")[4..]
+        ),
+    );
+    id(
+        g,
+        "idValidate",
+        "id-aadhaar-checksum",
+        "one digit changed",
+        "aadhaar",
+        "234567890123",
+    );
+    id(
+        g,
+        "idValidate",
+        "id-pan-holder",
+        "an unknown holder-type letter",
+        "pan",
+        "ABCQE1234F",
+    );
+    id(
+        g,
+        "idValidate",
+        "id-mobile-invalid",
+        "a number starting with 5",
+        "mobile",
+        "5123456789",
+    );
+    id(
+        g,
+        "idMask",
+        "id-aadhaar-mask",
+        "the uidai display mask",
+        "aadhaar",
+        &aadhaar("23456789012"),
+    );
+    g.push("id-detect", "typed spans in free text; a bad checksum is not reported", "idDetect",
+        json!({"text": format!("aadhaar {} or 234567890123, pan ABCPE1234F, call +91 9876543210", aadhaar("23456789012"))}));
+    Ok(())
 }
 
 /// The corpus as the committed `corpus.json` text.
