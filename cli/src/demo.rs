@@ -111,7 +111,7 @@ pub(crate) fn run() -> Result<ExitCode, CliError> {
         ok.alg.name(),
         match ok.status {
             consentry::StatusCheck::NoStatusClaim => "none in the artefact",
-            _ => "named but not supplied (withdrawal checks arrive with status lists)",
+            _ => "named, checked with the list in step 5",
         }
     );
 
@@ -151,8 +151,70 @@ pub(crate) fn run() -> Result<ExitCode, CliError> {
         }
     }
     purpose_and_withdrawal(&verifier, &issuer, &artefact, now)?;
-    println!("\nNext: `consentry key new`, `consentry issue`, `consentry verify`, `consentry decide` (see README.md).");
+    println!(
+        "\nNext: `consentry key new`, `issue`, `verify`, `decide`, `pseudonymise` (see README.md)."
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+const DEMO_POLICY: &str = r#"{"domain": "tn.health/research-2026", "unlisted": "drop", "fields": {
+    "name":    {"type": "name", "transform": "pseudonym"},
+    "aadhaar": {"type": "aadhaar", "transform": "ff1"},
+    "mobile":  {"type": "mobile", "transform": "token"},
+    "dob":     {"type": "date", "transform": "generalise", "params": {"to": "year"}},
+    "pincode": {"type": "pincode", "transform": "generalise", "params": {"digits": 3}}}}"#;
+
+/// Synthetic rows (Verhoeff-valid Aadhaar numbers that belong to no one).
+fn pseudonymise_rows(p: &consentry::Pseudonymiser) -> Result<(), CliError> {
+    println!("\n7. A department pseudonymises rows before sharing (keyed, per domain, reversible where allowed)");
+    let header = ["name", "aadhaar", "mobile", "dob", "pincode"];
+    let plan = p.csv_plan(&header).map_err(fail)?;
+    let synthetic = |first11: &str| {
+        consentry::ids::verhoeff_check_digit(first11)
+            .map(|d| format!("{first11}{d}"))
+            .unwrap_or_default()
+    };
+    let (a1, a2) = (synthetic("23456789012"), synthetic("34567890123"));
+    for row in [
+        [
+            "Meena R",
+            a1.as_str(),
+            "+91 98765 43210",
+            "1988-04-12",
+            "600042",
+        ],
+        ["Arun K", a2.as_str(), "9123456780", "1990-11-30", "641001"],
+        [
+            "Arun  K ",
+            a2.as_str(),
+            "+919123456780",
+            "1990-11-30",
+            "641001",
+        ],
+    ] {
+        match plan.apply_row(&row) {
+            Ok(out) => println!(
+                "   {:<32} -> {}",
+                row.first().copied().unwrap_or_default(),
+                out.join(", ")
+            ),
+            Err(e) => println!("   row refused ({}): {e}", consentry::HasCode::code(&e)),
+        }
+    }
+    let bad = [
+        "Devi S",
+        "234567890123",
+        "9123456781",
+        "1991-01-01",
+        "600001",
+    ];
+    if let Err(e) = plan.apply_row(&bad) {
+        println!(
+            "   a mistyped aadhaar is refused, never passed through: {} {e}",
+            consentry::HasCode::code(&e)
+        );
+    }
+    Ok(())
 }
 
 fn show(d: &consentry::Decision) -> String {
@@ -263,18 +325,28 @@ fn purpose_and_withdrawal(
 
     let record = serde_json::json!({"name": "Meena R", "dob": "1988-04-12", "pincode": "600042",
                                     "phone": "+919876543210", "diagnosis": "J45"});
-    if let Some(p) = ask(
-        "abdm:PUBHLTH",
-        Mode::Store,
-        &["/pincode", "/dob"],
-        Some(&before),
-    )?
-    .permit()
-    {
-        let out = p
-            .filter(&record, &consentry::scope::NoTransforms)
-            .map_err(fail)?;
-        println!("   a record filtered by the public-health permit keeps only: {out}");
+    // The department's pseudonymisation policy: per-domain keys from one master key.
+    let master = consentry::MasterKey::from_bytes(*b"consentry demo master key 32 b!!");
+    let policy = consentry::Policy::from_json(DEMO_POLICY).map_err(fail)?;
+    let pseudonymiser = consentry::Pseudonymiser::new(&policy, &master).map_err(fail)?;
+    for (what, purpose, op, fields) in [
+        (
+            "the care permit",
+            "abdm:CAREMGT",
+            Mode::View,
+            &["/name", "/diagnosis"][..],
+        ),
+        (
+            "the public-health permit",
+            "abdm:PUBHLTH",
+            Mode::Store,
+            &["/pincode", "/dob"][..],
+        ),
+    ] {
+        if let Some(p) = ask(purpose, op, fields, Some(&before))?.permit() {
+            let out = p.filter(&record, &pseudonymiser).map_err(fail)?;
+            println!("   {what} applied to a record: {out}");
+        }
     }
 
     println!("\n6. The principal withdraws: one bit in the manager's status list, re-signed");
@@ -290,5 +362,5 @@ fn purpose_and_withdrawal(
         )?),
         after.len()
     );
-    Ok(())
+    pseudonymise_rows(&pseudonymiser)
 }

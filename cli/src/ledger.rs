@@ -103,11 +103,7 @@ pub(crate) fn run(cmd: LedgerCommand) -> Result<ExitCode, CliError> {
             ..
         } => {
             let ev = event_from_flags(event, sub, cti, recipient, purpose)?;
-            let mut store = Store::open(&ledger)?;
-            let mut batch = Batch::default();
-            batch.add_event(&mut store.head, util::now_or(now)?, &ev, None)?;
-            store.commit(&batch.frames)?;
-            println!("{}", batch.acks().next().unwrap_or_default());
+            println!("{}", append_one(&ledger, util::now_or(now)?, &ev)?);
             Ok(ExitCode::SUCCESS)
         }
         LedgerCommand::Verify { ledger, trust } => verify(&ledger, &trust),
@@ -145,6 +141,16 @@ fn event_from_flags(
     };
     ev.validate().map_err(|e| CliError::core(&e, EXIT_ERROR))?;
     Ok(ev)
+}
+
+/// Appends one event durably (fsync before returning) and returns its acknowledgement line.
+pub(crate) fn append_one(path: &Path, now: i64, ev: &ledger::Event) -> Result<String, CliError> {
+    let mut store = Store::open(path)?;
+    let mut batch = Batch::default();
+    batch.add_event(&mut store.head, now, ev, None)?;
+    store.commit(&batch.frames)?;
+    let ack = batch.acks().next().unwrap_or_default();
+    Ok(ack)
 }
 
 fn ledger_err(path: &Path, e: &ledger::BadRecord, exit: u8) -> CliError {

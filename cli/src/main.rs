@@ -111,6 +111,30 @@ enum Command {
         #[arg(long)]
         mask: bool,
     },
+    /// Withdraw (or suspend, or resume) consent in one step: record the event in the ledger, set
+    /// the artefact's bit in the status list, re-sign the list.
+    Withdraw {
+        /// The artefact: base64url text, a file holding it, or `-` for stdin.
+        artefact: String,
+        /// The issuer's signed status list file.
+        #[arg(long)]
+        list: PathBuf,
+        /// The list issuer's PKCS#8 PEM private key.
+        #[arg(long)]
+        key: PathBuf,
+        /// The consent ledger file.
+        #[arg(long)]
+        ledger: PathBuf,
+        /// Keys that signed the artefact (default: the list key).
+        #[arg(long)]
+        trust: Option<PathBuf>,
+        /// What to record.
+        #[arg(long, value_enum, default_value_t = status::Action::Withdraw)]
+        action: status::Action,
+        /// Seconds since the epoch (default: the clock).
+        #[arg(long)]
+        now: Option<i64>,
+    },
     /// Token Status Lists: revoke, suspend and resume artefacts at scale.
     #[command(subcommand)]
     Status(StatusCommand),
@@ -318,6 +342,23 @@ fn main() -> ExitCode {
             &input,
             &out,
             policy.as_deref().zip(key.as_deref()),
+        ),
+        Command::Withdraw {
+            artefact,
+            list,
+            key,
+            ledger,
+            trust,
+            action,
+            now,
+        } => status::withdraw(
+            &artefact,
+            &list,
+            &key,
+            &ledger,
+            trust.as_deref(),
+            action,
+            now,
         ),
         Command::Demo => demo::run(),
         Command::Ledger(cmd) => ledger::run(cmd),

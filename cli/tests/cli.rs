@@ -574,3 +574,144 @@ fn filter_keeps_only_granted_fields_and_never_passes_through() {
     assert_eq!(o.status.code(), Some(1));
     assert!(!d.join("n.jsonl").exists());
 }
+
+#[test]
+fn withdraw_records_the_event_and_flips_the_bit() {
+    let (d, _) = setup("withdraw", "ed25519");
+    let with_status = CLAIMS.replacen("\"exp\":1900000000,", "\"exp\":1900000000,\"status\":{\"status_list\":{\"idx\":9,\"uri\":\"https://cm.example/s/1\"}},", 1);
+    std::fs::write(d.join("c9.json"), with_status).unwrap();
+    let o = run(
+        &[
+            "issue",
+            "--key",
+            "k.pem",
+            "--claims",
+            "c9.json",
+            "--now",
+            "1800000000",
+        ],
+        &d,
+    );
+    std::fs::write(d.join("a.txt"), &o.stdout).unwrap();
+    assert!(run(
+        &[
+            "status",
+            "new",
+            "--key",
+            "k.pem",
+            "--size",
+            "64",
+            "--uri",
+            "https://cm.example/s/1",
+            "--out",
+            "l.cwt",
+            "--now",
+            "1800000000"
+        ],
+        &d
+    )
+    .status
+    .success());
+    let args = [
+        "--aud",
+        "tn.health",
+        "--purpose",
+        "aa:101",
+        "--op",
+        "view",
+        "--fields",
+        "/name",
+        "--status-list",
+        "l.cwt",
+    ];
+    assert_eq!(decide(&d, &args).status.code(), Some(0));
+
+    let o = run(
+        &[
+            "withdraw",
+            "a.txt",
+            "--list",
+            "l.cwt",
+            "--key",
+            "k.pem",
+            "--ledger",
+            "c.ledger",
+            "--now",
+            "1800000050",
+        ],
+        &d,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = decide(&d, &args);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("\"revoked\""));
+    let o = run(
+        &[
+            "ledger", "export", "--ledger", "c.ledger", "--sub", "pp-123",
+        ],
+        &d,
+    );
+    let events: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["event"], "withdrawn");
+
+    assert!(run(
+        &[
+            "withdraw",
+            "a.txt",
+            "--list",
+            "l.cwt",
+            "--key",
+            "k.pem",
+            "--ledger",
+            "c.ledger",
+            "--action",
+            "resume",
+            "--now",
+            "1800000060"
+        ],
+        &d
+    )
+    .status
+    .success());
+    assert_eq!(decide(&d, &args).status.code(), Some(0));
+    let o = run(
+        &[
+            "ledger", "export", "--ledger", "c.ledger", "--sub", "pp-123",
+        ],
+        &d,
+    );
+    assert_eq!(String::from_utf8(o.stdout).unwrap().lines().count(), 2);
+    // An artefact without a status claim cannot be withdrawn through a list.
+    let o = run(
+        &[
+            "issue",
+            "--key",
+            "k.pem",
+            "--claims",
+            "claims.json",
+            "--now",
+            "1800000000",
+        ],
+        &d,
+    );
+    std::fs::write(d.join("plain.txt"), &o.stdout).unwrap();
+    let o = run(
+        &[
+            "withdraw",
+            "plain.txt",
+            "--list",
+            "l.cwt",
+            "--key",
+            "k.pem",
+            "--ledger",
+            "c.ledger",
+        ],
+        &d,
+    );
+    assert_eq!(stderr_json(&o)["code"], "cli_no_status_claim");
+}
