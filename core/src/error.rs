@@ -30,6 +30,13 @@ macro_rules! define_codes {
                 match self { $(Code::$variant => $name,)* }
             }
 
+            /// A one-line description of what the code means (its documentation), e.g.
+            /// `"the signature does not verify (deliberately without detail)"`; the C face's
+            /// `consentry_result_message` text.
+            pub fn description(self) -> &'static str {
+                match self { $(Code::$variant => concat!($($doc),*).trim(),)* }
+            }
+
             /// The stable numeric form (the C `consentry_result` value).
             pub const fn as_u32(self) -> u32 {
                 self as u32
@@ -287,6 +294,20 @@ define_codes! {
     PolicyOverlappingFields = 5110 => "policy_overlapping_fields",
     /// the policy's domain is empty
     PolicyEmptyDomain = 5111 => "policy_empty_domain",
+
+    // 2100-2199: the C ABI (consentry-ffi)
+    /// a required pointer argument is NULL
+    NullArgument = 2100 => "null_argument",
+    /// the output buffer is too small; the size needed is reported
+    BufferTooSmall = 2101 => "buffer_too_small",
+    /// a text argument is not UTF-8
+    InvalidUtf8 = 2102 => "invalid_utf8",
+    /// a panic was caught at the C boundary (a bug in consentry)
+    Panic = 2103 => "panic",
+    /// an argument out of range (a length beyond the address space, an unknown value)
+    InvalidArgument = 2104 => "invalid_argument",
+    /// an error this build of the C library has no code for (a bug in consentry)
+    Internal = 2105 => "internal",
 }
 
 /// Anything that carries a stable [`Code`].
@@ -888,6 +909,7 @@ mod tests {
         for c in Code::ALL {
             assert_eq!(Code::from_u32(c.as_u32()), Some(*c));
             assert_eq!(Code::from_name(c.as_str()), Some(*c));
+            assert!(!c.description().is_empty(), "{c} has no description");
             assert!(c
                 .as_str()
                 .chars()

@@ -252,10 +252,55 @@ pub struct IssueRequest {
 pub fn issue(req: &IssueRequest, rng: &dyn SecureRandom) -> Result<serde_json::Value, ErrorBody> {
     let der = zeroize::Zeroizing::new(bytes_of("pkcs8", &req.pkcs8)?);
     let key = SigningKey::from_pkcs8(&der, rng).map_err(|e| ErrorBody::from_error(&e))?;
-    let claims = Claims::from_json_with_defaults(&req.claims.to_string(), req.now, rng)
-        .map_err(|e| ErrorBody::from_error(&e))?;
-    let bytes = crate::issue(&claims, &key, rng).map_err(|e| ErrorBody::from_error(&e))?;
+    let (bytes, claims) = issue_with(&key, &req.claims.to_string(), req.now, rng)?;
     Ok(serde_json::json!({ "artefact": crate::b64::encode(&bytes), "cti": claims.cti.to_base64() }))
+}
+
+/// Issues an artefact from the claims' JSON view with a key bindings hold (the long-lived form
+/// of `issue`): `iat` defaults to `now`, `cti` to 16 random bytes. Returns the artefact and the
+/// claims as signed.
+pub fn issue_with(
+    key: &SigningKey,
+    claims_json: &str,
+    now: i64,
+    rng: &dyn SecureRandom,
+) -> Result<(Vec<u8>, Claims), ErrorBody> {
+    let claims = Claims::from_json_with_defaults(claims_json, now, rng)
+        .map_err(|e| ErrorBody::from_error(&e))?;
+    let bytes = crate::issue(&claims, key, rng).map_err(|e| ErrorBody::from_error(&e))?;
+    Ok((bytes, claims))
+}
+
+/// Adds JSON text holding one JWK, or a JWK Set (`{"keys": [...]}`, all or nothing), to a trust
+/// store that bindings build up key by key.
+pub fn trust_add_jwk_json(store: &mut TrustStore, json: &str) -> Result<(), ErrorBody> {
+    let v: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+        ErrorBody::new(
+            Code::KeyJwkInvalid,
+            format!(
+                "invalid jwk: not json (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    if v.get("keys").is_some() {
+        // Checked as a set first (messages name `keys[i]`), then merged all or nothing.
+        TrustStore::from_jwks(json).map_err(|e| ErrorBody::from_error(&e))?;
+        let mut next = store.clone();
+        for jwk in v
+            .get("keys")
+            .and_then(|k| k.as_array())
+            .into_iter()
+            .flatten()
+        {
+            next.add_jwk(jwk).map_err(|e| ErrorBody::from_error(&e))?;
+        }
+        *store = next;
+        Ok(())
+    } else {
+        store.add_jwk(&v).map_err(|e| ErrorBody::from_error(&e))
+    }
 }
 
 /// Request of `statusGet`.

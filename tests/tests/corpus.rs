@@ -313,6 +313,31 @@ const COVERED_ELSEWHERE: &[(Code, &str)] = &[
         Code::LedgerEntryTooLarge,
         "core/src/ledger.rs (records over 64 KiB are refused on append and decode)",
     ),
+    // The C ABI's own codes: examples/c/test_abi.c, run by scripts/test-c.
+    (
+        Code::NullArgument,
+        "examples/c/test_abi.c (NULL for every pointer)",
+    ),
+    (
+        Code::BufferTooSmall,
+        "examples/c/test_abi.c test_verify_arguments",
+    ),
+    (
+        Code::InvalidUtf8,
+        "examples/c/test_abi.c (non-UTF-8 text arguments)",
+    ),
+    (
+        Code::Panic,
+        "examples/c/test_abi.c test_panic (feature test-panic)",
+    ),
+    (
+        Code::InvalidArgument,
+        "examples/c/test_abi.c (lengths beyond the address space)",
+    ),
+    (
+        Code::Internal,
+        "ffi/tests/codes.rs (the fallback for a code missing from consentry_result)",
+    ),
 ];
 
 #[test]
