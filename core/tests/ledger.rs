@@ -143,6 +143,12 @@ fn decoding_is_strict() {
         e.to_cbor().unwrap_err(),
         LedgerError::Invalid { field: "sub", .. }
     ));
+    // over the size cap
+    let big = vec![0u8; consentry::ledger::MAX_ENTRY_SIZE + 1];
+    assert_eq!(
+        Entry::from_cbor(&big).unwrap_err().code(),
+        Code::LedgerEntryTooLarge
+    );
     // unknown kind
     let b = hex::decode("a4000001000258200000000000000000000000000000000000000000000000000000000000000000036361626364").unwrap();
     assert!(Entry::from_cbor(&b).is_err());

@@ -311,7 +311,7 @@ const COVERED_ELSEWHERE: &[(Code, &str)] = &[
     ),
     (
         Code::LedgerEntryTooLarge,
-        "core/src/ledger.rs (records over 64 KiB are refused on append and decode)",
+        "core/tests/ledger.rs decoding_is_strict",
     ),
     // The C ABI's own codes: examples/c/test_abi.c, run by scripts/test-c.
     (
