@@ -111,7 +111,7 @@ pub(crate) fn run() -> Result<ExitCode, CliError> {
         ok.alg.name(),
         match ok.status {
             consentry::StatusCheck::NoStatusClaim => "none in the artefact",
-            _ => "named but not supplied (withdrawal checks arrive with status lists)",
+            _ => "named, checked with the list in step 5",
         }
     );
 
@@ -150,6 +150,217 @@ pub(crate) fn run() -> Result<ExitCode, CliError> {
             Err(e) => println!("   refused {what:<28} {:<20} {e}", e.code().as_str()),
         }
     }
-    println!("\nNext: `consentry key new`, `consentry issue`, `consentry verify` (see README.md).");
+    purpose_and_withdrawal(&verifier, &issuer, &artefact, now)?;
+    println!(
+        "\nNext: `consentry key new`, `issue`, `verify`, `decide`, `pseudonymise` (see README.md)."
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+const DEMO_POLICY: &str = r#"{"domain": "tn.health/research-2026", "unlisted": "drop", "fields": {
+    "name":    {"type": "name", "transform": "pseudonym"},
+    "aadhaar": {"type": "aadhaar", "transform": "ff1"},
+    "mobile":  {"type": "mobile", "transform": "token"},
+    "dob":     {"type": "date", "transform": "generalise", "params": {"to": "year"}},
+    "pincode": {"type": "pincode", "transform": "generalise", "params": {"digits": 3}}}}"#;
+
+/// Synthetic rows (Verhoeff-valid Aadhaar numbers that belong to no one).
+fn pseudonymise_rows(p: &consentry::Pseudonymiser) -> Result<(), CliError> {
+    println!("\n7. A department pseudonymises rows before sharing (keyed, per domain, reversible where allowed)");
+    let header = ["name", "aadhaar", "mobile", "dob", "pincode"];
+    let plan = p.csv_plan(&header).map_err(fail)?;
+    let synthetic = |first11: &str| {
+        consentry::ids::verhoeff_check_digit(first11)
+            .map(|d| format!("{first11}{d}"))
+            .unwrap_or_default()
+    };
+    let (a1, a2) = (synthetic("23456789012"), synthetic("34567890123"));
+    for row in [
+        [
+            "Meena R",
+            a1.as_str(),
+            "+91 98765 43210",
+            "1988-04-12",
+            "600042",
+        ],
+        ["Arun K", a2.as_str(), "9123456780", "1990-11-30", "641001"],
+        [
+            "Arun  K ",
+            a2.as_str(),
+            "+919123456780",
+            "1990-11-30",
+            "641001",
+        ],
+    ] {
+        match plan.apply_row(&row) {
+            Ok(out) => println!(
+                "   {:<32} -> {}",
+                row.first().copied().unwrap_or_default(),
+                out.join(", ")
+            ),
+            Err(e) => println!("   row refused ({}): {e}", consentry::HasCode::code(&e)),
+        }
+    }
+    let bad = [
+        "Devi S",
+        "234567890123",
+        "9123456781",
+        "1991-01-01",
+        "600001",
+    ];
+    if let Err(e) = plan.apply_row(&bad) {
+        println!(
+            "   a mistyped aadhaar is refused, never passed through: {} {e}",
+            consentry::HasCode::code(&e)
+        );
+    }
+    Ok(())
+}
+
+fn show(d: &consentry::Decision) -> String {
+    match d {
+        consentry::Decision::Permit(p) => {
+            let fields: Vec<String> = p.fields.iter().map(ToString::to_string).collect();
+            let t: Vec<String> = p
+                .transforms
+                .iter()
+                .map(|(k, v)| format!("{k} via {v}"))
+                .collect();
+            format!(
+                "PERMIT {}{}; erase by {}",
+                fields.join(" "),
+                if t.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", t.join(", "))
+                },
+                p.erase_by
+            )
+        }
+        _ => {
+            let codes: Vec<&str> = d.reasons().iter().map(|r| r.code.as_str()).collect();
+            format!("DENY {}", codes.join(", "))
+        }
+    }
+}
+
+fn purpose_and_withdrawal(
+    verifier: &Verifier,
+    issuer: &SigningKey,
+    artefact: &[u8],
+    now: i64,
+) -> Result<(), CliError> {
+    use consentry::status::{StatusList, StatusListToken, StatusValue};
+    use consentry::{interop, Mode, Request};
+    let rng = ring::rand::SystemRandom::new();
+    let taxonomy = interop::taxonomy_with(&[]).map_err(|e| CliError {
+        code: e.code,
+        message: e.message,
+        exit: EXIT_ERROR,
+    })?;
+    let ask = |purpose: &str,
+               op: Mode,
+               fields: &[&str],
+               list: Option<&[u8]>|
+     -> Result<consentry::Decision, CliError> {
+        // Two uses so far in the frequency window: the recipient keeps that count.
+        let req = Request::new("tn.health.dept", purpose, op, fields, now)
+            .map_err(|e| CliError::usage(&e.to_string()))?
+            .with_uses(2);
+        interop::decide_with(verifier, &taxonomy, artefact, &req, list).map_err(|e| CliError {
+            code: e.code,
+            message: e.message,
+            exit: EXIT_ERROR,
+        })
+    };
+    // The manager publishes a status list; the artefact sits at index 4242.
+    let mut list = StatusList::new(10_000, 2).map_err(fail)?;
+    let token = |list: &StatusList| {
+        StatusListToken {
+            sub: "https://cm.tn.gov.in/status/1".into(),
+            iat: now,
+            exp: None,
+            ttl: Some(3_600),
+            list: list.clone(),
+        }
+        .sign(issuer, &rng)
+        .map_err(fail)
+    };
+    let before = token(&list)?;
+    println!(
+        "\n5. Before data moves, tn.health.dept fetches the status list and asks: may I ... ?"
+    );
+    let cases: [(&str, &str, Mode, &[&str]); 4] = [
+        (
+            "view name, diagnosis, phone for care",
+            "abdm:CAREMGT",
+            Mode::View,
+            &["/name", "/diagnosis", "/phone"],
+        ),
+        (
+            "store pincode for public health",
+            "abdm:PUBHLTH",
+            Mode::Store,
+            &["/pincode"],
+        ),
+        (
+            "store diagnosis for care (view only)",
+            "abdm:CAREMGT",
+            Mode::Store,
+            &["/diagnosis"],
+        ),
+        (
+            "use dob for targeted ads",
+            "svc:marketing/targeted-ads",
+            Mode::View,
+            &["/dob"],
+        ),
+    ];
+    for (what, purpose, op, fields) in cases {
+        println!(
+            "   {what:<40} {}",
+            show(&ask(purpose, op, fields, Some(&before))?)
+        );
+    }
+
+    let record = serde_json::json!({"name": "Meena R", "dob": "1988-04-12", "pincode": "600042",
+                                    "phone": "+919876543210", "diagnosis": "J45"});
+    // The department's pseudonymisation policy: per-domain keys from one master key.
+    let master = consentry::MasterKey::from_bytes(*b"consentry demo master key 32 b!!");
+    let policy = consentry::Policy::from_json(DEMO_POLICY).map_err(fail)?;
+    let pseudonymiser = consentry::Pseudonymiser::new(&policy, &master).map_err(fail)?;
+    for (what, purpose, op, fields) in [
+        (
+            "the care permit",
+            "abdm:CAREMGT",
+            Mode::View,
+            &["/name", "/diagnosis"][..],
+        ),
+        (
+            "the public-health permit",
+            "abdm:PUBHLTH",
+            Mode::Store,
+            &["/pincode", "/dob"][..],
+        ),
+    ] {
+        if let Some(p) = ask(purpose, op, fields, Some(&before))?.permit() {
+            let out = p.filter(&record, &pseudonymiser).map_err(fail)?;
+            println!("   {what} applied to a record: {out}");
+        }
+    }
+
+    println!("\n6. The principal withdraws: one bit in the manager's status list, re-signed");
+    list.set(4242, StatusValue::Invalid).map_err(fail)?;
+    let after = token(&list)?;
+    println!(
+        "   store pincode for public health, now: {} ({} bytes list)",
+        show(&ask(
+            "abdm:PUBHLTH",
+            Mode::Store,
+            &["/pincode"],
+            Some(&after)
+        )?),
+        after.len()
+    );
+    pseudonymise_rows(&pseudonymiser)
 }

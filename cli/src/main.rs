@@ -7,6 +7,9 @@
 mod artefact;
 mod demo;
 mod keys;
+mod ledger;
+mod pseudo;
+mod purpose;
 mod status;
 mod util;
 
@@ -69,11 +72,77 @@ enum Command {
         #[arg(required_unless_present = "batch")]
         artefact: Option<String>,
     },
+    /// Decide whether a recipient may use fields for a purpose now, from a verified artefact.
+    /// Prints the decision JSON; exit 0 permit, 1 deny, 2 error.
+    Decide(purpose::DecideArgs),
+    /// Apply a permit (the JSON `decide` printed) to JSON-lines records.
+    Filter {
+        /// The decision JSON file.
+        #[arg(long)]
+        decision: PathBuf,
+        /// Records, one JSON object per line.
+        #[arg(long = "in")]
+        input: PathBuf,
+        /// Where to write the filtered records (written only if every record passes).
+        #[arg(long)]
+        out: PathBuf,
+        /// A pseudonymisation policy whose rules apply the permit's required transforms.
+        #[arg(long, requires = "key")]
+        policy: Option<PathBuf>,
+        /// The master key file (with --policy).
+        #[arg(long, requires = "policy")]
+        key: Option<PathBuf>,
+    },
+    /// Pseudonymise (or, with --reverse, restore) a CSV or JSON-lines file under a policy.
+    /// Streaming, on every core, in row order; no output file unless the run succeeds.
+    Pseudonymise(pseudo::PseudonymiseArgs),
+    /// Find Indian identifiers in free text: JSON lines of byte offsets and types.
+    Detect {
+        /// A text file (default: stdin).
+        #[arg(long = "in")]
+        input: Option<PathBuf>,
+    },
+    /// Replace Indian identifiers in free text with `[type]` (or, with --mask, their display mask).
+    Redact {
+        /// A text file (default: stdin).
+        #[arg(long = "in")]
+        input: Option<PathBuf>,
+        /// Show the display mask (e.g. `XXXX XXXX 1234`) instead of the type.
+        #[arg(long)]
+        mask: bool,
+    },
+    /// Withdraw (or suspend, or resume) consent in one step: record the event in the ledger, set
+    /// the artefact's bit in the status list, re-sign the list.
+    Withdraw {
+        /// The artefact: base64url text, a file holding it, or `-` for stdin.
+        artefact: String,
+        /// The issuer's signed status list file.
+        #[arg(long)]
+        list: PathBuf,
+        /// The list issuer's PKCS#8 PEM private key.
+        #[arg(long)]
+        key: PathBuf,
+        /// The consent ledger file.
+        #[arg(long)]
+        ledger: PathBuf,
+        /// Keys that signed the artefact (default: the list key).
+        #[arg(long)]
+        trust: Option<PathBuf>,
+        /// What to record.
+        #[arg(long, value_enum, default_value_t = status::Action::Withdraw)]
+        action: status::Action,
+        /// Seconds since the epoch (default: the clock).
+        #[arg(long)]
+        now: Option<i64>,
+    },
     /// Token Status Lists: revoke, suspend and resume artefacts at scale.
     #[command(subcommand)]
     Status(StatusCommand),
     /// A short end-to-end tour on built-in sample data.
     Demo,
+    /// The consent ledger: append events, verify, export a principal's records, checkpoint.
+    #[command(subcommand)]
+    Ledger(ledger::LedgerCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -165,6 +234,15 @@ enum KeyCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Generate a 32-byte pseudonymisation master key (hex, file mode 0600).
+    Master {
+        /// Where to write the key (refuses to overwrite unless --force).
+        #[arg(long)]
+        out: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print the public key of a private key as a JWK (`kid` = base64url RFC 9679 thumbprint).
     Public {
         /// PKCS#8 PEM private key.
@@ -198,6 +276,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Key(KeyCommand::New { alg, out, force }) => keys::new(alg.into(), &out, force),
         Command::Key(KeyCommand::Public { key, jwks }) => keys::public(&key, jwks),
+        Command::Key(KeyCommand::Master { out, force }) => pseudo::key_master(&out, force),
+        Command::Pseudonymise(args) => pseudo::pseudonymise(&args),
+        Command::Detect { input } => pseudo::detect(input.as_deref()),
+        Command::Redact { input, mask } => pseudo::redact(input.as_deref(), mask),
         Command::Issue { key, claims, now } => artefact::issue(&key, &claims, now),
         Command::Inspect { artefact } => artefact::inspect(&artefact),
         Command::Verify {
@@ -248,7 +330,38 @@ fn main() -> ExitCode {
         Command::Status(StatusCommand::Verify { trust, list, now }) => {
             status::verify(&list, &trust, now)
         }
+        Command::Decide(args) => purpose::decide(&args),
+        Command::Filter {
+            decision,
+            input,
+            out,
+            policy,
+            key,
+        } => purpose::filter(
+            &decision,
+            &input,
+            &out,
+            policy.as_deref().zip(key.as_deref()),
+        ),
+        Command::Withdraw {
+            artefact,
+            list,
+            key,
+            ledger,
+            trust,
+            action,
+            now,
+        } => status::withdraw(
+            &artefact,
+            &list,
+            &key,
+            &ledger,
+            trust.as_deref(),
+            action,
+            now,
+        ),
         Command::Demo => demo::run(),
+        Command::Ledger(cmd) => ledger::run(cmd),
     };
     match result {
         Ok(code) => code,

@@ -178,3 +178,92 @@ pub(crate) fn verify(list: &Path, trust: &Path, now: Option<i64>) -> Result<Exit
     println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     Ok(ExitCode::SUCCESS)
 }
+
+/// What `withdraw` records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Action {
+    /// Consent withdrawn: status INVALID (revoked), event `withdrawn`.
+    Withdraw,
+    /// Consent paused: status SUSPENDED, event `suspended`.
+    Suspend,
+    /// A pause lifted: status VALID, event `resumed`.
+    Resume,
+}
+
+/// The one-step withdrawal: the event is appended to the ledger (durably), then the artefact's
+/// bit is set in the issuer's list and the list re-signed. A crash in between leaves the event
+/// recorded and the list unchanged; running the command again completes it.
+pub(crate) fn withdraw(
+    artefact: &str,
+    list: &Path,
+    key: &Path,
+    ledger: &Path,
+    trust: Option<&Path>,
+    action: Action,
+    now: Option<i64>,
+) -> Result<ExitCode, CliError> {
+    use consentry::ledger::{Event, EventKind};
+    let rng = ring::rand::SystemRandom::new();
+    let sk = util::load_signing_key(key, &rng)?;
+    let now = util::now_or(now)?;
+    let store = match trust {
+        Some(t) => util::load_trust(t)?,
+        None => {
+            let mut s = consentry::TrustStore::new();
+            s.add(sk.verifying_key().clone())
+                .map_err(|e| CliError::core(&e, EXIT_ERROR))?;
+            s
+        }
+    };
+    let bytes = util::read_artefact(artefact)?;
+    let v = consentry::Verifier::new(store)
+        .authenticate(&bytes)
+        .map_err(|e| CliError::core(&e, EXIT_REJECTED))?;
+    let st = v.claims.status.as_ref().ok_or_else(|| CliError {
+        code: "cli_no_status_claim".into(),
+        message: "the artefact has no status claim: it cannot be withdrawn through a list".into(),
+        exit: EXIT_ERROR,
+    })?;
+    let mut token = read_own(list, &sk, now)?;
+    if token.sub != st.status_list.uri {
+        return Err(CliError {
+            code: "cli_wrong_list".into(),
+            message: format!(
+                "the artefact's status lives at `{}`, this list is `{}`",
+                st.status_list.uri, token.sub
+            ),
+            exit: EXIT_ERROR,
+        });
+    }
+    let (value, kind) = match action {
+        Action::Withdraw => (StatusValue::Invalid, EventKind::Withdrawn),
+        Action::Suspend => (StatusValue::Suspended, EventKind::Suspended),
+        Action::Resume => (StatusValue::Valid, EventKind::Resumed),
+    };
+    let idx = st.status_list.idx;
+    let before = token
+        .list
+        .get(idx)
+        .map_err(|e| status_err(&e, EXIT_ERROR))?;
+    token
+        .list
+        .set(idx, value)
+        .map_err(|e| status_err(&e, EXIT_ERROR))?;
+    let ack =
+        crate::ledger::append_one(ledger, now, &Event::new(kind, &v.claims.sub, v.claims.cti))?;
+    token.iat = now;
+    let signed = token
+        .sign(&sk, &rng)
+        .map_err(|e| status_err(&e, EXIT_ERROR))?;
+    util::write_atomic(list, &signed)?;
+    println!("{ack}");
+    eprintln!(
+        "artefact {} at index {idx}: {} -> {}; list re-signed, `{}` recorded in {}",
+        v.claims.cti.to_base64(),
+        before.name(),
+        value.name(),
+        kind.as_str(),
+        ledger.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -326,3 +326,392 @@ fn demo_runs_and_refuses_what_it_should() {
     }
     assert!(!out.contains("UNEXPECTED"));
 }
+
+fn decide(d: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["decide", "--trust", "trust.json", "--now", "1800000100"];
+    args.extend_from_slice(extra);
+    args.push("a.txt");
+    run(&args, d)
+}
+
+#[test]
+fn decide_permits_denies_and_honours_the_status_list() {
+    let (d, _) = setup("decide", "ed25519");
+    let o = decide(
+        &d,
+        &[
+            "--aud",
+            "tn.health",
+            "--purpose",
+            "aa:101",
+            "--op",
+            "view",
+            "--fields",
+            "/name,/salary",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"allowed": true, "fields": ["/name"], "transforms": {}, "eraseBy": 1_900_000_000})
+    );
+
+    let o = decide(
+        &d,
+        &[
+            "--aud",
+            "tn.police",
+            "--purpose",
+            "abdm:CAREMGT",
+            "--op",
+            "store",
+            "--fields",
+            "/name",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = v["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["audience_mismatch", "purpose_not_granted"]);
+
+    // With a status list: the artefact has none, so the list changes nothing; an artefact that
+    // names one is denied once its bit is flipped.
+    assert!(run(
+        &[
+            "status",
+            "new",
+            "--key",
+            "k.pem",
+            "--size",
+            "100",
+            "--uri",
+            "https://cm.example/s/1",
+            "--out",
+            "l.cwt",
+            "--now",
+            "1800000000"
+        ],
+        &d
+    )
+    .status
+    .success());
+    let with_status = CLAIMS.replacen("\"exp\":1900000000,", "\"exp\":1900000000,\"status\":{\"status_list\":{\"idx\":5,\"uri\":\"https://cm.example/s/1\"}},", 1);
+    std::fs::write(d.join("c2.json"), with_status).unwrap();
+    let o = run(
+        &[
+            "issue",
+            "--key",
+            "k.pem",
+            "--claims",
+            "c2.json",
+            "--now",
+            "1800000000",
+        ],
+        &d,
+    );
+    std::fs::write(d.join("a.txt"), &o.stdout).unwrap();
+    let args = [
+        "--aud",
+        "tn.health",
+        "--purpose",
+        "aa:101",
+        "--op",
+        "view",
+        "--fields",
+        "/name",
+        "--status-list",
+        "l.cwt",
+    ];
+    assert_eq!(decide(&d, &args).status.code(), Some(0));
+    assert!(run(
+        &[
+            "status",
+            "set",
+            "--list",
+            "l.cwt",
+            "--key",
+            "k.pem",
+            "--idx",
+            "5",
+            "--value",
+            "invalid",
+            "--now",
+            "1800000050"
+        ],
+        &d
+    )
+    .status
+    .success());
+    let o = decide(&d, &args);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("\"revoked\""));
+    // Without the list the status is unknown: denied unless the caller accepts that.
+    let no_list = &args[..8];
+    assert!(String::from_utf8_lossy(&decide(&d, no_list).stdout).contains("status_unknown"));
+    let mut accept = no_list.to_vec();
+    accept.push("--accept-unknown-status");
+    assert_eq!(decide(&d, &accept).status.code(), Some(0));
+    // Bad input: an unparseable selector, a taxonomy that does not parse.
+    let o = decide(
+        &d,
+        &[
+            "--aud",
+            "tn.health",
+            "--purpose",
+            "aa:101",
+            "--op",
+            "view",
+            "--fields",
+            "name",
+        ],
+    );
+    assert_eq!(stderr_json(&o)["code"], "cli_usage");
+    std::fs::write(d.join("tax.json"), "{\"version\": 1,\n \"pack\": ").unwrap();
+    let o = decide(
+        &d,
+        &[
+            "--aud",
+            "tn.health",
+            "--purpose",
+            "aa:101",
+            "--op",
+            "view",
+            "--fields",
+            "/name",
+            "--taxonomy",
+            "tax.json",
+        ],
+    );
+    let e = stderr_json(&o);
+    assert_eq!(e["code"], "taxonomy_json");
+    assert!(e["message"].as_str().unwrap().contains("line 2"), "{e}");
+}
+
+#[test]
+fn filter_keeps_only_granted_fields_and_never_passes_through() {
+    let (d, _) = setup("filter", "ed25519");
+    let o = decide(
+        &d,
+        &[
+            "--aud",
+            "tn.health",
+            "--purpose",
+            "aa:101",
+            "--op",
+            "view",
+            "--fields",
+            "/name",
+        ],
+    );
+    std::fs::write(d.join("permit.json"), &o.stdout).unwrap();
+    std::fs::write(
+        d.join("in.jsonl"),
+        "{\"name\":\"A\",\"aadhaar\":\"x\"}\n\n{\"name\":\"B\",\"phone\":\"y\"}\n",
+    )
+    .unwrap();
+    let o = run(
+        &[
+            "filter",
+            "--decision",
+            "permit.json",
+            "--in",
+            "in.jsonl",
+            "--out",
+            "out.jsonl",
+        ],
+        &d,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        std::fs::read_to_string(d.join("out.jsonl")).unwrap(),
+        "{\"name\":\"A\"}\n{\"name\":\"B\"}\n"
+    );
+    // A permit that requires a transform nobody applies: an error, and no output file.
+    std::fs::write(
+        d.join("t.json"),
+        r#"{"allowed":true,"fields":["/name"],"transforms":{"/name":"pseudonym"},"eraseBy":1}"#,
+    )
+    .unwrap();
+    let o = run(
+        &[
+            "filter",
+            "--decision",
+            "t.json",
+            "--in",
+            "in.jsonl",
+            "--out",
+            "t.jsonl",
+        ],
+        &d,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr_json(&o)["code"], "transform_unsupported");
+    assert!(!d.join("t.jsonl").exists());
+    // A denial lets nothing through.
+    std::fs::write(
+        d.join("deny.json"),
+        r#"{"allowed":false,"reasons":[{"code":"expired","message":"x"}]}"#,
+    )
+    .unwrap();
+    let o = run(
+        &[
+            "filter",
+            "--decision",
+            "deny.json",
+            "--in",
+            "in.jsonl",
+            "--out",
+            "n.jsonl",
+        ],
+        &d,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!d.join("n.jsonl").exists());
+}
+
+#[test]
+fn withdraw_records_the_event_and_flips_the_bit() {
+    let (d, _) = setup("withdraw", "ed25519");
+    let with_status = CLAIMS.replacen("\"exp\":1900000000,", "\"exp\":1900000000,\"status\":{\"status_list\":{\"idx\":9,\"uri\":\"https://cm.example/s/1\"}},", 1);
+    std::fs::write(d.join("c9.json"), with_status).unwrap();
+    let o = run(
+        &[
+            "issue",
+            "--key",
+            "k.pem",
+            "--claims",
+            "c9.json",
+            "--now",
+            "1800000000",
+        ],
+        &d,
+    );
+    std::fs::write(d.join("a.txt"), &o.stdout).unwrap();
+    assert!(run(
+        &[
+            "status",
+            "new",
+            "--key",
+            "k.pem",
+            "--size",
+            "64",
+            "--uri",
+            "https://cm.example/s/1",
+            "--out",
+            "l.cwt",
+            "--now",
+            "1800000000"
+        ],
+        &d
+    )
+    .status
+    .success());
+    let args = [
+        "--aud",
+        "tn.health",
+        "--purpose",
+        "aa:101",
+        "--op",
+        "view",
+        "--fields",
+        "/name",
+        "--status-list",
+        "l.cwt",
+    ];
+    assert_eq!(decide(&d, &args).status.code(), Some(0));
+
+    let o = run(
+        &[
+            "withdraw",
+            "a.txt",
+            "--list",
+            "l.cwt",
+            "--key",
+            "k.pem",
+            "--ledger",
+            "c.ledger",
+            "--now",
+            "1800000050",
+        ],
+        &d,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = decide(&d, &args);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("\"revoked\""));
+    let o = run(
+        &[
+            "ledger", "export", "--ledger", "c.ledger", "--sub", "pp-123",
+        ],
+        &d,
+    );
+    let events: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["event"], "withdrawn");
+
+    assert!(run(
+        &[
+            "withdraw",
+            "a.txt",
+            "--list",
+            "l.cwt",
+            "--key",
+            "k.pem",
+            "--ledger",
+            "c.ledger",
+            "--action",
+            "resume",
+            "--now",
+            "1800000060"
+        ],
+        &d
+    )
+    .status
+    .success());
+    assert_eq!(decide(&d, &args).status.code(), Some(0));
+    let o = run(
+        &[
+            "ledger", "export", "--ledger", "c.ledger", "--sub", "pp-123",
+        ],
+        &d,
+    );
+    assert_eq!(String::from_utf8(o.stdout).unwrap().lines().count(), 2);
+    // An artefact without a status claim cannot be withdrawn through a list.
+    let o = run(
+        &[
+            "issue",
+            "--key",
+            "k.pem",
+            "--claims",
+            "claims.json",
+            "--now",
+            "1800000000",
+        ],
+        &d,
+    );
+    std::fs::write(d.join("plain.txt"), &o.stdout).unwrap();
+    let o = run(
+        &[
+            "withdraw",
+            "plain.txt",
+            "--list",
+            "l.cwt",
+            "--key",
+            "k.pem",
+            "--ledger",
+            "c.ledger",
+        ],
+        &d,
+    );
+    assert_eq!(stderr_json(&o)["code"], "cli_no_status_claim");
+}

@@ -30,6 +30,13 @@ macro_rules! define_codes {
                 match self { $(Code::$variant => $name,)* }
             }
 
+            /// A one-line description of what the code means (its documentation), e.g.
+            /// `"the signature does not verify (deliberately without detail)"`; the C face's
+            /// `consentry_result_message` text.
+            pub fn description(self) -> &'static str {
+                match self { $(Code::$variant => concat!($($doc),*).trim(),)* }
+            }
+
             /// The stable numeric form (the C `consentry_result` value).
             pub const fn as_u32(self) -> u32 {
                 self as u32
@@ -159,12 +166,29 @@ define_codes! {
     /// a verifier option out of range (for example leeway over 300 s)
     InvalidOption = 1504 => "invalid_option",
 
-    // 1600-1699 (purpose limitation), 1700-1799 (record filtering), 1900-1999 (ledger) and
-    // 4000-5199 (identifiers, pseudonymisation) are reserved for their modules.
+    // 1600-1699: purpose taxonomy
+    /// a taxonomy document that is not valid json of the taxonomy shape (names line and column)
+    TaxonomyJson = 1600 => "taxonomy_json",
+    /// a taxonomy entry that breaks a rule (empty code or name, unsupported version)
+    TaxonomyInvalid = 1601 => "taxonomy_invalid",
+    /// the same purpose code defined twice (within or across packs)
+    TaxonomyDuplicateCode = 1602 => "taxonomy_duplicate_code",
+    /// a `parent` that names no purpose in the taxonomy
+    TaxonomyUnknownParent = 1603 => "taxonomy_unknown_parent",
+    /// parent links that form a cycle
+    TaxonomyCycle = 1604 => "taxonomy_cycle",
+    /// a purpose hierarchy deeper than the limit
+    TaxonomyTooDeep = 1605 => "taxonomy_too_deep",
 
-    // 2000-2099: the binding-neutral interop layer
-    /// a request that does not parse, or names an unknown operation
-    RequestInvalid = 2000 => "request_invalid",
+    // 1700-1799: record filtering
+    /// a record that is neither a json object nor an array
+    RecordNotContainer = 1700 => "record_not_container",
+    /// a required transform that no hook implements (never passed through)
+    TransformUnsupported = 1701 => "transform_unsupported",
+    /// a transform hook failed on a value
+    TransformFailed = 1702 => "transform_failed",
+    /// two different transforms required at the same location
+    TransformConflict = 1703 => "transform_conflict",
 
     // 1800-1899: status lists
     /// bits per status other than 1, 2, 4 or 8
@@ -185,6 +209,105 @@ define_codes! {
     Revoked = 1807 => "revoked",
     /// the artefact is suspended (status SUSPENDED): consent paused
     Suspended = 1808 => "suspended",
+
+    // 1900-1999: ledger
+    /// a damaged record frame that is not a torn tail (corruption or tampering)
+    LedgerFrameCorrupt = 1900 => "ledger_frame_corrupt",
+    /// a ledger record that is not strict, deterministic CBOR
+    LedgerEntryUndecodable = 1901 => "ledger_entry_undecodable",
+    /// a ledger record or event that breaks a rule of the format
+    LedgerEntryInvalid = 1902 => "ledger_entry_invalid",
+    /// a ledger record out of place (missing, inserted or reordered records)
+    LedgerBadSeq = 1903 => "ledger_bad_seq",
+    /// a ledger record whose `prev` is not the hash of the previous record
+    LedgerBadLink = 1904 => "ledger_bad_link",
+    /// a ledger record whose hash differs from the one its confirmed successor holds
+    LedgerEntryAltered = 1905 => "ledger_entry_altered",
+    /// a ledger record whose place its confirmed successor claims
+    LedgerEntryInserted = 1906 => "ledger_entry_inserted",
+    /// a ledger checkpoint that is malformed, from an unknown key or badly signed
+    LedgerCheckpointInvalid = 1907 => "ledger_checkpoint_invalid",
+    /// a ledger checkpoint whose signed values differ from its record
+    LedgerCheckpointMismatch = 1908 => "ledger_checkpoint_mismatch",
+    /// a ledger record over the size cap
+    LedgerEntryTooLarge = 1909 => "ledger_entry_too_large",
+
+    // 2000-2099: the binding-neutral interop layer
+    /// a request that does not parse, or names an unknown operation
+    RequestInvalid = 2000 => "request_invalid",
+
+    /// a value is not a valid identifier of its declared type
+    IdInvalid = 4000 => "id_invalid",
+    /// a value has the shape of an identifier but its check digit or character is wrong
+    IdChecksum = 4001 => "id_checksum",
+    /// a PAN's fourth letter is not a known holder type
+    IdPanHolderType = 4002 => "id_pan_holder_type",
+
+    /// a value fails validation for its field's declared type
+    PseudoInvalidValue = 5000 => "pseudo_invalid_value",
+    /// the field is not named in the policy
+    PseudoUnknownField = 5001 => "pseudo_unknown_field",
+    /// the field's transform cannot be reversed (only `token` and `ff1` can)
+    PseudoNotReversible = 5002 => "pseudo_not_reversible",
+    /// a value given for reversal is not a token of this field and domain
+    PseudoInvalidToken = 5003 => "pseudo_invalid_token",
+    /// the subject a `shift` field depends on is missing from the record or row
+    PseudoMissingSubject = 5004 => "pseudo_missing_subject",
+    /// a date moved by `shift` falls outside years 1..=9999
+    PseudoDateOutOfRange = 5005 => "pseudo_date_out_of_range",
+    /// a JSON value at a selector is of a kind the transform cannot take (object, array, bool)
+    PseudoUnsupportedValue = 5006 => "pseudo_unsupported_value",
+    /// a CSV row does not have as many cells as the header
+    PseudoRowLength = 5007 => "pseudo_row_length",
+    /// key material is malformed (wrong length or not hex)
+    PseudoInvalidKey = 5008 => "pseudo_invalid_key",
+    /// a `shift` field was transformed without its subject
+    PseudoSubjectRequired = 5009 => "pseudo_subject_required",
+    /// a CSV header names the same column twice
+    PseudoDuplicateColumn = 5010 => "pseudo_duplicate_column",
+    /// the operation needs a different transform on the field (e.g. a shift offset of a non-`shift` field)
+    PseudoWrongTransform = 5011 => "pseudo_wrong_transform",
+    /// an internal cryptographic operation failed (never expected)
+    PseudoInternal = 5099 => "pseudo_internal",
+
+    /// the policy is not valid JSON or does not follow the policy schema
+    PolicyMalformed = 5100 => "policy_malformed",
+    /// a field names a transform that does not exist
+    PolicyUnknownTransform = 5101 => "policy_unknown_transform",
+    /// a field names a value type that does not exist
+    PolicyUnknownType = 5102 => "policy_unknown_type",
+    /// a transform parameter is required but absent
+    PolicyMissingParam = 5103 => "policy_missing_param",
+    /// a transform parameter is not known for that transform
+    PolicyUnknownParam = 5104 => "policy_unknown_param",
+    /// a transform parameter has a wrong type or value
+    PolicyInvalidParam = 5105 => "policy_invalid_param",
+    /// an `ff1` field's message space is smaller than 10^6
+    PolicyFf1DomainTooSmall = 5106 => "policy_ff1_domain_too_small",
+    /// `mask` was put on a non-string type (date, number)
+    PolicyMaskNonString = 5107 => "policy_mask_non_string",
+    /// the transform does not apply to the field's type
+    PolicyUnsupportedTransform = 5108 => "policy_unsupported_transform",
+    /// a field selector is not well formed
+    PolicyInvalidSelector = 5109 => "policy_invalid_selector",
+    /// two field entries can select the same value
+    PolicyOverlappingFields = 5110 => "policy_overlapping_fields",
+    /// the policy's domain is empty
+    PolicyEmptyDomain = 5111 => "policy_empty_domain",
+
+    // 2100-2199: the C ABI (consentry-ffi)
+    /// a required pointer argument is NULL
+    NullArgument = 2100 => "null_argument",
+    /// the output buffer is too small; the size needed is reported
+    BufferTooSmall = 2101 => "buffer_too_small",
+    /// a text argument is not UTF-8
+    InvalidUtf8 = 2102 => "invalid_utf8",
+    /// a panic was caught at the C boundary (a bug in consentry)
+    Panic = 2103 => "panic",
+    /// an argument out of range (a length beyond the address space, an unknown value)
+    InvalidArgument = 2104 => "invalid_argument",
+    /// an error this build of the C library has no code for (a bug in consentry)
+    Internal = 2105 => "internal",
 }
 
 /// Anything that carries a stable [`Code`].
@@ -747,6 +870,24 @@ impl HasCode for IssueError {
     }
 }
 
+impl HasCode for crate::ids::IdError {
+    fn code(&self) -> Code {
+        crate::ids::IdError::code(self)
+    }
+}
+
+impl HasCode for crate::pseudo::PseudoError {
+    fn code(&self) -> Code {
+        crate::pseudo::PseudoError::code(self)
+    }
+}
+
+impl HasCode for crate::pseudo::PolicyError {
+    fn code(&self) -> Code {
+        crate::pseudo::PolicyError::code(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -754,6 +895,10 @@ mod tests {
     #[test]
     fn codes_are_unique_and_round_trip() {
         let mut nums: Vec<u32> = Code::ALL.iter().map(|c| c.as_u32()).collect();
+        assert!(
+            nums.windows(2).all(|w| w[0] < w[1]),
+            "Code::ALL is in numeric order"
+        );
         let mut names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
         nums.sort_unstable();
         nums.dedup();
@@ -764,6 +909,7 @@ mod tests {
         for c in Code::ALL {
             assert_eq!(Code::from_u32(c.as_u32()), Some(*c));
             assert_eq!(Code::from_name(c.as_str()), Some(*c));
+            assert!(!c.description().is_empty(), "{c} has no description");
             assert!(c
                 .as_str()
                 .chars()

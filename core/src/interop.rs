@@ -60,6 +60,11 @@ fn bytes_of(member: &str, text: &str) -> Result<Vec<u8>, ErrorBody> {
     })
 }
 
+/// Decodes an optional base64url member.
+fn opt_bytes_of(member: &str, text: Option<&str>) -> Result<Option<Vec<u8>>, ErrorBody> {
+    text.map(|t| bytes_of(member, t)).transpose()
+}
+
 /// Request of `verify`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -140,11 +145,7 @@ pub fn verify_with(
 pub fn verify(req: &VerifyRequest) -> Result<serde_json::Value, ErrorBody> {
     let verifier = verifier_from_jwks(&req.trust, req.leeway)?;
     let artefact = bytes_of("artefact", &req.artefact)?;
-    let list = req
-        .status_list
-        .as_deref()
-        .map(|l| bytes_of("statusList", l))
-        .transpose()?;
+    let list = opt_bytes_of("statusList", req.status_list.as_deref())?;
     verify_with(
         &verifier,
         &artefact,
@@ -152,6 +153,88 @@ pub fn verify(req: &VerifyRequest) -> Result<serde_json::Value, ErrorBody> {
         req.now,
         list.as_deref(),
     )
+}
+
+/// The shipped taxonomy packs plus `extra` documents (origin, JSON text), e.g. a user's own
+/// purposes file.
+pub fn taxonomy_with(extra: &[(String, String)]) -> Result<crate::Taxonomy, ErrorBody> {
+    let err = |e: crate::TaxonomyError| ErrorBody::from_error(&e);
+    let mut b = crate::Taxonomy::builder();
+    for pack in crate::purpose::Pack::ALL {
+        b = b.pack(*pack).map_err(err)?;
+    }
+    for (origin, text) in extra {
+        b = b.json(origin, text).map_err(err)?;
+    }
+    b.build().map_err(err)
+}
+
+/// Request of `decide`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DecideRequest {
+    /// The artefact, base64url.
+    pub artefact: String,
+    /// Trusted issuer keys: a JWK Set (also used for the status list).
+    pub trust: serde_json::Value,
+    /// What the recipient wants to do (recipient, purpose, operation, fields, now, ...).
+    pub request: crate::Request,
+    /// Taxonomy documents (JSON text) added to the shipped packs.
+    #[serde(default)]
+    pub taxonomies: Vec<String>,
+    /// A signed status list, base64url.
+    #[serde(default)]
+    pub status_list: Option<String>,
+}
+
+/// Decides a request against an artefact: the artefact is authenticated (signature, header,
+/// strict claims); time, audience, status and everything else are decision checks, so an
+/// expired or withdrawn artefact gives a denial with its reasons, not an error.
+pub fn decide_with(
+    verifier: &Verifier,
+    taxonomy: &crate::Taxonomy,
+    artefact: &[u8],
+    request: &crate::Request,
+    status_list: Option<&[u8]>,
+) -> Result<crate::Decision, ErrorBody> {
+    let v = verifier
+        .authenticate(artefact)
+        .map_err(|e| ErrorBody::from_error(&e))?;
+    let list = status_list
+        .map(|l| {
+            StatusListToken::verify(
+                l,
+                verifier.trust_store(),
+                request.now,
+                &StatusListOptions::default(),
+            )
+        })
+        .transpose()
+        .map_err(|e| ErrorBody::from_error(&e))?;
+    let status = crate::StatusInput::from_list(&v, list.as_ref());
+    Ok(crate::decide(&v, request, taxonomy, status))
+}
+
+/// `decide`: the decision's JSON (`{"allowed": true, ...}` or `{"allowed": false, "reasons": [...]}`).
+pub fn decide(req: &DecideRequest) -> Result<serde_json::Value, ErrorBody> {
+    let verifier = verifier_from_jwks(&req.trust, None)?;
+    let extra: Vec<(String, String)> = req
+        .taxonomies
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (format!("taxonomies[{i}]"), t.clone()))
+        .collect();
+    let taxonomy = taxonomy_with(&extra)?;
+    let artefact = bytes_of("artefact", &req.artefact)?;
+    let list = opt_bytes_of("statusList", req.status_list.as_deref())?;
+    let d = decide_with(
+        &verifier,
+        &taxonomy,
+        &artefact,
+        &req.request,
+        list.as_deref(),
+    )?;
+    serde_json::to_value(&d).map_err(|e| ErrorBody::new(Code::RequestInvalid, e.to_string()))
 }
 
 /// Request of `inspect`.
@@ -186,10 +269,55 @@ pub struct IssueRequest {
 pub fn issue(req: &IssueRequest, rng: &dyn SecureRandom) -> Result<serde_json::Value, ErrorBody> {
     let der = zeroize::Zeroizing::new(bytes_of("pkcs8", &req.pkcs8)?);
     let key = SigningKey::from_pkcs8(&der, rng).map_err(|e| ErrorBody::from_error(&e))?;
-    let claims = Claims::from_json_with_defaults(&req.claims.to_string(), req.now, rng)
-        .map_err(|e| ErrorBody::from_error(&e))?;
-    let bytes = crate::issue(&claims, &key, rng).map_err(|e| ErrorBody::from_error(&e))?;
+    let (bytes, claims) = issue_with(&key, &req.claims.to_string(), req.now, rng)?;
     Ok(serde_json::json!({ "artefact": crate::b64::encode(&bytes), "cti": claims.cti.to_base64() }))
+}
+
+/// Issues an artefact from the claims' JSON view with a key bindings hold (the long-lived form
+/// of `issue`): `iat` defaults to `now`, `cti` to 16 random bytes. Returns the artefact and the
+/// claims as signed.
+pub fn issue_with(
+    key: &SigningKey,
+    claims_json: &str,
+    now: i64,
+    rng: &dyn SecureRandom,
+) -> Result<(Vec<u8>, Claims), ErrorBody> {
+    let claims = Claims::from_json_with_defaults(claims_json, now, rng)
+        .map_err(|e| ErrorBody::from_error(&e))?;
+    let bytes = crate::issue(&claims, key, rng).map_err(|e| ErrorBody::from_error(&e))?;
+    Ok((bytes, claims))
+}
+
+/// Adds JSON text holding one JWK, or a JWK Set (`{"keys": [...]}`, all or nothing), to a trust
+/// store that bindings build up key by key.
+pub fn trust_add_jwk_json(store: &mut TrustStore, json: &str) -> Result<(), ErrorBody> {
+    let v: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+        ErrorBody::new(
+            Code::KeyJwkInvalid,
+            format!(
+                "invalid jwk: not json (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    if v.get("keys").is_some() {
+        // Checked as a set first (messages name `keys[i]`), then merged all or nothing.
+        TrustStore::from_jwks(json).map_err(|e| ErrorBody::from_error(&e))?;
+        let mut next = store.clone();
+        for jwk in v
+            .get("keys")
+            .and_then(|k| k.as_array())
+            .into_iter()
+            .flatten()
+        {
+            next.add_jwk(jwk).map_err(|e| ErrorBody::from_error(&e))?;
+        }
+        *store = next;
+        Ok(())
+    } else {
+        store.add_jwk(&v).map_err(|e| ErrorBody::from_error(&e))
+    }
 }
 
 /// Request of `statusGet`.
@@ -249,6 +377,216 @@ pub fn key_public(
     Ok(key.verifying_key().to_jwk())
 }
 
+/// A policy given either as a JSON object or as JSON text.
+fn policy_of(policy: &serde_json::Value) -> Result<crate::Policy, ErrorBody> {
+    let text = match policy {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    crate::Policy::from_json(&text).map_err(|e| ErrorBody::from_error(&e))
+}
+
+/// A pseudonymiser from a policy and a hex master key.
+pub fn pseudonymiser(
+    policy: &serde_json::Value,
+    master_key_hex: &str,
+) -> Result<crate::Pseudonymiser, ErrorBody> {
+    let policy = policy_of(policy)?;
+    let key = crate::MasterKey::from_hex(master_key_hex).map_err(|e| ErrorBody::from_error(&e))?;
+    crate::Pseudonymiser::new(&policy, &key).map_err(|e| ErrorBody::from_error(&e))
+}
+
+/// Request of `pseudonymise`: exactly one of `value` (with `field`), `record` or `csv`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PseudonymiseRequest {
+    /// The policy (JSON object or text).
+    pub policy: serde_json::Value,
+    /// The 32-byte master key as 64 hex digits. Never echoed.
+    pub master_key: String,
+    /// Undo `token` and `ff1` instead of applying the policy.
+    #[serde(default)]
+    pub reverse: bool,
+    /// The policy field of `value`.
+    #[serde(default)]
+    pub field: Option<String>,
+    /// One value.
+    #[serde(default)]
+    pub value: Option<String>,
+    /// One JSON record.
+    #[serde(default)]
+    pub record: Option<serde_json::Value>,
+    /// CSV rows with their header.
+    #[serde(default)]
+    pub csv: Option<CsvRows>,
+}
+
+/// CSV rows with their header.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CsvRows {
+    /// Column names.
+    pub header: Vec<String>,
+    /// Rows of cells.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Applies (or reverses) a policy with a pseudonymiser (the long-lived form bindings hold).
+pub fn pseudonymise_with(
+    p: &crate::Pseudonymiser,
+    req: &PseudonymiseRequest,
+) -> Result<serde_json::Value, ErrorBody> {
+    let err = |e: crate::pseudo::PseudoError| ErrorBody::from_error(&e);
+    match (&req.field, &req.value, &req.record, &req.csv) {
+        (Some(field), Some(value), None, None) => {
+            let out = if req.reverse {
+                Some(p.reverse_value(field, value).map_err(err)?)
+            } else {
+                p.transform_value(field, value).map_err(err)?
+            };
+            Ok(serde_json::json!({ "value": out }))
+        }
+        (None, None, Some(record), None) => {
+            let mut r = record.clone();
+            if req.reverse {
+                p.reverse_json(&mut r).map_err(err)?;
+            } else {
+                p.apply_json(&mut r).map_err(err)?;
+            }
+            Ok(serde_json::json!({ "record": r }))
+        }
+        (None, None, None, Some(csv)) => {
+            let mut rows = Vec::with_capacity(csv.rows.len());
+            let header = if req.reverse {
+                for (i, row) in csv.rows.iter().enumerate() {
+                    rows.push(
+                        p.reverse_csv_row(&csv.header, row)
+                            .map_err(|e| row_err(i, &e))?,
+                    );
+                }
+                csv.header.clone()
+            } else {
+                let plan = p.csv_plan(&csv.header).map_err(err)?;
+                for (i, row) in csv.rows.iter().enumerate() {
+                    rows.push(plan.apply_row(row).map_err(|e| row_err(i, &e))?);
+                }
+                plan.header().to_vec()
+            };
+            Ok(serde_json::json!({ "csv": CsvRows { header, rows } }))
+        }
+        _ => Err(ErrorBody::new(
+            Code::RequestInvalid,
+            "give exactly one of `field` with `value`, `record`, or `csv`",
+        )),
+    }
+}
+
+fn row_err(i: usize, e: &crate::pseudo::PseudoError) -> ErrorBody {
+    let mut b = ErrorBody::from_error(e);
+    b.message = format!("row {}: {}", i + 1, b.message);
+    b
+}
+
+/// `pseudonymise`: `{"value"}`, `{"record"}` or `{"csv": {"header", "rows"}}`.
+pub fn pseudonymise(req: &PseudonymiseRequest) -> Result<serde_json::Value, ErrorBody> {
+    pseudonymise_with(&pseudonymiser(&req.policy, &req.master_key)?, req)
+}
+
+/// Request of `filter`: a permit applied to a record, transforms through a policy.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FilterRequest {
+    /// The decision (`decide`'s result); must be a permit.
+    pub decision: serde_json::Value,
+    /// The record.
+    pub record: serde_json::Value,
+    /// The policy whose rules apply the permit's transforms (needed when it requires any).
+    #[serde(default)]
+    pub policy: Option<serde_json::Value>,
+    /// The master key as 64 hex digits (with `policy`).
+    #[serde(default)]
+    pub master_key: Option<String>,
+}
+
+/// `filter`: `{"record"}` holding only granted fields, each through its required transform.
+pub fn filter(req: &FilterRequest) -> Result<serde_json::Value, ErrorBody> {
+    let d: crate::Decision = serde_json::from_value(req.decision.clone())
+        .map_err(|e| ErrorBody::new(Code::RequestInvalid, format!("`decision`: {e}")))?;
+    let permit = d.permit().ok_or_else(|| {
+        ErrorBody::new(
+            Code::RequestInvalid,
+            "`decision` is a denial: nothing may leave",
+        )
+    })?;
+    let out = match (&req.policy, &req.master_key) {
+        (Some(policy), Some(key)) => permit.filter(&req.record, &pseudonymiser(policy, key)?),
+        (None, None) => permit.filter(&req.record, &crate::scope::NoTransforms),
+        _ => {
+            return Err(ErrorBody::new(
+                Code::RequestInvalid,
+                "give both `policy` and `masterKey`, or neither",
+            ))
+        }
+    };
+    out.map(|r| serde_json::json!({ "record": r }))
+        .map_err(|e| ErrorBody::from_error(&e))
+}
+
+/// Request of the identifier operations.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IdRequest {
+    /// The identifier type (`aadhaar`, `vid`, `pan`, `gstin`, `mobile`, `email`, `pincode`,
+    /// `epic`, `passport`, `ifsc`).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The value.
+    pub value: String,
+}
+
+fn id_kind(name: &str) -> Result<crate::ids::IdType, ErrorBody> {
+    crate::ids::IdType::from_name(name).ok_or_else(|| {
+        ErrorBody::new(
+            Code::RequestInvalid,
+            "`type` is not a known identifier type",
+        )
+    })
+}
+
+/// `idValidate`: `{"valid": true, "normalised": ..}` or `{"valid": false, "error": {..}}`.
+pub fn id_validate(req: &IdRequest) -> Result<serde_json::Value, ErrorBody> {
+    Ok(
+        match crate::ids::normalise(id_kind(&req.kind)?, &req.value) {
+            Ok(n) => serde_json::json!({ "valid": true, "normalised": n }),
+            Err(e) => serde_json::json!({ "valid": false, "error": ErrorBody::from_error(&e) }),
+        },
+    )
+}
+
+/// `idMask`: `{"masked": ..}` (the preset for the type; errors on an invalid value).
+pub fn id_mask(req: &IdRequest) -> Result<serde_json::Value, ErrorBody> {
+    crate::ids::mask(id_kind(&req.kind)?, &req.value)
+        .map(|m| serde_json::json!({ "masked": m }))
+        .map_err(|e| ErrorBody::from_error(&e))
+}
+
+/// Request of `idDetect`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DetectRequest {
+    /// Free text.
+    pub text: String,
+}
+
+/// `idDetect`: `{"spans": [{"start", "end", "type"}]}` (byte offsets; checksum types only when valid).
+pub fn id_detect(req: &DetectRequest) -> Result<serde_json::Value, ErrorBody> {
+    let spans: Vec<serde_json::Value> = crate::ids::detect(&req.text)
+        .iter()
+        .map(|s| serde_json::json!({ "start": s.start, "end": s.end, "type": s.kind.as_str() }))
+        .collect();
+    Ok(serde_json::json!({ "spans": spans }))
+}
+
 fn parse<T: serde::de::DeserializeOwned>(op: &str, json: &str) -> Result<T, ErrorBody> {
     serde_json::from_str(json).map_err(|e| {
         // serde_json messages name members and positions, not values.
@@ -257,13 +595,26 @@ fn parse<T: serde::de::DeserializeOwned>(op: &str, json: &str) -> Result<T, Erro
 }
 
 /// Every operation [`call_json`] knows.
-pub const OPERATIONS: &[&str] = &["verify", "inspect", "issue", "statusGet", "keyPublic"];
+pub const OPERATIONS: &[&str] = &[
+    "verify",
+    "decide",
+    "inspect",
+    "issue",
+    "statusGet",
+    "keyPublic",
+];
 
 /// Runs operation `op` on a JSON request and returns the JSON response envelope. Never panics
 /// and never fails: every problem is an `{"ok": false, "error": ...}` response.
 pub fn call_json(op: &str, request: &str, rng: &dyn SecureRandom) -> String {
     let result = match op {
         "verify" => parse(op, request).and_then(|r| verify(&r)),
+        "decide" => parse(op, request).and_then(|r| decide(&r)),
+        "filter" => parse(op, request).and_then(|r| filter(&r)),
+        "pseudonymise" => parse(op, request).and_then(|r| pseudonymise(&r)),
+        "idValidate" => parse(op, request).and_then(|r| id_validate(&r)),
+        "idMask" => parse(op, request).and_then(|r| id_mask(&r)),
+        "idDetect" => parse(op, request).and_then(|r| id_detect(&r)),
         "inspect" => parse(op, request).and_then(|r| inspect(&r)),
         "issue" => parse(op, request).and_then(|r| issue(&r, rng)),
         "statusGet" => parse(op, request).and_then(|r| status_get(&r)),

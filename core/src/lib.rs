@@ -39,8 +39,12 @@ mod artefact;
 pub mod cbor;
 pub mod cose;
 mod error;
+pub mod ids;
 pub mod interop;
 mod keys;
+pub mod ledger;
+pub mod pseudo;
+pub mod purpose;
 pub mod scope;
 pub mod status;
 mod verify;
@@ -53,6 +57,8 @@ pub use error::{
     CborError, CborType, ClaimsError, Code, HasCode, IssueError, KeyError, StatusError, VerifyError,
 };
 pub use keys::{Algorithm, SignatureError, SigningKey, TrustStore, VerifyingKey, MAX_KID_LEN};
+pub use pseudo::{MasterKey, Policy, Pseudonymiser};
+pub use purpose::{decide, Decision, Permit, Request, StatusInput, Taxonomy, TaxonomyError};
 pub use verify::{
     inspect, StatusCheck, Unverified, VerifiedArtefact, Verifier, DEFAULT_LEEWAY, DEFAULT_MAX_SIZE,
     MAX_LEEWAY,

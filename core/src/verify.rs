@@ -160,6 +160,18 @@ impl Verifier {
         audience: &str,
         now: i64,
     ) -> Result<VerifiedArtefact, VerifyError> {
+        let v = self.authenticate(bytes)?;
+        check_time(&v.claims, now, self.leeway)?;
+        if !v.claims.aud.contains(audience) {
+            return Err(VerifyError::AudienceMismatch);
+        }
+        Ok(v)
+    }
+
+    /// Every check up to and including strict claims decoding (size, structure, header, trust
+    /// store, signature, claims), but not time or audience: for [`crate::decide`], which
+    /// reports those as deny reasons. Do not rely on an artefact checked only this way.
+    pub fn authenticate(&self, bytes: &[u8]) -> Result<VerifiedArtefact, VerifyError> {
         if bytes.len() > self.max_size {
             return Err(VerifyError::TooLarge {
                 size: bytes.len(),
@@ -171,10 +183,6 @@ impl Verifier {
         let key = self.trust.get(kid).ok_or(VerifyError::UnknownKid)?;
         cose::verify_sign1(&msg, key, b"")?;
         let claims = Claims::from_cbor(msg.payload)?;
-        check_time(&claims, now, self.leeway)?;
-        if !claims.aud.contains(audience) {
-            return Err(VerifyError::AudienceMismatch);
-        }
         let status = match &claims.status {
             None => StatusCheck::NoStatusClaim,
             Some(s) => StatusCheck::ListNotSupplied {

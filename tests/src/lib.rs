@@ -42,3 +42,10 @@ pub fn wycheproof_groups(file: &str) -> Result<Vec<serde_json::Value>, String> {
         .cloned()
         .ok_or_else(|| format!("{file}: no `testGroups`"))
 }
+
+pub mod corpus;
+
+/// The directory of the committed golden corpus.
+pub fn corpus_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}

@@ -1,0 +1,150 @@
+//! Each transform next to the raw primitive it is built on (the physical limit).
+//!
+//! Run briefly: `cargo bench --bench pseudo -- --warm-up-time 1 --measurement-time 3`
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+
+use aes_siv::siv::Aes256Siv;
+use aes_siv::KeyInit;
+use consentry::pseudo::{derive_domain_key, KeyKind, MasterKey, Policy, Pseudonymiser};
+use criterion::{criterion_group, criterion_main, Criterion};
+use fpe::ff1::{FlexibleNumeralString, FF1};
+use ring::hmac;
+use serde_json::json;
+
+const DOMAIN: &str = "tn.health/research";
+const AADHAAR: &str = "234567890124";
+
+fn setup() -> (Pseudonymiser, MasterKey) {
+    let doc = json!({"domain": DOMAIN, "unlisted": "keep", "fields": {
+        "aadhaar": {"type": "aadhaar", "transform": "pseudonym"},
+        "aadhaar_t": {"type": "aadhaar", "transform": "token"},
+        "aadhaar_f": {"type": "aadhaar", "transform": "ff1"},
+        "aadhaar_m": {"type": "aadhaar", "transform": "mask", "params": {"preset": "aadhaar"}},
+        "dob": {"type": "date", "transform": "generalise",
+                "params": {"to": "age_band", "years": 10, "reference": "2025-04-01"}},
+        "visit": {"type": "date", "transform": "shift", "params": {"max_days": 180, "subject": "aadhaar"}},
+        "name": {"type": "name", "transform": "drop"},
+    }});
+    let master = MasterKey::from_bytes([0x42; 32]);
+    let ps = Pseudonymiser::new(&Policy::from_json(&doc.to_string()).unwrap(), &master).unwrap();
+    (ps, master)
+}
+
+fn benches(c: &mut Criterion) {
+    let (ps, master) = setup();
+
+    let mut g = c.benchmark_group("pseudonym");
+    let key = hmac::Key::new(
+        hmac::HMAC_SHA256,
+        &derive_domain_key(&master, KeyKind::Pseudonym, DOMAIN).unwrap(),
+    );
+    g.bench_function("raw ring hmac-sha256", |b| {
+        b.iter(|| hmac::sign(black_box(&key), black_box(AADHAAR.as_bytes())))
+    });
+    g.bench_function("transform_value", |b| {
+        b.iter(|| ps.transform_value(black_box("aadhaar"), black_box(AADHAAR)))
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("token");
+    let tkey = derive_domain_key(&master, KeyKind::Token, DOMAIN).unwrap();
+    g.bench_function("raw aes-siv (new + encrypt)", |b| {
+        b.iter(|| {
+            let mut siv = Aes256Siv::new_from_slice(black_box(&tkey)).unwrap();
+            siv.encrypt([DOMAIN.as_bytes()], black_box(AADHAAR.as_bytes()))
+        })
+    });
+    let mut prepared = Aes256Siv::new_from_slice(&tkey).unwrap();
+    g.bench_function("raw aes-siv (prepared, &mut)", |b| {
+        b.iter(|| prepared.encrypt([DOMAIN.as_bytes()], black_box(AADHAAR.as_bytes())))
+    });
+    g.bench_function("transform_value", |b| {
+        b.iter(|| ps.transform_value(black_box("aadhaar_t"), black_box(AADHAAR)))
+    });
+    let tok = ps.transform_value("aadhaar_t", AADHAAR).unwrap().unwrap();
+    g.bench_function("reverse_value", |b| {
+        b.iter(|| ps.reverse_value(black_box("aadhaar_t"), black_box(&tok)))
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("ff1");
+    let fkey = derive_domain_key(&master, KeyKind::Ff1, DOMAIN).unwrap();
+    let ff1 = FF1::<aes::Aes256>::new(&fkey, 10).unwrap();
+    let digits: Vec<u16> = AADHAAR[..11].bytes().map(|c| u16::from(c - b'0')).collect();
+    g.bench_function("raw fpe ff1 (11 digits)", |b| {
+        b.iter(|| {
+            let ns = FlexibleNumeralString::from(black_box(digits.clone()));
+            ff1.encrypt(DOMAIN.as_bytes(), &ns)
+        })
+    });
+    g.bench_function("transform_value (aadhaar)", |b| {
+        b.iter(|| ps.transform_value(black_box("aadhaar_f"), black_box(AADHAAR)))
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("shift");
+    let skey = hmac::Key::new(
+        hmac::HMAC_SHA256,
+        &derive_domain_key(&master, KeyKind::Shift, DOMAIN).unwrap(),
+    );
+    g.bench_function("raw ring hmac-sha256", |b| {
+        b.iter(|| hmac::sign(black_box(&skey), black_box(AADHAAR.as_bytes())))
+    });
+    g.bench_function("transform_shift", |b| {
+        b.iter(|| {
+            ps.transform_shift(
+                black_box("visit"),
+                black_box("2024-03-01"),
+                black_box(AADHAAR),
+            )
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("keyless");
+    g.bench_function("raw ids::normalise aadhaar", |b| {
+        b.iter(|| consentry::ids::normalise(consentry::ids::IdType::Aadhaar, black_box(AADHAAR)))
+    });
+    g.bench_function("mask aadhaar preset", |b| {
+        b.iter(|| ps.transform_value(black_box("aadhaar_m"), black_box(AADHAAR)))
+    });
+    g.bench_function("generalise age band", |b| {
+        b.iter(|| ps.transform_value(black_box("dob"), black_box("1990-07-15")))
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("records");
+    let rec = json!({"aadhaar": AADHAAR, "aadhaar_t": AADHAAR, "aadhaar_f": AADHAAR,
+                     "visit": "2024-03-01", "name": "Asha Devi", "other": 5});
+    g.bench_function("apply_json (6 fields, 4 keyed)", |b| {
+        b.iter(|| {
+            let mut r = rec.clone();
+            ps.apply_json(&mut r).unwrap();
+            r
+        })
+    });
+    let header = [
+        "aadhaar",
+        "aadhaar_t",
+        "aadhaar_f",
+        "visit",
+        "name",
+        "other",
+    ];
+    let row = [AADHAAR, AADHAAR, AADHAAR, "2024-03-01", "Asha Devi", "5"];
+    let plan = ps.csv_plan(&header).unwrap();
+    g.bench_function("csv apply_row (same row)", |b| {
+        b.iter(|| plan.apply_row(black_box(&row)))
+    });
+    g.bench_function("HKDF derive 4 domain keys (Pseudonymiser::new)", |b| {
+        let doc = json!({"domain": DOMAIN, "unlisted": "keep", "fields": {}});
+        let p = Policy::from_json(&doc.to_string()).unwrap();
+        b.iter(|| Pseudonymiser::new(black_box(&p), &master))
+    });
+    g.finish();
+}
+
+criterion_group!(pseudo, benches);
+criterion_main!(pseudo);

@@ -1,0 +1,155 @@
+//! Indian identifiers: validation, normalisation, masking and detection in free text.
+//!
+//! | type | canonical form | check |
+//! |---|---|---|
+//! | [`IdType::Aadhaar`] | 12 digits, first digit 2–9 | Verhoeff |
+//! | [`IdType::Vid`] | 16 digits | — |
+//! | [`IdType::Pan`] | `AAAAA9999A`, 4th letter a holder type | holder type |
+//! | [`IdType::Gstin`] | 2-digit state code, PAN-shaped 10 chars, entity char, 1 char, check char | mod-36 check char |
+//! | [`IdType::Mobile`] | `+91` + 10 digits, first digit 6–9 | — |
+//! | [`IdType::Email`] | trimmed, lower-case ASCII `local@domain` | — |
+//! | [`IdType::Pincode`] | 6 digits, first digit 1–9 | — |
+//! | [`IdType::Epic`] | voter ID, `AAA9999999` | — |
+//! | [`IdType::Passport`] | `A9999999` | — |
+//! | [`IdType::Ifsc`] | `AAAA0XXXXXX` (6 upper-case alphanumerics) | — |
+//!
+//! Normalisation trims surrounding whitespace, upper-cases ASCII letters for the letter-bearing
+//! types (e-mail: lower-cases), and removes ASCII spaces and hyphens from the digit-only types
+//! (Aadhaar, VID, mobile, PIN code). Errors never contain the value.
+//!
+//! ```
+//! use consentry::ids::{self, IdType};
+//! assert_eq!(ids::normalise(IdType::Aadhaar, "2345 6789 0124").unwrap(), "234567890124");
+//! assert_eq!(ids::mask(IdType::Aadhaar, "2345-6789-0124").unwrap(), "XXXX XXXX 0124");
+//! let spans = ids::detect("call +91 98765 43210 or write to a@b.in");
+//! assert_eq!(spans.len(), 2);
+//! assert_eq!(spans[0].kind, IdType::Mobile);
+//! ```
+
+mod checks;
+mod detect;
+mod validate;
+
+pub use checks::{gstin_check_char, verhoeff_check_digit, verhoeff_valid};
+pub use detect::{detect, Span};
+pub use validate::{is_valid, mask, mask_keep_last, normalise, validate};
+
+pub(crate) use validate::{national_mobile, normalise_cow};
+
+use crate::error::Code;
+
+/// The identifier types this module knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum IdType {
+    /// Aadhaar number (UIDAI), 12 digits with a Verhoeff check digit.
+    Aadhaar,
+    /// Aadhaar Virtual ID, 16 digits.
+    Vid,
+    /// Permanent Account Number (income tax).
+    Pan,
+    /// GST identification number.
+    Gstin,
+    /// Indian mobile number.
+    Mobile,
+    /// E-mail address.
+    Email,
+    /// Postal index number (PIN code).
+    Pincode,
+    /// Electors Photo Identity Card number (voter ID).
+    Epic,
+    /// Indian passport number.
+    Passport,
+    /// Indian Financial System Code (bank branch).
+    Ifsc,
+}
+
+impl IdType {
+    /// Every identifier type.
+    pub const ALL: &'static [IdType] = &[
+        IdType::Aadhaar,
+        IdType::Vid,
+        IdType::Pan,
+        IdType::Gstin,
+        IdType::Mobile,
+        IdType::Email,
+        IdType::Pincode,
+        IdType::Epic,
+        IdType::Passport,
+        IdType::Ifsc,
+    ];
+
+    /// The stable lower-case name, as used in policies (`"aadhaar"`, `"pan"`, …).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            IdType::Aadhaar => "aadhaar",
+            IdType::Vid => "vid",
+            IdType::Pan => "pan",
+            IdType::Gstin => "gstin",
+            IdType::Mobile => "mobile",
+            IdType::Email => "email",
+            IdType::Pincode => "pincode",
+            IdType::Epic => "epic",
+            IdType::Passport => "passport",
+            IdType::Ifsc => "ifsc",
+        }
+    }
+
+    /// The type with the given stable name.
+    pub fn from_name(name: &str) -> Option<IdType> {
+        IdType::ALL.iter().copied().find(|t| t.as_str() == name)
+    }
+
+    /// Whether the type carries a checksum or check character (then [`detect`] reports it only
+    /// when the check holds).
+    pub const fn has_checksum(self) -> bool {
+        matches!(self, IdType::Aadhaar | IdType::Gstin | IdType::Pan)
+    }
+}
+
+impl core::fmt::Display for IdType {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a value is not a valid identifier. Never contains the value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum IdError {
+    /// The value does not have the shape of the type.
+    #[error("value is not a valid `{kind}`")]
+    Invalid {
+        /// The declared type.
+        kind: IdType,
+    },
+    /// The value has the right shape but its check digit or character is wrong.
+    #[error("value fails the `{kind}` check")]
+    Checksum {
+        /// The declared type.
+        kind: IdType,
+    },
+    /// The PAN's fourth letter is not a known holder type.
+    #[error("value has an unknown `pan` holder type")]
+    PanHolderType,
+}
+
+impl IdError {
+    /// The stable machine code.
+    pub fn code(&self) -> Code {
+        match self {
+            IdError::Invalid { .. } => Code::IdInvalid,
+            IdError::Checksum { .. } => Code::IdChecksum,
+            IdError::PanHolderType => Code::IdPanHolderType,
+        }
+    }
+
+    /// The identifier type the error is about.
+    pub fn kind(&self) -> IdType {
+        match self {
+            IdError::Invalid { kind } | IdError::Checksum { kind } => *kind,
+            IdError::PanHolderType => IdType::Pan,
+        }
+    }
+}

@@ -1,0 +1,951 @@
+//! The pseudonymiser: a policy with its domain keys, applied per value, JSON record or CSV row.
+
+use std::borrow::Cow;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde_json::Value;
+
+use super::dates::Date;
+use super::keys::{DomainKeys, MasterKey};
+use super::policy::{
+    FieldRule, GeneraliseSpec, MaskSpec, Policy, Seg, ShiftSpec, TransformSpec, Unlisted,
+};
+use super::primitives::{self, Ff1};
+use super::types::{canonicalise, ValueType};
+use crate::error::Code;
+use crate::ids::{self, mask_keep_last};
+
+/// Prefix of `token` outputs (version 1 of the token format).
+pub const TOKEN_PREFIX: &str = "t1.";
+
+/// Longest canonical value `ff1` accepts, in characters (FF1 cost grows with the square of the
+/// length; identifiers are far shorter).
+pub const FF1_MAX_LEN: usize = 256;
+
+/// Why a value, record or row could not be transformed. Row-independent: it names the field
+/// (the policy key), never the value; the caller adds row or record numbers.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PseudoError {
+    /// The value fails validation for the field's declared type.
+    #[error("value of field `{field}` is not a valid `{value_type}`")]
+    InvalidValue {
+        /// The policy key.
+        field: String,
+        /// The declared type.
+        value_type: ValueType,
+    },
+    /// The value is valid but outside what the transform accepts (a birth date after the
+    /// reference date, an ff1 value shorter than `min_len` or longer than [`FF1_MAX_LEN`], a
+    /// bucket past the integer range).
+    #[error("value of field `{field}` is out of range for its transform")]
+    OutOfRange {
+        /// The policy key.
+        field: String,
+    },
+    /// The field is not in the policy.
+    #[error("field `{field}` is not in the policy")]
+    UnknownField {
+        /// The name asked for.
+        field: String,
+    },
+    /// Only `token` and `ff1` fields can be reversed.
+    #[error("field `{field}` is not reversible")]
+    NotReversible {
+        /// The policy key.
+        field: String,
+    },
+    /// The value is not a token of this field under this key and domain.
+    #[error("value of field `{field}` is not a valid token")]
+    InvalidToken {
+        /// The policy key.
+        field: String,
+    },
+    /// The `shift` subject is absent from the record or row.
+    #[error("subject of field `{field}` is missing")]
+    MissingSubject {
+        /// The policy key of the `shift` field.
+        field: String,
+    },
+    /// A `shift` field was transformed without a subject.
+    #[error("field `{field}` needs a subject")]
+    SubjectRequired {
+        /// The policy key.
+        field: String,
+    },
+    /// The shifted date falls outside years 1..=9999.
+    #[error("shifted date of field `{field}` is out of range")]
+    DateOutOfRange {
+        /// The policy key.
+        field: String,
+    },
+    /// A JSON object, array or boolean where a value was expected.
+    #[error("field `{field}` selects a JSON value its transform cannot take")]
+    UnsupportedValue {
+        /// The policy key.
+        field: String,
+    },
+    /// The row does not have as many cells as the header.
+    #[error("row has {actual} cells, header has {expected}")]
+    RowLength {
+        /// Header width.
+        expected: usize,
+        /// Row width.
+        actual: usize,
+    },
+    /// The operation needs another transform (e.g. [`Pseudonymiser::shift_offset`] on a field
+    /// that is not `shift`).
+    #[error("field `{field}` does not use the transform this operation needs")]
+    WrongTransform {
+        /// The policy key.
+        field: String,
+    },
+    /// The header names a column twice.
+    #[error("column `{column}` appears twice in the header")]
+    DuplicateColumn {
+        /// The column name.
+        column: String,
+    },
+    /// Key material is malformed.
+    #[error("key is malformed")]
+    InvalidKey,
+    /// A cryptographic primitive failed where it cannot (never expected).
+    #[error("internal cryptographic failure")]
+    Internal,
+}
+
+impl PseudoError {
+    /// The stable machine code.
+    pub fn code(&self) -> Code {
+        match self {
+            PseudoError::InvalidValue { .. } | PseudoError::OutOfRange { .. } => {
+                Code::PseudoInvalidValue
+            }
+            PseudoError::UnknownField { .. } => Code::PseudoUnknownField,
+            PseudoError::NotReversible { .. } => Code::PseudoNotReversible,
+            PseudoError::InvalidToken { .. } => Code::PseudoInvalidToken,
+            PseudoError::MissingSubject { .. } => Code::PseudoMissingSubject,
+            PseudoError::SubjectRequired { .. } => Code::PseudoSubjectRequired,
+            PseudoError::DateOutOfRange { .. } => Code::PseudoDateOutOfRange,
+            PseudoError::UnsupportedValue { .. } => Code::PseudoUnsupportedValue,
+            PseudoError::RowLength { .. } => Code::PseudoRowLength,
+            PseudoError::DuplicateColumn { .. } => Code::PseudoDuplicateColumn,
+            PseudoError::WrongTransform { .. } => Code::PseudoWrongTransform,
+            PseudoError::InvalidKey => Code::PseudoInvalidKey,
+            PseudoError::Internal => Code::PseudoInternal,
+        }
+    }
+
+    /// The policy key the error is about, when there is one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            PseudoError::InvalidValue { field, .. }
+            | PseudoError::OutOfRange { field }
+            | PseudoError::UnknownField { field }
+            | PseudoError::NotReversible { field }
+            | PseudoError::InvalidToken { field }
+            | PseudoError::MissingSubject { field }
+            | PseudoError::SubjectRequired { field }
+            | PseudoError::DateOutOfRange { field }
+            | PseudoError::UnsupportedValue { field }
+            | PseudoError::WrongTransform { field } => Some(field),
+            PseudoError::RowLength { .. }
+            | PseudoError::DuplicateColumn { .. }
+            | PseudoError::InvalidKey
+            | PseudoError::Internal => None,
+        }
+    }
+}
+
+/// A policy bound to its domain keys. Immutable, `Send + Sync`; build once, use for many
+/// values. Deterministic and pure: no clock, no I/O, no randomness.
+///
+/// ```
+/// use consentry::pseudo::{MasterKey, Policy, Pseudonymiser};
+/// let policy = Policy::from_json(r#"{"domain": "tn.health/research", "unlisted": "drop",
+///   "fields": {
+///     "aadhaar": {"type": "aadhaar", "transform": "pseudonym"},
+///     "mobile": {"type": "mobile", "transform": "token"},
+///     "/members/*/aadhaar": {"type": "aadhaar", "transform": "ff1"}
+///   }}"#).unwrap();
+/// let ps = Pseudonymiser::new(&policy, &MasterKey::from_bytes([7; 32])).unwrap();
+///
+/// let p = ps.transform_value("aadhaar", "2345 6789 0124").unwrap().unwrap();
+/// assert_eq!(p.len(), 26);
+/// let t = ps.transform_value("mobile", "98765 43210").unwrap().unwrap();
+/// assert_eq!(ps.reverse_value("mobile", &t).unwrap(), "+919876543210");
+///
+/// let mut rec = serde_json::json!({"members": [{"aadhaar": "234567890124", "age": 4}], "x": 1});
+/// ps.apply_json(&mut rec).unwrap();
+/// let tok = rec["members"][0]["aadhaar"].as_str().unwrap().to_owned();
+/// assert!(!consentry::ids::is_valid(consentry::ids::IdType::Aadhaar, &tok));
+/// assert_eq!(rec, serde_json::json!({"members": [{"aadhaar": tok}]}));
+/// ```
+pub struct Pseudonymiser {
+    policy: Policy,
+    keys: DomainKeys,
+    /// Policy keys and their aliases, sorted, for binary search.
+    index: Vec<(String, usize)>,
+}
+
+impl core::fmt::Debug for Pseudonymiser {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Pseudonymiser")
+            .field("domain", &self.policy.domain())
+            .finish_non_exhaustive()
+    }
+}
+
+/// One step of a concrete JSON path.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+fn escape_pointer(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+impl Pseudonymiser {
+    /// Binds `policy` to the keys derived from `master` for the policy's domain (derived once
+    /// here, for every key kind).
+    pub fn new(policy: &Policy, master: &MasterKey) -> Result<Pseudonymiser, PseudoError> {
+        let keys = DomainKeys::derive(master, policy.domain())?;
+        let mut index: Vec<(String, usize)> = Vec::new();
+        for (i, f) in policy.fields().iter().enumerate() {
+            index.push((f.name.clone(), i));
+            // A one-step selector is also reachable by its other spelling (`x` and `/x`).
+            if let [Seg::Lit(x)] = f.selector.segs.as_slice() {
+                let alias = if f.name.starts_with('/') {
+                    x.clone()
+                } else {
+                    format!("/{}", escape_pointer(x))
+                };
+                if !index.iter().any(|(k, _)| *k == alias) {
+                    index.push((alias, i));
+                }
+            }
+        }
+        index.sort();
+        Ok(Pseudonymiser {
+            policy: policy.clone(),
+            keys,
+            index,
+        })
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    fn rule(&self, field: &str) -> Result<&FieldRule, PseudoError> {
+        self.index
+            .binary_search_by(|(k, _)| k.as_str().cmp(field))
+            .ok()
+            .and_then(|pos| self.index.get(pos))
+            .and_then(|(_, i)| self.policy.fields().get(*i))
+            .ok_or_else(|| PseudoError::UnknownField {
+                field: field.to_owned(),
+            })
+    }
+
+    /// Transforms one value of `field` (a policy key). `Ok(None)` means the field is dropped.
+    /// `shift` fields need [`Pseudonymiser::transform_shift`].
+    pub fn transform_value(&self, field: &str, value: &str) -> Result<Option<String>, PseudoError> {
+        let rule = self.rule(field)?;
+        self.apply_rule(rule, value, None)
+    }
+
+    /// Transforms one value of a `shift` field, with the raw value of its subject.
+    pub fn transform_shift(
+        &self,
+        field: &str,
+        value: &str,
+        subject: &str,
+    ) -> Result<Option<String>, PseudoError> {
+        let rule = self.rule(field)?;
+        self.apply_rule(rule, value, Some(subject))
+    }
+
+    /// The day offset `shift` applies for `subject` on `field`: the first 8 bytes of
+    /// HMAC-SHA256(shift key, canonical subject) as a big-endian integer, modulo 2N+1, minus N.
+    pub fn shift_offset(&self, field: &str, subject: &str) -> Result<i64, PseudoError> {
+        let rule = self.rule(field)?;
+        match &rule.transform {
+            TransformSpec::Shift(s) => self.offset_for(rule, s, subject),
+            _ => Err(PseudoError::WrongTransform {
+                field: field.to_owned(),
+            }),
+        }
+    }
+
+    /// Reverses a `token` or `ff1` output of `field` to the canonical value.
+    pub fn reverse_value(&self, field: &str, value: &str) -> Result<String, PseudoError> {
+        let rule = self.rule(field)?;
+        self.reverse_rule(rule, value)
+    }
+
+    // ----- per value -----
+
+    fn invalid(rule: &FieldRule) -> PseudoError {
+        PseudoError::InvalidValue {
+            field: rule.name.clone(),
+            value_type: rule.value_type,
+        }
+    }
+
+    fn apply_rule(
+        &self,
+        rule: &FieldRule,
+        value: &str,
+        subject: Option<&str>,
+    ) -> Result<Option<String>, PseudoError> {
+        if rule.transform == TransformSpec::Drop {
+            return Ok(None);
+        }
+        let canon = canonicalise(rule.value_type, value).ok_or_else(|| Self::invalid(rule))?;
+        let out = match &rule.transform {
+            TransformSpec::Drop => return Ok(None),
+            TransformSpec::Pseudonym => self.pseudonym(&canon),
+            TransformSpec::Token => self.token(&canon)?,
+            TransformSpec::Ff1 { radix, min_len } => {
+                self.ff1_encrypt(rule, &canon, *radix, *min_len)?
+            }
+            TransformSpec::Mask(m) => mask(rule.value_type, &canon, *m),
+            TransformSpec::Generalise(g) => generalise(rule, &canon, *g)?,
+            TransformSpec::Shift(s) => {
+                let subject = subject.ok_or_else(|| PseudoError::SubjectRequired {
+                    field: rule.name.clone(),
+                })?;
+                let offset = self.offset_for(rule, s, subject)?;
+                let date = Date::parse(&canon).ok_or_else(|| Self::invalid(rule))?;
+                date.to_days()
+                    .checked_add(offset)
+                    .and_then(Date::from_days)
+                    .ok_or_else(|| PseudoError::DateOutOfRange {
+                        field: rule.name.clone(),
+                    })?
+                    .to_iso()
+            }
+        };
+        Ok(Some(out))
+    }
+
+    fn pseudonym(&self, canon: &str) -> String {
+        let mac = primitives::hmac_sha256(&self.keys.pseudonym, canon.as_bytes());
+        let mut first = [0u8; 16];
+        for (f, m) in first.iter_mut().zip(mac.iter()) {
+            *f = *m;
+        }
+        primitives::base32_lower_16(&first)
+    }
+
+    fn token(&self, canon: &str) -> Result<String, PseudoError> {
+        let ad = [self.keys.domain.as_bytes()];
+        let ct = primitives::siv_encrypt(&self.keys.token, &ad, canon.as_bytes())
+            .map_err(|_| PseudoError::Internal)?;
+        let mut out = String::with_capacity(TOKEN_PREFIX.len() + (ct.len() * 4).div_ceil(3));
+        out.push_str(TOKEN_PREFIX);
+        URL_SAFE_NO_PAD.encode_string(&ct, &mut out);
+        Ok(out)
+    }
+
+    fn offset_for(
+        &self,
+        rule: &FieldRule,
+        s: &ShiftSpec,
+        subject: &str,
+    ) -> Result<i64, PseudoError> {
+        let canon =
+            canonicalise(s.subject_type, subject).ok_or_else(|| PseudoError::InvalidValue {
+                field: s.subject_name.clone(),
+                value_type: s.subject_type,
+            })?;
+        let mac = primitives::hmac_sha256(&self.keys.shift, canon.as_bytes());
+        let mut first = [0u8; 8];
+        for (d, m) in first.iter_mut().zip(mac.iter()) {
+            *d = *m;
+        }
+        let x = u64::from_be_bytes(first);
+        let n = u64::from(s.max_days);
+        let span = n * 2 + 1;
+        let r = i64::try_from(x % span).map_err(|_| PseudoError::DateOutOfRange {
+            field: rule.name.clone(),
+        })?;
+        Ok(r - i64::from(s.max_days))
+    }
+
+    fn ff1_cipher(&self, radix: u32) -> &Ff1 {
+        if radix == 10 {
+            &self.keys.ff1_10
+        } else {
+            &self.keys.ff1_36
+        }
+    }
+
+    fn ff1_encrypt(
+        &self,
+        rule: &FieldRule,
+        canon: &str,
+        radix: u32,
+        min_len: usize,
+    ) -> Result<String, PseudoError> {
+        let cipher = self.ff1_cipher(radix);
+        let tweak = self.keys.domain.as_bytes();
+        let enc = |s: &str| cipher.encrypt(tweak, s).map_err(|_| Self::invalid(rule));
+        match rule.value_type {
+            ValueType::Aadhaar => {
+                let body = canon.get(..11).ok_or_else(|| Self::invalid(rule))?;
+                let mut ct = enc(body)?;
+                let valid = ids::verhoeff_check_digit(&ct).ok_or(PseudoError::Internal)?;
+                // Any other digit fails Verhoeff (it detects every single-digit error);
+                // valid + 1 (mod 10) is the fixed, cross-face choice.
+                ct.push(char::from(b'0' + (valid + 1) % 10));
+                Ok(ct)
+            }
+            ValueType::Mobile => {
+                let national = ids::national_mobile(canon);
+                Ok(format!("+91{}", enc(national)?))
+            }
+            _ => {
+                let n = canon.len();
+                if n < min_len || n > FF1_MAX_LEN {
+                    return Err(PseudoError::OutOfRange {
+                        field: rule.name.clone(),
+                    });
+                }
+                enc(canon)
+            }
+        }
+    }
+
+    fn reverse_rule(&self, rule: &FieldRule, value: &str) -> Result<String, PseudoError> {
+        let bad = || PseudoError::InvalidToken {
+            field: rule.name.clone(),
+        };
+        match &rule.transform {
+            TransformSpec::Token => {
+                let b64 = value.trim().strip_prefix(TOKEN_PREFIX).ok_or_else(bad)?;
+                let ct = URL_SAFE_NO_PAD.decode(b64).map_err(|_| bad())?;
+                let ad = [self.keys.domain.as_bytes()];
+                let pt = primitives::siv_decrypt(&self.keys.token, &ad, &ct).map_err(|_| bad())?;
+                String::from_utf8(pt).map_err(|_| bad())
+            }
+            TransformSpec::Ff1 { radix, .. } => {
+                let cipher = self.ff1_cipher(*radix);
+                let tweak = self.keys.domain.as_bytes();
+                let dec = |s: &str| cipher.decrypt(tweak, s).map_err(|_| bad());
+                let v = value.trim();
+                match rule.value_type {
+                    ValueType::Aadhaar => {
+                        let d: String = v.chars().filter(|c| *c != ' ' && *c != '-').collect();
+                        if d.len() != 12 || ids::verhoeff_valid(&d) {
+                            return Err(bad());
+                        }
+                        let body = dec(d.get(..11).ok_or_else(bad)?)?;
+                        let check = ids::verhoeff_check_digit(&body).ok_or_else(bad)?;
+                        let full = format!("{body}{check}");
+                        ids::normalise(ids::IdType::Aadhaar, &full).map_err(|_| bad())
+                    }
+                    ValueType::Mobile => {
+                        let d: String = v.chars().filter(|c| *c != ' ' && *c != '-').collect();
+                        let national = d.strip_prefix("+91").unwrap_or(&d);
+                        if national.len() != 10 {
+                            return Err(bad());
+                        }
+                        let pt = dec(national)?;
+                        ids::normalise(ids::IdType::Mobile, &pt).map_err(|_| bad())
+                    }
+                    ty => {
+                        let input = if *radix == 36 {
+                            v.to_ascii_uppercase()
+                        } else {
+                            v.to_owned()
+                        };
+                        if input.len() > FF1_MAX_LEN {
+                            return Err(bad());
+                        }
+                        let pt = dec(&input)?;
+                        canonicalise(ty, &pt).map(Cow::into_owned).ok_or_else(bad)
+                    }
+                }
+            }
+            _ => Err(PseudoError::NotReversible {
+                field: rule.name.clone(),
+            }),
+        }
+    }
+
+    // ----- JSON -----
+
+    /// Applies the policy to one JSON record in place: every selected value is transformed,
+    /// `drop` fields are removed, and with `"unlisted": "drop"` everything no selector reaches
+    /// is removed too. Selectors that match nothing are skipped; `null` and `""` are left as
+    /// they are (no value to transform). Outputs are JSON strings. On error the record may be
+    /// partly transformed and must be discarded.
+    pub fn apply_json(&self, record: &mut Value) -> Result<(), PseudoError> {
+        let mut jobs: Vec<(usize, Vec<Step>, Option<String>)> = Vec::new();
+        let mut drops: Vec<Vec<Step>> = Vec::new();
+        for (i, rule) in self.policy.fields().iter().enumerate() {
+            let mut targets = Vec::new();
+            collect(record, &rule.selector.segs, &mut Vec::new(), &mut targets);
+            for path in targets {
+                if rule.transform == TransformSpec::Drop {
+                    drops.push(path);
+                    continue;
+                }
+                let Some(v) = get_path(record, &path) else {
+                    continue;
+                };
+                if leaf_text(rule, v)?.is_none() {
+                    continue;
+                }
+                let subject = match &rule.transform {
+                    TransformSpec::Shift(s) => {
+                        Some(subject_of(record, rule, s, &path)?.ok_or_else(|| {
+                            PseudoError::MissingSubject {
+                                field: rule.name.clone(),
+                            }
+                        })?)
+                    }
+                    _ => None,
+                };
+                jobs.push((i, path, subject));
+            }
+        }
+        for (i, path, subject) in jobs {
+            let Some(rule) = self.policy.fields().get(i) else {
+                continue;
+            };
+            let Some(v) = get_path_mut(record, &path) else {
+                continue;
+            };
+            let Some(text) = leaf_text(rule, v)? else {
+                continue;
+            };
+            if let Some(out) = self.apply_rule(rule, &text, subject.as_deref())? {
+                *v = Value::String(out);
+            }
+        }
+        drops.sort();
+        for path in drops.iter().rev() {
+            remove_path(record, path);
+        }
+        if self.policy.unlisted() == Unlisted::Drop {
+            let sels: Vec<&[Seg]> = self
+                .policy
+                .fields()
+                .iter()
+                .map(|f| f.selector.segs.as_slice())
+                .collect();
+            prune(record, &sels);
+        }
+        Ok(())
+    }
+
+    /// Reverses every `token` and `ff1` field of a pseudonymised JSON record in place, to the
+    /// canonical values; everything else is left as it is.
+    pub fn reverse_json(&self, record: &mut Value) -> Result<(), PseudoError> {
+        for rule in self.policy.fields().iter().filter(|r| r.is_reversible()) {
+            let mut targets = Vec::new();
+            collect(record, &rule.selector.segs, &mut Vec::new(), &mut targets);
+            for path in targets {
+                let Some(v) = get_path_mut(record, &path) else {
+                    continue;
+                };
+                if let Some(text) = leaf_text(rule, v)? {
+                    *v = Value::String(self.reverse_rule(rule, &text)?);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    // ----- CSV -----
+
+    /// Plans the transformation of CSV rows with this header: which column gets which rule,
+    /// which are dropped, and the output header. Policy keys match a column when they are the
+    /// column name, `/` + the (escaped) column name, or `/*`.
+    pub fn csv_plan<S: AsRef<str>>(&self, header: &[S]) -> Result<CsvPlan<'_>, PseudoError> {
+        let names: Vec<&str> = header.iter().map(AsRef::as_ref).collect();
+        for (i, n) in names.iter().enumerate() {
+            if names.iter().skip(i + 1).any(|m| m == n) {
+                return Err(PseudoError::DuplicateColumn {
+                    column: (*n).to_owned(),
+                });
+            }
+        }
+        let mut cols = Vec::with_capacity(names.len());
+        let mut out_header = Vec::with_capacity(names.len());
+        for name in &names {
+            let found = self
+                .policy
+                .fields()
+                .iter()
+                .enumerate()
+                .find(|(_, r)| r.selector.matches_column(name));
+            let col = match found {
+                None if self.policy.unlisted() == Unlisted::Drop => Col::Drop,
+                None => Col::Keep,
+                Some((_, r)) if r.transform == TransformSpec::Drop => Col::Drop,
+                Some((i, r)) => {
+                    let subject = match &r.transform {
+                        TransformSpec::Shift(s) => Some(
+                            names
+                                .iter()
+                                .position(|n| s.subject.matches_column(n))
+                                .filter(|_| s.subject.wildcards() == 0)
+                                .ok_or_else(|| PseudoError::MissingSubject {
+                                    field: r.name.clone(),
+                                })?,
+                        ),
+                        _ => None,
+                    };
+                    Col::Apply { rule: i, subject }
+                }
+            };
+            if col != Col::Drop {
+                out_header.push((*name).to_owned());
+            }
+            cols.push(col);
+        }
+        Ok(CsvPlan {
+            ps: self,
+            cols,
+            header: out_header,
+        })
+    }
+
+    /// Transforms one CSV row given its header (plans on every call; for many rows, use
+    /// [`Pseudonymiser::csv_plan`] once). Empty cells stay empty.
+    pub fn apply_csv_row<S: AsRef<str>, T: AsRef<str>>(
+        &self,
+        header: &[S],
+        row: &[T],
+    ) -> Result<Vec<String>, PseudoError> {
+        self.csv_plan(header)?.apply_row(row)
+    }
+
+    /// Reverses the `token` and `ff1` cells of a pseudonymised CSV row; `header` is the output
+    /// header ([`CsvPlan::header`]). Other cells are returned unchanged.
+    pub fn reverse_csv_row<S: AsRef<str>, T: AsRef<str>>(
+        &self,
+        header: &[S],
+        row: &[T],
+    ) -> Result<Vec<String>, PseudoError> {
+        if header.len() != row.len() {
+            return Err(PseudoError::RowLength {
+                expected: header.len(),
+                actual: row.len(),
+            });
+        }
+        let mut out = Vec::with_capacity(row.len());
+        for (name, cell) in header.iter().zip(row) {
+            let cell = cell.as_ref();
+            let rule = self
+                .policy
+                .fields()
+                .iter()
+                .find(|r| r.selector.matches_column(name.as_ref()));
+            match rule {
+                Some(r) if r.is_reversible() && !cell.is_empty() => {
+                    out.push(self.reverse_rule(r, cell)?);
+                }
+                _ => out.push(cell.to_owned()),
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Col {
+    Keep,
+    Drop,
+    Apply { rule: usize, subject: Option<usize> },
+}
+
+/// A CSV header resolved against a policy (see [`Pseudonymiser::csv_plan`]).
+#[derive(Debug)]
+pub struct CsvPlan<'a> {
+    ps: &'a Pseudonymiser,
+    cols: Vec<Col>,
+    header: Vec<String>,
+}
+
+impl CsvPlan<'_> {
+    /// The output header (dropped columns removed).
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// Transforms one row. Empty cells stay empty; errors name the field.
+    pub fn apply_row<T: AsRef<str>>(&self, row: &[T]) -> Result<Vec<String>, PseudoError> {
+        if row.len() != self.cols.len() {
+            return Err(PseudoError::RowLength {
+                expected: self.cols.len(),
+                actual: row.len(),
+            });
+        }
+        let mut out = Vec::with_capacity(self.header.len());
+        for (col, cell) in self.cols.iter().zip(row) {
+            let cell = cell.as_ref();
+            match col {
+                Col::Drop => {}
+                Col::Keep => out.push(cell.to_owned()),
+                Col::Apply { .. } if cell.is_empty() => out.push(String::new()),
+                Col::Apply { rule, subject } => {
+                    let r = self
+                        .ps
+                        .policy
+                        .fields()
+                        .get(*rule)
+                        .ok_or(PseudoError::Internal)?;
+                    let subject = match subject {
+                        Some(j) => Some(
+                            row.get(*j)
+                                .map(AsRef::as_ref)
+                                .filter(|s| !s.is_empty())
+                                .ok_or_else(|| PseudoError::MissingSubject {
+                                    field: r.name.clone(),
+                                })?,
+                        ),
+                        None => None,
+                    };
+                    if let Some(v) = self.ps.apply_rule(r, cell, subject)? {
+                        out.push(v);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+// ----- transforms without keys -----
+
+fn mask(ty: ValueType, canon: &str, m: MaskSpec) -> String {
+    let display = if ty == ValueType::Mobile {
+        ids::national_mobile(canon)
+    } else {
+        canon
+    };
+    match m {
+        MaskSpec::Aadhaar => {
+            let last = display.get(display.len().saturating_sub(4)..).unwrap_or("");
+            format!("XXXX XXXX {last}")
+        }
+        MaskSpec::Mobile => mask_keep_last(display, 4),
+        MaskSpec::KeepLast(n) => mask_keep_last(display, n),
+    }
+}
+
+fn generalise(rule: &FieldRule, canon: &str, g: GeneraliseSpec) -> Result<String, PseudoError> {
+    let out_of_range = || PseudoError::OutOfRange {
+        field: rule.name.clone(),
+    };
+    let invalid = || Pseudonymiser::invalid(rule);
+    Ok(match g {
+        GeneraliseSpec::Year => Date::parse(canon).ok_or_else(invalid)?.year.to_string(),
+        GeneraliseSpec::AgeBand { years, reference } => {
+            let dob = Date::parse(canon).ok_or_else(invalid)?;
+            let age = u32::try_from(dob.age_at(reference)).map_err(|_| out_of_range())?;
+            let lo = age / years * years;
+            if years == 1 {
+                lo.to_string()
+            } else {
+                format!("{lo}-{}", lo + (years - 1))
+            }
+        }
+        GeneraliseSpec::PinPrefix { digits } => canon.get(..digits).ok_or_else(invalid)?.to_owned(),
+        GeneraliseSpec::Bucket { width } => {
+            let n: i64 = canon.parse().map_err(|_| invalid())?;
+            let w = i64::try_from(width).map_err(|_| out_of_range())?;
+            let lo = n.div_euclid(w).checked_mul(w).ok_or_else(out_of_range)?;
+            if w == 1 {
+                lo.to_string()
+            } else {
+                let hi = lo.checked_add(w - 1).ok_or_else(out_of_range)?;
+                format!("{lo}-{hi}")
+            }
+        }
+    })
+}
+
+// ----- JSON walking -----
+
+/// The text of a JSON leaf: `None` for null and `""` (nothing to transform), an error for
+/// objects, arrays and booleans.
+fn leaf_text(rule: &FieldRule, v: &Value) -> Result<Option<String>, PseudoError> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) if s.is_empty() => Ok(None),
+        Value::String(s) => Ok(Some(s.clone())),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        Value::Bool(_) | Value::Array(_) | Value::Object(_) => Err(PseudoError::UnsupportedValue {
+            field: rule.name.clone(),
+        }),
+    }
+}
+
+fn index_of(key: &str) -> Option<usize> {
+    let i: usize = key.parse().ok()?;
+    (i.to_string() == key).then_some(i)
+}
+
+/// Collects the concrete paths `segs` selects in `v`, in document order.
+fn collect(v: &Value, segs: &[Seg], path: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
+    let Some((first, rest)) = segs.split_first() else {
+        out.push(path.clone());
+        return;
+    };
+    match (first, v) {
+        (Seg::Lit(k), Value::Object(m)) => {
+            if let Some(child) = m.get(k) {
+                path.push(Step::Key(k.clone()));
+                collect(child, rest, path, out);
+                path.pop();
+            }
+        }
+        (Seg::Lit(k), Value::Array(a)) => {
+            if let Some((i, child)) = index_of(k).and_then(|i| a.get(i).map(|c| (i, c))) {
+                path.push(Step::Index(i));
+                collect(child, rest, path, out);
+                path.pop();
+            }
+        }
+        (Seg::Any, Value::Object(m)) => {
+            for (k, child) in m {
+                path.push(Step::Key(k.clone()));
+                collect(child, rest, path, out);
+                path.pop();
+            }
+        }
+        (Seg::Any, Value::Array(a)) => {
+            for (i, child) in a.iter().enumerate() {
+                path.push(Step::Index(i));
+                collect(child, rest, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn get_path<'v>(v: &'v Value, path: &[Step]) -> Option<&'v Value> {
+    path.iter().try_fold(v, |cur, step| match (step, cur) {
+        (Step::Key(k), Value::Object(m)) => m.get(k),
+        (Step::Index(i), Value::Array(a)) => a.get(*i),
+        _ => None,
+    })
+}
+
+fn get_path_mut<'v>(v: &'v mut Value, path: &[Step]) -> Option<&'v mut Value> {
+    path.iter().try_fold(v, |cur, step| match (step, cur) {
+        (Step::Key(k), Value::Object(m)) => m.get_mut(k),
+        (Step::Index(i), Value::Array(a)) => a.get_mut(*i),
+        _ => None,
+    })
+}
+
+fn remove_path(v: &mut Value, path: &[Step]) {
+    let Some((last, parent)) = path.split_last() else {
+        return;
+    };
+    match (last, get_path_mut(v, parent)) {
+        (Step::Key(k), Some(Value::Object(m))) => {
+            m.remove(k);
+        }
+        (Step::Index(i), Some(Value::Array(a))) if *i < a.len() => {
+            a.remove(*i);
+        }
+        _ => {}
+    }
+}
+
+/// The subject value for a `shift` target at `path`: the subject selector with its `*` steps
+/// bound, in order, to the target's wildcard steps. `Ok(None)` when absent, null or empty.
+fn subject_of(
+    record: &Value,
+    rule: &FieldRule,
+    s: &ShiftSpec,
+    path: &[Step],
+) -> Result<Option<String>, PseudoError> {
+    let mut bound = rule
+        .selector
+        .segs
+        .iter()
+        .zip(path)
+        .filter(|(seg, _)| matches!(seg, Seg::Any))
+        .map(|(_, step)| step);
+    let mut cur = record;
+    for seg in &s.subject.segs {
+        let next = match (seg, cur) {
+            (Seg::Lit(k), Value::Object(m)) => m.get(k),
+            (Seg::Lit(k), Value::Array(a)) => index_of(k).and_then(|i| a.get(i)),
+            (Seg::Any, v) => match (bound.next(), v) {
+                (Some(Step::Key(k)), Value::Object(m)) => m.get(k),
+                (Some(Step::Index(i)), Value::Array(a)) => a.get(*i),
+                _ => None,
+            },
+            _ => None,
+        };
+        match next {
+            Some(n) => cur = n,
+            None => return Ok(None),
+        }
+    }
+    match cur {
+        Value::Null => Ok(None),
+        Value::String(x) if x.is_empty() => Ok(None),
+        Value::String(x) => Ok(Some(x.clone())),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        _ => Err(PseudoError::UnsupportedValue {
+            field: s.subject_name.clone(),
+        }),
+    }
+}
+
+/// Removes everything no selector reaches (`"unlisted": "drop"`). A node reached by a complete
+/// selector is kept whole; containers on the way to a selector are kept (possibly emptied).
+fn prune(v: &mut Value, sels: &[&[Seg]]) {
+    fn next<'s>(sels: &[&'s [Seg]], key: &str) -> Vec<&'s [Seg]> {
+        sels.iter()
+            .filter_map(|s| match s.split_first() {
+                Some((Seg::Lit(x), rest)) if x == key => Some(rest),
+                Some((Seg::Any, rest)) => Some(rest),
+                _ => None,
+            })
+            .collect()
+    }
+    fn keep(child: &mut Value, sub: &[&[Seg]]) -> bool {
+        if sub.is_empty() {
+            return false;
+        }
+        if sub.iter().any(|s| s.is_empty()) {
+            return true;
+        }
+        match child {
+            Value::Object(_) | Value::Array(_) => {
+                prune(child, sub);
+                true
+            }
+            _ => false,
+        }
+    }
+    match v {
+        Value::Object(m) => m.retain(|k, child| keep(child, &next(sels, k))),
+        Value::Array(a) => {
+            let mut i = 0usize;
+            a.retain_mut(|child| {
+                let k = i.to_string();
+                i += 1;
+                keep(child, &next(sels, &k))
+            });
+        }
+        _ => {}
+    }
+}

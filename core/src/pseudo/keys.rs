@@ -1,0 +1,150 @@
+//! The master key and per-domain key derivation.
+
+use ring::hmac;
+use zeroize::{Zeroize, Zeroizing};
+
+use super::primitives::{self, Alphabet, Ff1};
+use super::PseudoError;
+
+/// A 32-byte master key. Zeroized on drop; never printed.
+///
+/// ```
+/// use consentry::pseudo::MasterKey;
+/// let k = MasterKey::from_hex(&"00".repeat(32)).unwrap();
+/// assert_eq!(format!("{k:?}"), "MasterKey(..)");
+/// assert!(MasterKey::from_hex("abcd").is_err());
+/// ```
+pub struct MasterKey([u8; 32]);
+
+impl MasterKey {
+    /// The key from its 32 bytes.
+    pub fn from_bytes(bytes: [u8; 32]) -> MasterKey {
+        MasterKey(bytes)
+    }
+
+    /// The key from a 32-byte slice.
+    pub fn from_slice(bytes: &[u8]) -> Result<MasterKey, PseudoError> {
+        let arr: [u8; 32] = bytes.try_into().map_err(|_| PseudoError::InvalidKey)?;
+        Ok(MasterKey(arr))
+    }
+
+    /// The key from 64 hex digits (either case; surrounding whitespace ignored).
+    pub fn from_hex(hex: &str) -> Result<MasterKey, PseudoError> {
+        let h = hex.trim().as_bytes();
+        if h.len() != 64 {
+            return Err(PseudoError::InvalidKey);
+        }
+        let mut out = [0u8; 32];
+        for (o, pair) in out.iter_mut().zip(h.chunks_exact(2)) {
+            let hi = hex_val(pair.first().copied()).ok_or(PseudoError::InvalidKey)?;
+            let lo = hex_val(pair.get(1).copied()).ok_or(PseudoError::InvalidKey)?;
+            *o = (hi << 4) | lo;
+        }
+        Ok(MasterKey(out))
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+fn hex_val(c: Option<u8>) -> Option<u8> {
+    match c? {
+        c @ b'0'..=b'9' => Some(c - b'0'),
+        c @ b'a'..=b'f' => Some(c - b'a' + 10),
+        c @ b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+impl Drop for MasterKey {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for MasterKey {}
+
+impl core::fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("MasterKey(..)")
+    }
+}
+
+/// The purposes a per-domain key is derived for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeyKind {
+    /// HMAC-SHA256 key for `pseudonym` (32 bytes).
+    Pseudonym,
+    /// AES-SIV key for `token` (64 bytes).
+    Token,
+    /// AES-256 key for `ff1` (32 bytes).
+    Ff1,
+    /// HMAC-SHA256 key for `shift` offsets (32 bytes).
+    Shift,
+}
+
+impl KeyKind {
+    /// The HKDF salt: `"consentry/v1/" + kind`.
+    pub const fn salt(self) -> &'static [u8] {
+        match self {
+            KeyKind::Pseudonym => b"consentry/v1/pseudonym",
+            KeyKind::Token => b"consentry/v1/token",
+            KeyKind::Ff1 => b"consentry/v1/ff1",
+            KeyKind::Shift => b"consentry/v1/shift",
+        }
+    }
+
+    /// The derived key length in bytes (HKDF output length L).
+    pub const fn key_len(self) -> usize {
+        match self {
+            KeyKind::Token => 64,
+            KeyKind::Pseudonym | KeyKind::Ff1 | KeyKind::Shift => 32,
+        }
+    }
+}
+
+/// `HKDF-SHA256(salt = "consentry/v1/" + kind, ikm = master, info = domain)` with output length
+/// [`KeyKind::key_len`]. Public for cross-implementation checks; the pseudonymiser calls it
+/// once per kind when it is built.
+pub fn derive_domain_key(
+    master: &MasterKey,
+    kind: KeyKind,
+    domain: &str,
+) -> Result<Zeroizing<Vec<u8>>, PseudoError> {
+    let mut out = Zeroizing::new(vec![0u8; kind.key_len()]);
+    primitives::hkdf_sha256(kind.salt(), master.as_bytes(), domain.as_bytes(), &mut out)
+        .map_err(|_| PseudoError::Internal)?;
+    Ok(out)
+}
+
+/// The derived keys of one domain, prepared for use.
+///
+/// ring's `hmac::Key` keeps the padded key states and does not zeroize them on drop (ring offers
+/// no way to); every byte buffer consentry owns is zeroized.
+pub(crate) struct DomainKeys {
+    pub(crate) domain: String,
+    pub(crate) pseudonym: hmac::Key,
+    pub(crate) token: Zeroizing<Vec<u8>>,
+    pub(crate) ff1_10: Ff1,
+    pub(crate) ff1_36: Ff1,
+    pub(crate) shift: hmac::Key,
+}
+
+impl DomainKeys {
+    pub(crate) fn derive(master: &MasterKey, domain: &str) -> Result<DomainKeys, PseudoError> {
+        let p = derive_domain_key(master, KeyKind::Pseudonym, domain)?;
+        let t = derive_domain_key(master, KeyKind::Token, domain)?;
+        let f = derive_domain_key(master, KeyKind::Ff1, domain)?;
+        let s = derive_domain_key(master, KeyKind::Shift, domain)?;
+        Ok(DomainKeys {
+            domain: domain.to_owned(),
+            pseudonym: primitives::hmac_key(&p),
+            token: t,
+            ff1_10: Ff1::new(&f, Alphabet::Digits).map_err(|_| PseudoError::Internal)?,
+            ff1_36: Ff1::new(&f, Alphabet::Upper36).map_err(|_| PseudoError::Internal)?,
+            shift: primitives::hmac_key(&s),
+        })
+    }
+}

@@ -1,0 +1,44 @@
+//! Field-level pseudonymisation: keys, transforms, policies and their application to values,
+//! JSON records and CSV rows.
+//!
+//! Keys: a 32-byte [`MasterKey`]; per-domain keys are
+//! `HKDF-SHA256(salt = "consentry/v1/" + kind, ikm = master, info = domain)` ([`KeyKind`]),
+//! derived once when a [`Pseudonymiser`] is built.
+//!
+//! | transform | output |
+//! |---|---|
+//! | `pseudonym` | HMAC-SHA256(pseudonym key, canonical value), first 16 bytes, base32 lower case, no padding (26 chars). One-way. |
+//! | `token` | `t1.` + base64url (no padding) of AES-SIV (RFC 5297, 64-byte key, associated data `[domain]`) of the canonical value. Reversible. |
+//! | `ff1` | FF1 (SP 800-38G Rev. 1, AES-256, tweak = domain) over the canonical digits (radix 10) or upper-case alphanumerics (radix 36). Aadhaar: the first 11 digits are encrypted and the 12th is the Verhoeff digit + 1 (mod 10), which always fails Verhoeff; mobile: the 10 national digits, output `+91` + 10 digits. Reversible. |
+//! | `mask` | presets `aadhaar` (`XXXX XXXX 1234`) and `mobile` (`XXXXXX1234`), or `keep_last` N. Display only. |
+//! | `generalise` | date → `year` or `age_band` of N years at a reference date; PIN code → first N digits; number → `bucket` of width W (`lo-hi`). |
+//! | `shift` | date moved by `offset = (BE64(HMAC(shift key, canonical subject)[..8]) mod (2N+1)) - N` days. |
+//! | `drop` | removed. |
+//!
+//! Policy parameters (unknown or missing ones are refused when the policy is loaded):
+//!
+//! | transform | parameters |
+//! |---|---|
+//! | `pseudonym`, `token`, `drop` | none |
+//! | `ff1` | `radix` (10 or 36, optional; default 10 for digit types, 36 otherwise); `min_len` (required for `digits` and `alnum`, refused otherwise) |
+//! | `mask` | exactly one of `preset` (`"aadhaar"` on type aadhaar, `"mobile"` on type mobile) and `keep_last` (0–64; at most 4 on aadhaar and vid) |
+//! | `generalise` | date: `to` = `"year"`, or `"age_band"` with `years` (1–200) and `reference` (`YYYY-MM-DD`); pincode: `digits` (1–5); number: `bucket` (≥ 1) |
+//! | `shift` | `max_days` N (1–36500) and `subject` (a selector or column; its `*` steps bind to the field's, in order). The subject is canonicalised by its own declared type when the policy lists it, else as `text`. |
+//!
+//! Every keyed transform first validates and canonicalises the value by its declared
+//! [`ValueType`]; an invalid value is an error naming the field, never passed through.
+
+mod dates;
+mod engine;
+mod keys;
+mod policy;
+#[doc(hidden)]
+pub mod primitives;
+mod types;
+
+mod hook;
+
+pub use engine::{CsvPlan, PseudoError, Pseudonymiser, FF1_MAX_LEN, TOKEN_PREFIX};
+pub use keys::{derive_domain_key, KeyKind, MasterKey};
+pub use policy::{FieldRule, Policy, PolicyError, Unlisted, TRANSFORM_IDS};
+pub use types::ValueType;

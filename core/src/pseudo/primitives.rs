@@ -1,0 +1,301 @@
+//! The cryptographic primitives under the keyed transforms, in one place, so that the public
+//! test vectors (Wycheproof, NIST) run through exactly the code the transforms call.
+//!
+//! Not a stable API: it is public only for the vector tests in `tests/` and hidden from the docs.
+
+use aes::{Aes128, Aes192, Aes256};
+use aes_siv::siv::CmacSiv;
+use aes_siv::KeyInit;
+use fpe::ff1::{FlexibleNumeralString, FF1};
+use ring::{hkdf, hmac};
+
+/// A primitive refused its input. Deliberately without detail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PrimitiveError;
+
+/// Output length request for ring's HKDF.
+struct OkmLen(usize);
+
+impl hkdf::KeyType for OkmLen {
+    fn len(&self) -> usize {
+        self.0
+    }
+}
+
+/// HKDF-SHA256 (RFC 5869): fills `out` from `salt`, `ikm` and `info`. Fails when `out` is longer
+/// than 255 × 32 bytes.
+pub fn hkdf_sha256(
+    salt: &[u8],
+    ikm: &[u8],
+    info: &[u8],
+    out: &mut [u8],
+) -> Result<(), PrimitiveError> {
+    let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, salt).extract(ikm);
+    let info = [info];
+    let okm = prk
+        .expand(&info, OkmLen(out.len()))
+        .map_err(|_| PrimitiveError)?;
+    okm.fill(out).map_err(|_| PrimitiveError)
+}
+
+/// A prepared HMAC-SHA256 key (ring precomputes the padded key states).
+pub fn hmac_key(key: &[u8]) -> hmac::Key {
+    hmac::Key::new(hmac::HMAC_SHA256, key)
+}
+
+/// HMAC-SHA256 of `msg` under `key`.
+pub fn hmac_sha256(key: &hmac::Key, msg: &[u8]) -> [u8; 32] {
+    let tag = hmac::sign(key, msg);
+    let mut out = [0u8; 32];
+    for (o, t) in out.iter_mut().zip(tag.as_ref()) {
+        *o = *t;
+    }
+    out
+}
+
+/// Constant-time check that `tag` equals the first `tag.len()` bytes of HMAC-SHA256(key, msg);
+/// truncated tags shorter than 16 bytes are refused.
+pub fn hmac_sha256_verify(key: &hmac::Key, msg: &[u8], tag: &[u8]) -> Result<(), PrimitiveError> {
+    if tag.len() < 16 || tag.len() > 32 {
+        return Err(PrimitiveError);
+    }
+    let full = hmac_sha256(key, msg);
+    let prefix = full.get(..tag.len()).ok_or(PrimitiveError)?;
+    ring_ct_eq(prefix, tag)
+}
+
+fn ring_ct_eq(a: &[u8], b: &[u8]) -> Result<(), PrimitiveError> {
+    // Constant-time comparison without `unsafe`: fold the XOR of every byte.
+    if a.len() != b.len() {
+        return Err(PrimitiveError);
+    }
+    let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    if diff == 0 {
+        Ok(())
+    } else {
+        Err(PrimitiveError)
+    }
+}
+
+/// Runs `$op` (`encrypt` or `decrypt`) with AES-SIV over the AES variant matching the key length.
+macro_rules! siv_dispatch {
+    ($key:expr, $ad:expr, $data:expr, $op:ident) => {
+        match $key.len() {
+            32 => CmacSiv::<Aes128>::new_from_slice($key)
+                .map_err(|_| PrimitiveError)?
+                .$op($ad.iter(), $data),
+            48 => CmacSiv::<Aes192>::new_from_slice($key)
+                .map_err(|_| PrimitiveError)?
+                .$op($ad.iter(), $data),
+            64 => CmacSiv::<Aes256>::new_from_slice($key)
+                .map_err(|_| PrimitiveError)?
+                .$op($ad.iter(), $data),
+            _ => return Err(PrimitiveError),
+        }
+        .map_err(|_| PrimitiveError)
+    };
+}
+
+/// AES-SIV (RFC 5297, CMAC) encryption: output is the 16-byte SIV followed by the ciphertext.
+/// The key is 32, 48 or 64 bytes (AES-128, -192, -256); consentry's tokens use 64.
+pub fn siv_encrypt(key: &[u8], ad: &[&[u8]], msg: &[u8]) -> Result<Vec<u8>, PrimitiveError> {
+    siv_dispatch!(key, ad, msg, encrypt)
+}
+
+/// AES-SIV decryption of SIV ‖ ciphertext; fails on a wrong key, associated data or any change.
+pub fn siv_decrypt(key: &[u8], ad: &[&[u8]], ct: &[u8]) -> Result<Vec<u8>, PrimitiveError> {
+    siv_dispatch!(key, ad, ct, decrypt)
+}
+
+/// The alphabets FF1 runs over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Alphabet {
+    /// `0123456789` (radix 10).
+    Digits,
+    /// `0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ` (radix 36, upper case only).
+    Upper36,
+}
+
+impl Alphabet {
+    /// The radix.
+    pub const fn radix(self) -> u32 {
+        match self {
+            Alphabet::Digits => 10,
+            Alphabet::Upper36 => 36,
+        }
+    }
+
+    fn value(self, c: u8) -> Option<u16> {
+        let v = match c {
+            b'0'..=b'9' => u16::from(c - b'0'),
+            b'A'..=b'Z' if self == Alphabet::Upper36 => u16::from(c - b'A') + 10,
+            _ => return None,
+        };
+        Some(v)
+    }
+
+    fn char_of(self, v: u16) -> Option<char> {
+        let set: &[u8] = match self {
+            Alphabet::Digits => b"0123456789",
+            Alphabet::Upper36 => b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        };
+        set.get(usize::from(v)).map(|b| char::from(*b))
+    }
+}
+
+enum Ff1Inner {
+    A128(FF1<Aes128>),
+    A192(FF1<Aes192>),
+    A256(FF1<Aes256>),
+}
+
+/// FF1 (NIST SP 800-38G Rev. 1) over an [`Alphabet`], built on the `fpe` crate. The key is 16,
+/// 24 or 32 bytes; consentry's `ff1` transform uses 32 (AES-256). Inputs with
+/// radix^length < 10^6 are refused, as Rev. 1 requires.
+pub struct Ff1 {
+    inner: Ff1Inner,
+    alphabet: Alphabet,
+}
+
+impl Ff1 {
+    /// Prepares FF1 with `key` over `alphabet`.
+    pub fn new(key: &[u8], alphabet: Alphabet) -> Result<Ff1, PrimitiveError> {
+        let radix = alphabet.radix();
+        // fpe panics on a wrong key length, so the length is checked here first.
+        let inner = match key.len() {
+            16 => Ff1Inner::A128(FF1::new(key, radix).map_err(|_| PrimitiveError)?),
+            24 => Ff1Inner::A192(FF1::new(key, radix).map_err(|_| PrimitiveError)?),
+            32 => Ff1Inner::A256(FF1::new(key, radix).map_err(|_| PrimitiveError)?),
+            _ => return Err(PrimitiveError),
+        };
+        Ok(Ff1 { inner, alphabet })
+    }
+
+    /// The alphabet.
+    pub fn alphabet(&self) -> Alphabet {
+        self.alphabet
+    }
+
+    /// Encrypts a string over the alphabet; same length and alphabet out.
+    pub fn encrypt(&self, tweak: &[u8], s: &str) -> Result<String, PrimitiveError> {
+        let ns = self.string_to_numerals(s)?;
+        let out = match &self.inner {
+            Ff1Inner::A128(f) => f.encrypt(tweak, &ns),
+            Ff1Inner::A192(f) => f.encrypt(tweak, &ns),
+            Ff1Inner::A256(f) => f.encrypt(tweak, &ns),
+        }
+        .map_err(|_| PrimitiveError)?;
+        self.numerals_to_string(out)
+    }
+
+    /// Decrypts a string produced by [`Ff1::encrypt`] with the same key and tweak.
+    pub fn decrypt(&self, tweak: &[u8], s: &str) -> Result<String, PrimitiveError> {
+        let ns = self.string_to_numerals(s)?;
+        let out = match &self.inner {
+            Ff1Inner::A128(f) => f.decrypt(tweak, &ns),
+            Ff1Inner::A192(f) => f.decrypt(tweak, &ns),
+            Ff1Inner::A256(f) => f.decrypt(tweak, &ns),
+        }
+        .map_err(|_| PrimitiveError)?;
+        self.numerals_to_string(out)
+    }
+
+    fn string_to_numerals(&self, s: &str) -> Result<FlexibleNumeralString, PrimitiveError> {
+        let v: Option<Vec<u16>> = s.bytes().map(|c| self.alphabet.value(c)).collect();
+        v.map(FlexibleNumeralString::from).ok_or(PrimitiveError)
+    }
+
+    fn numerals_to_string(&self, ns: FlexibleNumeralString) -> Result<String, PrimitiveError> {
+        Vec::<u16>::from(ns)
+            .into_iter()
+            .map(|v| self.alphabet.char_of(v).ok_or(PrimitiveError))
+            .collect()
+    }
+}
+
+/// RFC 4648 base32 in lower case without padding.
+pub fn base32_lower(bytes: &[u8]) -> String {
+    // Written by hand: a few lines for a fixed, tested alphabet instead of one more dependency.
+    const ALPHA: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len().div_ceil(5) * 8);
+    for chunk in bytes.chunks(5) {
+        let mut buf = [0u8; 5];
+        for (b, c) in buf.iter_mut().zip(chunk) {
+            *b = *c;
+        }
+        let [b0, b1, b2, b3, b4] = buf;
+        let n = u64::from_be_bytes([0, 0, 0, b0, b1, b2, b3, b4]);
+        // 8 output characters per 5 input bytes; fewer for a short last chunk.
+        let chars = (chunk.len() * 8).div_ceil(5);
+        for k in 0..chars {
+            let idx = ((n >> (35 - 5 * k)) & 31) as usize;
+            out.push(ALPHA.get(idx).copied().unwrap_or(b'a'));
+        }
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`base32_lower`] of exactly 16 bytes (the pseudonym length): 26 characters, unrolled for
+/// the hot path (three 5-byte groups of 8 characters, then one byte of 2 characters).
+pub fn base32_lower_16(bytes: &[u8; 16]) -> String {
+    const ALPHA: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let sym = |v: u64| ALPHA.get((v & 31) as usize).copied().unwrap_or(b'a');
+    let [a0, a1, a2, a3, a4, b0, b1, b2, b3, b4, c0, c1, c2, c3, c4, d0] = *bytes;
+    let mut out = Vec::with_capacity(26);
+    for g in [
+        [a0, a1, a2, a3, a4],
+        [b0, b1, b2, b3, b4],
+        [c0, c1, c2, c3, c4],
+    ] {
+        let [x0, x1, x2, x3, x4] = g;
+        let n = u64::from_be_bytes([0, 0, 0, x0, x1, x2, x3, x4]);
+        out.extend_from_slice(&[
+            sym(n >> 35),
+            sym(n >> 30),
+            sym(n >> 25),
+            sym(n >> 20),
+            sym(n >> 15),
+            sym(n >> 10),
+            sym(n >> 5),
+            sym(n),
+        ]);
+    }
+    let last = u64::from(d0);
+    out.extend_from_slice(&[sym(last >> 3), sym(last << 2)]);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn base32_rfc4648() {
+        // RFC 4648 section 10, lower-cased, padding removed.
+        for (i, o) in [
+            ("", ""),
+            ("f", "my"),
+            ("fo", "mzxq"),
+            ("foo", "mzxw6"),
+            ("foob", "mzxw6yq"),
+            ("fooba", "mzxw6ytb"),
+            ("foobar", "mzxw6ytboi"),
+        ] {
+            assert_eq!(base32_lower(i.as_bytes()), o);
+        }
+        assert_eq!(base32_lower(&[0xff; 16]).len(), 26);
+        for seed in 0u8..=255 {
+            let b: [u8; 16] =
+                core::array::from_fn(|i| seed.wrapping_mul(31).wrapping_add(i as u8 * 17));
+            assert_eq!(base32_lower_16(&b), base32_lower(&b));
+        }
+    }
+
+    #[test]
+    fn ff1_rejects_wrong_key_lengths_without_panic() {
+        for n in [0usize, 1, 8, 15, 17, 20, 33, 40] {
+            assert!(Ff1::new(&vec![0u8; n], Alphabet::Digits).is_err());
+        }
+    }
+}

@@ -1,0 +1,586 @@
+/*
+ * Tests of the C ABI through the header alone: every function's success path, NULL for every
+ * pointer, zero and oversized lengths, non-UTF-8 text, buffer sizing, NULL-free, a forced panic
+ * (test builds with CONSENTRY_TEST_PANIC), 8 threads on one shared verifier, and the fixture
+ * set (written by `cargo run -p consentry-ffi --example fixtures DIR`) giving the Rust API's
+ * verdicts, codes and JSON byte for byte, through the handles and through consentry_call_json.
+ *
+ *   test_abi FIXTURE_DIR
+ *
+ * Built -Wall -Wextra -Werror and run plain, under ASan+UBSan and under valgrind by
+ * scripts/test-c. Exit status 0 when every check passes.
+ */
+#include "consentry.h"
+#include "b64url.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int checks, failures;
+static const char *dir;
+
+#define CHECK(cond)                                                           \
+  do {                                                                        \
+    checks++;                                                                 \
+    if (!(cond)) {                                                            \
+      failures++;                                                             \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+    }                                                                         \
+  } while (0)
+
+#define EXPECT(expr, want)                                                            \
+  do {                                                                                \
+    consentry_result rc_ = (expr);                                                    \
+    checks++;                                                                         \
+    if (rc_ != (consentry_result)(want)) {                                            \
+      failures++;                                                                     \
+      fprintf(stderr, "%s:%d: %s\n  -> %u %s, want %u %s\n", __FILE__, __LINE__, #expr, \
+              (unsigned)rc_, consentry_result_name(rc_), (unsigned)(want),            \
+              consentry_result_name(want));                                           \
+    }                                                                                 \
+  } while (0)
+
+#define S(lit) (const uint8_t *)(lit), (sizeof(lit) - 1)
+
+static uint8_t *read_file(const char *name, size_t *len) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "cannot open %s\n", path);
+    exit(2);
+  }
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  uint8_t *buf = malloc((size_t)n + 1);
+  if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) exit(2);
+  buf[n] = 0;
+  fclose(f);
+  *len = (size_t)n;
+  return buf;
+}
+
+static const uint8_t NOT_UTF8[] = {0x66, 0x6f, 0xff, 0xfe, 0x6f};
+static const char CLAIMS[] =
+    "{\"iss\": \"cm.tn.gov.in\", \"sub\": \"pp-c-abi\", \"aud\": \"tn.health.dept\", "
+    "\"exp\": 1900000000, \"consent\": {\"v\": 1, \"basis\": \"consent\", "
+    "\"notice\": {\"id\": \"n-1\", \"sha256\": \"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\", "
+    "\"lang\": \"ta-IN\"}, \"purposes\": [{\"purpose\": \"aa:101\", \"fields\": [\"/name\"], "
+    "\"mode\": \"view\"}]}}";
+static const char AUD[] = "tn.health.dept";
+static const int64_t NOW = 1764300000;
+
+/* Shared by the tests below. */
+static consentry_trust_store *store;
+static const consentry_verifier *verifier;
+static const consentry_signing_key *key;
+static consentry_error *err;
+static uint8_t *typical;
+static size_t typical_len;
+
+static void test_static_text(void) {
+  CHECK(strcmp(consentry_version(), CONSENTRY_VERSION) == 0);
+  CHECK(strcmp(consentry_result_name(CONSENTRY_RESULT_OK), "ok") == 0);
+  CHECK(strcmp(consentry_result_name(CONSENTRY_RESULT_SIGNATURE_INVALID), "signature_invalid") == 0);
+  CHECK(strcmp(consentry_result_name(CONSENTRY_RESULT_NULL_ARGUMENT), "null_argument") == 0);
+  CHECK(strcmp(consentry_result_message(CONSENTRY_RESULT_SIGNATURE_INVALID),
+               "the signature does not verify (deliberately without detail)") == 0);
+  CHECK(strcmp(consentry_result_message(99999), "unknown result code") == 0);
+  CHECK(strcmp(consentry_result_name(1), "unknown result code") == 0);
+  CHECK(strlen(consentry_result_message(CONSENTRY_RESULT_PANIC)) > 0);
+}
+
+static void test_error_object(void) {
+  consentry_error *e = (consentry_error *)0x1;
+  uint8_t buf[256];
+  size_t n = 77;
+  EXPECT(consentry_error_new(NULL), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_error_new(&e), CONSENTRY_RESULT_OK);
+  EXPECT(consentry_error_code(e), CONSENTRY_RESULT_OK);
+  EXPECT(consentry_error_code(NULL), CONSENTRY_RESULT_OK);
+  EXPECT(consentry_error_message(e, buf, sizeof buf, &n), CONSENTRY_RESULT_OK);
+  CHECK(n == 0 && buf[0] == 0);
+  /* A failure fills it; message sizing and NULLs. */
+  EXPECT(consentry_trust_store_add_jwk(store, S("{"), e), CONSENTRY_RESULT_KEY_JWK_INVALID);
+  EXPECT(consentry_error_code(e), CONSENTRY_RESULT_KEY_JWK_INVALID);
+  EXPECT(consentry_error_message(e, NULL, 0, &n), CONSENTRY_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n > 1);
+  size_t need = n;
+  EXPECT(consentry_error_message(e, buf, need, &n), CONSENTRY_RESULT_OK);
+  CHECK(n == need - 1 && strlen((char *)buf) == n && strstr((char *)buf, "jwk") != NULL);
+  EXPECT(consentry_error_message(NULL, buf, sizeof buf, &n), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_error_message(e, buf, sizeof buf, NULL), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_error_message(e, NULL, 5, &n), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_error_message(e, buf, SIZE_MAX, &n), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  /* A success leaves it alone. */
+  EXPECT(consentry_trust_store_len(store, &n, e), CONSENTRY_RESULT_OK);
+  EXPECT(consentry_error_code(e), CONSENTRY_RESULT_KEY_JWK_INVALID);
+  consentry_error_free(e);
+  consentry_error_free(NULL);
+}
+
+static void test_trust_store(void) {
+  size_t jwks_len, cose_len, n = 0;
+  uint8_t *jwks = read_file("trust.jwks.json", &jwks_len);
+  uint8_t *cose = read_file("issuer.cose_key", &cose_len);
+  consentry_trust_store *ts = NULL;
+
+  EXPECT(consentry_trust_store_new(NULL), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_trust_store_new(&store), CONSENTRY_RESULT_OK);
+  EXPECT(consentry_trust_store_add_jwk(store, jwks, jwks_len, err), CONSENTRY_RESULT_OK);
+  EXPECT(consentry_trust_store_len(store, &n, err), CONSENTRY_RESULT_OK);
+  CHECK(n == 2);
+  EXPECT(consentry_trust_store_add_jwk(NULL, jwks, jwks_len, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_error_code(err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_trust_store_add_jwk(store, NULL, 0, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_trust_store_add_jwk(store, jwks, 0, err), CONSENTRY_RESULT_KEY_JWK_INVALID);
+  EXPECT(consentry_trust_store_add_jwk(store, jwks, SIZE_MAX, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_trust_store_add_jwk(store, NOT_UTF8, sizeof NOT_UTF8, err), CONSENTRY_RESULT_INVALID_UTF8);
+  EXPECT(consentry_trust_store_add_jwk(store, S("{\"kty\": \"OKP\", \"crv\": \"Ed25519\", \"x\": \"AA\", \"d\": \"AA\"}"), err),
+         CONSENTRY_RESULT_KEY_PRIVATE_MATERIAL);
+  EXPECT(consentry_trust_store_len(NULL, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_trust_store_len(store, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+
+  /* COSE_Key entry into a second store. */
+  EXPECT(consentry_trust_store_new(&ts), CONSENTRY_RESULT_OK);
+  EXPECT(consentry_trust_store_add_cose_key(ts, cose, cose_len, err), CONSENTRY_RESULT_OK);
+  EXPECT(consentry_trust_store_len(ts, &n, NULL), CONSENTRY_RESULT_OK);
+  CHECK(n == 1);
+  EXPECT(consentry_trust_store_add_cose_key(NULL, cose, cose_len, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_trust_store_add_cose_key(ts, NULL, 0, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_trust_store_add_cose_key(ts, cose, 0, err), CONSENTRY_RESULT_KEY_INVALID);
+  EXPECT(consentry_trust_store_add_cose_key(ts, cose, SIZE_MAX, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  CHECK(consentry_trust_store_add_cose_key(ts, S("\xa1\x01\x01"), err) != CONSENTRY_RESULT_OK);
+  consentry_trust_store_free(ts);
+  consentry_trust_store_free(NULL);
+  free(jwks);
+  free(cose);
+}
+
+static void test_verifier_new(void) {
+  const consentry_verifier *v = (const consentry_verifier *)0x1;
+  EXPECT(consentry_verifier_new(store, CONSENTRY_MAX_LEEWAY + 1, &v, err), CONSENTRY_RESULT_INVALID_OPTION);
+  CHECK(v == (const consentry_verifier *)0x1); /* untouched on failure */
+  EXPECT(consentry_verifier_new(NULL, 60, &v, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_new(store, 60, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_new(store, CONSENTRY_DEFAULT_LEEWAY, &verifier, err), CONSENTRY_RESULT_OK);
+  consentry_verifier_free(NULL);
+}
+
+/* Replays cases.txt through the handles and through consentry_call_json. */
+static void test_fixtures(void) {
+  size_t man_len, jwks_len;
+  char *man = (char *)read_file("cases.txt", &man_len);
+  char *jwks = (char *)read_file("trust.jwks.json", &jwks_len);
+  static uint8_t out[65536];
+  int cases = 0;
+  for (char *line = strtok(man, "\n"); line; line = strtok(NULL, "\n")) {
+    char name[128], aud[128], list[64], file[256];
+    unsigned code;
+    long long now;
+    if (sscanf(line, "%127s %u %127s %lld %63s", name, &code, aud, &now, list) != 5) {
+      fprintf(stderr, "bad manifest line: %s\n", line);
+      failures++;
+      continue;
+    }
+    cases++;
+    size_t art_len, list_len = 0, n = 0;
+    snprintf(file, sizeof file, "%s.cose", name);
+    uint8_t *art = read_file(file, &art_len);
+    uint8_t *lst = NULL;
+    if (strcmp(list, "-") != 0) {
+      snprintf(file, sizeof file, "list-%s.cwt", list);
+      lst = read_file(file, &list_len);
+    }
+    consentry_result rc = consentry_verifier_verify(verifier, art, art_len, (const uint8_t *)aud, strlen(aud),
+                                                    now, lst, list_len, out, sizeof out, &n, err);
+    if (rc != code) {
+      fprintf(stderr, "case %s: C ABI gave %u %s, Rust gave %u %s\n", name, (unsigned)rc,
+              consentry_result_name(rc), code, consentry_result_name(code));
+      failures++;
+    }
+    checks++;
+    if (code == 0) {
+      size_t json_len;
+      snprintf(file, sizeof file, "%s.json", name);
+      uint8_t *json = read_file(file, &json_len);
+      CHECK(n == json_len && memcmp(out, json, n) == 0 && out[n] == 0);
+      free(json);
+    } else {
+      EXPECT(consentry_error_code(err), code);
+    }
+    if (!lst) EXPECT(consentry_verifier_check(verifier, art, art_len, (const uint8_t *)aud, strlen(aud), now, NULL), code);
+
+    /* The same case through the JSON entry point. */
+    char *a64 = b64url_encode(art, art_len);
+    char *l64 = lst ? b64url_encode(lst, list_len) : NULL;
+    size_t req_cap = strlen(a64) + jwks_len + (l64 ? strlen(l64) : 0) + 512;
+    char *req = malloc(req_cap);
+    snprintf(req, req_cap, "{\"artefact\": \"%s\", \"trust\": %s, \"audience\": \"%s\", \"now\": %lld%s%s%s}",
+             a64, jwks, aud, now, l64 ? ", \"statusList\": \"" : "", l64 ? l64 : "", l64 ? "\"" : "");
+    rc = consentry_call_json(S("verify"), (const uint8_t *)req, strlen(req), out, sizeof out, &n, NULL);
+    if (rc != code) {
+      fprintf(stderr, "case %s: call_json gave %u %s, Rust gave %u\n", name, (unsigned)rc, consentry_result_name(rc), code);
+      failures++;
+    }
+    CHECK(strstr((char *)out, code == 0 ? "\"ok\":true" : "\"ok\":false") != NULL);
+    free(req);
+    free(a64);
+    free(l64);
+    free(art);
+    free(lst);
+  }
+  CHECK(cases >= 20);
+  printf("fixtures: %d cases identical to the Rust API\n", cases);
+  free(man);
+  free(jwks);
+}
+
+static void test_verify_arguments(void) {
+  uint8_t out[8192];
+  size_t n = 0, need;
+  const uint8_t *aud = (const uint8_t *)AUD;
+  size_t aud_len = strlen(AUD);
+  /* Buffer sizing: size query, one short (untouched), exact. */
+  EXPECT(consentry_verifier_verify(verifier, typical, typical_len, aud, aud_len, NOW, NULL, 0, NULL, 0, &n, err),
+         CONSENTRY_RESULT_BUFFER_TOO_SMALL);
+  need = n;
+  CHECK(need > 100 && need < sizeof out);
+  memset(out, 0xAA, sizeof out);
+  EXPECT(consentry_verifier_verify(verifier, typical, typical_len, aud, aud_len, NOW, NULL, 0, out, need - 1, &n, err),
+         CONSENTRY_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == need && out[0] == 0xAA && out[need - 2] == 0xAA);
+  EXPECT(consentry_verifier_verify(verifier, typical, typical_len, aud, aud_len, NOW, NULL, 0, out, need, &n, err),
+         CONSENTRY_RESULT_OK);
+  CHECK(n == need - 1 && out[n] == 0 && strstr((char *)out, "\"verified\":true") != NULL);
+  /* NULL for every pointer, and lengths. */
+  n = 12345;
+  EXPECT(consentry_verifier_verify(NULL, typical, typical_len, aud, aud_len, NOW, NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  CHECK(n == 12345);
+  EXPECT(consentry_verifier_verify(verifier, NULL, typical_len, aud, aud_len, NOW, NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_verify(verifier, typical, typical_len, NULL, aud_len, NOW, NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_verify(verifier, typical, typical_len, aud, aud_len, NOW, NULL, 0, NULL, sizeof out, &n, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_verify(verifier, typical, typical_len, aud, aud_len, NOW, NULL, 0, out, sizeof out, NULL, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_verify(verifier, typical, typical_len, aud, aud_len, NOW, NULL, 0, out, sizeof out, &n, NULL),
+         CONSENTRY_RESULT_OK);
+  EXPECT(consentry_verifier_verify(verifier, typical, SIZE_MAX, aud, aud_len, NOW, NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_verifier_verify(verifier, typical, typical_len, aud, SIZE_MAX, NOW, NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_verifier_verify(verifier, typical, typical_len, aud, aud_len, NOW, typical, SIZE_MAX, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_verifier_verify(verifier, typical, typical_len, aud, aud_len, NOW, NULL, 0, out, SIZE_MAX, &n, err),
+         CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_verifier_verify(verifier, typical, 0, aud, aud_len, NOW, NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_CBOR_TRUNCATED);
+  EXPECT(consentry_verifier_verify(verifier, typical, typical_len, aud, 0, NOW, NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_AUDIENCE_MISMATCH);
+  EXPECT(consentry_verifier_verify(verifier, typical, typical_len, NOT_UTF8, sizeof NOT_UTF8, NOW, NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_INVALID_UTF8);
+  EXPECT(consentry_verifier_verify(verifier, typical, typical_len, aud, aud_len, NOW, typical, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_CBOR_TRUNCATED); /* an empty status list */
+  /* check(): the same argument rules. */
+  EXPECT(consentry_verifier_check(verifier, typical, typical_len, aud, aud_len, NOW, err), CONSENTRY_RESULT_OK);
+  EXPECT(consentry_verifier_check(NULL, typical, typical_len, aud, aud_len, NOW, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_check(verifier, NULL, 0, aud, aud_len, NOW, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_check(verifier, typical, typical_len, NULL, 0, NOW, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_check(verifier, typical, SIZE_MAX, aud, aud_len, NOW, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_verifier_check(verifier, typical, typical_len, NOT_UTF8, sizeof NOT_UTF8, NOW, err), CONSENTRY_RESULT_INVALID_UTF8);
+}
+
+static void test_issue(void) {
+  size_t der_len, n = 0, jwk_len;
+  uint8_t *der = read_file("issuer.pkcs8", &der_len);
+  uint8_t art[4096], jwk[1024], json[8192];
+  const consentry_signing_key *k = (const consentry_signing_key *)0x1;
+
+  EXPECT(consentry_signing_key_new(der, der_len - 1, &k, err), CONSENTRY_RESULT_KEY_PKCS8_INVALID);
+  CHECK(k == (const consentry_signing_key *)0x1);
+  EXPECT(consentry_signing_key_new(der, 0, &k, err), CONSENTRY_RESULT_KEY_PKCS8_INVALID);
+  EXPECT(consentry_signing_key_new(NULL, der_len, &k, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_signing_key_new(der, SIZE_MAX, &k, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_signing_key_new(der, der_len, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_signing_key_new(der, der_len, &key, err), CONSENTRY_RESULT_OK);
+  consentry_signing_key_free(NULL);
+
+  EXPECT(consentry_signing_key_public_jwk(key, jwk, sizeof jwk, &jwk_len, err), CONSENTRY_RESULT_OK);
+  CHECK(jwk_len == strlen((char *)jwk) && strstr((char *)jwk, "\"kid\"") != NULL);
+  EXPECT(consentry_signing_key_public_jwk(NULL, jwk, sizeof jwk, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_signing_key_public_jwk(key, NULL, sizeof jwk, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_signing_key_public_jwk(key, jwk, sizeof jwk, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_signing_key_public_jwk(key, jwk, 3, &n, err), CONSENTRY_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == jwk_len + 1);
+  /* The public JWK goes straight into a trust store (already there: a no-op). */
+  EXPECT(consentry_trust_store_add_jwk(store, jwk, jwk_len, err), CONSENTRY_RESULT_OK);
+
+  EXPECT(consentry_issue(key, S(CLAIMS), NOW, art, sizeof art, &n, err), CONSENTRY_RESULT_OK);
+  CHECK(n > 100 && art[0] == 0xd2); /* tag 18 */
+  size_t art_len = n;
+  EXPECT(consentry_verifier_verify(verifier, art, art_len, S(AUD), NOW + 1, NULL, 0, json, sizeof json, &n, err),
+         CONSENTRY_RESULT_OK);
+  CHECK(strstr((char *)json, "\"sub\":\"pp-c-abi\"") != NULL);
+  EXPECT(consentry_issue(NULL, S(CLAIMS), NOW, art, sizeof art, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_issue(key, NULL, 0, NOW, art, sizeof art, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_issue(key, S(CLAIMS), NOW, NULL, sizeof art, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_issue(key, S(CLAIMS), NOW, art, sizeof art, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_issue(key, (const uint8_t *)CLAIMS, SIZE_MAX, NOW, art, sizeof art, &n, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_issue(key, (const uint8_t *)CLAIMS, 0, NOW, art, sizeof art, &n, err), CONSENTRY_RESULT_CLAIMS_JSON);
+  EXPECT(consentry_issue(key, NOT_UTF8, sizeof NOT_UTF8, NOW, art, sizeof art, &n, err), CONSENTRY_RESULT_INVALID_UTF8);
+  EXPECT(consentry_issue(key, S("{\"iss\": \"x\"}"), NOW, art, sizeof art, &n, err), CONSENTRY_RESULT_CLAIMS_JSON);
+  EXPECT(consentry_issue(key, S(CLAIMS), NOW, art, 10, &n, err), CONSENTRY_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == art_len);
+  free(der);
+}
+
+static void test_status_lists(void) {
+  consentry_status_list *list = (consentry_status_list *)0x1, *back = NULL;
+  uint8_t value = 99, enc[1024], token[4096];
+  uint64_t len = 0, ttl = 3600;
+  int64_t exp = NOW + 86400;
+  size_t n = 0;
+
+  EXPECT(consentry_status_list_new(0, 2, &list, err), CONSENTRY_RESULT_STATUS_SIZE_INVALID);
+  CHECK(list == (consentry_status_list *)0x1);
+  EXPECT(consentry_status_list_new(16, 3, &list, err), CONSENTRY_RESULT_STATUS_BITS_INVALID);
+  EXPECT(consentry_status_list_new(UINT64_MAX, 1, &list, err), CONSENTRY_RESULT_STATUS_SIZE_INVALID);
+  EXPECT(consentry_status_list_new(16, 2, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_status_list_new(16, 2, &list, err), CONSENTRY_RESULT_OK);
+
+  EXPECT(consentry_status_list_set(list, 3, CONSENTRY_STATUS_SUSPENDED, err), CONSENTRY_RESULT_OK);
+  EXPECT(consentry_status_list_set(list, 5, CONSENTRY_STATUS_INVALID, err), CONSENTRY_RESULT_OK);
+  EXPECT(consentry_status_list_set(list, 16, 1, err), CONSENTRY_RESULT_STATUS_INDEX_OUT_OF_RANGE);
+  EXPECT(consentry_status_list_set(list, 1, 4, err), CONSENTRY_RESULT_STATUS_VALUE_TOO_WIDE);
+  EXPECT(consentry_status_list_set(NULL, 1, 1, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_status_list_get(list, 3, &value, err), CONSENTRY_RESULT_OK);
+  CHECK(value == CONSENTRY_STATUS_SUSPENDED);
+  value = 99;
+  EXPECT(consentry_status_list_get(list, 16, &value, err), CONSENTRY_RESULT_STATUS_INDEX_OUT_OF_RANGE);
+  CHECK(value == 99);
+  EXPECT(consentry_status_list_get(NULL, 3, &value, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_status_list_get(list, 3, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_status_list_len(list, &len, err), CONSENTRY_RESULT_OK);
+  CHECK(len == 16);
+  EXPECT(consentry_status_list_len(NULL, &len, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_status_list_len(list, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+
+  EXPECT(consentry_status_list_encode(list, enc, sizeof enc, &n, err), CONSENTRY_RESULT_OK);
+  CHECK(n > 4 && enc[0] == 0xa2); /* {bits, lst} */
+  EXPECT(consentry_status_list_encode(NULL, enc, sizeof enc, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_status_list_encode(list, NULL, sizeof enc, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_status_list_encode(list, enc, sizeof enc, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_status_list_encode(list, enc, 1, &n, err), CONSENTRY_RESULT_BUFFER_TOO_SMALL);
+
+  const char uri[] = "https://cm.tn.gov.in/status/c";
+  EXPECT(consentry_status_list_sign(list, key, S(uri), NOW, &exp, &ttl, token, sizeof token, &n, err), CONSENTRY_RESULT_OK);
+  size_t token_len = n;
+  EXPECT(consentry_status_list_sign(list, key, S(uri), NOW, NULL, NULL, token, sizeof token, &n, err), CONSENTRY_RESULT_OK);
+  EXPECT(consentry_status_list_sign(list, key, S(uri), NOW, &exp, &ttl, token, sizeof token, &n, err), CONSENTRY_RESULT_OK);
+  CHECK(n == token_len);
+  EXPECT(consentry_status_list_sign(NULL, key, S(uri), NOW, NULL, NULL, token, sizeof token, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_status_list_sign(list, NULL, S(uri), NOW, NULL, NULL, token, sizeof token, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_status_list_sign(list, key, NULL, 0, NOW, NULL, NULL, token, sizeof token, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_status_list_sign(list, key, NOT_UTF8, sizeof NOT_UTF8, NOW, NULL, NULL, token, sizeof token, &n, err), CONSENTRY_RESULT_INVALID_UTF8);
+  EXPECT(consentry_status_list_sign(list, key, (const uint8_t *)uri, 0, NOW, NULL, NULL, token, sizeof token, &n, err), CONSENTRY_RESULT_CLAIM_INVALID);
+  EXPECT(consentry_status_list_sign(list, key, S(uri), NOW, NULL, NULL, NULL, sizeof token, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_status_list_sign(list, key, S(uri), NOW, NULL, NULL, token, sizeof token, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+
+  /* Read it back through the verifier's trust store. */
+  EXPECT(consentry_status_list_from_token(verifier, token, token_len, NOW, &back, err), CONSENTRY_RESULT_OK);
+  EXPECT(consentry_status_list_get(back, 3, &value, err), CONSENTRY_RESULT_OK);
+  CHECK(value == CONSENTRY_STATUS_SUSPENDED);
+  EXPECT(consentry_status_list_get(back, 5, &value, err), CONSENTRY_RESULT_OK);
+  CHECK(value == CONSENTRY_STATUS_INVALID);
+  consentry_status_list_free(back);
+  back = NULL;
+  token[token_len - 1] ^= 1;
+  EXPECT(consentry_status_list_from_token(verifier, token, token_len, NOW, &back, err), CONSENTRY_RESULT_SIGNATURE_INVALID);
+  CHECK(back == NULL);
+  EXPECT(consentry_status_list_from_token(NULL, token, token_len, NOW, &back, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_status_list_from_token(verifier, NULL, 0, NOW, &back, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_status_list_from_token(verifier, token, 0, NOW, &back, err), CONSENTRY_RESULT_CBOR_TRUNCATED);
+  EXPECT(consentry_status_list_from_token(verifier, token, SIZE_MAX, NOW, &back, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_status_list_from_token(verifier, token, token_len, NOW, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  consentry_status_list_free(list);
+  consentry_status_list_free(NULL);
+}
+
+static void test_call_json(void) {
+  size_t der_len, n = 0;
+  uint8_t *der = read_file("issuer.pkcs8", &der_len);
+  char *p64 = b64url_encode(der, der_len);
+  char req[512];
+  uint8_t out[4096];
+  snprintf(req, sizeof req, "{\"pkcs8\": \"%s\"}", p64);
+  EXPECT(consentry_call_json(S("keyPublic"), (const uint8_t *)req, strlen(req), out, sizeof out, &n, err), CONSENTRY_RESULT_OK);
+  CHECK(strstr((char *)out, "\"ok\":true") != NULL && strstr((char *)out, "\"kty\":\"OKP\"") != NULL);
+  n = 0;
+  EXPECT(consentry_call_json(S("noSuchOp"), S("{}"), out, sizeof out, &n, err), CONSENTRY_RESULT_REQUEST_INVALID);
+  CHECK(n > 0 && strstr((char *)out, "\"request_invalid\"") != NULL); /* the envelope is written */
+  EXPECT(consentry_error_code(err), CONSENTRY_RESULT_REQUEST_INVALID);
+  EXPECT(consentry_call_json(S("verify"), S("{\"artefact\": 1}"), out, sizeof out, &n, err), CONSENTRY_RESULT_REQUEST_INVALID);
+  EXPECT(consentry_call_json(S("inspect"), S("{\"artefact\": \"AAAA\"}"), out, sizeof out, &n, err), CONSENTRY_RESULT_COSE_STRUCTURE);
+  EXPECT(consentry_call_json(S("inspect"), S(""), out, sizeof out, &n, err), CONSENTRY_RESULT_REQUEST_INVALID);
+  EXPECT(consentry_call_json(NULL, 0, S("{}"), out, sizeof out, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_call_json(S("verify"), NULL, 0, out, sizeof out, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_call_json(S("verify"), S("{}"), NULL, sizeof out, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_call_json(S("verify"), S("{}"), out, sizeof out, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_call_json(NOT_UTF8, sizeof NOT_UTF8, S("{}"), out, sizeof out, &n, err), CONSENTRY_RESULT_INVALID_UTF8);
+  EXPECT(consentry_call_json(S("verify"), NOT_UTF8, sizeof NOT_UTF8, out, sizeof out, &n, err), CONSENTRY_RESULT_INVALID_UTF8);
+  EXPECT(consentry_call_json(S("verify"), (const uint8_t *)"{}", SIZE_MAX, out, sizeof out, &n, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_call_json(S("keyPublic"), (const uint8_t *)req, strlen(req), out, 8, &n, err), CONSENTRY_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n > 8);
+  free(p64);
+  free(der);
+}
+
+/* Decisions through a taxonomy handle, and the same decision through consentry_call_json. */
+static void test_decide(void) {
+  const consentry_taxonomy *tax = (const consentry_taxonomy *)0x1;
+  static uint8_t out[16384], env[65536];
+  size_t n = 0, m = 0, jwks_len;
+  char *jwks = (char *)read_file("trust.jwks.json", &jwks_len);
+  const char allow[] = "{\"recipient\": \"tn.health.dept\", \"purpose\": \"abdm:CAREMGT\", "
+                       "\"operation\": \"view\", \"fields\": [\"/name\"], \"now\": 1764300000}";
+  const char deny[] = "{\"recipient\": \"tn.health.dept\", \"purpose\": \"abdm:CAREMGT\", "
+                      "\"operation\": \"view\", \"fields\": [\"/salary\"], \"now\": 1764300000}";
+
+  EXPECT(consentry_taxonomy_new(S("{"), &tax, err), CONSENTRY_RESULT_TAXONOMY_JSON);
+  CHECK(tax == (const consentry_taxonomy *)0x1);
+  EXPECT(consentry_taxonomy_new(NOT_UTF8, sizeof NOT_UTF8, &tax, err), CONSENTRY_RESULT_INVALID_UTF8);
+  EXPECT(consentry_taxonomy_new((const uint8_t *)"{", SIZE_MAX, &tax, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_taxonomy_new(NULL, 0, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_taxonomy_new(NULL, 0, &tax, err), CONSENTRY_RESULT_OK);
+  consentry_taxonomy_free(NULL);
+
+  EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len, S(allow), NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_OK);
+  CHECK(strstr((char *)out, "\"allowed\":true") != NULL);
+  /* The JSON entry point gives the same decision. */
+  char *a64 = b64url_encode(typical, typical_len);
+  size_t cap = strlen(a64) + jwks_len + sizeof allow + 128;
+  char *req = malloc(cap);
+  snprintf(req, cap, "{\"artefact\": \"%s\", \"trust\": %s, \"request\": %s}", a64, jwks, allow);
+  EXPECT(consentry_call_json(S("decide"), (const uint8_t *)req, strlen(req), env, sizeof env, &m, err), CONSENTRY_RESULT_OK);
+  CHECK(strstr((char *)env, (char *)out) != NULL);
+  /* A denial is a value, not an error. */
+  EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len, S(deny), NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_OK);
+  CHECK(strstr((char *)out, "\"allowed\":false") != NULL && strstr((char *)out, "\"reasons\"") != NULL);
+  snprintf(req, cap, "{\"artefact\": \"%s\", \"trust\": %s, \"request\": %s}", a64, jwks, deny);
+  EXPECT(consentry_call_json(S("decide"), (const uint8_t *)req, strlen(req), env, sizeof env, &m, err), CONSENTRY_RESULT_OK);
+  CHECK(strstr((char *)env, (char *)out) != NULL);
+  /* Errors: authentication, request, arguments. */
+  EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len - 1, S(allow), NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_CBOR_TRUNCATED);
+  EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len, S("{}"), NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_REQUEST_INVALID);
+  EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len, NOT_UTF8, sizeof NOT_UTF8, NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_INVALID_UTF8);
+  EXPECT(consentry_verifier_decide(NULL, tax, typical, typical_len, S(allow), NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_decide(verifier, NULL, typical, typical_len, S(allow), NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_decide(verifier, tax, NULL, 0, S(allow), NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len, NULL, 0, NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len, S(allow), NULL, 0, NULL, 5, &n, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len, S(allow), NULL, 0, out, sizeof out, NULL, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_decide(verifier, tax, typical, SIZE_MAX, S(allow), NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len, S(allow), NULL, 0, out, 4, &n, err),
+         CONSENTRY_RESULT_BUFFER_TOO_SMALL);
+  free(req);
+  free(a64);
+  free(jwks);
+  consentry_taxonomy_free(tax);
+}
+
+static void test_panic(void) {
+#if defined(CONSENTRY_TEST_PANIC)
+  EXPECT(consentry_test_panic(err), CONSENTRY_RESULT_PANIC);
+  EXPECT(consentry_error_code(err), CONSENTRY_RESULT_PANIC);
+  EXPECT(consentry_test_panic(NULL), CONSENTRY_RESULT_PANIC);
+  printf("panic: caught at the boundary as CONSENTRY_RESULT_PANIC\n");
+#else
+  printf("panic: not built with CONSENTRY_TEST_PANIC, skipped\n");
+#endif
+}
+
+/* 8 threads verify on the one shared verifier, each with its own error object and buffer. */
+#define THREADS 8
+#define ROUNDS 200
+static void *verify_worker(void *arg) {
+  long bad = 0;
+  consentry_error *e = NULL;
+  uint8_t out[8192];
+  size_t n;
+  (void)arg;
+  if (consentry_error_new(&e) != CONSENTRY_RESULT_OK) return (void *)1;
+  for (int i = 0; i < ROUNDS; i++) {
+    if (consentry_verifier_verify(verifier, typical, typical_len, S(AUD), NOW, NULL, 0, out, sizeof out, &n, e) !=
+        CONSENTRY_RESULT_OK)
+      bad++;
+    if (consentry_verifier_check(verifier, typical, typical_len, S("someone.else"), NOW, e) !=
+            CONSENTRY_RESULT_AUDIENCE_MISMATCH ||
+        consentry_error_code(e) != CONSENTRY_RESULT_AUDIENCE_MISMATCH)
+      bad++;
+  }
+  consentry_error_free(e);
+  return (void *)bad;
+}
+
+static void test_threads(void) {
+  pthread_t t[THREADS];
+  long bad = 0;
+  for (int i = 0; i < THREADS; i++) CHECK(pthread_create(&t[i], NULL, verify_worker, NULL) == 0);
+  for (int i = 0; i < THREADS; i++) {
+    void *r = NULL;
+    CHECK(pthread_join(t[i], &r) == 0);
+    bad += (long)r;
+  }
+  CHECK(bad == 0);
+  printf("threads: %d x %d verifications on one verifier, %ld wrong\n", THREADS, 2 * ROUNDS, bad);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s FIXTURE_DIR\n", argv[0]);
+    return 2;
+  }
+  dir = argv[1];
+  typical = read_file("typical.cose", &typical_len);
+  if (consentry_error_new(&err) != CONSENTRY_RESULT_OK) return 2;
+
+  test_static_text();
+  test_trust_store();
+  test_error_object();
+  test_verifier_new();
+  test_fixtures();
+  test_verify_arguments();
+  test_issue();
+  test_status_lists();
+  test_call_json();
+  test_decide();
+  test_panic();
+  test_threads();
+
+  consentry_verifier_free(verifier);
+  consentry_signing_key_free(key);
+  consentry_trust_store_free(store);
+  consentry_error_free(err);
+  free(typical);
+  printf("%d checks, %d failed\n", checks, failures);
+  return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,184 @@
+//! Verify through the C ABI next to the Rust API, in one run, on the core bench's typical
+//! artefact (3 purposes, about 500 bytes). Target: C ABI ≤ 1.05× Rust.
+//!
+//! - `rust_verify` vs `c_check`: the verdict alone (`Verifier::verify` vs
+//!   `consentry_verifier_check`);
+//! - `rust_verify_json` vs `c_verify_json`: the verdict and the claims as JSON text (what
+//!   `consentry_verifier_verify` returns; the Rust side serialises the same JSON value).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+#[path = "../../core/tests/common/mod.rs"]
+mod common;
+
+use consentry_ffi::*;
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::hint::black_box;
+
+fn verify(c: &mut Criterion) {
+    let artefact = common::typical_artefact();
+    let verifier = common::verifier();
+    let jwk = common::issuer().verifying_key().to_jwk().to_string();
+
+    let mut ts = std::ptr::null_mut();
+    let mut v = std::ptr::null();
+    // SAFETY: out-pointers are valid locals; inputs are live Rust buffers with their lengths.
+    unsafe {
+        assert_eq!(consentry_trust_store_new(&mut ts), consentry_result::Ok);
+        let r = consentry_trust_store_add_jwk(ts, jwk.as_ptr(), jwk.len(), std::ptr::null_mut());
+        assert_eq!(r, consentry_result::Ok);
+        let r = consentry_verifier_new(ts, CONSENTRY_DEFAULT_LEEWAY, &mut v, std::ptr::null_mut());
+        assert_eq!(r, consentry_result::Ok);
+    }
+    let aud = common::AUD.as_bytes();
+    let mut buf = vec![0u8; 8192];
+
+    let mut g = c.benchmark_group(format!("verify_{}B", artefact.len()));
+    g.bench_function("rust_verify", |b| {
+        b.iter(|| {
+            verifier
+                .verify(black_box(&artefact), common::AUD, common::NOW)
+                .unwrap()
+        })
+    });
+    g.bench_function("c_check", |b| {
+        b.iter(|| {
+            // SAFETY: `v` is live; inputs are live buffers with their lengths.
+            let r = unsafe {
+                consentry_verifier_check(
+                    v,
+                    black_box(artefact.as_ptr()),
+                    artefact.len(),
+                    aud.as_ptr(),
+                    aud.len(),
+                    common::NOW,
+                    std::ptr::null_mut(),
+                )
+            };
+            assert_eq!(r, consentry_result::Ok);
+        })
+    });
+    g.bench_function("rust_verify_json", |b| {
+        b.iter(|| {
+            let ok = verifier
+                .verify(black_box(&artefact), common::AUD, common::NOW)
+                .unwrap();
+            serde_json::to_vec(&ok.to_json_value()).unwrap()
+        })
+    });
+    g.bench_function("c_verify_json", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            // SAFETY: `v` is live; inputs are live buffers; `buf` has `buf.len()` bytes.
+            let r = unsafe {
+                consentry_verifier_verify(
+                    v,
+                    black_box(artefact.as_ptr()),
+                    artefact.len(),
+                    aud.as_ptr(),
+                    aud.len(),
+                    common::NOW,
+                    std::ptr::null(),
+                    0,
+                    buf.as_mut_ptr(),
+                    buf.len(),
+                    &mut n,
+                    std::ptr::null_mut(),
+                )
+            };
+            assert_eq!(r, consentry_result::Ok);
+            n
+        })
+    });
+    g.finish();
+
+    // Interleaved: on a shared, loaded machine the groups above drift with the load, so the
+    // ratio is also measured round by round (Rust batch, then C batch) and the median taken.
+    let rounds = 60;
+    let batch = 100;
+    let time = |f: &mut dyn FnMut()| {
+        let t = std::time::Instant::now();
+        for _ in 0..batch {
+            f();
+        }
+        t.elapsed().as_secs_f64()
+    };
+    let mut check_ratios = Vec::new();
+    let mut json_ratios = Vec::new();
+    for _ in 0..rounds {
+        let rust = time(&mut || {
+            black_box(
+                verifier
+                    .verify(black_box(&artefact), common::AUD, common::NOW)
+                    .unwrap(),
+            );
+        });
+        let cabi = time(&mut || {
+            // SAFETY: `v` is live; inputs are live buffers with their lengths.
+            let r = unsafe {
+                consentry_verifier_check(
+                    v,
+                    black_box(artefact.as_ptr()),
+                    artefact.len(),
+                    aud.as_ptr(),
+                    aud.len(),
+                    common::NOW,
+                    std::ptr::null_mut(),
+                )
+            };
+            assert_eq!(r, consentry_result::Ok);
+        });
+        check_ratios.push(cabi / rust);
+        let rust = time(&mut || {
+            let ok = verifier
+                .verify(black_box(&artefact), common::AUD, common::NOW)
+                .unwrap();
+            black_box(serde_json::to_vec(&ok.to_json_value()).unwrap());
+        });
+        let cabi = time(&mut || {
+            let mut n = 0usize;
+            // SAFETY: `v` is live; inputs are live buffers; `buf` has `buf.len()` bytes.
+            let r = unsafe {
+                consentry_verifier_verify(
+                    v,
+                    black_box(artefact.as_ptr()),
+                    artefact.len(),
+                    aud.as_ptr(),
+                    aud.len(),
+                    common::NOW,
+                    std::ptr::null(),
+                    0,
+                    buf.as_mut_ptr(),
+                    buf.len(),
+                    &mut n,
+                    std::ptr::null_mut(),
+                )
+            };
+            assert_eq!(r, consentry_result::Ok);
+        });
+        json_ratios.push(cabi / rust);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!(
+        "interleaved median ratio C ABI / Rust over {rounds} rounds of {batch}: \
+         verdict {:.3}x, verdict+json {:.3}x (target <= 1.05x)",
+        median(&mut check_ratios),
+        median(&mut json_ratios)
+    );
+    // SAFETY: handles from the constructors above, freed once.
+    unsafe {
+        consentry_verifier_free(v);
+        consentry_trust_store_free(ts);
+    }
+}
+
+criterion_group!(benches, verify);
+criterion_main!(benches);

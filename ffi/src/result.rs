@@ -1,0 +1,591 @@
+// @generated from `consentry::Code::ALL` by
+// `CONSENTRY_BLESS=1 cargo test -p consentry-ffi --test codes`. Do not edit: that test fails
+// when this file and the core's codes differ.
+
+use core::ffi::CStr;
+
+/// The result of every fallible `consentry_` function: `CONSENTRY_RESULT_OK` (0) or one of
+/// the core's stable error codes. The numbers are the `numericCode` of the JSON error body
+/// and `consentry_result_name` gives the string `code` (the JS `Error.code`). Values are
+/// never renumbered or reused; new ones are appended.
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum consentry_result {
+    /// `ok`: success
+    Ok = 0,
+    /// `cbor_truncated`: the input ended inside a CBOR item
+    CborTruncated = 1000,
+    /// `cbor_trailing_bytes`: bytes follow the single CBOR item
+    CborTrailingBytes = 1001,
+    /// `cbor_indefinite_length`: an indefinite-length item (not allowed in deterministic CBOR)
+    CborIndefiniteLength = 1002,
+    /// `cbor_non_canonical`: an integer, length or tag not in its shortest form
+    CborNonCanonical = 1003,
+    /// `cbor_unsorted_keys`: map keys not in the bytewise order of their encodings
+    CborUnsortedKeys = 1004,
+    /// `cbor_duplicate_key`: the same key twice in one map
+    CborDuplicateKey = 1005,
+    /// `cbor_too_deep`: nesting deeper than the limit
+    CborTooDeep = 1006,
+    /// `cbor_invalid_utf8`: a text string that is not UTF-8
+    CborInvalidUtf8 = 1007,
+    /// `cbor_unsupported`: a CBOR feature outside the profile (floats, simple values, tags, reserved encodings)
+    CborUnsupported = 1008,
+    /// `cbor_wrong_type`: a CBOR item of the wrong type
+    CborWrongType = 1009,
+    /// `input_too_large`: the input is larger than the configured cap
+    InputTooLarge = 1010,
+    /// `cose_untagged`: a COSE_Sign1 without CBOR tag 18 where the tag is required
+    CoseUntagged = 1100,
+    /// `cose_wrong_tag`: a CBOR tag other than 18 (COSE_Sign1)
+    CoseWrongTag = 1101,
+    /// `cose_structure`: not a COSE_Sign1 structure (array of protected, unprotected, payload, signature)
+    CoseStructure = 1102,
+    /// `header_alg_missing`: no `alg` header
+    HeaderAlgMissing = 1103,
+    /// `header_alg_unknown`: an `alg` that is not EdDSA (-8) or ES256 (-7)
+    HeaderAlgUnknown = 1104,
+    /// `header_kid_missing`: no `kid` in the protected header
+    HeaderKidMissing = 1105,
+    /// `header_kid_too_long`: a `kid` longer than 64 bytes
+    HeaderKidTooLong = 1106,
+    /// `header_typ_mismatch`: a `typ` other than the expected media type, or none
+    HeaderTypMismatch = 1107,
+    /// `header_crit`: a `crit` header (no critical extensions are understood)
+    HeaderCrit = 1108,
+    /// `header_unexpected_label`: a header label the profile does not allow, or a non-empty unprotected header
+    HeaderUnexpectedLabel = 1109,
+    /// `header_duplicate_label`: the same label in the protected and the unprotected header
+    HeaderDuplicateLabel = 1110,
+    /// `header_wrong_type`: a header value of the wrong type
+    HeaderWrongType = 1111,
+    /// `key_unknown_kid`: no key in the trust store has this `kid`
+    KeyUnknownKid = 1200,
+    /// `key_alg_mismatch`: the header `alg` differs from the algorithm of the key found by `kid`
+    KeyAlgMismatch = 1201,
+    /// `key_invalid`: malformed public key material
+    KeyInvalid = 1202,
+    /// `key_weak`: a small-order or non-canonically encoded Ed25519 public key
+    KeyWeak = 1203,
+    /// `key_unsupported`: a key type or curve consentry does not support
+    KeyUnsupported = 1204,
+    /// `key_private_material`: private key material where only public keys belong
+    KeyPrivateMaterial = 1205,
+    /// `key_duplicate_kid`: a `kid` already bound to a different key
+    KeyDuplicateKid = 1206,
+    /// `key_pkcs8_invalid`: a private key that is not a usable PKCS#8 Ed25519 or P-256 key
+    KeyPkcs8Invalid = 1207,
+    /// `key_jwk_invalid`: a JWK or JWK Set that does not parse
+    KeyJwkInvalid = 1208,
+    /// `key_kid_invalid`: a `kid` that is empty or longer than 64 bytes
+    KeyKidInvalid = 1209,
+    /// `signature_invalid`: the signature does not verify (deliberately without detail)
+    SignatureInvalid = 1300,
+    /// `signing_failed`: signing failed (for example the random source failed)
+    SigningFailed = 1301,
+    /// `random_failed`: the random source failed
+    RandomFailed = 1302,
+    /// `claim_missing`: a required claim is absent
+    ClaimMissing = 1400,
+    /// `claim_wrong_type`: a claim has the wrong type
+    ClaimWrongType = 1401,
+    /// `claim_unknown`: a claim or member the profile does not define
+    ClaimUnknown = 1402,
+    /// `claim_invalid`: a claim whose value breaks a rule of the profile
+    ClaimInvalid = 1403,
+    /// `claims_json`: the JSON view of claims does not parse
+    ClaimsJson = 1404,
+    /// `expired`: now is at or after `exp` plus leeway
+    Expired = 1500,
+    /// `not_yet_valid`: now is before `nbf` minus leeway
+    NotYetValid = 1501,
+    /// `issued_in_future`: `iat` is after now plus leeway
+    IssuedInFuture = 1502,
+    /// `audience_mismatch`: the relying party is not in `aud`
+    AudienceMismatch = 1503,
+    /// `invalid_option`: a verifier option out of range (for example leeway over 300 s)
+    InvalidOption = 1504,
+    /// `taxonomy_json`: a taxonomy document that is not valid json of the taxonomy shape (names line and column)
+    TaxonomyJson = 1600,
+    /// `taxonomy_invalid`: a taxonomy entry that breaks a rule (empty code or name, unsupported version)
+    TaxonomyInvalid = 1601,
+    /// `taxonomy_duplicate_code`: the same purpose code defined twice (within or across packs)
+    TaxonomyDuplicateCode = 1602,
+    /// `taxonomy_unknown_parent`: a `parent` that names no purpose in the taxonomy
+    TaxonomyUnknownParent = 1603,
+    /// `taxonomy_cycle`: parent links that form a cycle
+    TaxonomyCycle = 1604,
+    /// `taxonomy_too_deep`: a purpose hierarchy deeper than the limit
+    TaxonomyTooDeep = 1605,
+    /// `record_not_container`: a record that is neither a json object nor an array
+    RecordNotContainer = 1700,
+    /// `transform_unsupported`: a required transform that no hook implements (never passed through)
+    TransformUnsupported = 1701,
+    /// `transform_failed`: a transform hook failed on a value
+    TransformFailed = 1702,
+    /// `transform_conflict`: two different transforms required at the same location
+    TransformConflict = 1703,
+    /// `status_bits_invalid`: bits per status other than 1, 2, 4 or 8
+    StatusBitsInvalid = 1800,
+    /// `status_size_invalid`: a list size of zero or over the maximum
+    StatusSizeInvalid = 1801,
+    /// `status_index_out_of_range`: an index past the end of the list
+    StatusIndexOutOfRange = 1802,
+    /// `status_value_too_wide`: a status value that does not fit the list's bits
+    StatusValueTooWide = 1803,
+    /// `status_list_too_large`: a list that decompresses beyond the cap
+    StatusListTooLarge = 1804,
+    /// `status_list_corrupt`: a list that is not valid (bad zlib data, empty)
+    StatusListCorrupt = 1805,
+    /// `status_list_full`: no free index left to allocate
+    StatusListFull = 1806,
+    /// `revoked`: the artefact is revoked (status INVALID): consent withdrawn
+    Revoked = 1807,
+    /// `suspended`: the artefact is suspended (status SUSPENDED): consent paused
+    Suspended = 1808,
+    /// `ledger_frame_corrupt`: a damaged record frame that is not a torn tail (corruption or tampering)
+    LedgerFrameCorrupt = 1900,
+    /// `ledger_entry_undecodable`: a ledger record that is not strict, deterministic CBOR
+    LedgerEntryUndecodable = 1901,
+    /// `ledger_entry_invalid`: a ledger record or event that breaks a rule of the format
+    LedgerEntryInvalid = 1902,
+    /// `ledger_bad_seq`: a ledger record out of place (missing, inserted or reordered records)
+    LedgerBadSeq = 1903,
+    /// `ledger_bad_link`: a ledger record whose `prev` is not the hash of the previous record
+    LedgerBadLink = 1904,
+    /// `ledger_entry_altered`: a ledger record whose hash differs from the one its confirmed successor holds
+    LedgerEntryAltered = 1905,
+    /// `ledger_entry_inserted`: a ledger record whose place its confirmed successor claims
+    LedgerEntryInserted = 1906,
+    /// `ledger_checkpoint_invalid`: a ledger checkpoint that is malformed, from an unknown key or badly signed
+    LedgerCheckpointInvalid = 1907,
+    /// `ledger_checkpoint_mismatch`: a ledger checkpoint whose signed values differ from its record
+    LedgerCheckpointMismatch = 1908,
+    /// `ledger_entry_too_large`: a ledger record over the size cap
+    LedgerEntryTooLarge = 1909,
+    /// `request_invalid`: a request that does not parse, or names an unknown operation
+    RequestInvalid = 2000,
+    /// `id_invalid`: a value is not a valid identifier of its declared type
+    IdInvalid = 4000,
+    /// `id_checksum`: a value has the shape of an identifier but its check digit or character is wrong
+    IdChecksum = 4001,
+    /// `id_pan_holder_type`: a PAN's fourth letter is not a known holder type
+    IdPanHolderType = 4002,
+    /// `pseudo_invalid_value`: a value fails validation for its field's declared type
+    PseudoInvalidValue = 5000,
+    /// `pseudo_unknown_field`: the field is not named in the policy
+    PseudoUnknownField = 5001,
+    /// `pseudo_not_reversible`: the field's transform cannot be reversed (only `token` and `ff1` can)
+    PseudoNotReversible = 5002,
+    /// `pseudo_invalid_token`: a value given for reversal is not a token of this field and domain
+    PseudoInvalidToken = 5003,
+    /// `pseudo_missing_subject`: the subject a `shift` field depends on is missing from the record or row
+    PseudoMissingSubject = 5004,
+    /// `pseudo_date_out_of_range`: a date moved by `shift` falls outside years 1..=9999
+    PseudoDateOutOfRange = 5005,
+    /// `pseudo_unsupported_value`: a JSON value at a selector is of a kind the transform cannot take (object, array, bool)
+    PseudoUnsupportedValue = 5006,
+    /// `pseudo_row_length`: a CSV row does not have as many cells as the header
+    PseudoRowLength = 5007,
+    /// `pseudo_invalid_key`: key material is malformed (wrong length or not hex)
+    PseudoInvalidKey = 5008,
+    /// `pseudo_subject_required`: a `shift` field was transformed without its subject
+    PseudoSubjectRequired = 5009,
+    /// `pseudo_duplicate_column`: a CSV header names the same column twice
+    PseudoDuplicateColumn = 5010,
+    /// `pseudo_wrong_transform`: the operation needs a different transform on the field (e.g. a shift offset of a non-`shift` field)
+    PseudoWrongTransform = 5011,
+    /// `pseudo_internal`: an internal cryptographic operation failed (never expected)
+    PseudoInternal = 5099,
+    /// `policy_malformed`: the policy is not valid JSON or does not follow the policy schema
+    PolicyMalformed = 5100,
+    /// `policy_unknown_transform`: a field names a transform that does not exist
+    PolicyUnknownTransform = 5101,
+    /// `policy_unknown_type`: a field names a value type that does not exist
+    PolicyUnknownType = 5102,
+    /// `policy_missing_param`: a transform parameter is required but absent
+    PolicyMissingParam = 5103,
+    /// `policy_unknown_param`: a transform parameter is not known for that transform
+    PolicyUnknownParam = 5104,
+    /// `policy_invalid_param`: a transform parameter has a wrong type or value
+    PolicyInvalidParam = 5105,
+    /// `policy_ff1_domain_too_small`: an `ff1` field's message space is smaller than 10^6
+    PolicyFf1DomainTooSmall = 5106,
+    /// `policy_mask_non_string`: `mask` was put on a non-string type (date, number)
+    PolicyMaskNonString = 5107,
+    /// `policy_unsupported_transform`: the transform does not apply to the field's type
+    PolicyUnsupportedTransform = 5108,
+    /// `policy_invalid_selector`: a field selector is not well formed
+    PolicyInvalidSelector = 5109,
+    /// `policy_overlapping_fields`: two field entries can select the same value
+    PolicyOverlappingFields = 5110,
+    /// `policy_empty_domain`: the policy's domain is empty
+    PolicyEmptyDomain = 5111,
+    /// `null_argument`: a required pointer argument is NULL
+    NullArgument = 2100,
+    /// `buffer_too_small`: the output buffer is too small; the size needed is reported
+    BufferTooSmall = 2101,
+    /// `invalid_utf8`: a text argument is not UTF-8
+    InvalidUtf8 = 2102,
+    /// `panic`: a panic was caught at the C boundary (a bug in consentry)
+    Panic = 2103,
+    /// `invalid_argument`: an argument out of range (a length beyond the address space, an unknown value)
+    InvalidArgument = 2104,
+    /// `internal`: an error this build of the C library has no code for (a bug in consentry)
+    Internal = 2105,
+}
+
+impl consentry_result {
+    /// The result with this number, if any.
+    pub const fn from_u32(n: u32) -> Option<Self> {
+        match n {
+            0 => Some(Self::Ok),
+            1000 => Some(Self::CborTruncated),
+            1001 => Some(Self::CborTrailingBytes),
+            1002 => Some(Self::CborIndefiniteLength),
+            1003 => Some(Self::CborNonCanonical),
+            1004 => Some(Self::CborUnsortedKeys),
+            1005 => Some(Self::CborDuplicateKey),
+            1006 => Some(Self::CborTooDeep),
+            1007 => Some(Self::CborInvalidUtf8),
+            1008 => Some(Self::CborUnsupported),
+            1009 => Some(Self::CborWrongType),
+            1010 => Some(Self::InputTooLarge),
+            1100 => Some(Self::CoseUntagged),
+            1101 => Some(Self::CoseWrongTag),
+            1102 => Some(Self::CoseStructure),
+            1103 => Some(Self::HeaderAlgMissing),
+            1104 => Some(Self::HeaderAlgUnknown),
+            1105 => Some(Self::HeaderKidMissing),
+            1106 => Some(Self::HeaderKidTooLong),
+            1107 => Some(Self::HeaderTypMismatch),
+            1108 => Some(Self::HeaderCrit),
+            1109 => Some(Self::HeaderUnexpectedLabel),
+            1110 => Some(Self::HeaderDuplicateLabel),
+            1111 => Some(Self::HeaderWrongType),
+            1200 => Some(Self::KeyUnknownKid),
+            1201 => Some(Self::KeyAlgMismatch),
+            1202 => Some(Self::KeyInvalid),
+            1203 => Some(Self::KeyWeak),
+            1204 => Some(Self::KeyUnsupported),
+            1205 => Some(Self::KeyPrivateMaterial),
+            1206 => Some(Self::KeyDuplicateKid),
+            1207 => Some(Self::KeyPkcs8Invalid),
+            1208 => Some(Self::KeyJwkInvalid),
+            1209 => Some(Self::KeyKidInvalid),
+            1300 => Some(Self::SignatureInvalid),
+            1301 => Some(Self::SigningFailed),
+            1302 => Some(Self::RandomFailed),
+            1400 => Some(Self::ClaimMissing),
+            1401 => Some(Self::ClaimWrongType),
+            1402 => Some(Self::ClaimUnknown),
+            1403 => Some(Self::ClaimInvalid),
+            1404 => Some(Self::ClaimsJson),
+            1500 => Some(Self::Expired),
+            1501 => Some(Self::NotYetValid),
+            1502 => Some(Self::IssuedInFuture),
+            1503 => Some(Self::AudienceMismatch),
+            1504 => Some(Self::InvalidOption),
+            1600 => Some(Self::TaxonomyJson),
+            1601 => Some(Self::TaxonomyInvalid),
+            1602 => Some(Self::TaxonomyDuplicateCode),
+            1603 => Some(Self::TaxonomyUnknownParent),
+            1604 => Some(Self::TaxonomyCycle),
+            1605 => Some(Self::TaxonomyTooDeep),
+            1700 => Some(Self::RecordNotContainer),
+            1701 => Some(Self::TransformUnsupported),
+            1702 => Some(Self::TransformFailed),
+            1703 => Some(Self::TransformConflict),
+            1800 => Some(Self::StatusBitsInvalid),
+            1801 => Some(Self::StatusSizeInvalid),
+            1802 => Some(Self::StatusIndexOutOfRange),
+            1803 => Some(Self::StatusValueTooWide),
+            1804 => Some(Self::StatusListTooLarge),
+            1805 => Some(Self::StatusListCorrupt),
+            1806 => Some(Self::StatusListFull),
+            1807 => Some(Self::Revoked),
+            1808 => Some(Self::Suspended),
+            1900 => Some(Self::LedgerFrameCorrupt),
+            1901 => Some(Self::LedgerEntryUndecodable),
+            1902 => Some(Self::LedgerEntryInvalid),
+            1903 => Some(Self::LedgerBadSeq),
+            1904 => Some(Self::LedgerBadLink),
+            1905 => Some(Self::LedgerEntryAltered),
+            1906 => Some(Self::LedgerEntryInserted),
+            1907 => Some(Self::LedgerCheckpointInvalid),
+            1908 => Some(Self::LedgerCheckpointMismatch),
+            1909 => Some(Self::LedgerEntryTooLarge),
+            2000 => Some(Self::RequestInvalid),
+            4000 => Some(Self::IdInvalid),
+            4001 => Some(Self::IdChecksum),
+            4002 => Some(Self::IdPanHolderType),
+            5000 => Some(Self::PseudoInvalidValue),
+            5001 => Some(Self::PseudoUnknownField),
+            5002 => Some(Self::PseudoNotReversible),
+            5003 => Some(Self::PseudoInvalidToken),
+            5004 => Some(Self::PseudoMissingSubject),
+            5005 => Some(Self::PseudoDateOutOfRange),
+            5006 => Some(Self::PseudoUnsupportedValue),
+            5007 => Some(Self::PseudoRowLength),
+            5008 => Some(Self::PseudoInvalidKey),
+            5009 => Some(Self::PseudoSubjectRequired),
+            5010 => Some(Self::PseudoDuplicateColumn),
+            5011 => Some(Self::PseudoWrongTransform),
+            5099 => Some(Self::PseudoInternal),
+            5100 => Some(Self::PolicyMalformed),
+            5101 => Some(Self::PolicyUnknownTransform),
+            5102 => Some(Self::PolicyUnknownType),
+            5103 => Some(Self::PolicyMissingParam),
+            5104 => Some(Self::PolicyUnknownParam),
+            5105 => Some(Self::PolicyInvalidParam),
+            5106 => Some(Self::PolicyFf1DomainTooSmall),
+            5107 => Some(Self::PolicyMaskNonString),
+            5108 => Some(Self::PolicyUnsupportedTransform),
+            5109 => Some(Self::PolicyInvalidSelector),
+            5110 => Some(Self::PolicyOverlappingFields),
+            5111 => Some(Self::PolicyEmptyDomain),
+            2100 => Some(Self::NullArgument),
+            2101 => Some(Self::BufferTooSmall),
+            2102 => Some(Self::InvalidUtf8),
+            2103 => Some(Self::Panic),
+            2104 => Some(Self::InvalidArgument),
+            2105 => Some(Self::Internal),
+            _ => None,
+        }
+    }
+
+    /// The stable string form, e.g. `signature_invalid`.
+    pub const fn name(self) -> &'static CStr {
+        match self {
+            Self::Ok => c"ok",
+            Self::CborTruncated => c"cbor_truncated",
+            Self::CborTrailingBytes => c"cbor_trailing_bytes",
+            Self::CborIndefiniteLength => c"cbor_indefinite_length",
+            Self::CborNonCanonical => c"cbor_non_canonical",
+            Self::CborUnsortedKeys => c"cbor_unsorted_keys",
+            Self::CborDuplicateKey => c"cbor_duplicate_key",
+            Self::CborTooDeep => c"cbor_too_deep",
+            Self::CborInvalidUtf8 => c"cbor_invalid_utf8",
+            Self::CborUnsupported => c"cbor_unsupported",
+            Self::CborWrongType => c"cbor_wrong_type",
+            Self::InputTooLarge => c"input_too_large",
+            Self::CoseUntagged => c"cose_untagged",
+            Self::CoseWrongTag => c"cose_wrong_tag",
+            Self::CoseStructure => c"cose_structure",
+            Self::HeaderAlgMissing => c"header_alg_missing",
+            Self::HeaderAlgUnknown => c"header_alg_unknown",
+            Self::HeaderKidMissing => c"header_kid_missing",
+            Self::HeaderKidTooLong => c"header_kid_too_long",
+            Self::HeaderTypMismatch => c"header_typ_mismatch",
+            Self::HeaderCrit => c"header_crit",
+            Self::HeaderUnexpectedLabel => c"header_unexpected_label",
+            Self::HeaderDuplicateLabel => c"header_duplicate_label",
+            Self::HeaderWrongType => c"header_wrong_type",
+            Self::KeyUnknownKid => c"key_unknown_kid",
+            Self::KeyAlgMismatch => c"key_alg_mismatch",
+            Self::KeyInvalid => c"key_invalid",
+            Self::KeyWeak => c"key_weak",
+            Self::KeyUnsupported => c"key_unsupported",
+            Self::KeyPrivateMaterial => c"key_private_material",
+            Self::KeyDuplicateKid => c"key_duplicate_kid",
+            Self::KeyPkcs8Invalid => c"key_pkcs8_invalid",
+            Self::KeyJwkInvalid => c"key_jwk_invalid",
+            Self::KeyKidInvalid => c"key_kid_invalid",
+            Self::SignatureInvalid => c"signature_invalid",
+            Self::SigningFailed => c"signing_failed",
+            Self::RandomFailed => c"random_failed",
+            Self::ClaimMissing => c"claim_missing",
+            Self::ClaimWrongType => c"claim_wrong_type",
+            Self::ClaimUnknown => c"claim_unknown",
+            Self::ClaimInvalid => c"claim_invalid",
+            Self::ClaimsJson => c"claims_json",
+            Self::Expired => c"expired",
+            Self::NotYetValid => c"not_yet_valid",
+            Self::IssuedInFuture => c"issued_in_future",
+            Self::AudienceMismatch => c"audience_mismatch",
+            Self::InvalidOption => c"invalid_option",
+            Self::TaxonomyJson => c"taxonomy_json",
+            Self::TaxonomyInvalid => c"taxonomy_invalid",
+            Self::TaxonomyDuplicateCode => c"taxonomy_duplicate_code",
+            Self::TaxonomyUnknownParent => c"taxonomy_unknown_parent",
+            Self::TaxonomyCycle => c"taxonomy_cycle",
+            Self::TaxonomyTooDeep => c"taxonomy_too_deep",
+            Self::RecordNotContainer => c"record_not_container",
+            Self::TransformUnsupported => c"transform_unsupported",
+            Self::TransformFailed => c"transform_failed",
+            Self::TransformConflict => c"transform_conflict",
+            Self::StatusBitsInvalid => c"status_bits_invalid",
+            Self::StatusSizeInvalid => c"status_size_invalid",
+            Self::StatusIndexOutOfRange => c"status_index_out_of_range",
+            Self::StatusValueTooWide => c"status_value_too_wide",
+            Self::StatusListTooLarge => c"status_list_too_large",
+            Self::StatusListCorrupt => c"status_list_corrupt",
+            Self::StatusListFull => c"status_list_full",
+            Self::Revoked => c"revoked",
+            Self::Suspended => c"suspended",
+            Self::LedgerFrameCorrupt => c"ledger_frame_corrupt",
+            Self::LedgerEntryUndecodable => c"ledger_entry_undecodable",
+            Self::LedgerEntryInvalid => c"ledger_entry_invalid",
+            Self::LedgerBadSeq => c"ledger_bad_seq",
+            Self::LedgerBadLink => c"ledger_bad_link",
+            Self::LedgerEntryAltered => c"ledger_entry_altered",
+            Self::LedgerEntryInserted => c"ledger_entry_inserted",
+            Self::LedgerCheckpointInvalid => c"ledger_checkpoint_invalid",
+            Self::LedgerCheckpointMismatch => c"ledger_checkpoint_mismatch",
+            Self::LedgerEntryTooLarge => c"ledger_entry_too_large",
+            Self::RequestInvalid => c"request_invalid",
+            Self::IdInvalid => c"id_invalid",
+            Self::IdChecksum => c"id_checksum",
+            Self::IdPanHolderType => c"id_pan_holder_type",
+            Self::PseudoInvalidValue => c"pseudo_invalid_value",
+            Self::PseudoUnknownField => c"pseudo_unknown_field",
+            Self::PseudoNotReversible => c"pseudo_not_reversible",
+            Self::PseudoInvalidToken => c"pseudo_invalid_token",
+            Self::PseudoMissingSubject => c"pseudo_missing_subject",
+            Self::PseudoDateOutOfRange => c"pseudo_date_out_of_range",
+            Self::PseudoUnsupportedValue => c"pseudo_unsupported_value",
+            Self::PseudoRowLength => c"pseudo_row_length",
+            Self::PseudoInvalidKey => c"pseudo_invalid_key",
+            Self::PseudoSubjectRequired => c"pseudo_subject_required",
+            Self::PseudoDuplicateColumn => c"pseudo_duplicate_column",
+            Self::PseudoWrongTransform => c"pseudo_wrong_transform",
+            Self::PseudoInternal => c"pseudo_internal",
+            Self::PolicyMalformed => c"policy_malformed",
+            Self::PolicyUnknownTransform => c"policy_unknown_transform",
+            Self::PolicyUnknownType => c"policy_unknown_type",
+            Self::PolicyMissingParam => c"policy_missing_param",
+            Self::PolicyUnknownParam => c"policy_unknown_param",
+            Self::PolicyInvalidParam => c"policy_invalid_param",
+            Self::PolicyFf1DomainTooSmall => c"policy_ff1_domain_too_small",
+            Self::PolicyMaskNonString => c"policy_mask_non_string",
+            Self::PolicyUnsupportedTransform => c"policy_unsupported_transform",
+            Self::PolicyInvalidSelector => c"policy_invalid_selector",
+            Self::PolicyOverlappingFields => c"policy_overlapping_fields",
+            Self::PolicyEmptyDomain => c"policy_empty_domain",
+            Self::NullArgument => c"null_argument",
+            Self::BufferTooSmall => c"buffer_too_small",
+            Self::InvalidUtf8 => c"invalid_utf8",
+            Self::Panic => c"panic",
+            Self::InvalidArgument => c"invalid_argument",
+            Self::Internal => c"internal",
+        }
+    }
+
+    /// What the code means, in lower case.
+    pub const fn message(self) -> &'static CStr {
+        match self {
+            Self::Ok => c"success",
+            Self::CborTruncated => c"the input ended inside a CBOR item",
+            Self::CborTrailingBytes => c"bytes follow the single CBOR item",
+            Self::CborIndefiniteLength => c"an indefinite-length item (not allowed in deterministic CBOR)",
+            Self::CborNonCanonical => c"an integer, length or tag not in its shortest form",
+            Self::CborUnsortedKeys => c"map keys not in the bytewise order of their encodings",
+            Self::CborDuplicateKey => c"the same key twice in one map",
+            Self::CborTooDeep => c"nesting deeper than the limit",
+            Self::CborInvalidUtf8 => c"a text string that is not UTF-8",
+            Self::CborUnsupported => c"a CBOR feature outside the profile (floats, simple values, tags, reserved encodings)",
+            Self::CborWrongType => c"a CBOR item of the wrong type",
+            Self::InputTooLarge => c"the input is larger than the configured cap",
+            Self::CoseUntagged => c"a COSE_Sign1 without CBOR tag 18 where the tag is required",
+            Self::CoseWrongTag => c"a CBOR tag other than 18 (COSE_Sign1)",
+            Self::CoseStructure => c"not a COSE_Sign1 structure (array of protected, unprotected, payload, signature)",
+            Self::HeaderAlgMissing => c"no `alg` header",
+            Self::HeaderAlgUnknown => c"an `alg` that is not EdDSA (-8) or ES256 (-7)",
+            Self::HeaderKidMissing => c"no `kid` in the protected header",
+            Self::HeaderKidTooLong => c"a `kid` longer than 64 bytes",
+            Self::HeaderTypMismatch => c"a `typ` other than the expected media type, or none",
+            Self::HeaderCrit => c"a `crit` header (no critical extensions are understood)",
+            Self::HeaderUnexpectedLabel => c"a header label the profile does not allow, or a non-empty unprotected header",
+            Self::HeaderDuplicateLabel => c"the same label in the protected and the unprotected header",
+            Self::HeaderWrongType => c"a header value of the wrong type",
+            Self::KeyUnknownKid => c"no key in the trust store has this `kid`",
+            Self::KeyAlgMismatch => c"the header `alg` differs from the algorithm of the key found by `kid`",
+            Self::KeyInvalid => c"malformed public key material",
+            Self::KeyWeak => c"a small-order or non-canonically encoded Ed25519 public key",
+            Self::KeyUnsupported => c"a key type or curve consentry does not support",
+            Self::KeyPrivateMaterial => c"private key material where only public keys belong",
+            Self::KeyDuplicateKid => c"a `kid` already bound to a different key",
+            Self::KeyPkcs8Invalid => c"a private key that is not a usable PKCS#8 Ed25519 or P-256 key",
+            Self::KeyJwkInvalid => c"a JWK or JWK Set that does not parse",
+            Self::KeyKidInvalid => c"a `kid` that is empty or longer than 64 bytes",
+            Self::SignatureInvalid => c"the signature does not verify (deliberately without detail)",
+            Self::SigningFailed => c"signing failed (for example the random source failed)",
+            Self::RandomFailed => c"the random source failed",
+            Self::ClaimMissing => c"a required claim is absent",
+            Self::ClaimWrongType => c"a claim has the wrong type",
+            Self::ClaimUnknown => c"a claim or member the profile does not define",
+            Self::ClaimInvalid => c"a claim whose value breaks a rule of the profile",
+            Self::ClaimsJson => c"the JSON view of claims does not parse",
+            Self::Expired => c"now is at or after `exp` plus leeway",
+            Self::NotYetValid => c"now is before `nbf` minus leeway",
+            Self::IssuedInFuture => c"`iat` is after now plus leeway",
+            Self::AudienceMismatch => c"the relying party is not in `aud`",
+            Self::InvalidOption => c"a verifier option out of range (for example leeway over 300 s)",
+            Self::TaxonomyJson => c"a taxonomy document that is not valid json of the taxonomy shape (names line and column)",
+            Self::TaxonomyInvalid => c"a taxonomy entry that breaks a rule (empty code or name, unsupported version)",
+            Self::TaxonomyDuplicateCode => c"the same purpose code defined twice (within or across packs)",
+            Self::TaxonomyUnknownParent => c"a `parent` that names no purpose in the taxonomy",
+            Self::TaxonomyCycle => c"parent links that form a cycle",
+            Self::TaxonomyTooDeep => c"a purpose hierarchy deeper than the limit",
+            Self::RecordNotContainer => c"a record that is neither a json object nor an array",
+            Self::TransformUnsupported => c"a required transform that no hook implements (never passed through)",
+            Self::TransformFailed => c"a transform hook failed on a value",
+            Self::TransformConflict => c"two different transforms required at the same location",
+            Self::StatusBitsInvalid => c"bits per status other than 1, 2, 4 or 8",
+            Self::StatusSizeInvalid => c"a list size of zero or over the maximum",
+            Self::StatusIndexOutOfRange => c"an index past the end of the list",
+            Self::StatusValueTooWide => c"a status value that does not fit the list's bits",
+            Self::StatusListTooLarge => c"a list that decompresses beyond the cap",
+            Self::StatusListCorrupt => c"a list that is not valid (bad zlib data, empty)",
+            Self::StatusListFull => c"no free index left to allocate",
+            Self::Revoked => c"the artefact is revoked (status INVALID): consent withdrawn",
+            Self::Suspended => c"the artefact is suspended (status SUSPENDED): consent paused",
+            Self::LedgerFrameCorrupt => c"a damaged record frame that is not a torn tail (corruption or tampering)",
+            Self::LedgerEntryUndecodable => c"a ledger record that is not strict, deterministic CBOR",
+            Self::LedgerEntryInvalid => c"a ledger record or event that breaks a rule of the format",
+            Self::LedgerBadSeq => c"a ledger record out of place (missing, inserted or reordered records)",
+            Self::LedgerBadLink => c"a ledger record whose `prev` is not the hash of the previous record",
+            Self::LedgerEntryAltered => c"a ledger record whose hash differs from the one its confirmed successor holds",
+            Self::LedgerEntryInserted => c"a ledger record whose place its confirmed successor claims",
+            Self::LedgerCheckpointInvalid => c"a ledger checkpoint that is malformed, from an unknown key or badly signed",
+            Self::LedgerCheckpointMismatch => c"a ledger checkpoint whose signed values differ from its record",
+            Self::LedgerEntryTooLarge => c"a ledger record over the size cap",
+            Self::RequestInvalid => c"a request that does not parse, or names an unknown operation",
+            Self::IdInvalid => c"a value is not a valid identifier of its declared type",
+            Self::IdChecksum => c"a value has the shape of an identifier but its check digit or character is wrong",
+            Self::IdPanHolderType => c"a PAN's fourth letter is not a known holder type",
+            Self::PseudoInvalidValue => c"a value fails validation for its field's declared type",
+            Self::PseudoUnknownField => c"the field is not named in the policy",
+            Self::PseudoNotReversible => c"the field's transform cannot be reversed (only `token` and `ff1` can)",
+            Self::PseudoInvalidToken => c"a value given for reversal is not a token of this field and domain",
+            Self::PseudoMissingSubject => c"the subject a `shift` field depends on is missing from the record or row",
+            Self::PseudoDateOutOfRange => c"a date moved by `shift` falls outside years 1..=9999",
+            Self::PseudoUnsupportedValue => c"a JSON value at a selector is of a kind the transform cannot take (object, array, bool)",
+            Self::PseudoRowLength => c"a CSV row does not have as many cells as the header",
+            Self::PseudoInvalidKey => c"key material is malformed (wrong length or not hex)",
+            Self::PseudoSubjectRequired => c"a `shift` field was transformed without its subject",
+            Self::PseudoDuplicateColumn => c"a CSV header names the same column twice",
+            Self::PseudoWrongTransform => c"the operation needs a different transform on the field (e.g. a shift offset of a non-`shift` field)",
+            Self::PseudoInternal => c"an internal cryptographic operation failed (never expected)",
+            Self::PolicyMalformed => c"the policy is not valid JSON or does not follow the policy schema",
+            Self::PolicyUnknownTransform => c"a field names a transform that does not exist",
+            Self::PolicyUnknownType => c"a field names a value type that does not exist",
+            Self::PolicyMissingParam => c"a transform parameter is required but absent",
+            Self::PolicyUnknownParam => c"a transform parameter is not known for that transform",
+            Self::PolicyInvalidParam => c"a transform parameter has a wrong type or value",
+            Self::PolicyFf1DomainTooSmall => c"an `ff1` field's message space is smaller than 10^6",
+            Self::PolicyMaskNonString => c"`mask` was put on a non-string type (date, number)",
+            Self::PolicyUnsupportedTransform => c"the transform does not apply to the field's type",
+            Self::PolicyInvalidSelector => c"a field selector is not well formed",
+            Self::PolicyOverlappingFields => c"two field entries can select the same value",
+            Self::PolicyEmptyDomain => c"the policy's domain is empty",
+            Self::NullArgument => c"a required pointer argument is NULL",
+            Self::BufferTooSmall => c"the output buffer is too small; the size needed is reported",
+            Self::InvalidUtf8 => c"a text argument is not UTF-8",
+            Self::Panic => c"a panic was caught at the C boundary (a bug in consentry)",
+            Self::InvalidArgument => c"an argument out of range (a length beyond the address space, an unknown value)",
+            Self::Internal => c"an error this build of the C library has no code for (a bug in consentry)",
+        }
+    }
+}

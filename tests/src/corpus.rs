@@ -1,0 +1,1052 @@
+//! The golden conformance corpus: deterministic cases, each an interop request with its exact
+//! expected response, replayed against every face (Rust, C ABI, npm).
+//!
+//! Generated from fixed seeds (Ed25519 keys, `cti`s and times are fixed; Ed25519 signatures and
+//! zlib output are deterministic), so regenerating gives identical bytes. ES256 artefacts are
+//! not in the corpus: ECDSA signatures are randomised.
+
+#![expect(
+    clippy::indexing_slicing,
+    reason = "the corpus generator indexes JSON objects it has just built; json indexing inserts, it does not panic"
+)]
+
+use consentry::status::{StatusList, StatusListToken, StatusValue};
+use consentry::{
+    Audience, Claims, Cti, Grant, GrantorRole, Mode, Notice, SigningKey, Status, StatusListRef, V1,
+};
+use serde_json::{json, Value};
+
+/// Fixed time of the corpus: 2026-06-01T00:00:00Z.
+pub const NOW: i64 = 1_780_272_000;
+const DAY: i64 = 86_400;
+/// The relying party of the corpus.
+pub const AUD: &str = "tn.health.dept";
+const LIST_URI: &str = "https://cm.tn.gov.in/status/corpus";
+
+fn seed(label: &str) -> [u8; 32] {
+    let d = ring::digest::digest(
+        &ring::digest::SHA256,
+        format!("consentry/corpus/v1/{label}").as_bytes(),
+    );
+    let mut out = [0u8; 32];
+    out.copy_from_slice(d.as_ref());
+    out
+}
+
+fn key(label: &str) -> Result<SigningKey, String> {
+    SigningKey::from_ed25519_seed(&seed(label)).map_err(|e| e.to_string())
+}
+
+fn cti(n: u8) -> Cti {
+    let mut b = *b"corpus-cti-00000";
+    b[15] = b'0' + n % 10;
+    b[14] = b'0' + n / 10;
+    Cti(b)
+}
+
+/// Claims exercising every claim of DESIGN.md's CDDL.
+fn full_claims() -> Claims {
+    let mut c = base_claims(1);
+    c.nbf = Some(NOW - DAY);
+    c.aud = Audience::Many(vec![AUD.into(), "tn.research".into()]);
+    c.consent.grantor = Some(consentry::Grantor {
+        role: GrantorRole::Parent,
+        evidence: "digilocker:tok-1".into(),
+    });
+    c.consent.child = Some(true);
+    c.consent.range = Some(consentry::DataRange {
+        from: NOW - 365 * DAY,
+        to: NOW,
+    });
+    c
+}
+
+fn base_claims(n: u8) -> Claims {
+    Claims {
+        iss: "cm.tn.gov.in".into(),
+        sub: format!("pp-corpus-{n:02}"),
+        aud: Audience::One(AUD.into()),
+        exp: NOW + 365 * DAY,
+        nbf: None,
+        iat: NOW - DAY,
+        cti: cti(n),
+        status: Some(Status {
+            status_list: StatusListRef {
+                idx: u64::from(n),
+                uri: LIST_URI.into(),
+            },
+        }),
+        consent: consentry::Consent {
+            v: V1,
+            basis: "consent".into(),
+            purposes: vec![
+                Grant::new(
+                    "abdm:CAREMGT",
+                    ["/name", "/dob", "/diagnosis/*/code"],
+                    Mode::View,
+                )
+                .data_life(DAY as u64)
+                .transform("/name", "pseudonym"),
+                Grant::new("abdm:PUBHLTH", ["/pincode", "/dob"], Mode::Store)
+                    .frequency(3, DAY as u64),
+                Grant::new("svc:service", ["/email"], Mode::Query),
+            ],
+            notice: Notice {
+                id: "notice-corpus-1".into(),
+                sha256: seed("notice"),
+                lang: "ta-IN".into(),
+            },
+            grantor: None,
+            child: None,
+            range: None,
+        },
+    }
+}
+
+fn b64(b: &[u8]) -> String {
+    consentry::b64::encode(b)
+}
+
+/// One corpus case.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct Case {
+    /// Unique id.
+    pub id: String,
+    /// What the case shows.
+    pub about: String,
+    /// The interop operation.
+    pub op: String,
+    /// The request JSON.
+    pub request: Value,
+    /// The exact response envelope every face must produce.
+    pub expect: Value,
+}
+
+struct Gen {
+    rng: ring::rand::SystemRandom,
+    issuer: SigningKey,
+    jwks: Value,
+    cases: Vec<Case>,
+}
+
+impl Gen {
+    fn sign(&self, c: &Claims) -> Result<Vec<u8>, String> {
+        consentry::issue(c, &self.issuer, &self.rng).map_err(|e| e.to_string())
+    }
+
+    fn push(&mut self, id: &str, about: &str, op: &str, request: Value) {
+        let expect = serde_json::from_str(&consentry::interop::call_json(
+            op,
+            &request.to_string(),
+            &self.rng,
+        ))
+        .unwrap_or(Value::Null);
+        self.cases.push(Case {
+            id: id.into(),
+            about: about.into(),
+            op: op.into(),
+            request,
+            expect,
+        });
+    }
+
+    fn verify(
+        &mut self,
+        id: &str,
+        about: &str,
+        art: &[u8],
+        aud: &str,
+        now: i64,
+        list: Option<&[u8]>,
+    ) {
+        let mut r = json!({"artefact": b64(art), "trust": self.jwks, "audience": aud, "now": now});
+        if let Some(l) = list {
+            r["statusList"] = b64(l).into();
+        }
+        self.push(id, about, "verify", r);
+    }
+
+    fn decide(&mut self, id: &str, about: &str, art: &[u8], request: Value, list: Option<&[u8]>) {
+        let mut r = json!({"artefact": b64(art), "trust": self.jwks, "request": request});
+        if let Some(l) = list {
+            r["statusList"] = b64(l).into();
+        }
+        self.push(id, about, "decide", r);
+    }
+}
+
+fn status_list(issuer: &SigningKey, set: &[(u64, StatusValue)]) -> Result<Vec<u8>, String> {
+    let mut list = StatusList::new(1024, 2).map_err(|e| e.to_string())?;
+    for &(i, v) in set {
+        list.set(i, v).map_err(|e| e.to_string())?;
+    }
+    StatusListToken {
+        sub: LIST_URI.into(),
+        iat: NOW - 60,
+        exp: Some(NOW + DAY),
+        ttl: Some(3_600),
+        list,
+    }
+    .sign(issuer, &ring::rand::SystemRandom::new())
+    .map_err(|e| e.to_string())
+}
+
+fn flip(b: &[u8], at: usize) -> Vec<u8> {
+    let mut v = b.to_vec();
+    if let Some(x) = v.get_mut(at) {
+        *x ^= 0x01;
+    }
+    v
+}
+
+fn req(purpose: &str, op: &str, fields: &[&str]) -> Value {
+    json!({"recipient": AUD, "purpose": purpose, "operation": op, "fields": fields, "now": NOW, "uses": 0})
+}
+
+/// Generates the corpus (deterministic).
+pub fn generate() -> Result<Vec<Case>, String> {
+    let issuer = key("issuer-1")?;
+    let stranger = key("stranger")?;
+    let jwks = json!({"keys": [issuer.verifying_key().to_jwk()]});
+    let mut g = Gen {
+        rng: ring::rand::SystemRandom::new(),
+        issuer,
+        jwks,
+        cases: Vec::new(),
+    };
+
+    let full = g.sign(&full_claims())?;
+    let base = g.sign(&base_claims(2))?;
+    let list_valid = status_list(&g.issuer, &[])?;
+    let list_revoked = status_list(
+        &g.issuer,
+        &[(2, StatusValue::Invalid), (1, StatusValue::Suspended)],
+    )?;
+
+    // verify: accepted
+    g.verify(
+        "verify-full-valid",
+        "every claim of the CDDL, verified",
+        &full,
+        AUD,
+        NOW,
+        None,
+    );
+    g.verify(
+        "verify-second-audience",
+        "a second recipient in `aud`",
+        &full,
+        "tn.research",
+        NOW,
+        None,
+    );
+    g.verify(
+        "verify-status-valid",
+        "status list consulted: VALID, fresh",
+        &base,
+        AUD,
+        NOW,
+        Some(&list_valid),
+    );
+    // verify: time, audience, status
+    g.verify(
+        "verify-expired",
+        "after `exp` + leeway",
+        &base,
+        AUD,
+        NOW + 400 * DAY,
+        None,
+    );
+    g.verify(
+        "verify-not-yet-valid",
+        "before `nbf` - leeway",
+        &full,
+        AUD,
+        NOW - 2 * DAY,
+        None,
+    );
+    let future = Claims {
+        iat: NOW + DAY,
+        cti: cti(3),
+        ..base_claims(3)
+    };
+    g.verify(
+        "verify-issued-in-future",
+        "`iat` after now + leeway",
+        &g.sign(&future)?,
+        AUD,
+        NOW,
+        None,
+    );
+    g.verify(
+        "verify-wrong-audience",
+        "recipient not in `aud`",
+        &base,
+        "tn.police",
+        NOW,
+        None,
+    );
+    g.verify(
+        "verify-revoked",
+        "status list: INVALID (withdrawn)",
+        &base,
+        AUD,
+        NOW,
+        Some(&list_revoked),
+    );
+    let suspended = g.sign(&base_claims(1))?;
+    g.verify(
+        "verify-suspended",
+        "status list: SUSPENDED (paused)",
+        &suspended,
+        AUD,
+        NOW,
+        Some(&list_revoked),
+    );
+    // verify: tampered in each part
+    let sig_at = base.len() - 10;
+    g.verify(
+        "tamper-signature",
+        "one bit of the signature",
+        &flip(&base, sig_at),
+        AUD,
+        NOW,
+        None,
+    );
+    g.verify(
+        "tamper-payload",
+        "one bit of the claims",
+        &flip(&base, base.len() - 100),
+        AUD,
+        NOW,
+        None,
+    );
+    let kid_at = base.iter().position(|&b| b == 0x04).map_or(0, |p| p + 3);
+    g.verify(
+        "tamper-kid",
+        "one bit of the `kid`",
+        &flip(&base, kid_at),
+        AUD,
+        NOW,
+        None,
+    );
+    let alg_at = base
+        .windows(2)
+        .position(|w| w == [0x01, 0x27])
+        .map_or(0, |p| p + 1);
+    g.verify(
+        "tamper-alg",
+        "`alg` changed to ES256",
+        &flip(&base, alg_at),
+        AUD,
+        NOW,
+        None,
+    );
+    g.verify(
+        "tamper-untagged",
+        "tag 18 removed",
+        base.get(1..).unwrap_or_default(),
+        AUD,
+        NOW,
+        None,
+    );
+    g.verify(
+        "tamper-truncated",
+        "last byte cut",
+        base.get(..base.len() - 1).unwrap_or_default(),
+        AUD,
+        NOW,
+        None,
+    );
+    g.verify(
+        "tamper-trailing",
+        "a byte appended",
+        &[&base[..], &[0u8][..]].concat(),
+        AUD,
+        NOW,
+        None,
+    );
+    let forged = consentry::issue(&base_claims(2), &stranger, &g.rng).map_err(|e| e.to_string())?;
+    g.verify(
+        "unknown-issuer",
+        "signed by a key not in the trust store",
+        &forged,
+        AUD,
+        NOW,
+        None,
+    );
+
+    // strict decoding: envelope defects (no signature needed) and signed claims defects
+    let raw = |g: &mut Gen, id: &str, about: &str, bytes: Vec<u8>| {
+        g.verify(id, about, &bytes, AUD, NOW, None)
+    };
+    raw(
+        &mut g,
+        "cbor-indefinite",
+        "indefinite-length envelope",
+        [
+            &[0xd2u8, 0x9f][..],
+            base.get(2..).unwrap_or_default(),
+            &[0xff][..],
+        ]
+        .concat(),
+    );
+    raw(
+        &mut g,
+        "cbor-non-canonical",
+        "array length in two bytes",
+        [&[0xd2u8, 0x98, 0x04][..], base.get(2..).unwrap_or_default()].concat(),
+    );
+    raw(
+        &mut g,
+        "cose-wrong-tag",
+        "tag 17 (COSE_Mac0)",
+        [&[0xd1u8][..], base.get(1..).unwrap_or_default()].concat(),
+    );
+    raw(
+        &mut g,
+        "cose-structure",
+        "an array of three",
+        vec![0xd2, 0x83, 0x40, 0xa0, 0x40],
+    );
+    raw(
+        &mut g,
+        "cbor-float",
+        "a float where a header belongs",
+        vec![0xd2, 0x84, 0x40, 0xf9, 0x3c, 0x00, 0x40, 0x40],
+    );
+    raw(
+        &mut g,
+        "cbor-bad-utf8",
+        "a header label that is not utf-8",
+        vec![0xd2, 0x84, 0x40, 0xa1, 0x62, 0xff, 0xfe, 0x00, 0x40, 0x40],
+    );
+    raw(
+        &mut g,
+        "header-wrong-type",
+        "`alg` as a byte string",
+        [&[0xd2u8, 0x84, 0x43, 0xa1, 0x01, 0x40, 0xa0, 0x40, 0x40][..]].concat(),
+    );
+    raw(
+        &mut g,
+        "header-alg-missing",
+        "an empty protected header",
+        vec![0xd2, 0x84, 0x40, 0xa0, 0x40, 0x40],
+    );
+    let payload = consentry::b64::decode(&b64(&base_claims(9)
+        .to_cbor()
+        .map_err(|e| e.to_string())?))
+    .unwrap_or_default();
+    let signed = |g: &Gen, p: &[u8]| {
+        consentry::cose::sign1(p, consentry::cose::ARTEFACT_TYP, &g.issuer, &g.rng)
+            .map_err(|e| e.to_string())
+    };
+    // The claims map with its first entry (`1: "cm.tn.gov.in"`, 14 bytes) repeated.
+    let head = payload.first().copied().unwrap_or(0);
+    let first = payload.get(1..15).unwrap_or_default();
+    let dup = [&[head + 1][..], first, payload.get(1..).unwrap_or_default()].concat();
+    g.verify(
+        "claims-duplicate-key",
+        "`iss` twice (signed)",
+        &signed(&g, &dup)?,
+        AUD,
+        NOW,
+        None,
+    );
+    let mut trailing = payload.clone();
+    trailing.push(0);
+    g.verify(
+        "claims-trailing",
+        "a byte after the claims (signed)",
+        &signed(&g, &trailing)?,
+        AUD,
+        NOW,
+        None,
+    );
+    g.verify(
+        "claims-not-a-map",
+        "claims that are an array (signed)",
+        &signed(&g, &[0x80])?,
+        AUD,
+        NOW,
+        None,
+    );
+    g.verify(
+        "claims-missing",
+        "an empty claims map (signed)",
+        &signed(&g, &[0xa0])?,
+        AUD,
+        NOW,
+        None,
+    );
+    let unknown = [
+        &[head + 1][..],
+        payload.get(1..).unwrap_or_default(),
+        &[0x19, 0x12, 0x34, 0x00][..],
+    ]
+    .concat();
+    g.verify(
+        "claims-unsorted",
+        "a claim appended after `consent` (signed)",
+        &signed(&g, &unknown)?,
+        AUD,
+        NOW,
+        None,
+    );
+    let at = payload
+        .windows(3)
+        .position(|w| w == [0x19, 0xff, 0xff])
+        .unwrap_or(0);
+    let unknown = [
+        &[head + 1][..],
+        payload.get(1..at).unwrap_or_default(),
+        &[0x19, 0x12, 0x34, 0x00][..],
+        payload.get(at..).unwrap_or_default(),
+    ]
+    .concat();
+    g.verify(
+        "claims-unknown",
+        "an undefined claim 4660 in its sorted place (signed)",
+        &signed(&g, &unknown)?,
+        AUD,
+        NOW,
+        None,
+    );
+
+    // inspect
+    g.push(
+        "inspect-full",
+        "decoded, marked unverified",
+        "inspect",
+        json!({"artefact": b64(&full)}),
+    );
+
+    // status lists
+    g.push(
+        "status-get-suspended",
+        "index 1 of a verified list",
+        "statusGet",
+        json!({"statusList": b64(&list_revoked), "trust": g.jwks, "idx": 1, "now": NOW}),
+    );
+    g.push(
+        "status-get-out-of-range",
+        "index past the end",
+        "statusGet",
+        json!({"statusList": b64(&list_revoked), "trust": g.jwks, "idx": 1024, "now": NOW}),
+    );
+
+    // decide: permits
+    let l = Some(&list_valid[..]);
+    g.decide(
+        "decide-permit-transform",
+        "granted fields with their transforms",
+        &base,
+        req("abdm:CAREMGT", "view", &["/name", "/diagnosis", "/phone"]),
+        l,
+    );
+    g.decide(
+        "decide-permit-store",
+        "store implies view; a budget with uses below it",
+        &base,
+        req("abdm:PUBHLTH", "view", &["/pincode"]),
+        l,
+    );
+    g.decide(
+        "decide-permit-descendant",
+        "a grant covers its purpose's descendants",
+        &base,
+        req("svc:service/delivery", "query", &["/email"]),
+        l,
+    );
+    // decide: every reason code
+    let mut r = req("abdm:CAREMGT", "view", &["/name"]);
+    r["leeway"] = 301.into();
+    g.decide("deny-invalid-request", "leeway over 300 s", &base, r, l);
+    let mut r = req("abdm:CAREMGT", "view", &["/name"]);
+    r["now"] = (NOW - 2 * DAY).into();
+    g.decide("deny-not-yet-valid", "before `nbf`", &full, r, l);
+    let mut r = req("abdm:CAREMGT", "view", &["/name"]);
+    r["now"] = (NOW + 400 * DAY).into();
+    g.decide("deny-expired", "after `exp`", &base, r, l);
+    let mut r = req("abdm:CAREMGT", "view", &["/name"]);
+    r["recipient"] = "tn.police".into();
+    g.decide("deny-audience", "recipient not in `aud`", &base, r, l);
+    g.decide(
+        "deny-revoked",
+        "withdrawn",
+        &base,
+        req("abdm:CAREMGT", "view", &["/name"]),
+        Some(&list_revoked),
+    );
+    g.decide(
+        "deny-suspended",
+        "paused",
+        &suspended,
+        req("abdm:CAREMGT", "view", &["/name"]),
+        Some(&list_revoked),
+    );
+    g.decide(
+        "deny-status-unknown",
+        "a status claim but no list",
+        &base,
+        req("abdm:CAREMGT", "view", &["/name"]),
+        None,
+    );
+    let bad_basis = Claims {
+        consent: consentry::Consent {
+            basis: "because".into(),
+            ..base_claims(4).consent
+        },
+        ..base_claims(4)
+    };
+    g.decide(
+        "deny-basis",
+        "basis neither consent nor a legitimate use",
+        &g.sign(&bad_basis)?,
+        req("abdm:CAREMGT", "view", &["/name"]),
+        l,
+    );
+    let child = Claims {
+        consent: consentry::Consent {
+            child: Some(true),
+            ..base_claims(5).consent
+        },
+        ..base_claims(5)
+    };
+    g.decide(
+        "deny-child-unverified",
+        "a child without a parent's evidence",
+        &g.sign(&child)?,
+        req("abdm:CAREMGT", "view", &["/name"]),
+        l,
+    );
+    g.decide(
+        "deny-purpose-unknown",
+        "a purpose no taxonomy defines",
+        &base,
+        req("xyz:unknown", "view", &["/name"]),
+        l,
+    );
+    let mut ads = full_claims();
+    ads.cti = cti(6);
+    ads.consent
+        .purposes
+        .push(Grant::new("svc:marketing", ["/email"], Mode::View));
+    g.decide(
+        "deny-child-prohibited",
+        "targeted ads for a child",
+        &g.sign(&ads)?,
+        req("svc:marketing/targeted-ads", "view", &["/email"]),
+        l,
+    );
+    g.decide(
+        "deny-purpose-not-granted",
+        "an ancestor of a granted purpose",
+        &base,
+        req("svc:marketing", "view", &["/email"]),
+        l,
+    );
+    let unknown_grant = Claims {
+        consent: consentry::Consent {
+            purposes: vec![Grant::new("xyz:private", ["/name"], Mode::View)],
+            ..base_claims(7).consent
+        },
+        ..base_claims(7)
+    };
+    g.decide(
+        "deny-grant-purpose-unknown",
+        "the only grant names an unknown purpose",
+        &g.sign(&unknown_grant)?,
+        req("abdm:CAREMGT", "view", &["/name"]),
+        l,
+    );
+    let conflicting = Claims {
+        consent: consentry::Consent {
+            purposes: vec![
+                Grant::new("abdm:CAREMGT", ["/address", "/address/pin"], Mode::View)
+                    .transform("/address", "pseudonym")
+                    .transform("/address/pin", "mask"),
+            ],
+            ..base_claims(8).consent
+        },
+        ..base_claims(8)
+    };
+    g.decide(
+        "deny-grant-invalid",
+        "one grant requires two transforms at one place",
+        &g.sign(&conflicting)?,
+        req("abdm:CAREMGT", "view", &["/address/pin"]),
+        l,
+    );
+    g.decide(
+        "deny-mode",
+        "store requested, view granted",
+        &base,
+        req("abdm:CAREMGT", "store", &["/name"]),
+        l,
+    );
+    g.decide(
+        "deny-fields",
+        "no requested field granted",
+        &base,
+        req("abdm:CAREMGT", "view", &["/phone"]),
+        l,
+    );
+    let mut r = req("abdm:PUBHLTH", "store", &["/pincode"]);
+    r.as_object_mut().map(|o| o.remove("uses"));
+    g.decide(
+        "deny-frequency-unchecked",
+        "a budget but no use count",
+        &base,
+        r,
+        l,
+    );
+    let mut r = req("abdm:PUBHLTH", "store", &["/pincode"]);
+    r["uses"] = 3.into();
+    g.decide(
+        "deny-frequency-exceeded",
+        "the budget is spent",
+        &base,
+        r,
+        l,
+    );
+
+    pseudonymisation(&mut g)?;
+
+    // Bad requests.
+    g.push(
+        "request-malformed",
+        "a request that does not parse",
+        "verify",
+        json!({"artefact": 7}),
+    );
+    g.push(
+        "request-unknown-op",
+        "an operation that does not exist",
+        "nonesuch",
+        json!({}),
+    );
+    Ok(g.cases)
+}
+
+/// 64 hex digits of a fixed corpus master key.
+fn master_hex() -> String {
+    seed("master-key")
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A synthetic Aadhaar number (first 11 digits chosen, the 12th its Verhoeff digit).
+fn aadhaar(first11: &str) -> String {
+    let d = consentry::ids::verhoeff_check_digit(first11).unwrap_or(0);
+    format!("{first11}{d}")
+}
+
+/// Policy, records and CSV through every transform, in both directions, and their errors.
+fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
+    let policy = json!({
+        "domain": "tn.health/research-2026",
+        "unlisted": "drop",
+        "fields": {
+            "/aadhaar": {"type": "aadhaar", "transform": "ff1"},
+            "/aadhaar_ref": {"type": "aadhaar", "transform": "token"},
+            "/name": {"type": "name", "transform": "pseudonym"},
+            "/mobile": {"type": "mobile", "transform": "mask", "params": {"preset": "mobile"}},
+            "/dob": {"type": "date", "transform": "generalise", "params": {"to": "year"}},
+            "/visit": {"type": "date", "transform": "shift", "params": {"max_days": 30, "subject": "/name"}},
+            "/pincode": {"type": "pincode", "transform": "generalise", "params": {"digits": 3}},
+            "/notes": {"type": "text", "transform": "drop"},
+        }
+    });
+    let key = master_hex();
+    let record = json!({
+        "aadhaar": aadhaar("23456789012"), "aadhaar_ref": aadhaar("98765432109"), "name": "  Meena   Rajan ",
+        "mobile": "+91 98765 43210", "dob": "1988-04-12", "visit": "2026-05-20", "pincode": "600042",
+        "notes": "asthma since 2010", "ward": "not in the policy: dropped"
+    });
+    let p = |extra: Value| {
+        let mut r = json!({"policy": policy, "masterKey": key});
+        if let (Some(o), Some(e)) = (r.as_object_mut(), extra.as_object()) {
+            o.extend(e.clone());
+        }
+        r
+    };
+    g.push(
+        "pseudo-record-every-transform",
+        "ff1, token, pseudonym, mask, generalise (date, pin), shift, drop; unlisted dropped",
+        "pseudonymise",
+        p(json!({"record": record})),
+    );
+    let out = g
+        .cases
+        .last()
+        .and_then(|c| c.expect.pointer("/result/record").cloned())
+        .unwrap_or(Value::Null);
+    g.push(
+        "pseudo-record-reverse",
+        "token and ff1 fields restored with the key",
+        "pseudonymise",
+        p(json!({"record": out, "reverse": true})),
+    );
+    g.push("pseudo-csv", "csv rows by column name", "pseudonymise", p(json!({"csv": {
+        "header": ["/name", "/aadhaar", "/pincode"],
+        "rows": [["Arun K", aadhaar("34567890123"), "641001"], ["Devi S", aadhaar("45678901234"), "625020"]]}})));
+    let mut bad = record.clone();
+    bad["aadhaar"] = "234567890123".into();
+    g.push(
+        "pseudo-invalid-value",
+        "an aadhaar number failing verhoeff (never passed through, never echoed)",
+        "pseudonymise",
+        p(json!({"record": bad})),
+    );
+    g.push(
+        "pseudo-unknown-field",
+        "a value for a field the policy lacks",
+        "pseudonymise",
+        p(json!({"field": "/nope", "value": "x"})),
+    );
+    g.push(
+        "pseudo-not-reversible",
+        "reversing a pseudonym",
+        "pseudonymise",
+        p(json!({"field": "/name", "value": "abc", "reverse": true})),
+    );
+    g.push(
+        "pseudo-invalid-token",
+        "reversing a tampered token",
+        "pseudonymise",
+        p(json!({"field": "/aadhaar_ref", "value": "t1.AAAA", "reverse": true})),
+    );
+    g.push(
+        "pseudo-row-length",
+        "a csv row shorter than the header",
+        "pseudonymise",
+        p(json!({"csv": {"header": ["/name", "/pincode"], "rows": [["Arun K"]]}})),
+    );
+    g.push(
+        "pseudo-duplicate-column",
+        "a header naming a column twice",
+        "pseudonymise",
+        p(json!({"csv": {"header": ["/name", "/name"], "rows": []}})),
+    );
+    // A shift below year 1: the first subject whose keyed offset is negative.
+    for i in 0..64 {
+        let r = p(json!({"record": {"name": format!("Subject {i}"), "visit": "0001-01-01"}}));
+        let out = consentry::interop::call_json("pseudonymise", &r.to_string(), &g.rng);
+        if out.contains("pseudo_date_out_of_range") {
+            g.push(
+                "pseudo-date-out-of-range",
+                "a date shifted before year 1",
+                "pseudonymise",
+                r,
+            );
+            break;
+        }
+    }
+    let mut r = p(json!({"field": "/name", "value": "x"}));
+    r["masterKey"] = "00ff".into();
+    g.push(
+        "pseudo-invalid-key",
+        "a master key that is not 32 bytes",
+        "pseudonymise",
+        r,
+    );
+    let policy_case = |g: &mut Gen, id: &str, about: &str, pol: Value| {
+        g.push(
+            id,
+            about,
+            "pseudonymise",
+            json!({"policy": pol, "masterKey": master_hex(), "field": "/f", "value": "x"}),
+        );
+    };
+    let one = |rule: Value| json!({"domain": "d", "unlisted": "keep", "fields": {"/f": rule}});
+    policy_case(
+        g,
+        "policy-malformed",
+        "an unknown member",
+        json!({"domain": "d", "unlisted": "keep", "fields": {}, "extra": 1}),
+    );
+    policy_case(
+        g,
+        "policy-unknown-transform",
+        "an unkeyed hash is not offered",
+        one(json!({"type": "aadhaar", "transform": "sha256"})),
+    );
+    policy_case(
+        g,
+        "policy-unknown-type",
+        "a type consentry does not know",
+        one(json!({"type": "ssn", "transform": "pseudonym"})),
+    );
+    policy_case(
+        g,
+        "policy-missing-param",
+        "shift without max_days",
+        one(json!({"type": "date", "transform": "shift", "params": {"subject": "/g"}})),
+    );
+    policy_case(
+        g,
+        "policy-unknown-param",
+        "a parameter the transform lacks",
+        one(json!({"type": "aadhaar", "transform": "pseudonym", "params": {"x": 1}})),
+    );
+    policy_case(
+        g,
+        "policy-invalid-param",
+        "max_days 0",
+        one(
+            json!({"type": "date", "transform": "shift", "params": {"max_days": 0, "subject": "/g"}}),
+        ),
+    );
+    policy_case(
+        g,
+        "policy-ff1-too-small",
+        "ff1 over fewer than 10^6 values",
+        one(json!({"type": "digits", "transform": "ff1", "params": {"min_len": 5}})),
+    );
+    policy_case(
+        g,
+        "policy-mask-non-string",
+        "mask on a number",
+        one(json!({"type": "number", "transform": "mask", "params": {"keep_last": 2}})),
+    );
+    policy_case(
+        g,
+        "policy-empty-domain",
+        "an empty domain",
+        json!({"domain": "", "unlisted": "keep", "fields": {}}),
+    );
+    policy_case(
+        g,
+        "policy-overlapping",
+        "a field and its descendant",
+        json!({"domain": "d", "unlisted": "keep", "fields": {
+        "/a": {"type": "text", "transform": "drop"}, "/a/b": {"type": "text", "transform": "drop"}}}),
+    );
+    policy_case(
+        g,
+        "policy-invalid-selector",
+        "an empty selector segment",
+        json!({"domain": "d", "unlisted": "keep", "fields": {"/a//b": {"type": "text", "transform": "drop"}}}),
+    );
+
+    // Filtering a permit's required transforms through the policy.
+    let decision = json!({"allowed": true, "fields": ["/name", "/pincode"], "transforms": {"/name": "pseudonym"}, "eraseBy": NOW + DAY});
+    g.push(
+        "filter-with-transform",
+        "only granted fields leave, /name through the policy's pseudonym",
+        "filter",
+        json!({"decision": decision, "record": record, "policy": policy, "masterKey": key}),
+    );
+    g.push(
+        "filter-transform-unsupported",
+        "a required transform with no policy: an error, never a pass-through",
+        "filter",
+        json!({"decision": decision, "record": record}),
+    );
+
+    // Identifiers.
+    let id = |g: &mut Gen, op: &str, id: &str, about: &str, kind: &str, value: &str| {
+        g.push(id, about, op, json!({"type": kind, "value": value}));
+    };
+    id(
+        g,
+        "idValidate",
+        "id-aadhaar-valid",
+        "spaces removed, verhoeff checked",
+        "aadhaar",
+        &format!(
+            "{} {}",
+            &aadhaar("23456789012")[..4],
+            &aadhaar("23456789012")[4..]
+        ),
+    );
+    id(
+        g,
+        "idValidate",
+        "id-aadhaar-checksum",
+        "one digit changed",
+        "aadhaar",
+        "234567890123",
+    );
+    id(
+        g,
+        "idValidate",
+        "id-pan-holder",
+        "an unknown holder-type letter",
+        "pan",
+        "ABCQE1234F",
+    );
+    id(
+        g,
+        "idValidate",
+        "id-mobile-invalid",
+        "a number starting with 5",
+        "mobile",
+        "5123456789",
+    );
+    id(
+        g,
+        "idMask",
+        "id-aadhaar-mask",
+        "the uidai display mask",
+        "aadhaar",
+        &aadhaar("23456789012"),
+    );
+    g.push("id-detect", "typed spans in free text; a bad checksum is not reported", "idDetect",
+        json!({"text": format!("aadhaar {} or 234567890123, pan ABCPE1234F, call +91 9876543210", aadhaar("23456789012"))}));
+    Ok(())
+}
+
+/// The corpus as the committed `corpus.json` text.
+pub fn to_json(cases: &[Case]) -> String {
+    let doc = json!({
+        "version": 1,
+        "about": "consentry golden conformance corpus: each case is an interop request and the exact response every face must give. Regenerate with `cargo run -p consentry-conformance --bin gen-corpus`.",
+        "now": NOW,
+        "cases": cases,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+/// The human-readable list of cases.
+pub fn readme(cases: &[Case]) -> String {
+    let mut s = String::from(
+        "# Golden conformance corpus\n\nGenerated by `cargo run -p consentry-conformance --bin gen-corpus` from fixed seeds; \
+         `./scripts/test` regenerates it and fails if it differs from what is committed. Each case \
+         is a request to one interop operation and the exact response every face (Rust, C ABI, \
+         npm) must return.\n\n| id | op | shows | expected |\n|---|---|---|---|\n",
+    );
+    for c in cases {
+        let outcome = match (c.expect.get("ok"), c.expect.pointer("/result/allowed")) {
+            (Some(Value::Bool(false)), _) => format!(
+                "error `{}`",
+                c.expect
+                    .pointer("/error/code")
+                    .and_then(Value::as_str)
+                    .unwrap_or("?")
+            ),
+            (_, Some(Value::Bool(true))) => "permit".to_owned(),
+            (_, Some(Value::Bool(false))) => {
+                let codes: Vec<&str> = c
+                    .expect
+                    .pointer("/result/reasons")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|r| r.get("code").and_then(Value::as_str))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                format!("deny `{}`", codes.join("`, `"))
+            }
+            _ => "ok".to_owned(),
+        };
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            c.id, c.op, c.about, outcome
+        ));
+    }
+    s
+}
