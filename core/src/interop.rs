@@ -598,6 +598,11 @@ fn parse<T: serde::de::DeserializeOwned>(op: &str, json: &str) -> Result<T, Erro
 pub const OPERATIONS: &[&str] = &[
     "verify",
     "decide",
+    "filter",
+    "pseudonymise",
+    "idValidate",
+    "idMask",
+    "idDetect",
     "inspect",
     "issue",
     "statusGet",

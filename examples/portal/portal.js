@@ -104,22 +104,27 @@ async function loadSample() {
 }
 
 /**
- * The Aadhaar box appears only when the core offers identifier operations (`consentry::ids`
- * through the JSON layer); validation and masking are the core's, never re-implemented here.
+ * The Aadhaar box appears only when the core offers the identifier operations (`consentry::ids`
+ * through the JSON layer: `idValidate`, `idMask`). Validation (Verhoeff) and masking are the
+ * core's, never re-implemented here.
  */
 function setupAadhaar() {
   const ops = operations();
-  const validate = ['idValidate', 'idsValidate', 'validateId'].find((o) => ops.includes(o));
-  if (!validate) return;
+  if (!ops.includes('idValidate') || !ops.includes('idMask')) return;
   $('aadhaar-box').hidden = false;
   $('aadhaar').addEventListener('input', () => {
     const value = $('aadhaar').value;
     const res = $('aadhaar-result');
-    if (!value.trim()) { res.textContent = ''; return; }
+    if (!value.trim()) { res.textContent = ''; res.className = 'hint'; return; }
     try {
-      const r = callJson(validate, { kind: 'aadhaar', value });
-      res.className = r.valid === false ? 'warn' : 'ok';
-      res.textContent = r.valid === false ? 'Not a valid Aadhaar number' : `Valid: ${r.masked ?? ''}`;
+      const r = callJson('idValidate', { type: 'aadhaar', value });
+      if (r.valid) {
+        res.className = 'ok';
+        res.textContent = `✓ Valid Aadhaar number: ${callJson('idMask', { type: 'aadhaar', value }).masked}`;
+      } else {
+        res.className = 'warn';
+        res.textContent = `Not a valid Aadhaar number (${r.error.message})`;
+      }
     } catch (e) {
       res.className = 'warn';
       res.textContent = e instanceof ConsentryError ? `Not valid (${e.code})` : String(e);

@@ -209,27 +209,94 @@ impl TrustStore {
 #[wasm_bindgen]
 pub struct Verifier {
     inner: consentry::Verifier,
+    /// Extra taxonomy documents (origin, JSON text) added to the shipped packs.
+    taxonomies: Vec<(String, String)>,
+    /// Built on the first `decide`, then kept.
+    taxonomy: std::cell::OnceCell<consentry::Taxonomy>,
 }
 
 #[wasm_bindgen]
 impl Verifier {
-    /// A verifier over a copy of `trustStore`; `leeway` in seconds (default 60, at most 300).
+    /// A verifier over a copy of `trustStore`; `leeway` in seconds (default 60, at most 300);
+    /// `taxonomies`: purpose taxonomy documents (objects or JSON text) added to the shipped packs
+    /// for `decide`.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(js_name = trustStore)] trust_store: &TrustStore,
         #[wasm_bindgen(unchecked_optional_param_type = "VerifierOptions")] options: Option<Object>,
     ) -> JsResult<Verifier> {
-        let opts = Options::parse("options", options, &["leeway"])?;
+        let opts = Options::parse("options", options, &["leeway", "taxonomies"])?;
         let leeway = opts
             .get("leeway")
             .map(|v| unsigned("leeway", &v))
             .transpose()?;
+        let mut taxonomies = Vec::new();
+        if let Some(list) = opts.get("taxonomies") {
+            let Some(list) = list.dyn_ref::<js_sys::Array>() else {
+                return Err(invalid("`taxonomies` must be an array".to_owned()));
+            };
+            for (i, t) in list.iter().enumerate() {
+                let name = format!("taxonomies[{i}]");
+                let text = json_of(&name, &t)?.to_string();
+                taxonomies.push((name, text));
+            }
+        }
         let inner = consentry::Verifier::new(trust_store.inner.clone());
         let inner = match leeway {
             None => inner,
             Some(l) => lift(inner.with_leeway(l).map_err(|e| ErrorBody::from_error(&e)))?,
         };
-        Ok(Verifier { inner })
+        Ok(Verifier {
+            inner,
+            taxonomies,
+            taxonomy: std::cell::OnceCell::new(),
+        })
+    }
+
+    /// Decides whether `request` (`{recipient, purpose, operation, fields, now?, uses?, ...}`)
+    /// may go ahead under `artefact`: the artefact is authenticated (a forged or malformed one
+    /// throws), then every other check (time, audience, status, purpose, fields) is part of the
+    /// decision: `{allowed: true, fields, transforms, eraseBy}` or `{allowed: false, reasons}`.
+    /// `request.now` defaults to the clock.
+    #[wasm_bindgen(unchecked_return_type = "Decision")]
+    pub fn decide(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] artefact: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "DecideRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "DecideOptions")] options: Option<Object>,
+    ) -> JsResult<JsValue> {
+        let opts = Options::parse("options", options, &["statusList"])?;
+        let list = opts
+            .get("statusList")
+            .map(|v| bytes_of("statusList", &v))
+            .transpose()?;
+        let mut req = json_of("request", &request)?;
+        if let Some(obj) = req.as_object_mut() {
+            if !obj.contains_key("now") {
+                let now = Options(None).now()?;
+                obj.insert("now".to_owned(), now.into());
+            }
+        }
+        let req: consentry::Request =
+            serde_json::from_value(req).map_err(|e| invalid(format!("`request`: {e}")))?;
+        let artefact = bytes_of("artefact", &artefact)?;
+        let taxonomy = match self.taxonomy.get() {
+            Some(t) => t,
+            None => {
+                let t = lift(interop::taxonomy_with(&self.taxonomies))?;
+                self.taxonomy.get_or_init(|| t)
+            }
+        };
+        let d = lift(interop::decide_with(
+            &self.inner,
+            taxonomy,
+            &artefact,
+            &req,
+            list.as_deref(),
+        ))?;
+        let v = serde_json::to_value(&d)
+            .map_err(|e| thrown(&ErrorBody::new(Code::RequestInvalid, e.to_string())))?;
+        js_of(&v)
     }
 
     /// Verifies `artefact` for the relying party `audience` at `now` (default: the clock),
@@ -263,6 +330,123 @@ impl Verifier {
     #[wasm_bindgen(getter)]
     pub fn leeway(&self) -> u32 {
         u32::try_from(self.inner.leeway()).unwrap_or(u32::MAX)
+    }
+}
+
+/// Field-level pseudonymisation under a policy (`{domain, fields: {...}}`) with a 32-byte
+/// master key; the per-domain keys are derived once, here. Batch entry points (`record`,
+/// `csv`) keep the JS↔WASM crossings per row, not per value.
+#[wasm_bindgen]
+pub struct Pseudonymiser {
+    inner: consentry::Pseudonymiser,
+}
+
+#[wasm_bindgen]
+impl Pseudonymiser {
+    /// A pseudonymiser from a policy (object or JSON text) and the master key (64 hex digits
+    /// or 32 bytes). The key is never echoed in errors.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "object | string")] policy: JsValue,
+        #[wasm_bindgen(js_name = masterKey, unchecked_param_type = "Uint8Array | string")]
+        master_key: JsValue,
+    ) -> JsResult<Pseudonymiser> {
+        let policy = json_of("policy", &policy)?;
+        let key = match master_key.as_string() {
+            Some(hex) => zeroize::Zeroizing::new(hex),
+            None => match master_key.dyn_ref::<Uint8Array>() {
+                Some(a) => {
+                    zeroize::Zeroizing::new(a.to_vec().iter().map(|b| format!("{b:02x}")).collect())
+                }
+                None => {
+                    return Err(invalid(
+                        "`masterKey` must be 64 hex digits or a Uint8Array".to_owned(),
+                    ))
+                }
+            },
+        };
+        Ok(Pseudonymiser {
+            inner: lift(interop::pseudonymiser(&policy, &key))?,
+        })
+    }
+
+    fn run(&self, reverse: bool, input: serde_json::Value) -> JsResult<serde_json::Value> {
+        let mut req: interop::PseudonymiseRequest = serde_json::from_value(serde_json::json!({
+            "policy": null, "masterKey": "", "reverse": reverse,
+        }))
+        .map_err(|e| invalid(e.to_string()))?;
+        match input {
+            serde_json::Value::Array(mut v) if v.len() == 2 => {
+                req.value = v.pop().and_then(|x| x.as_str().map(str::to_owned));
+                req.field = v.pop().and_then(|x| x.as_str().map(str::to_owned));
+            }
+            serde_json::Value::Object(mut o) if o.contains_key("header") => {
+                req.csv = Some(
+                    serde_json::from_value(serde_json::Value::Object(std::mem::take(&mut o)))
+                        .map_err(|e| invalid(format!("`csv`: {e}")))?,
+                );
+            }
+            other => req.record = Some(other),
+        }
+        lift(interop::pseudonymise_with(&self.inner, &req))
+    }
+
+    /// One value of policy field `field`: its pseudonym, token or masked form (`null` when the
+    /// policy drops it).
+    pub fn value(&self, field: &str, value: &str) -> JsResult<Option<String>> {
+        let out = self.run(false, serde_json::json!([field, value]))?;
+        Ok(out
+            .get("value")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned))
+    }
+
+    /// Undoes `token` / `ff1` on one value.
+    #[wasm_bindgen(js_name = reverseValue)]
+    pub fn reverse_value(&self, field: &str, value: &str) -> JsResult<Option<String>> {
+        let out = self.run(true, serde_json::json!([field, value]))?;
+        Ok(out
+            .get("value")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned))
+    }
+
+    /// A whole JSON record through the policy.
+    #[wasm_bindgen(unchecked_return_type = "Record<string, unknown>")]
+    pub fn record(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] record: JsValue,
+    ) -> JsResult<JsValue> {
+        let rec = json_of("record", &record)?;
+        if !rec.is_object() {
+            return Err(invalid("`record` must be an object".to_owned()));
+        }
+        let out = self.run(false, rec)?;
+        js_of(out.get("record").unwrap_or(&serde_json::Value::Null))
+    }
+
+    /// Undoes `token` / `ff1` in a record.
+    #[wasm_bindgen(js_name = reverseRecord, unchecked_return_type = "Record<string, unknown>")]
+    pub fn reverse_record(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] record: JsValue,
+    ) -> JsResult<JsValue> {
+        let rec = json_of("record", &record)?;
+        if !rec.is_object() {
+            return Err(invalid("`record` must be an object".to_owned()));
+        }
+        let out = self.run(true, rec)?;
+        js_of(out.get("record").unwrap_or(&serde_json::Value::Null))
+    }
+
+    /// CSV rows (`{header, rows}`) through the policy: `{header, rows}` (dropped columns gone).
+    #[wasm_bindgen(unchecked_return_type = "CsvRows")]
+    pub fn csv(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CsvRows")] csv: JsValue,
+    ) -> JsResult<JsValue> {
+        let out = self.run(false, json_of("csv", &csv)?)?;
+        js_of(out.get("csv").unwrap_or(&serde_json::Value::Null))
     }
 }
 
@@ -402,7 +586,7 @@ export interface Jwk { kty: string; crv?: string; x?: string; y?: string; kid?: 
 /** A JWK Set. */
 export interface Jwks { keys: Jwk[] }
 /** `leeway`: clock-skew leeway in seconds (default 60, at most 300). */
-export interface VerifierOptions { leeway?: number }
+export interface VerifierOptions { leeway?: number; taxonomies?: (object | string)[] }
 /** `now`: seconds since the epoch (default: `Date.now()`). */
 export interface NowOptions { now?: number }
 /** `statusList`: a signed status list to check the artefact's status in. */
@@ -437,4 +621,15 @@ export interface Inspected {
 export interface IssueResult { artefact: string; cti: string }
 export interface StatusEntry { idx: number; status: string; value: number; uri: string; list: Freshness }
 export interface CodeInfo { code: string; numericCode: number }
+/** What a recipient asks to do (`now` defaults to the clock). */
+export interface DecideRequest {
+  recipient: string; purpose: string; operation: Mode; fields: string[]; now?: number;
+  uses?: number; leeway?: number; acceptUnknownStatus?: boolean; [member: string]: unknown;
+}
+export interface DecideOptions { statusList?: Uint8Array | string }
+/** A decision: a permit, or a denial with every failed check (a value, never an error). */
+export type Decision =
+  | { allowed: true; fields: string[]; transforms: Record<string, string>; eraseBy: number; [member: string]: unknown }
+  | { allowed: false; reasons: unknown[]; [member: string]: unknown };
+export interface CsvRows { header: string[]; rows: string[][] }
 "#;

@@ -227,6 +227,45 @@ export const cases = [
     assert.throws(c, () => new c.Verifier(trust).verify(good.artefact, fx.audience, { now: exp + 100 }), { code: 'expired' });
   }],
 
+  ['decide: identical decisions to the Rust JSON layer; denial is a value', (c, fx) => {
+    const v = new c.Verifier(trustOf(c, fx.trust));
+    const good = fx.cases.find((k) => k.name === 'good ed25519');
+    assert.ok(fx.decide.length >= 4, 'decide fixtures');
+    for (const k of fx.decide) {
+      checkVerdict(c, k.expect, () => v.decide(good.artefact, k.request), `decide ${k.request.purpose} ${k.request.operation}`);
+      checkVerdict(c, k.expect, () => c.callJson('decide', { artefact: good.artefact, trust: fx.trust, request: k.request }), 'callJson decide');
+    }
+    assert.equal(v.decide(good.artefact, fx.decide[1].request).allowed, false);
+    const tampered = fx.cases.find((k) => k.name === 'tampered signature');
+    assert.throws(c, () => v.decide(tampered.artefact, fx.decide[0].request), { code: 'signature_invalid' });
+    assert.throws(c, () => v.decide(good.artefact, { purpose: 'x' }), { code: 'request_invalid' });
+    // `now` defaults to the clock: the fixed-time artefact has expired by now.
+    const { now, ...noNow } = fx.decide[0].request;
+    if (Date.now() / 1000 > fx.claims.exp + 60) assert.equal(v.decide(good.artefact, noNow).allowed, false);
+  }],
+
+  ['Pseudonymiser: identical output to the Rust JSON layer (value, record, csv, reverse)', (c, fx) => {
+    const p = fx.pseudo;
+    const ps = new c.Pseudonymiser(p.policy, p.masterKey);
+    assert.equal(ps.value('/patient/aadhaar', '2345 6789 0124'), p.value.result.value);
+    assert.deepEqual(ps.record(p.record), p.recordOut.result.record);
+    assert.deepEqual(c.callJson('pseudonymise', { policy: p.policy, masterKey: p.masterKey, record: p.record }), p.recordOut.result);
+    const keyBytes = Uint8Array.from(p.masterKey.match(/../g), (h) => parseInt(h, 16));
+    assert.equal(new c.Pseudonymiser(JSON.stringify(p.policy), keyBytes).value('/patient/aadhaar', '234567890124'), p.value.result.value);
+    const token = p.recordOut.result.record.patient.name;
+    assert.equal(ps.reverseValue('/patient/name', token), 'Kavya Raman');
+    assert.deepEqual(ps.reverseRecord({ patient: { name: token } }), { patient: { name: 'Kavya Raman' } });
+    // CSV policies name columns; a pseudonym depends on the domain, not on the field name.
+    const csvPolicy = { domain: p.policy.domain, fields: { aadhaar: { type: 'aadhaar', transform: 'pseudonym' } }, unlisted: 'keep' };
+    const out = new c.Pseudonymiser(csvPolicy, p.masterKey).csv({ header: ['aadhaar', 'city'], rows: [['2345 6789 0124', 'Madurai']] });
+    assert.deepEqual(out, { header: ['aadhaar', 'city'], rows: [[p.value.result.value, 'Madurai']] });
+    assert.throws(c, () => ps.value('/patient/aadhaar', '2345 6789 0125'), p.badValue.error);
+    let err;
+    try { new c.Pseudonymiser(p.policy, 'abcd'); } catch (e) { err = e; }
+    assert.ok(err instanceof c.ConsentryError, 'a short key throws ConsentryError');
+    assert.ok(!err.message.includes('abcd'), 'the key is never echoed');
+  }],
+
   ['bad input throws ConsentryError, never a plain object', (c, fx) => {
     const v = new c.Verifier(trustOf(c, fx.trust));
     const opts = { now: fx.now };

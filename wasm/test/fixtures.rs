@@ -265,7 +265,46 @@ fn main() {
         std::fs::write(path, serde_json::to_string_pretty(&sample).unwrap() + "\n").unwrap();
     }
 
+    // Purpose decisions and pseudonymisation through the core's JSON layer, natively.
+    let rng2 = ring::rand::SystemRandom::new();
+    let call = |op: &str, req: &Value| -> Value {
+        serde_json::from_str(&consentry::interop::call_json(op, &req.to_string(), &rng2)).unwrap()
+    };
+    let mut decide = Vec::new();
+    for (purpose, op, fields, now) in [
+        ("abdm:CAREMGT", "view", vec!["/name", "/diagnosis"], NOW),
+        ("abdm:CAREMGT", "store", vec!["/name"], NOW),
+        ("aa:101", "query", vec!["/accounts/0/balance", "/pan"], NOW),
+        ("abdm:CAREMGT", "view", vec!["/name"], NOW + 86_400 * 31),
+    ] {
+        let request = json!({ "recipient": AUD, "purpose": purpose, "operation": op, "fields": fields, "now": now });
+        let req = json!({ "artefact": b64::encode(&good), "trust": jwks, "request": request });
+        decide.push(json!({ "request": request, "expect": call("decide", &req) }));
+    }
+    let policy = json!({
+        "domain": "tn.health/research",
+        "fields": {
+            "/patient/aadhaar": { "type": "aadhaar", "transform": "pseudonym" },
+            "/patient/name": { "type": "name", "transform": "token" },
+            "/visits/*/mobile": { "type": "mobile", "transform": "mask", "params": { "preset": "mobile" } }
+        },
+        "unlisted": "drop"
+    });
+    let master = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+    let record = json!({ "patient": { "aadhaar": "2345 6789 0124", "name": "  Kavya   Raman ", "city": "Madurai" },
+        "visits": [{ "mobile": "+91 98765 43210" }] });
+    let pseudo = json!({
+        "policy": policy, "masterKey": master, "record": record,
+        "value": call("pseudonymise", &json!({ "policy": policy, "masterKey": master,
+            "field": "/patient/aadhaar", "value": "2345 6789 0124" })),
+        "recordOut": call("pseudonymise", &json!({ "policy": policy, "masterKey": master, "record": record })),
+        "badValue": call("pseudonymise", &json!({ "policy": policy, "masterKey": master,
+            "field": "/patient/aadhaar", "value": "2345 6789 0125" })),
+    });
+
     let doc = json!({
+        "decide": decide,
+        "pseudo": pseudo,
         "now": NOW,
         "audience": AUD,
         "trust": jwks,

@@ -60,8 +60,15 @@ test('portal: wrong audience and garbage input are reported with their codes', a
   assert.equal(await page.textContent('#error-code'), 'request_invalid (2000)');
 });
 
-test('portal: the Aadhaar box is shown only when the core offers identifier operations', async () => {
+test('portal: the Aadhaar box validates and masks as you type (core idValidate/idMask)', async () => {
   const ops = await page.evaluate(async () => (await import('./consentry/web/consentry_wasm.js')).operations());
-  const hidden = await page.$eval('#aadhaar-box', (e) => e.hidden);
-  assert.equal(hidden, !ops.some((o) => /^id/i.test(o)));
+  assert.ok(ops.includes('idValidate') && ops.includes('idMask'), `operations: ${ops}`);
+  assert.equal(await page.$eval('#aadhaar-box', (e) => e.hidden), false);
+  await page.fill('#aadhaar', '2345 6789 0124');
+  assert.equal(await page.textContent('#aadhaar-result'), '✓ Valid Aadhaar number: XXXX XXXX 0124');
+  await page.fill('#aadhaar', '2345 6789 0125'); // Verhoeff check digit wrong
+  assert.match(await page.textContent('#aadhaar-result'), /^Not a valid Aadhaar number/);
+  assert.ok(!(await page.textContent('#aadhaar-result')).includes('2345'), 'the value is never echoed');
+  await page.fill('#aadhaar', '2345 6789 0124');
+  await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-aadhaar.png'), fullPage: true });
 });
