@@ -57,6 +57,10 @@ fn main() {
     let ed = case("good ed25519");
     let es = case("good es256");
     let n = 2_000;
+    let p = &fx["pseudo"];
+    let ps =
+        consentry::interop::pseudonymiser(&p["policy"], p["masterKey"].as_str().unwrap()).unwrap();
+    let record = p["record"].clone();
     let out = serde_json::json!({
         // What the package's Verifier.verify does natively: verify, then the JSON view.
         "verify_ed25519": time(n, || {
@@ -64,6 +68,16 @@ fn main() {
         }),
         "verify_es256": time(n / 4, || {
             black_box(verifier.verify(black_box(&es), aud, now).unwrap().to_json_value().to_string());
+        }),
+        // One Aadhaar pseudonym (validate, canonicalise, HMAC-SHA256 with the cached domain key).
+        "pseudonym_value": time(n * 10, || {
+            black_box(ps.transform_value("/patient/aadhaar", black_box("2345 6789 0124")).unwrap());
+        }),
+        // A whole record (pseudonym, token, mask, drop), as the package's `record` does.
+        "pseudonymise_record": time(n, || {
+            let mut r = record.clone();
+            ps.apply_json(&mut r).unwrap();
+            black_box(r);
         }),
         // The verification alone (no JSON view).
         "verify_ed25519_raw": time(n, || {

@@ -376,10 +376,6 @@ impl Pseudonymiser {
         }))
         .map_err(|e| invalid(e.to_string()))?;
         match input {
-            serde_json::Value::Array(mut v) if v.len() == 2 => {
-                req.value = v.pop().and_then(|x| x.as_str().map(str::to_owned));
-                req.field = v.pop().and_then(|x| x.as_str().map(str::to_owned));
-            }
             serde_json::Value::Object(mut o) if o.contains_key("header") => {
                 req.csv = Some(
                     serde_json::from_value(serde_json::Value::Object(std::mem::take(&mut o)))
@@ -394,21 +390,21 @@ impl Pseudonymiser {
     /// One value of policy field `field`: its pseudonym, token or masked form (`null` when the
     /// policy drops it).
     pub fn value(&self, field: &str, value: &str) -> JsResult<Option<String>> {
-        let out = self.run(false, serde_json::json!([field, value]))?;
-        Ok(out
-            .get("value")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned))
+        lift(
+            self.inner
+                .transform_value(field, value)
+                .map_err(|e| ErrorBody::from_error(&e)),
+        )
     }
 
     /// Undoes `token` / `ff1` on one value.
     #[wasm_bindgen(js_name = reverseValue)]
-    pub fn reverse_value(&self, field: &str, value: &str) -> JsResult<Option<String>> {
-        let out = self.run(true, serde_json::json!([field, value]))?;
-        Ok(out
-            .get("value")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned))
+    pub fn reverse_value(&self, field: &str, value: &str) -> JsResult<String> {
+        lift(
+            self.inner
+                .reverse_value(field, value)
+                .map_err(|e| ErrorBody::from_error(&e)),
+        )
     }
 
     /// A whole JSON record through the policy.

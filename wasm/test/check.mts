@@ -1,9 +1,9 @@
 // Compiled by `tsc --strict --noEmit` against the packed package's .d.ts (scripts/test-npm).
 import {
   TrustStore, Verifier, ConsentryError, inspect, issue, statusGet, keyPublic, publicJwk, codes,
-  callJson, operations,
+  callJson, operations, Pseudonymiser,
   type VerifiedArtefact, type Jwk, type Jwks, type IssueResult, type StatusEntry, type CodeInfo,
-  type Inspected, type ClaimsInput,
+  type Inspected, type ClaimsInput, type Decision, type CsvRows,
 } from 'consentry';
 import initWeb, { Verifier as WebVerifier } from 'consentry/web';
 
@@ -48,6 +48,19 @@ const all: CodeInfo[] = codes();
 const ops: string[] = operations();
 const anything: unknown = callJson('verify', { artefact: issued.artefact });
 console.log(size, canon, view.header.kid, entry.status, all.length, ops, anything);
+
+const d: Decision = verifier.decide('AAAA', { recipient: 'r', purpose: 'aa:101', operation: 'view', fields: ['/name'] });
+if (d.allowed) {
+  const f: string[] = d.fields;
+  console.log(f, d.eraseBy);
+} else {
+  console.log(d.reasons.length);
+}
+const ps = new Pseudonymiser({ domain: 'd', fields: {} }, '00'.repeat(32));
+const pv: string | undefined = ps.value('/aadhaar', '2345 6789 0124');
+const rec: Record<string, unknown> = ps.record({ a: 1 });
+const rows: CsvRows = ps.csv({ header: ['a'], rows: [['1']] });
+console.log(pv, rec, rows.header, ps.reverseValue('/name', 't1.x'));
 
 // @ts-expect-error: the audience is required
 verifier.verify(artefact);
