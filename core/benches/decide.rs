@@ -10,6 +10,9 @@ use consentry::{issue, Claims, Cti, Grant, Mode, Notice, SigningKey, TrustStore,
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::{json, Value};
 
+mod support;
+use support::interleaved_ratio;
+
 const NOW: i64 = 1_750_000_000;
 
 /// The shipped packs (57 purposes) plus a 43-purpose tree four levels deep: 100 purposes.
@@ -116,6 +119,41 @@ fn bench(c: &mut Criterion) {
         Ok(json!(format!("{t}:{}", v.as_str().map_or(0, str::len))))
     };
     assert!(permit.filter(&record, &hook).is_ok());
+
+    let r = interleaved_ratio(
+        101,
+        50,
+        &mut || {
+            black_box(
+                verifier
+                    .verify(black_box(&bytes), "fiu.example", NOW)
+                    .unwrap(),
+            );
+        },
+        &mut || {
+            black_box(decide(
+                black_box(&verified),
+                black_box(&request),
+                &taxonomy,
+                StatusInput::Valid,
+            ));
+        },
+    );
+    println!(
+        "interleaved median ratio, decide (100 purposes, 10 grants) / verify: {:.1}%",
+        r * 100.0
+    );
+    let r = interleaved_ratio(
+        101,
+        200,
+        &mut || {
+            black_box(black_box(&record).clone());
+        },
+        &mut || {
+            black_box(permit.filter(black_box(&record), &hook).unwrap());
+        },
+    );
+    println!("interleaved median ratio, filter {size} B record / serde_json clone of it: {r:.2}x");
 
     let mut g = c.benchmark_group("purpose");
     g.bench_function("verify (ed25519, 10 grants)", |b| {

@@ -13,6 +13,9 @@ use fpe::ff1::{FlexibleNumeralString, FF1};
 use ring::hmac;
 use serde_json::json;
 
+mod support;
+use support::interleaved_ratio;
+
 const DOMAIN: &str = "tn.health/research";
 const AADHAAR: &str = "234567890124";
 
@@ -40,6 +43,76 @@ fn benches(c: &mut Criterion) {
         hmac::HMAC_SHA256,
         &derive_domain_key(&master, KeyKind::Pseudonym, DOMAIN).unwrap(),
     );
+    {
+        let tkey = derive_domain_key(&master, KeyKind::Token, DOMAIN).unwrap();
+        let fkey = derive_domain_key(&master, KeyKind::Ff1, DOMAIN).unwrap();
+        let ff1 = FF1::<aes::Aes256>::new(&fkey, 10).unwrap();
+        let digits: Vec<u16> = AADHAAR[..11].bytes().map(|c| u16::from(c - b'0')).collect();
+        let ratios = [
+            (
+                "pseudonym / raw hmac-sha256",
+                interleaved_ratio(
+                    101,
+                    2000,
+                    &mut || {
+                        black_box(hmac::sign(black_box(&key), black_box(AADHAAR.as_bytes())));
+                    },
+                    &mut || {
+                        black_box(
+                            ps.transform_value(black_box("aadhaar"), black_box(AADHAAR))
+                                .unwrap(),
+                        );
+                    },
+                ),
+            ),
+            (
+                "token / raw aes-siv (new + encrypt)",
+                interleaved_ratio(
+                    101,
+                    500,
+                    &mut || {
+                        black_box(
+                            Aes256Siv::new_from_slice(black_box(&tkey))
+                                .unwrap()
+                                .encrypt([DOMAIN.as_bytes()], black_box(AADHAAR.as_bytes()))
+                                .unwrap(),
+                        );
+                    },
+                    &mut || {
+                        black_box(
+                            ps.transform_value(black_box("aadhaar_t"), black_box(AADHAAR))
+                                .unwrap(),
+                        );
+                    },
+                ),
+            ),
+            (
+                "ff1 aadhaar / raw fpe ff1 (11 digits)",
+                interleaved_ratio(
+                    101,
+                    100,
+                    &mut || {
+                        black_box(
+                            ff1.encrypt(
+                                DOMAIN.as_bytes(),
+                                &FlexibleNumeralString::from(black_box(digits.clone())),
+                            )
+                            .unwrap(),
+                        );
+                    },
+                    &mut || {
+                        black_box(
+                            ps.transform_value(black_box("aadhaar_f"), black_box(AADHAAR))
+                                .unwrap(),
+                        );
+                    },
+                ),
+            ),
+        ];
+        for (what, r) in ratios {
+            println!("interleaved median ratio, {what}: {r:.3}x");
+        }
+    }
     g.bench_function("raw ring hmac-sha256", |b| {
         b.iter(|| hmac::sign(black_box(&key), black_box(AADHAAR.as_bytes())))
     });

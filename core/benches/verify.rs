@@ -12,6 +12,9 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+mod support;
+
+use support::interleaved_ratio;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
@@ -23,6 +26,22 @@ fn verify(c: &mut Criterion) {
     let tbs = msg.to_be_signed(b"");
     let sig = msg.signature.to_vec();
     let pk = common::issuer().verifying_key().as_bytes().to_vec();
+
+    let ratio = interleaved_ratio(
+        101,
+        200,
+        &mut || {
+            ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, black_box(&pk))
+                .verify(black_box(&tbs), black_box(&sig))
+                .unwrap()
+        },
+        &mut || {
+            verifier
+                .verify(black_box(&artefact), common::AUD, common::NOW)
+                .unwrap();
+        },
+    );
+    println!("interleaved median ratio, consentry verify / raw ring Ed25519 verify ({} B artefact): {ratio:.3}x", artefact.len());
 
     let mut g = c.benchmark_group(format!("verify_{}B", artefact.len()));
     g.bench_function("raw_ring_ed25519", |b| {
