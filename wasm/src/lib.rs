@@ -525,7 +525,7 @@ pub fn public_jwk(
     js_of(&key.to_jwk())
 }
 
-/// Every error code (`consentry::Code::ALL`): `[{code, numericCode}]`.
+/// Every error code, in numeric order (`consentry::Code::ALL`): `[{code, numericCode}]`.
 #[wasm_bindgen(unchecked_return_type = "CodeInfo[]")]
 pub fn codes() -> JsResult<JsValue> {
     let all: Vec<serde_json::Value> = Code::ALL

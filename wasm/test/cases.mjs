@@ -82,6 +82,7 @@ export const cases = [
     assert.deepEqual(sig, { code: 'signature_invalid', numericCode: 1300 });
     assert.equal(new Set(all.map((x) => x.numericCode)).size, all.length, 'numbers unique');
     assert.equal(new Set(all.map((x) => x.code)).size, all.length, 'names unique');
+    for (let i = 1; i < all.length; i++) assert.ok(all[i - 1].numericCode < all[i].numericCode, 'numeric order');
     assert.ok(c.operations().includes('verify'), 'operations');
   }],
 
