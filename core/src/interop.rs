@@ -98,6 +98,23 @@ pub fn verifier_from_jwks(
     }
 }
 
+/// Adds every key of a JWK Set to a trust store the binding holds, all or nothing: the set is
+/// checked as a whole first, so a bad key leaves the store unchanged.
+pub fn trust_add_jwks(trust: &mut TrustStore, jwks: &serde_json::Value) -> Result<(), ErrorBody> {
+    TrustStore::from_jwks(&jwks.to_string()).map_err(|e| ErrorBody::from_error(&e))?;
+    let mut next = trust.clone();
+    for jwk in jwks
+        .get("keys")
+        .and_then(|k| k.as_array())
+        .into_iter()
+        .flatten()
+    {
+        next.add_jwk(jwk).map_err(|e| ErrorBody::from_error(&e))?;
+    }
+    *trust = next;
+    Ok(())
+}
+
 /// Verifies an artefact with a verifier (the long-lived form bindings hold), optionally
 /// checking its status in a signed list verified with the same trust store.
 pub fn verify_with(
@@ -322,11 +339,22 @@ pub fn status_get(req: &StatusGetRequest) -> Result<serde_json::Value, ErrorBody
     let trust =
         TrustStore::from_jwks(&req.trust.to_string()).map_err(|e| ErrorBody::from_error(&e))?;
     let bytes = bytes_of("statusList", &req.status_list)?;
-    let l = StatusListToken::verify(&bytes, &trust, req.now, &StatusListOptions::default())
+    status_get_with(&trust, &bytes, req.idx, req.now)
+}
+
+/// `statusGet` with a trust store the binding already holds (the long-lived form): verifies
+/// the signed list at `now` and looks up `idx`.
+pub fn status_get_with(
+    trust: &TrustStore,
+    status_list: &[u8],
+    idx: u64,
+    now: i64,
+) -> Result<serde_json::Value, ErrorBody> {
+    let l = StatusListToken::verify(status_list, trust, now, &StatusListOptions::default())
         .map_err(|e| ErrorBody::from_error(&e))?;
-    let v = l.get(req.idx).map_err(|e| ErrorBody::from_error(&e))?;
+    let v = l.get(idx).map_err(|e| ErrorBody::from_error(&e))?;
     Ok(serde_json::json!({
-        "idx": req.idx, "status": v.name(), "value": v.as_u8(), "uri": l.token.sub,
+        "idx": idx, "status": v.name(), "value": v.as_u8(), "uri": l.token.sub,
         "list": l.freshness.to_json_value(),
     }))
 }
@@ -570,6 +598,11 @@ fn parse<T: serde::de::DeserializeOwned>(op: &str, json: &str) -> Result<T, Erro
 pub const OPERATIONS: &[&str] = &[
     "verify",
     "decide",
+    "filter",
+    "pseudonymise",
+    "idValidate",
+    "idMask",
+    "idDetect",
     "inspect",
     "issue",
     "statusGet",

@@ -1,7 +1,631 @@
-//! WebAssembly bindings of consentry (the npm package `consentry`).
+//! WebAssembly bindings of consentry: the npm package `consentry`.
 //!
-//! The bindings are built in the npm-package issue; until then this crate only re-exports the
-//! core so that the workspace builds for every target.
+//! Argument conversion only. Every operation is the core's, reached through the binding-neutral
+//! [`consentry::interop`] layer; this crate turns `Uint8Array`s and base64url strings into bytes,
+//! JS objects into JSON, fills in `now` from `Date.now()` when the caller leaves it out, and
+//! turns [`consentry::interop::ErrorBody`] into a thrown `ConsentryError` (a real `Error`
+//! subclass defined in `js/error.js`, so that every target gets the same class).
+//!
+//! The crate is built with `wasm-bindgen`'s CLI for the `bundler`, `nodejs` and `web` targets
+//! from one `.wasm` (see `scripts/test-npm` and `wasm/README.md`).
 #![forbid(unsafe_code)]
 
+use consentry::interop::{self, ErrorBody};
+use consentry::Code;
+use js_sys::{Object, Reflect, Uint8Array, JSON};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
 pub use consentry;
+
+#[wasm_bindgen(module = "/js/error.js")]
+extern "C" {
+    /// The error every function of the package throws (`code`, `numericCode`, `message`),
+    /// re-exported from the package entry of every target. Its TypeScript declaration is the
+    /// class in `TS_TYPES` (so that `instanceof` narrows); scripts/test-npm removes the
+    /// `let ConsentryError: unknown` wasm-bindgen also writes for a re-export.
+    #[wasm_bindgen(reexport)]
+    pub type ConsentryError;
+
+    #[wasm_bindgen(constructor)]
+    fn new(message: &str, code: &str, numeric_code: u32) -> ConsentryError;
+}
+
+type JsResult<T> = Result<T, JsValue>;
+
+/// The thrown form of an error body.
+fn thrown(e: &ErrorBody) -> JsValue {
+    ConsentryError::new(&e.message, &e.code, e.numeric_code).into()
+}
+
+fn invalid(message: String) -> JsValue {
+    thrown(&ErrorBody::new(Code::RequestInvalid, message))
+}
+
+fn lift<T>(r: Result<T, ErrorBody>) -> JsResult<T> {
+    r.map_err(|e| thrown(&e))
+}
+
+/// Bytes from a `Uint8Array` or a base64url string.
+fn bytes_of(name: &str, v: &JsValue) -> JsResult<Vec<u8>> {
+    if let Some(s) = v.as_string() {
+        return consentry::b64::decode(&s)
+            .ok_or_else(|| invalid(format!("`{name}` is not base64url without padding")));
+    }
+    match v.dyn_ref::<Uint8Array>() {
+        Some(a) => Ok(a.to_vec()),
+        None => Err(invalid(format!(
+            "`{name}` must be a Uint8Array or a base64url string"
+        ))),
+    }
+}
+
+/// The base64url text of a `Uint8Array` or a string (passed on as is: the interop layer
+/// decodes it and names the member on failure).
+fn text_of(name: &str, v: &JsValue) -> JsResult<String> {
+    match v.as_string() {
+        Some(s) => Ok(s),
+        None => bytes_of(name, v).map(|b| consentry::b64::encode(&b)),
+    }
+}
+
+/// JSON from a JS value or a JSON string.
+fn json_of(name: &str, v: &JsValue) -> JsResult<serde_json::Value> {
+    let text = match v.as_string() {
+        Some(s) => s,
+        None if v.is_object() => JSON::stringify(v)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| invalid(format!("`{name}` cannot be written as json")))?,
+        None => {
+            return Err(invalid(format!(
+                "`{name}` must be an object or a json string"
+            )))
+        }
+    };
+    // serde_json's messages name positions and types, never values.
+    serde_json::from_str(&text).map_err(|e| invalid(format!("`{name}` is not json: {e}")))
+}
+
+/// A JS value from JSON the core produced.
+fn js_of(v: &serde_json::Value) -> JsResult<JsValue> {
+    JSON::parse(&v.to_string())
+        .map_err(|_| thrown(&ErrorBody::new(Code::RequestInvalid, "result is not json")))
+}
+
+/// An options object whose members must all be in `known` (the interop layer refuses unknown
+/// members too); `undefined` and `null` mean no options.
+struct Options(Option<Object>);
+
+impl Options {
+    fn parse(name: &str, v: Option<Object>, known: &[&str]) -> JsResult<Self> {
+        let Some(obj) = v else {
+            return Ok(Options(None));
+        };
+        if !obj.is_object() {
+            return Err(invalid(format!("`{name}` must be an object")));
+        }
+        for key in Object::keys(&obj).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if !known.contains(&key.as_str()) {
+                return Err(invalid(format!(
+                    "`{name}`: unknown option `{key}`; known: {}",
+                    known.join(", ")
+                )));
+            }
+        }
+        Ok(Options(Some(obj)))
+    }
+
+    /// The member `key`, `None` when absent, `undefined` or `null`.
+    fn get(&self, key: &str) -> Option<JsValue> {
+        let obj = self.0.as_ref()?;
+        let v = Reflect::get(obj, &JsValue::from_str(key)).ok()?;
+        if v.is_undefined() || v.is_null() {
+            None
+        } else {
+            Some(v)
+        }
+    }
+
+    /// `now` in seconds since the epoch; the clock (`Date.now()`) when absent.
+    fn now(&self) -> JsResult<i64> {
+        match self.get("now") {
+            None => Ok((js_sys::Date::now() / 1000.0).floor() as i64),
+            Some(v) => integer("now", &v, -MAX_SAFE, MAX_SAFE),
+        }
+    }
+}
+
+/// 2^53 - 1, the largest integer a JS number holds exactly.
+const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+
+/// An integer in `[min, max]` (both within ±2^53), from a JS number. The bounds are formatted
+/// as integers: formatting an `f64` would pull float printing into the `.wasm`.
+fn integer(name: &str, v: &JsValue, min: f64, max: f64) -> JsResult<i64> {
+    match v.as_f64() {
+        Some(f) if f.is_finite() && f.fract() == 0.0 && (min..=max).contains(&f) => Ok(f as i64),
+        _ => Err(invalid(format!(
+            "`{name}` must be an integer from {} to {}",
+            min as i64, max as i64
+        ))),
+    }
+}
+
+fn unsigned(name: &str, v: &JsValue) -> JsResult<u64> {
+    integer(name, v, 0.0, MAX_SAFE).map(|n| n.unsigned_abs())
+}
+
+/// Trusted issuer keys: `kid` → public key (Ed25519 or P-256). Keys are checked on entry
+/// (weak and malformed keys are refused); a key is reachable by its RFC 9679 thumbprint and by
+/// the JWK's own `kid`.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct TrustStore {
+    inner: consentry::TrustStore,
+}
+
+#[wasm_bindgen]
+impl TrustStore {
+    /// An empty trust store.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> TrustStore {
+        TrustStore::default()
+    }
+
+    /// Adds one public JWK (an object or its JSON text).
+    #[wasm_bindgen(js_name = addJwk)]
+    pub fn add_jwk(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Jwk | string")] jwk: JsValue,
+    ) -> JsResult<()> {
+        let jwk = json_of("jwk", &jwk)?;
+        lift(
+            self.inner
+                .add_jwk(&jwk)
+                .map_err(|e| ErrorBody::from_error(&e)),
+        )
+    }
+
+    /// Adds every key of a JWK Set (`{"keys": [...]}`), all or nothing.
+    #[wasm_bindgen(js_name = addJwks)]
+    pub fn add_jwks(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Jwks | string")] jwks: JsValue,
+    ) -> JsResult<()> {
+        let jwks = json_of("jwks", &jwks)?;
+        lift(interop::trust_add_jwks(&mut self.inner, &jwks))
+    }
+
+    /// The number of `kid` bindings.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> usize {
+        self.inner.len()
+    }
+}
+
+/// Verifies consent artefacts against a snapshot of a trust store (keys added to the store
+/// later do not reach this verifier).
+#[wasm_bindgen]
+pub struct Verifier {
+    inner: consentry::Verifier,
+    /// Extra taxonomy documents (origin, JSON text) added to the shipped packs.
+    taxonomies: Vec<(String, String)>,
+    /// Built on the first `decide`, then kept.
+    taxonomy: std::cell::OnceCell<consentry::Taxonomy>,
+}
+
+#[wasm_bindgen]
+impl Verifier {
+    /// A verifier over a copy of `trustStore`; `leeway` in seconds (default 60, at most 300);
+    /// `taxonomies`: purpose taxonomy documents (objects or JSON text) added to the shipped packs
+    /// for `decide`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(js_name = trustStore)] trust_store: &TrustStore,
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifierOptions")] options: Option<Object>,
+    ) -> JsResult<Verifier> {
+        let opts = Options::parse("options", options, &["leeway", "taxonomies"])?;
+        let leeway = opts
+            .get("leeway")
+            .map(|v| unsigned("leeway", &v))
+            .transpose()?;
+        let mut taxonomies = Vec::new();
+        if let Some(list) = opts.get("taxonomies") {
+            let Some(list) = list.dyn_ref::<js_sys::Array>() else {
+                return Err(invalid("`taxonomies` must be an array".to_owned()));
+            };
+            for (i, t) in list.iter().enumerate() {
+                let name = format!("taxonomies[{i}]");
+                let text = json_of(&name, &t)?.to_string();
+                taxonomies.push((name, text));
+            }
+        }
+        let inner = consentry::Verifier::new(trust_store.inner.clone());
+        let inner = match leeway {
+            None => inner,
+            Some(l) => lift(inner.with_leeway(l).map_err(|e| ErrorBody::from_error(&e)))?,
+        };
+        Ok(Verifier {
+            inner,
+            taxonomies,
+            taxonomy: std::cell::OnceCell::new(),
+        })
+    }
+
+    /// Decides whether `request` (`{recipient, purpose, operation, fields, now?, uses?, ...}`)
+    /// may go ahead under `artefact`: the artefact is authenticated (a forged or malformed one
+    /// throws), then every other check (time, audience, status, purpose, fields) is part of the
+    /// decision: `{allowed: true, fields, transforms, eraseBy}` or `{allowed: false, reasons}`.
+    /// `request.now` defaults to the clock.
+    #[wasm_bindgen(unchecked_return_type = "Decision")]
+    pub fn decide(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] artefact: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "DecideRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "DecideOptions")] options: Option<Object>,
+    ) -> JsResult<JsValue> {
+        let opts = Options::parse("options", options, &["statusList"])?;
+        let list = opts
+            .get("statusList")
+            .map(|v| bytes_of("statusList", &v))
+            .transpose()?;
+        let mut req = json_of("request", &request)?;
+        if let Some(obj) = req.as_object_mut() {
+            if !obj.contains_key("now") {
+                let now = Options(None).now()?;
+                obj.insert("now".to_owned(), now.into());
+            }
+        }
+        let req: consentry::Request =
+            serde_json::from_value(req).map_err(|e| invalid(format!("`request`: {e}")))?;
+        let artefact = bytes_of("artefact", &artefact)?;
+        let taxonomy = match self.taxonomy.get() {
+            Some(t) => t,
+            None => {
+                let t = lift(interop::taxonomy_with(&self.taxonomies))?;
+                self.taxonomy.get_or_init(|| t)
+            }
+        };
+        let d = lift(interop::decide_with(
+            &self.inner,
+            taxonomy,
+            &artefact,
+            &req,
+            list.as_deref(),
+        ))?;
+        let v = serde_json::to_value(&d)
+            .map_err(|e| thrown(&ErrorBody::new(Code::RequestInvalid, e.to_string())))?;
+        js_of(&v)
+    }
+
+    /// Verifies `artefact` for the relying party `audience` at `now` (default: the clock),
+    /// checking its status in `statusList` when given. Returns the verified artefact as a
+    /// plain object; throws `ConsentryError` on any failure.
+    #[wasm_bindgen(unchecked_return_type = "VerifiedArtefact")]
+    pub fn verify(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] artefact: JsValue,
+        audience: &str,
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifyOptions")] options: Option<Object>,
+    ) -> JsResult<JsValue> {
+        let opts = Options::parse("options", options, &["now", "statusList"])?;
+        let now = opts.now()?;
+        let list = opts
+            .get("statusList")
+            .map(|v| bytes_of("statusList", &v))
+            .transpose()?;
+        let artefact = bytes_of("artefact", &artefact)?;
+        let v = lift(interop::verify_with(
+            &self.inner,
+            &artefact,
+            audience,
+            now,
+            list.as_deref(),
+        ))?;
+        js_of(&v)
+    }
+
+    /// The leeway in seconds.
+    #[wasm_bindgen(getter)]
+    pub fn leeway(&self) -> u32 {
+        u32::try_from(self.inner.leeway()).unwrap_or(u32::MAX)
+    }
+}
+
+/// Field-level pseudonymisation under a policy (`{domain, fields: {...}}`) with a 32-byte
+/// master key; the per-domain keys are derived once, here. Batch entry points (`record`,
+/// `csv`) keep the JS↔WASM crossings per row, not per value.
+#[wasm_bindgen]
+pub struct Pseudonymiser {
+    inner: consentry::Pseudonymiser,
+}
+
+#[wasm_bindgen]
+impl Pseudonymiser {
+    /// A pseudonymiser from a policy (object or JSON text) and the master key (64 hex digits
+    /// or 32 bytes). The key is never echoed in errors.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "object | string")] policy: JsValue,
+        #[wasm_bindgen(js_name = masterKey, unchecked_param_type = "Uint8Array | string")]
+        master_key: JsValue,
+    ) -> JsResult<Pseudonymiser> {
+        let policy = json_of("policy", &policy)?;
+        let key = match master_key.as_string() {
+            Some(hex) => zeroize::Zeroizing::new(hex),
+            None => match master_key.dyn_ref::<Uint8Array>() {
+                Some(a) => {
+                    zeroize::Zeroizing::new(a.to_vec().iter().map(|b| format!("{b:02x}")).collect())
+                }
+                None => {
+                    return Err(invalid(
+                        "`masterKey` must be 64 hex digits or a Uint8Array".to_owned(),
+                    ))
+                }
+            },
+        };
+        Ok(Pseudonymiser {
+            inner: lift(interop::pseudonymiser(&policy, &key))?,
+        })
+    }
+
+    fn run(&self, reverse: bool, input: serde_json::Value) -> JsResult<serde_json::Value> {
+        let mut req: interop::PseudonymiseRequest = serde_json::from_value(serde_json::json!({
+            "policy": null, "masterKey": "", "reverse": reverse,
+        }))
+        .map_err(|e| invalid(e.to_string()))?;
+        match input {
+            serde_json::Value::Object(mut o) if o.contains_key("header") => {
+                req.csv = Some(
+                    serde_json::from_value(serde_json::Value::Object(std::mem::take(&mut o)))
+                        .map_err(|e| invalid(format!("`csv`: {e}")))?,
+                );
+            }
+            other => req.record = Some(other),
+        }
+        lift(interop::pseudonymise_with(&self.inner, &req))
+    }
+
+    /// One value of policy field `field`: its pseudonym, token or masked form (`null` when the
+    /// policy drops it).
+    pub fn value(&self, field: &str, value: &str) -> JsResult<Option<String>> {
+        lift(
+            self.inner
+                .transform_value(field, value)
+                .map_err(|e| ErrorBody::from_error(&e)),
+        )
+    }
+
+    /// Undoes `token` / `ff1` on one value.
+    #[wasm_bindgen(js_name = reverseValue)]
+    pub fn reverse_value(&self, field: &str, value: &str) -> JsResult<String> {
+        lift(
+            self.inner
+                .reverse_value(field, value)
+                .map_err(|e| ErrorBody::from_error(&e)),
+        )
+    }
+
+    /// A whole JSON record through the policy.
+    #[wasm_bindgen(unchecked_return_type = "Record<string, unknown>")]
+    pub fn record(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] record: JsValue,
+    ) -> JsResult<JsValue> {
+        let rec = json_of("record", &record)?;
+        if !rec.is_object() {
+            return Err(invalid("`record` must be an object".to_owned()));
+        }
+        let out = self.run(false, rec)?;
+        js_of(out.get("record").unwrap_or(&serde_json::Value::Null))
+    }
+
+    /// Undoes `token` / `ff1` in a record.
+    #[wasm_bindgen(js_name = reverseRecord, unchecked_return_type = "Record<string, unknown>")]
+    pub fn reverse_record(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] record: JsValue,
+    ) -> JsResult<JsValue> {
+        let rec = json_of("record", &record)?;
+        if !rec.is_object() {
+            return Err(invalid("`record` must be an object".to_owned()));
+        }
+        let out = self.run(true, rec)?;
+        js_of(out.get("record").unwrap_or(&serde_json::Value::Null))
+    }
+
+    /// CSV rows (`{header, rows}`) through the policy: `{header, rows}` (dropped columns gone).
+    #[wasm_bindgen(unchecked_return_type = "CsvRows")]
+    pub fn csv(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CsvRows")] csv: JsValue,
+    ) -> JsResult<JsValue> {
+        let out = self.run(false, json_of("csv", &csv)?)?;
+        js_of(out.get("csv").unwrap_or(&serde_json::Value::Null))
+    }
+}
+
+/// Decodes an artefact strictly WITHOUT checking its signature, time or audience (display and
+/// debugging only; the result is marked `verified: false`).
+#[wasm_bindgen(unchecked_return_type = "Inspected")]
+pub fn inspect(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] artefact: JsValue,
+) -> JsResult<JsValue> {
+    let req = interop::InspectRequest {
+        artefact: text_of("artefact", &artefact)?,
+    };
+    js_of(&lift(interop::inspect(&req))?)
+}
+
+/// Issues (signs) a consent artefact from the JSON view of its claims with a PKCS#8 private
+/// key; `iat` defaults to `now` (default: the clock), `cti` to 16 random bytes.
+#[wasm_bindgen(unchecked_return_type = "IssueResult")]
+pub fn issue(
+    #[wasm_bindgen(unchecked_param_type = "ClaimsInput | string")] claims: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] pkcs8: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "NowOptions")] options: Option<Object>,
+) -> JsResult<JsValue> {
+    let opts = Options::parse("options", options, &["now"])?;
+    let req = interop::IssueRequest {
+        claims: json_of("claims", &claims)?,
+        pkcs8: text_of("pkcs8", &pkcs8)?,
+        now: opts.now()?,
+    };
+    js_of(&lift(interop::issue(
+        &req,
+        &ring::rand::SystemRandom::new(),
+    ))?)
+}
+
+/// Verifies a signed status list with the keys of `trustStore` at `now` (default: the clock)
+/// and returns the entry at `idx`.
+#[wasm_bindgen(js_name = statusGet, unchecked_return_type = "StatusEntry")]
+pub fn status_get(
+    #[wasm_bindgen(js_name = statusList, unchecked_param_type = "Uint8Array | string")]
+    status_list: JsValue,
+    #[wasm_bindgen(js_name = trustStore)] trust_store: &TrustStore,
+    idx: f64,
+    #[wasm_bindgen(unchecked_optional_param_type = "NowOptions")] options: Option<Object>,
+) -> JsResult<JsValue> {
+    let opts = Options::parse("options", options, &["now"])?;
+    let idx = unsigned("idx", &JsValue::from_f64(idx))?;
+    let list = bytes_of("statusList", &status_list)?;
+    let v = lift(interop::status_get_with(
+        &trust_store.inner,
+        &list,
+        idx,
+        opts.now()?,
+    ))?;
+    js_of(&v)
+}
+
+/// The public JWK (`kid` = base64url RFC 9679 thumbprint) of a PKCS#8 private key.
+#[wasm_bindgen(js_name = keyPublic, unchecked_return_type = "Jwk")]
+pub fn key_public(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] pkcs8: JsValue,
+) -> JsResult<JsValue> {
+    let req = interop::KeyPublicRequest {
+        pkcs8: text_of("pkcs8", &pkcs8)?,
+    };
+    js_of(&lift(interop::key_public(
+        &req,
+        &ring::rand::SystemRandom::new(),
+    ))?)
+}
+
+/// Checks a public JWK (weak and malformed keys are refused) and returns its canonical form,
+/// with `kid` = the base64url RFC 9679 thumbprint.
+#[wasm_bindgen(js_name = publicJwk, unchecked_return_type = "Jwk")]
+pub fn public_jwk(
+    #[wasm_bindgen(unchecked_param_type = "Jwk | string")] jwk: JsValue,
+) -> JsResult<JsValue> {
+    let jwk = json_of("jwk", &jwk)?;
+    let key = lift(consentry::VerifyingKey::from_jwk(&jwk).map_err(|e| ErrorBody::from_error(&e)))?;
+    js_of(&key.to_jwk())
+}
+
+/// Every error code, in numeric order (`consentry::Code::ALL`): `[{code, numericCode}]`.
+#[wasm_bindgen(unchecked_return_type = "CodeInfo[]")]
+pub fn codes() -> JsResult<JsValue> {
+    let all: Vec<serde_json::Value> = Code::ALL
+        .iter()
+        .map(|c| serde_json::json!({ "code": c.as_str(), "numericCode": c.as_u32() }))
+        .collect();
+    js_of(&serde_json::Value::Array(all))
+}
+
+/// Runs any operation of the core's JSON layer (`interop::call_json`): `request` is an object
+/// or JSON text. Returns the operation's result; throws `ConsentryError` on failure. New core
+/// operations (for example `decide`, `pseudonymise`) are reachable here with no new binding.
+#[wasm_bindgen(js_name = callJson)]
+pub fn call_json(op: &str, request: JsValue) -> JsResult<JsValue> {
+    let text = match request.as_string() {
+        Some(s) => s,
+        None => json_of("request", &request)?.to_string(),
+    };
+    let out = interop::call_json(op, &text, &ring::rand::SystemRandom::new());
+    let mut env: serde_json::Value =
+        serde_json::from_str(&out).map_err(|_| invalid("the response is not json".to_owned()))?;
+    if env.get("ok") == Some(&serde_json::Value::Bool(true)) {
+        return js_of(env.get("result").unwrap_or(&serde_json::Value::Null));
+    }
+    let body: ErrorBody = env
+        .get_mut("error")
+        .map(serde_json::Value::take)
+        .and_then(|e| serde_json::from_value(e).ok())
+        .unwrap_or_else(|| ErrorBody::new(Code::RequestInvalid, "malformed response"));
+    Err(thrown(&body))
+}
+
+/// The operations [`call_json`] knows.
+#[wasm_bindgen]
+pub fn operations() -> Vec<String> {
+    interop::OPERATIONS
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect()
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** The error every function throws: a real `Error` with stable codes shared by every face. */
+export class ConsentryError extends Error {
+  constructor(message: string, code: string, numericCode: number);
+  /** The stable string code, e.g. `"signature_invalid"`. */
+  readonly code: string;
+  /** The stable numeric code (the C `consentry_result` value), e.g. `1300`. */
+  readonly numericCode: number;
+}
+/** A public JWK (RFC 7517): Ed25519 (`OKP`) or P-256 (`EC`). */
+export interface Jwk { kty: string; crv?: string; x?: string; y?: string; kid?: string; alg?: string; [member: string]: unknown }
+/** A JWK Set. */
+export interface Jwks { keys: Jwk[] }
+/** `leeway`: clock-skew leeway in seconds (default 60, at most 300). */
+export interface VerifierOptions { leeway?: number; taxonomies?: (object | string)[] }
+/** `now`: seconds since the epoch (default: `Date.now()`). */
+export interface NowOptions { now?: number }
+/** `statusList`: a signed status list to check the artefact's status in. */
+export interface VerifyOptions extends NowOptions { statusList?: Uint8Array | string }
+export type Mode = "view" | "store" | "query" | "stream";
+export interface Grant {
+  purpose: string; fields: string[]; mode: Mode; data_life?: number;
+  frequency?: { max: number; per: number }; transforms?: Record<string, string>;
+}
+export interface Consent {
+  v: 1; basis: string; purposes: Grant[]; notice: { id: string; sha256: string; lang: string };
+  grantor?: { role: "parent" | "guardian" | "nominee"; evidence: string }; child?: boolean;
+  range?: { from: number; to: number };
+}
+/** The JSON view of an artefact's claims (times in seconds since the epoch, bytes base64url). */
+export interface Claims {
+  iss: string; sub: string; aud: string | string[]; exp: number; nbf?: number; iat: number;
+  cti: string; status?: { status_list: { idx: number; uri: string } }; consent: Consent;
+}
+/** Claims to issue: `iat` defaults to now, `cti` to 16 random bytes. */
+export type ClaimsInput = Omit<Claims, "iat" | "cti"> & { iat?: number; cti?: string };
+export type Freshness = { state: "fresh" } | { state: "expired"; exp: number } | { state: "stale"; refreshBy: number };
+export type StatusCheck =
+  | { state: "none" }
+  | { state: "not_checked"; uri: string; idx: number }
+  | { state: string; value: number; list: Freshness };
+export interface VerifiedArtefact { verified: true; alg: "EdDSA" | "ES256"; kid: string; status: StatusCheck; claims: Claims }
+export interface Inspected {
+  verified: false; warning: string;
+  header: { alg: string | null; kid: string | null; typ: string | null }; claims: Claims;
+}
+export interface IssueResult { artefact: string; cti: string }
+export interface StatusEntry { idx: number; status: string; value: number; uri: string; list: Freshness }
+export interface CodeInfo { code: string; numericCode: number }
+/** What a recipient asks to do (`now` defaults to the clock). */
+export interface DecideRequest {
+  recipient: string; purpose: string; operation: Mode; fields: string[]; now?: number;
+  uses?: number; leeway?: number; acceptUnknownStatus?: boolean; [member: string]: unknown;
+}
+export interface DecideOptions { statusList?: Uint8Array | string }
+/** A decision: a permit, or a denial with every failed check (a value, never an error). */
+export type Decision =
+  | { allowed: true; fields: string[]; transforms: Record<string, string>; eraseBy: number; [member: string]: unknown }
+  | { allowed: false; reasons: unknown[]; [member: string]: unknown };
+export interface CsvRows { header: string[]; rows: string[][] }
+"#;

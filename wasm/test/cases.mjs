@@ -1,0 +1,297 @@
+// The package's behaviour, as cases that run unchanged in Node (node.test.mjs) and in headless
+// Chromium (browser.test.mjs drives browser.html). Each case gets the loaded package `c` and the
+// fixtures written by `cargo run -p consentry-wasm --example fixtures` (artefacts with the
+// verdicts the Rust API gives), and throws on failure.
+
+/** Canonical JSON (sorted keys), for deep equality of plain data. */
+function canon(v) {
+  if (Array.isArray(v)) return `[${v.map(canon).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon(v[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+function fail(msg) {
+  throw new Error(msg);
+}
+
+export const assert = {
+  ok(v, msg) {
+    if (!v) fail(msg ?? `expected a truthy value, got ${v}`);
+  },
+  equal(a, b, msg) {
+    if (a !== b) fail(`${msg ?? 'not equal'}: ${JSON.stringify(a)} !== ${JSON.stringify(b)}`);
+  },
+  deepEqual(a, b, msg) {
+    const [x, y] = [canon(a), canon(b)];
+    if (x !== y) fail(`${msg ?? 'not deep-equal'}:\n  got      ${x}\n  expected ${y}`);
+  },
+  /** `fn` throws a real ConsentryError with `code` (and, when given, numericCode/message). */
+  throws(c, fn, want, msg) {
+    let err;
+    try {
+      fn();
+    } catch (e) {
+      err = e;
+    }
+    const where = msg ? `${msg}: ` : '';
+    if (!err) fail(`${where}expected ConsentryError ${want.code}, nothing thrown`);
+    if (!(err instanceof c.ConsentryError)) fail(`${where}not a ConsentryError: ${err}`);
+    if (!(err instanceof Error)) fail(`${where}not an Error`);
+    if (err.name !== 'ConsentryError') fail(`${where}name ${err.name}`);
+    if (typeof err.stack !== 'string') fail(`${where}no stack`);
+    assert.equal(err.code, want.code, `${where}code (${err.message})`);
+    if (want.numericCode !== undefined) assert.equal(err.numericCode, want.numericCode, `${where}numericCode`);
+    if (want.message !== undefined) assert.equal(err.message, want.message, `${where}message`);
+    return err;
+  },
+};
+
+export function fromB64url(s) {
+  const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(bin, (ch) => ch.charCodeAt(0));
+}
+
+export function toB64url(bytes) {
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function trustOf(c, jwks) {
+  const t = new c.TrustStore();
+  t.addJwks(jwks);
+  return t;
+}
+
+/** Checks `run()` against a fixture verdict `{ok, result}` / `{ok: false, error}`. */
+function checkVerdict(c, expect, run, name) {
+  if (expect.ok) {
+    assert.deepEqual(run(), expect.result, name);
+  } else {
+    assert.throws(c, run, expect.error, name);
+  }
+}
+
+export const cases = [
+  ['codes: every code with its number, each once', (c) => {
+    const all = c.codes();
+    assert.ok(Array.isArray(all) && all.length >= 40, 'codes list');
+    const sig = all.find((x) => x.code === 'signature_invalid');
+    assert.deepEqual(sig, { code: 'signature_invalid', numericCode: 1300 });
+    assert.equal(new Set(all.map((x) => x.numericCode)).size, all.length, 'numbers unique');
+    assert.equal(new Set(all.map((x) => x.code)).size, all.length, 'names unique');
+    for (let i = 1; i < all.length; i++) assert.ok(all[i - 1].numericCode < all[i].numericCode, 'numeric order');
+    assert.ok(c.operations().includes('verify'), 'operations');
+  }],
+
+  ['verify: identical verdicts to the Rust API (base64url input)', (c, fx) => {
+    const v = new c.Verifier(trustOf(c, fx.trust));
+    for (const k of fx.cases) {
+      const opts = { now: k.now, ...(k.statusList ? { statusList: k.statusList } : {}) };
+      checkVerdict(c, k.expect, () => v.verify(k.artefact, k.audience, opts), k.name);
+    }
+  }],
+
+  ['verify: identical verdicts with Uint8Array input', (c, fx) => {
+    const v = new c.Verifier(trustOf(c, fx.trust));
+    for (const k of fx.cases) {
+      const opts = { now: k.now, ...(k.statusList ? { statusList: fromB64url(k.statusList) } : {}) };
+      checkVerdict(c, k.expect, () => v.verify(fromB64url(k.artefact), k.audience, opts), k.name);
+    }
+  }],
+
+  ['callJson: the same verdicts through the generic passthrough', (c, fx) => {
+    for (const k of fx.cases) {
+      const req = { artefact: k.artefact, trust: fx.trust, audience: k.audience, now: k.now };
+      if (k.statusList) req.statusList = k.statusList;
+      checkVerdict(c, k.expect, () => c.callJson('verify', req), k.name);
+      checkVerdict(c, k.expect, () => c.callJson('verify', JSON.stringify(req)), `${k.name} (text)`);
+    }
+    assert.throws(c, () => c.callJson('nope', {}), { code: 'request_invalid', numericCode: 2000 });
+    assert.throws(c, () => c.callJson('verify', '{"artefact": 1}'), { code: 'request_invalid' });
+  }],
+
+  ['public vectors: RFC 8392 A.3 and the IETF status list example', (c, fx) => {
+    assert.ok(fx.public.length >= 2, 'public vectors present');
+    for (const k of fx.public) {
+      const trust = trustOf(c, k.trust);
+      if (k.kind === 'verify') {
+        const v = new c.Verifier(trust);
+        checkVerdict(c, k.expect, () => v.verify(k.artefact, k.audience, { now: k.now }), k.name);
+      } else {
+        checkVerdict(c, k.expect, () => c.statusGet(k.statusList, trust, k.idx, { now: k.now }), k.name);
+        checkVerdict(c, k.expect, () => c.callJson('statusGet', {
+          statusList: k.statusList, trust: k.trust, idx: k.idx, now: k.now,
+        }), `${k.name} (callJson)`);
+      }
+    }
+  }],
+
+  ['statusGet: own lists, revoked and valid entries', (c, fx) => {
+    const trust = trustOf(c, fx.trust);
+    const r = c.statusGet(fx.revokedList, trust, 5, { now: fx.now });
+    assert.equal(r.status, 'invalid');
+    assert.equal(r.value, 1);
+    assert.equal(c.statusGet(fromB64url(fx.validList), trust, 5, { now: fx.now }).status, 'valid');
+    assert.throws(c, () => c.statusGet(fx.validList, trust, 99, { now: fx.now }), { code: 'status_index_out_of_range' });
+    assert.throws(c, () => c.statusGet(fx.validList, new c.TrustStore(), 0, { now: fx.now }), { code: 'key_unknown_kid' });
+    assert.throws(c, () => c.statusGet(fx.validList, trust, -1, { now: fx.now }), { code: 'request_invalid' });
+  }],
+
+  ['inspect: the unverified view, same as Rust', (c, fx) => {
+    const good = fx.cases.find((k) => k.name === 'good ed25519');
+    assert.deepEqual(c.inspect(good.artefact), fx.inspect.result);
+    assert.deepEqual(c.inspect(fromB64url(good.artefact)), fx.inspect.result);
+    assert.equal(c.inspect(good.artefact).verified, false);
+    assert.throws(c, () => c.inspect('!!'), { code: 'request_invalid' });
+    assert.throws(c, () => c.inspect(fx.cases.find((k) => k.name === 'truncated').artefact), { code: 'cbor_truncated' });
+  }],
+
+  ['issue → verify round trip (Ed25519 and ES256, text and bytes keys)', (c, fx) => {
+    const claims = { ...fx.claims };
+    delete claims.cti;
+    delete claims.iat;
+    for (const alg of ['ed25519', 'es256']) {
+      const pkcs8 = fx.pkcs8[alg];
+      const jwk = c.keyPublic(pkcs8);
+      assert.deepEqual(c.keyPublic(fromB64url(pkcs8)), jwk, 'keyPublic text = bytes');
+      const trust = new c.TrustStore();
+      trust.addJwk(jwk);
+      assert.equal(trust.size, 1);
+      const out = c.issue(claims, alg === 'es256' ? fromB64url(pkcs8) : pkcs8, { now: fx.now });
+      assert.equal(typeof out.artefact, 'string');
+      assert.equal(fromB64url(out.cti).length, 16);
+      const v = new c.Verifier(trust).verify(out.artefact, fx.audience, { now: fx.now + 10 });
+      assert.equal(v.verified, true);
+      assert.equal(v.alg, alg === 'es256' ? 'ES256' : 'EdDSA');
+      assert.equal(v.kid, jwk.kid);
+      assert.equal(v.claims.iat, fx.now);
+      assert.equal(v.claims.cti, out.cti);
+      assert.deepEqual(v.claims.consent, fx.claims.consent);
+    }
+  }],
+
+  ['now defaults to the clock (Date.now) when left out', (c, fx) => {
+    const claims = { ...fx.claims, exp: Math.floor(Date.now() / 1000) + 3600 };
+    delete claims.cti;
+    delete claims.iat;
+    const out = c.issue(claims, fx.pkcs8.ed25519);
+    const t = Math.floor(Date.now() / 1000);
+    const trust = new c.TrustStore();
+    trust.addJwk(c.keyPublic(fx.pkcs8.ed25519));
+    const v = new c.Verifier(trust).verify(out.artefact, fx.audience);
+    assert.ok(Math.abs(v.claims.iat - t) <= 2, `iat ${v.claims.iat} ~ ${t}`);
+    // The fixed-time fixtures expire long before the clock reads today.
+    const good = fx.cases.find((k) => k.name === 'good ed25519');
+    if (t > fx.now + 86400 * 31) {
+      assert.throws(c, () => new c.Verifier(trustOf(c, fx.trust)).verify(good.artefact, fx.audience, {}), { code: 'expired' });
+    }
+  }],
+
+  ['trust store: JWK entry, all-or-nothing sets, key checks', (c, fx) => {
+    const t = new c.TrustStore();
+    assert.equal(t.size, 0);
+    t.addJwks(JSON.stringify(fx.trust));
+    const n = t.size;
+    assert.ok(n >= 2, 'size');
+    t.addJwk(fx.trust.keys[0]); // same key again: a no-op
+    assert.equal(t.size, n);
+    const priv = { ...fx.trust.keys[0], d: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' };
+    assert.throws(c, () => t.addJwk(priv), { code: 'key_private_material' });
+    const t2 = new c.TrustStore();
+    assert.throws(c, () => t2.addJwks({ keys: [fx.trust.keys[0], { kty: 'OKP', crv: 'Ed25519', x: 'AAAA' }] }), { code: 'key_invalid' });
+    assert.equal(t2.size, 0, 'a failed set adds nothing');
+    assert.throws(c, () => t2.addJwks({}), { code: 'key_jwk_invalid' });
+    assert.throws(c, () => t2.addJwk('{not json'), { code: 'request_invalid' });
+    // Small-order Ed25519 key (the identity point) is refused.
+    const weak = { kty: 'OKP', crv: 'Ed25519', x: 'AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' };
+    assert.throws(c, () => c.publicJwk(weak), { code: 'key_weak' });
+    assert.equal(c.publicJwk(fx.trust.keys[0]).kid, fx.trust.keys[0].kid);
+  }],
+
+  ['verifier: options, leeway, snapshot of the trust store', (c, fx) => {
+    const trust = new c.TrustStore();
+    const v = new c.Verifier(trust, { leeway: 120 });
+    assert.equal(v.leeway, 120);
+    assert.equal(new c.Verifier(trust).leeway, 60);
+    assert.throws(c, () => new c.Verifier(trust, { leeway: 301 }), { code: 'invalid_option' });
+    assert.throws(c, () => new c.Verifier(trust, { leway: 1 }), { code: 'request_invalid' });
+    assert.throws(c, () => new c.Verifier(trust, { leeway: -1 }), { code: 'request_invalid' });
+    const good = fx.cases.find((k) => k.name === 'good ed25519');
+    trust.addJwks(fx.trust);
+    assert.throws(c, () => v.verify(good.artefact, fx.audience, { now: fx.now }), { code: 'key_unknown_kid' }, 'snapshot');
+    const exp = fx.claims.exp;
+    const lenient = new c.Verifier(trust, { leeway: 120 });
+    assert.equal(lenient.verify(good.artefact, fx.audience, { now: exp + 100 }).verified, true);
+    assert.throws(c, () => new c.Verifier(trust).verify(good.artefact, fx.audience, { now: exp + 100 }), { code: 'expired' });
+  }],
+
+  ['decide: identical decisions to the Rust JSON layer; denial is a value', (c, fx) => {
+    const v = new c.Verifier(trustOf(c, fx.trust));
+    const good = fx.cases.find((k) => k.name === 'good ed25519');
+    assert.ok(fx.decide.length >= 4, 'decide fixtures');
+    for (const k of fx.decide) {
+      checkVerdict(c, k.expect, () => v.decide(good.artefact, k.request), `decide ${k.request.purpose} ${k.request.operation}`);
+      checkVerdict(c, k.expect, () => c.callJson('decide', { artefact: good.artefact, trust: fx.trust, request: k.request }), 'callJson decide');
+    }
+    assert.equal(v.decide(good.artefact, fx.decide[1].request).allowed, false);
+    const tampered = fx.cases.find((k) => k.name === 'tampered signature');
+    assert.throws(c, () => v.decide(tampered.artefact, fx.decide[0].request), { code: 'signature_invalid' });
+    assert.throws(c, () => v.decide(good.artefact, { purpose: 'x' }), { code: 'request_invalid' });
+    // `now` defaults to the clock: the fixed-time artefact has expired by now.
+    const { now, ...noNow } = fx.decide[0].request;
+    if (Date.now() / 1000 > fx.claims.exp + 60) assert.equal(v.decide(good.artefact, noNow).allowed, false);
+  }],
+
+  ['Pseudonymiser: identical output to the Rust JSON layer (value, record, csv, reverse)', (c, fx) => {
+    const p = fx.pseudo;
+    const ps = new c.Pseudonymiser(p.policy, p.masterKey);
+    assert.equal(ps.value('/patient/aadhaar', '2345 6789 0124'), p.value.result.value);
+    assert.deepEqual(ps.record(p.record), p.recordOut.result.record);
+    assert.deepEqual(c.callJson('pseudonymise', { policy: p.policy, masterKey: p.masterKey, record: p.record }), p.recordOut.result);
+    const keyBytes = Uint8Array.from(p.masterKey.match(/../g), (h) => parseInt(h, 16));
+    assert.equal(new c.Pseudonymiser(JSON.stringify(p.policy), keyBytes).value('/patient/aadhaar', '234567890124'), p.value.result.value);
+    const token = p.recordOut.result.record.patient.name;
+    assert.equal(ps.reverseValue('/patient/name', token), 'Kavya Raman');
+    assert.deepEqual(ps.reverseRecord({ patient: { name: token } }), { patient: { name: 'Kavya Raman' } });
+    // CSV policies name columns; a pseudonym depends on the domain, not on the field name.
+    const csvPolicy = { domain: p.policy.domain, fields: { aadhaar: { type: 'aadhaar', transform: 'pseudonym' } }, unlisted: 'keep' };
+    const out = new c.Pseudonymiser(csvPolicy, p.masterKey).csv({ header: ['aadhaar', 'city'], rows: [['2345 6789 0124', 'Madurai']] });
+    assert.deepEqual(out, { header: ['aadhaar', 'city'], rows: [[p.value.result.value, 'Madurai']] });
+    assert.throws(c, () => ps.value('/patient/aadhaar', '2345 6789 0125'), p.badValue.error);
+    let err;
+    try { new c.Pseudonymiser(p.policy, 'abcd'); } catch (e) { err = e; }
+    assert.ok(err instanceof c.ConsentryError, 'a short key throws ConsentryError');
+    assert.ok(!err.message.includes('abcd'), 'the key is never echoed');
+  }],
+
+  ['bad input throws ConsentryError, never a plain object', (c, fx) => {
+    const v = new c.Verifier(trustOf(c, fx.trust));
+    const opts = { now: fx.now };
+    assert.throws(c, () => v.verify('not base64!', fx.audience, opts), { code: 'request_invalid', numericCode: 2000 });
+    assert.throws(c, () => v.verify(42, fx.audience, opts), { code: 'request_invalid' });
+    assert.throws(c, () => v.verify([1, 2], fx.audience, opts), { code: 'request_invalid' });
+    assert.throws(c, () => v.verify('AAAA', fx.audience, { now: 1.5 }), { code: 'request_invalid' });
+    assert.throws(c, () => v.verify('AAAA', fx.audience, { now: '1' }), { code: 'request_invalid' });
+    assert.throws(c, () => v.verify('AAAA', fx.audience, { when: 1 }), { code: 'request_invalid' });
+    assert.throws(c, () => c.issue({ iss: 'x' }, fx.pkcs8.ed25519, opts), { code: 'claims_json' });
+    assert.throws(c, () => c.issue(fx.claims, 'AAAA', opts), { code: 'key_pkcs8_invalid' });
+    assert.throws(c, () => c.keyPublic(new Uint8Array(10)), { code: 'key_pkcs8_invalid' });
+    const e = new c.ConsentryError('m', 'x', 1);
+    assert.ok(e instanceof Error && e.code === 'x' && e.numericCode === 1 && e.message === 'm', 'constructor');
+  }],
+];
+
+/** Runs every case; returns `[{name, ok, error}]` (for the browser harness). */
+export function runAll(c, fx) {
+  return cases.map(([name, fn]) => {
+    try {
+      fn(c, fx);
+      return { name, ok: true };
+    } catch (e) {
+      return { name, ok: false, error: String(e && e.stack ? e.stack : e) };
+    }
+  });
+}
