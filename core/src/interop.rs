@@ -645,6 +645,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_listed_operation_is_dispatched() {
+        let rng = ring::rand::SystemRandom::new();
+        for op in OPERATIONS {
+            let out = call_json(op, "{}", &rng);
+            assert!(!out.contains("unknown operation"), "`{op}` is listed but not dispatched");
+        }
+    }
+
+    #[test]
     fn issue_then_verify_through_json() {
         let rng = ring::rand::SystemRandom::new();
         let pkcs8 = SigningKey::generate_pkcs8(crate::Algorithm::Ed25519, &rng).unwrap();
