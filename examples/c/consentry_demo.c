@@ -217,12 +217,30 @@ done:
 
 /* ---- pseudonymise ----------------------------------------------------------------------- */
 
-/* Reads one CSV record from `in` into `*rec` (`*len` bytes): a line, plus the following lines
- * while a quoted field is open (an odd number of `"`: the record holds a line break). Returns 0
- * at the end of input. */
+/* Whether CSV text ends inside a quoted field (RFC 4180 as the library and the CLI read it): a
+ * `"` opens a quoted field only at the start of a field, `""` inside one is a quote, a `"`
+ * elsewhere is an ordinary character. */
+static int ends_in_quotes(const char *s, size_t n) {
+  int in_quotes = 0, field_start = 1;
+  for (size_t i = 0; i < n; i++) {
+    if (in_quotes) {
+      if (s[i] == '"') {
+        if (i + 1 < n && s[i + 1] == '"') i++;
+        else in_quotes = 0;
+      }
+    } else if (s[i] == '"' && field_start) {
+      in_quotes = 1;
+    }
+    field_start = !in_quotes && (s[i] == ',' || s[i] == '\n' || s[i] == '\r');
+  }
+  return in_quotes;
+}
+
+/* Reads one CSV record from `in` into `*rec` (`*len` bytes, NUL after): a line, plus the
+ * following lines while a quoted field is open (the record holds a line break). Returns 0 at
+ * the end of input. */
 static int read_record(FILE *in, char **rec, size_t *len, char **line, size_t *line_cap) {
   *len = 0;
-  size_t quotes = 0;
   do {
     ssize_t n = getline(line, line_cap, in);
     if (n < 0) return *len > 0;
@@ -232,8 +250,7 @@ static int read_record(FILE *in, char **rec, size_t *len, char **line, size_t *l
     memcpy(*rec + *len, *line, (size_t)n);
     *len += (size_t)n;
     (*rec)[*len] = 0;
-    for (ssize_t i = 0; i < n; i++) quotes += (*line)[i] == '"';
-  } while (quotes % 2 == 1);
+  } while (ends_in_quotes(*rec, *len));
   return 1;
 }
 

@@ -713,6 +713,9 @@ static void test_pseudonymiser(void) {
   CHECK(n == 0 && out[0] == 0); /* blank line: nothing to write */
   EXPECT(consentry_csv_plan_row(plan, S(",,,"), out, sizeof out, &n, err), CONSENTRY_RESULT_OK);
   CHECK(strcmp((char *)out, ",,\n") == 0);
+  EXPECT(consentry_csv_plan_row(plan, S("a,,c,5\" screen\n"), out, sizeof out, &n, err), CONSENTRY_RESULT_OK);
+  CHECK(strstr((char *)out, ",\"5\"\" screen\"\n") != NULL); /* a literal quote, written quoted */
+  EXPECT(consentry_csv_plan_row(plan, S("a,,c,\"x\"\"\n"), out, sizeof out, &n, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
   EXPECT(consentry_csv_plan_row(plan, S("a,b"), out, sizeof out, &n, err), CONSENTRY_RESULT_PSEUDO_ROW_LENGTH);
   EXPECT(consentry_csv_plan_row(plan, S("a,234567890123,c,d"), out, sizeof out, &n, err), CONSENTRY_RESULT_PSEUDO_INVALID_VALUE);
   EXPECT(consentry_csv_plan_row(plan, S("a,b,c,\"d"), out, sizeof out, &n, err), CONSENTRY_RESULT_INVALID_ARGUMENT);

@@ -823,9 +823,10 @@ consentry_result consentry_csv_plan_header(const consentry_csv_plan *plan,
 // Transforms (or with the plan's `reverse`, restores) one CSV row: `line` is one CSV record
 // (a trailing `\n` or `\r\n` is allowed), the output one CSV record terminated by `\n` and
 // then a NUL, byte for byte what `consentry pseudonymise` writes for it. A blank line gives
-// an empty output (`*out_len` 0: write nothing). A line ending inside a quoted field (an odd
-// number of `"`) is `CONSENTRY_RESULT_INVALID_ARGUMENT`: a quoted field may hold a line
-// break, so append the next line and call again. A row with another number of cells than the
+// an empty output (`*out_len` 0: write nothing). A line ending inside a quoted field (a `"`
+// at the start of a field not yet closed; `""` inside is a quote, a `"` within an unquoted
+// field an ordinary character) is `CONSENTRY_RESULT_INVALID_ARGUMENT`: a quoted field may hold
+// a line break, so append the next line and call again. A row with another number of cells than the
 // header is `CONSENTRY_RESULT_PSEUDO_ROW_LENGTH`; an invalid value,
 // `CONSENTRY_RESULT_PSEUDO_INVALID_VALUE` naming the column, never the value (the row number
 // is the caller's to add). Buffer rules as `consentry_verifier_verify`. Thread-safe.

@@ -46,9 +46,9 @@ const _: () = {
 /// Splits one CSV record (RFC 4180: `,` separated, `"` quoted, `""` inside quotes; one
 /// trailing `\n` or `\r\n` allowed) into its cells. `None` for a blank line (no record).
 fn csv_cells(line: &str, what: &str) -> Result<Option<Vec<String>>, Fail> {
-    // A record is complete when its quotes balance; an open quote means the caller split a
-    // quoted line break and must append the next line.
-    if line.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
+    // An open quoted field means the caller split a quoted line break and must append the
+    // next line (the csv reader would take the end of input as the closing quote).
+    if ends_in_quotes(line.as_bytes()) {
         return Err(Fail::new(
             Code::InvalidArgument,
             format!("`{what}` ends inside a quoted csv field: append the next line and call again"),
@@ -71,6 +71,25 @@ fn csv_cells(line: &str, what: &str) -> Result<Option<Vec<String>>, Fail> {
         ));
     }
     Ok(Some(rec.iter().map(str::to_owned).collect()))
+}
+
+/// Whether `text` ends inside a quoted field, as the `csv` crate reads it: a `"` opens a quoted
+/// field only at the start of a field, `""` inside one is a quote, and a `"` elsewhere in an
+/// unquoted field is an ordinary character.
+fn ends_in_quotes(text: &[u8]) -> bool {
+    let (mut in_quotes, mut field_start) = (false, true);
+    let mut bytes = text.iter().peekable();
+    while let Some(&b) = bytes.next() {
+        if in_quotes {
+            if b == b'"' && bytes.next_if_eq(&&b'"').is_none() {
+                in_quotes = false;
+            }
+        } else if b == b'"' && field_start {
+            in_quotes = true;
+        }
+        field_start = !in_quotes && matches!(b, b',' | b'\n' | b'\r');
+    }
+    in_quotes
 }
 
 /// Writes cells as one CSV record terminated by `\n` (quoting only where needed).
@@ -349,9 +368,10 @@ pub unsafe extern "C" fn consentry_csv_plan_header(
 /// Transforms (or with the plan's `reverse`, restores) one CSV row: `line` is one CSV record
 /// (a trailing `\n` or `\r\n` is allowed), the output one CSV record terminated by `\n` and
 /// then a NUL, byte for byte what `consentry pseudonymise` writes for it. A blank line gives
-/// an empty output (`*out_len` 0: write nothing). A line ending inside a quoted field (an odd
-/// number of `"`) is `CONSENTRY_RESULT_INVALID_ARGUMENT`: a quoted field may hold a line
-/// break, so append the next line and call again. A row with another number of cells than the
+/// an empty output (`*out_len` 0: write nothing). A line ending inside a quoted field (a `"`
+/// at the start of a field not yet closed; `""` inside is a quote, a `"` within an unquoted
+/// field an ordinary character) is `CONSENTRY_RESULT_INVALID_ARGUMENT`: a quoted field may hold
+/// a line break, so append the next line and call again. A row with another number of cells than the
 /// header is `CONSENTRY_RESULT_PSEUDO_ROW_LENGTH`; an invalid value,
 /// `CONSENTRY_RESULT_PSEUDO_INVALID_VALUE` naming the column, never the value (the row number
 /// is the caller's to add). Buffer rules as `consentry_verifier_verify`. Thread-safe.
