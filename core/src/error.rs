@@ -236,6 +236,20 @@ define_codes! {
     /// a request that does not parse, or names an unknown operation
     RequestInvalid = 2000 => "request_invalid",
 
+    // 2100-2199: the C ABI (consentry-ffi)
+    /// a required pointer argument is NULL
+    NullArgument = 2100 => "null_argument",
+    /// the output buffer is too small; the size needed is reported
+    BufferTooSmall = 2101 => "buffer_too_small",
+    /// a text argument is not UTF-8
+    InvalidUtf8 = 2102 => "invalid_utf8",
+    /// a panic was caught at the C boundary (a bug in consentry)
+    Panic = 2103 => "panic",
+    /// an argument out of range (a length beyond the address space, an unknown value)
+    InvalidArgument = 2104 => "invalid_argument",
+    /// an error this build of the C library has no code for (a bug in consentry)
+    Internal = 2105 => "internal",
+
     /// a value is not a valid identifier of its declared type
     IdInvalid = 4000 => "id_invalid",
     /// a value has the shape of an identifier but its check digit or character is wrong
@@ -294,20 +308,6 @@ define_codes! {
     PolicyOverlappingFields = 5110 => "policy_overlapping_fields",
     /// the policy's domain is empty
     PolicyEmptyDomain = 5111 => "policy_empty_domain",
-
-    // 2100-2199: the C ABI (consentry-ffi)
-    /// a required pointer argument is NULL
-    NullArgument = 2100 => "null_argument",
-    /// the output buffer is too small; the size needed is reported
-    BufferTooSmall = 2101 => "buffer_too_small",
-    /// a text argument is not UTF-8
-    InvalidUtf8 = 2102 => "invalid_utf8",
-    /// a panic was caught at the C boundary (a bug in consentry)
-    Panic = 2103 => "panic",
-    /// an argument out of range (a length beyond the address space, an unknown value)
-    InvalidArgument = 2104 => "invalid_argument",
-    /// an error this build of the C library has no code for (a bug in consentry)
-    Internal = 2105 => "internal",
 }
 
 /// Anything that carries a stable [`Code`].

@@ -229,6 +229,18 @@ enum consentry_result
   CONSENTRY_RESULT_LEDGER_ENTRY_TOO_LARGE = 1909,
   // `request_invalid`: a request that does not parse, or names an unknown operation
   CONSENTRY_RESULT_REQUEST_INVALID = 2000,
+  // `null_argument`: a required pointer argument is NULL
+  CONSENTRY_RESULT_NULL_ARGUMENT = 2100,
+  // `buffer_too_small`: the output buffer is too small; the size needed is reported
+  CONSENTRY_RESULT_BUFFER_TOO_SMALL = 2101,
+  // `invalid_utf8`: a text argument is not UTF-8
+  CONSENTRY_RESULT_INVALID_UTF8 = 2102,
+  // `panic`: a panic was caught at the C boundary (a bug in consentry)
+  CONSENTRY_RESULT_PANIC = 2103,
+  // `invalid_argument`: an argument out of range (a length beyond the address space, an unknown value)
+  CONSENTRY_RESULT_INVALID_ARGUMENT = 2104,
+  // `internal`: an error this build of the C library has no code for (a bug in consentry)
+  CONSENTRY_RESULT_INTERNAL = 2105,
   // `id_invalid`: a value is not a valid identifier of its declared type
   CONSENTRY_RESULT_ID_INVALID = 4000,
   // `id_checksum`: a value has the shape of an identifier but its check digit or character is wrong
@@ -285,18 +297,6 @@ enum consentry_result
   CONSENTRY_RESULT_POLICY_OVERLAPPING_FIELDS = 5110,
   // `policy_empty_domain`: the policy's domain is empty
   CONSENTRY_RESULT_POLICY_EMPTY_DOMAIN = 5111,
-  // `null_argument`: a required pointer argument is NULL
-  CONSENTRY_RESULT_NULL_ARGUMENT = 2100,
-  // `buffer_too_small`: the output buffer is too small; the size needed is reported
-  CONSENTRY_RESULT_BUFFER_TOO_SMALL = 2101,
-  // `invalid_utf8`: a text argument is not UTF-8
-  CONSENTRY_RESULT_INVALID_UTF8 = 2102,
-  // `panic`: a panic was caught at the C boundary (a bug in consentry)
-  CONSENTRY_RESULT_PANIC = 2103,
-  // `invalid_argument`: an argument out of range (a length beyond the address space, an unknown value)
-  CONSENTRY_RESULT_INVALID_ARGUMENT = 2104,
-  // `internal`: an error this build of the C library has no code for (a bug in consentry)
-  CONSENTRY_RESULT_INTERNAL = 2105,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

@@ -166,6 +166,18 @@ pub enum consentry_result {
     LedgerEntryTooLarge = 1909,
     /// `request_invalid`: a request that does not parse, or names an unknown operation
     RequestInvalid = 2000,
+    /// `null_argument`: a required pointer argument is NULL
+    NullArgument = 2100,
+    /// `buffer_too_small`: the output buffer is too small; the size needed is reported
+    BufferTooSmall = 2101,
+    /// `invalid_utf8`: a text argument is not UTF-8
+    InvalidUtf8 = 2102,
+    /// `panic`: a panic was caught at the C boundary (a bug in consentry)
+    Panic = 2103,
+    /// `invalid_argument`: an argument out of range (a length beyond the address space, an unknown value)
+    InvalidArgument = 2104,
+    /// `internal`: an error this build of the C library has no code for (a bug in consentry)
+    Internal = 2105,
     /// `id_invalid`: a value is not a valid identifier of its declared type
     IdInvalid = 4000,
     /// `id_checksum`: a value has the shape of an identifier but its check digit or character is wrong
@@ -222,18 +234,6 @@ pub enum consentry_result {
     PolicyOverlappingFields = 5110,
     /// `policy_empty_domain`: the policy's domain is empty
     PolicyEmptyDomain = 5111,
-    /// `null_argument`: a required pointer argument is NULL
-    NullArgument = 2100,
-    /// `buffer_too_small`: the output buffer is too small; the size needed is reported
-    BufferTooSmall = 2101,
-    /// `invalid_utf8`: a text argument is not UTF-8
-    InvalidUtf8 = 2102,
-    /// `panic`: a panic was caught at the C boundary (a bug in consentry)
-    Panic = 2103,
-    /// `invalid_argument`: an argument out of range (a length beyond the address space, an unknown value)
-    InvalidArgument = 2104,
-    /// `internal`: an error this build of the C library has no code for (a bug in consentry)
-    Internal = 2105,
 }
 
 impl consentry_result {
@@ -317,6 +317,12 @@ impl consentry_result {
             1908 => Some(Self::LedgerCheckpointMismatch),
             1909 => Some(Self::LedgerEntryTooLarge),
             2000 => Some(Self::RequestInvalid),
+            2100 => Some(Self::NullArgument),
+            2101 => Some(Self::BufferTooSmall),
+            2102 => Some(Self::InvalidUtf8),
+            2103 => Some(Self::Panic),
+            2104 => Some(Self::InvalidArgument),
+            2105 => Some(Self::Internal),
             4000 => Some(Self::IdInvalid),
             4001 => Some(Self::IdChecksum),
             4002 => Some(Self::IdPanHolderType),
@@ -345,12 +351,6 @@ impl consentry_result {
             5109 => Some(Self::PolicyInvalidSelector),
             5110 => Some(Self::PolicyOverlappingFields),
             5111 => Some(Self::PolicyEmptyDomain),
-            2100 => Some(Self::NullArgument),
-            2101 => Some(Self::BufferTooSmall),
-            2102 => Some(Self::InvalidUtf8),
-            2103 => Some(Self::Panic),
-            2104 => Some(Self::InvalidArgument),
-            2105 => Some(Self::Internal),
             _ => None,
         }
     }
@@ -435,6 +435,12 @@ impl consentry_result {
             Self::LedgerCheckpointMismatch => c"ledger_checkpoint_mismatch",
             Self::LedgerEntryTooLarge => c"ledger_entry_too_large",
             Self::RequestInvalid => c"request_invalid",
+            Self::NullArgument => c"null_argument",
+            Self::BufferTooSmall => c"buffer_too_small",
+            Self::InvalidUtf8 => c"invalid_utf8",
+            Self::Panic => c"panic",
+            Self::InvalidArgument => c"invalid_argument",
+            Self::Internal => c"internal",
             Self::IdInvalid => c"id_invalid",
             Self::IdChecksum => c"id_checksum",
             Self::IdPanHolderType => c"id_pan_holder_type",
@@ -463,12 +469,6 @@ impl consentry_result {
             Self::PolicyInvalidSelector => c"policy_invalid_selector",
             Self::PolicyOverlappingFields => c"policy_overlapping_fields",
             Self::PolicyEmptyDomain => c"policy_empty_domain",
-            Self::NullArgument => c"null_argument",
-            Self::BufferTooSmall => c"buffer_too_small",
-            Self::InvalidUtf8 => c"invalid_utf8",
-            Self::Panic => c"panic",
-            Self::InvalidArgument => c"invalid_argument",
-            Self::Internal => c"internal",
         }
     }
 
@@ -552,6 +552,12 @@ impl consentry_result {
             Self::LedgerCheckpointMismatch => c"a ledger checkpoint whose signed values differ from its record",
             Self::LedgerEntryTooLarge => c"a ledger record over the size cap",
             Self::RequestInvalid => c"a request that does not parse, or names an unknown operation",
+            Self::NullArgument => c"a required pointer argument is NULL",
+            Self::BufferTooSmall => c"the output buffer is too small; the size needed is reported",
+            Self::InvalidUtf8 => c"a text argument is not UTF-8",
+            Self::Panic => c"a panic was caught at the C boundary (a bug in consentry)",
+            Self::InvalidArgument => c"an argument out of range (a length beyond the address space, an unknown value)",
+            Self::Internal => c"an error this build of the C library has no code for (a bug in consentry)",
             Self::IdInvalid => c"a value is not a valid identifier of its declared type",
             Self::IdChecksum => c"a value has the shape of an identifier but its check digit or character is wrong",
             Self::IdPanHolderType => c"a PAN's fourth letter is not a known holder type",
@@ -580,12 +586,6 @@ impl consentry_result {
             Self::PolicyInvalidSelector => c"a field selector is not well formed",
             Self::PolicyOverlappingFields => c"two field entries can select the same value",
             Self::PolicyEmptyDomain => c"the policy's domain is empty",
-            Self::NullArgument => c"a required pointer argument is NULL",
-            Self::BufferTooSmall => c"the output buffer is too small; the size needed is reported",
-            Self::InvalidUtf8 => c"a text argument is not UTF-8",
-            Self::Panic => c"a panic was caught at the C boundary (a bug in consentry)",
-            Self::InvalidArgument => c"an argument out of range (a length beyond the address space, an unknown value)",
-            Self::Internal => c"an error this build of the C library has no code for (a bug in consentry)",
         }
     }
 }
