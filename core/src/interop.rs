@@ -649,7 +649,10 @@ mod tests {
         let rng = ring::rand::SystemRandom::new();
         for op in OPERATIONS {
             let out = call_json(op, "{}", &rng);
-            assert!(!out.contains("unknown operation"), "`{op}` is listed but not dispatched");
+            assert!(
+                !out.contains("unknown operation"),
+                "`{op}` is listed but not dispatched"
+            );
         }
     }
 

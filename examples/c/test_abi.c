@@ -3,7 +3,9 @@
  * pointer, zero and oversized lengths, non-UTF-8 text, buffer sizing, NULL-free, a forced panic
  * (test builds with CONSENTRY_TEST_PANIC), 8 threads on one shared verifier, and the fixture
  * set (written by `cargo run -p consentry-ffi --example fixtures DIR`) giving the Rust API's
- * verdicts, codes and JSON byte for byte, through the handles and through consentry_call_json.
+ * verdicts, codes and JSON byte for byte, through the handles and through consentry_call_json;
+ * pseudonymisation per value, JSON record and CSV line (agreeing with consentry_call_json) and
+ * identifier validation and masking.
  *
  *   test_abi FIXTURE_DIR
  *
@@ -507,6 +509,290 @@ static void test_decide(void) {
   consentry_taxonomy_free(tax);
 }
 
+/* Pseudonymisation: a pseudonymiser handle per value, per JSON record and per CSV line; the same
+ * outputs as consentry_call_json's `pseudonymise`. */
+static const char POLICY[] =
+    "{\"domain\": \"tn.health/research-2026\", \"unlisted\": \"keep\", \"fields\": {"
+    "\"name\": {\"type\": \"name\", \"transform\": \"pseudonym\"},"
+    "\"aadhaar\": {\"type\": \"aadhaar\", \"transform\": \"ff1\"},"
+    "\"ref\": {\"type\": \"aadhaar\", \"transform\": \"token\"},"
+    "\"mobile\": {\"type\": \"mobile\", \"transform\": \"mask\", \"params\": {\"preset\": \"mobile\"}},"
+    "\"visit\": {\"type\": \"date\", \"transform\": \"shift\", \"params\": {\"max_days\": 30, \"subject\": \"name\"}},"
+    "\"notes\": {\"type\": \"text\", \"transform\": \"drop\"}}}";
+static const char MASTER_HEX[] = "b321bf4ca74d65160f6caea6a8455ce4090da3ed66b778fb97b9896176e30ef8";
+static uint8_t master[CONSENTRY_MASTER_KEY_LEN];
+
+/* The `value` of consentry_call_json's pseudonymise for one field, into `out`. */
+static void json_value(const char *field, const char *value, int reverse, char *out, size_t cap) {
+  static char req[4096];
+  static uint8_t env[4096];
+  size_t n = 0;
+  snprintf(req, sizeof req, "{\"policy\": %s, \"masterKey\": \"%s\", \"field\": \"%s\", \"value\": \"%s\"%s}", POLICY,
+           MASTER_HEX, field, value, reverse ? ", \"reverse\": true" : "");
+  EXPECT(consentry_call_json(S("pseudonymise"), (const uint8_t *)req, strlen(req), env, sizeof env, &n, err),
+         CONSENTRY_RESULT_OK);
+  const char *v = strstr((char *)env, "\"value\":\"");
+  out[0] = 0;
+  if (v) snprintf(out, cap, "%.*s", (int)(strchr(v + 9, '"') - (v + 9)), v + 9);
+}
+
+static void test_pseudonymiser(void) {
+  const consentry_pseudonymiser *ps = (const consentry_pseudonymiser *)0x1;
+  uint8_t out[1024];
+  char want[256];
+  size_t n = 0;
+  bool dropped = true;
+  for (size_t i = 0; i < sizeof master; i++) {
+    unsigned b = 0;
+    sscanf(MASTER_HEX + 2 * i, "%2x", &b);
+    master[i] = (uint8_t)b;
+  }
+  /* new: errors leave *out alone */
+  EXPECT(consentry_pseudonymiser_new(S("{"), master, sizeof master, &ps, err), CONSENTRY_RESULT_POLICY_MALFORMED);
+  CHECK(ps == (const consentry_pseudonymiser *)0x1);
+  EXPECT(consentry_pseudonymiser_new(S(POLICY), master, 31, &ps, err), CONSENTRY_RESULT_PSEUDO_INVALID_KEY);
+  EXPECT(consentry_pseudonymiser_new(S(POLICY), master, 0, &ps, err), CONSENTRY_RESULT_PSEUDO_INVALID_KEY);
+  EXPECT(consentry_pseudonymiser_new(S(POLICY), master, SIZE_MAX, &ps, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_pseudonymiser_new((const uint8_t *)POLICY, SIZE_MAX, master, sizeof master, &ps, err),
+         CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_pseudonymiser_new(NOT_UTF8, sizeof NOT_UTF8, master, sizeof master, &ps, err),
+         CONSENTRY_RESULT_INVALID_UTF8);
+  EXPECT(consentry_pseudonymiser_new(NULL, 0, master, sizeof master, &ps, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_pseudonymiser_new(S(POLICY), NULL, 32, &ps, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_pseudonymiser_new(S(POLICY), master, sizeof master, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_pseudonymiser_new(S("{\"domain\": \"\", \"fields\": {}, \"unlisted\": \"keep\"}"), master, sizeof master, &ps, NULL),
+         CONSENTRY_RESULT_POLICY_EMPTY_DOMAIN);
+  CHECK(ps == (const consentry_pseudonymiser *)0x1);
+  EXPECT(consentry_pseudonymiser_new(S(POLICY), master, sizeof master, &ps, err), CONSENTRY_RESULT_OK);
+  consentry_pseudonymiser_free(NULL);
+
+  /* value: the JSON interface's outputs; forward and reverse */
+  EXPECT(consentry_pseudonymiser_value(ps, S("name"), S("Arun  K"), false, out, sizeof out, &n, &dropped, err),
+         CONSENTRY_RESULT_OK);
+  json_value("name", "Arun  K", 0, want, sizeof want);
+  CHECK(!dropped && n == 26 && strcmp((char *)out, want) == 0);
+  EXPECT(consentry_pseudonymiser_value(ps, S("/name"), S("Arun K"), false, out, sizeof out, &n, &dropped, err),
+         CONSENTRY_RESULT_OK); /* `/x` reaches a one-step key `x` */
+  CHECK(strcmp((char *)out, want) == 0);
+  EXPECT(consentry_pseudonymiser_value(ps, S("aadhaar"), S("2345 6789 0124"), false, out, sizeof out, &n, &dropped, err),
+         CONSENTRY_RESULT_OK);
+  json_value("aadhaar", "2345 6789 0124", 0, want, sizeof want);
+  CHECK(n == 12 && strcmp((char *)out, want) == 0);
+  char ff1[32];
+  snprintf(ff1, sizeof ff1, "%.31s", (char *)out);
+  EXPECT(consentry_pseudonymiser_value(ps, S("aadhaar"), (const uint8_t *)ff1, strlen(ff1), true, out, sizeof out, &n,
+                                       &dropped, err),
+         CONSENTRY_RESULT_OK);
+  CHECK(strcmp((char *)out, "234567890124") == 0 && !dropped);
+  EXPECT(consentry_pseudonymiser_value(ps, S("ref"), S("234567890124"), false, out, sizeof out, &n, &dropped, err),
+         CONSENTRY_RESULT_OK);
+  CHECK(strncmp((char *)out, "t1.", 3) == 0);
+  char token[128];
+  snprintf(token, sizeof token, "%.127s", (char *)out);
+  json_value("ref", token, 1, want, sizeof want);
+  CHECK(strcmp(want, "234567890124") == 0);
+  EXPECT(consentry_pseudonymiser_value(ps, S("ref"), (const uint8_t *)token, strlen(token), true, out, sizeof out, &n,
+                                       &dropped, err),
+         CONSENTRY_RESULT_OK);
+  CHECK(strcmp((char *)out, "234567890124") == 0);
+  EXPECT(consentry_pseudonymiser_value(ps, S("mobile"), S("+91 98765 43210"), false, out, sizeof out, &n, &dropped, err),
+         CONSENTRY_RESULT_OK);
+  CHECK(strcmp((char *)out, "XXXXXX3210") == 0);
+  /* a dropped field: OK, empty, *out_dropped true; it needs one byte (the NUL) */
+  dropped = false;
+  n = 99;
+  EXPECT(consentry_pseudonymiser_value(ps, S("notes"), S("secret"), false, NULL, 0, &n, &dropped, err),
+         CONSENTRY_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == 1 && !dropped);
+  out[0] = 'x';
+  EXPECT(consentry_pseudonymiser_value(ps, S("notes"), S("secret"), false, out, 1, &n, &dropped, err), CONSENTRY_RESULT_OK);
+  CHECK(dropped && n == 0 && out[0] == 0);
+  /* errors: value never echoed */
+  EXPECT(consentry_pseudonymiser_value(ps, S("aadhaar"), S("234567890123"), false, out, sizeof out, &n, &dropped, err),
+         CONSENTRY_RESULT_PSEUDO_INVALID_VALUE);
+  EXPECT(consentry_error_message(err, out, sizeof out, &n), CONSENTRY_RESULT_OK);
+  CHECK(strstr((char *)out, "aadhaar") != NULL && strstr((char *)out, "234567890123") == NULL);
+  EXPECT(consentry_pseudonymiser_value(ps, S("nope"), S("x"), false, out, sizeof out, &n, &dropped, err),
+         CONSENTRY_RESULT_PSEUDO_UNKNOWN_FIELD);
+  EXPECT(consentry_pseudonymiser_value(ps, S("name"), S("x"), true, out, sizeof out, &n, &dropped, err),
+         CONSENTRY_RESULT_PSEUDO_NOT_REVERSIBLE);
+  EXPECT(consentry_pseudonymiser_value(ps, S("ref"), S("t1.AAAA"), true, out, sizeof out, &n, &dropped, err),
+         CONSENTRY_RESULT_PSEUDO_INVALID_TOKEN);
+  EXPECT(consentry_pseudonymiser_value(ps, S("visit"), S("2026-01-01"), false, out, sizeof out, &n, &dropped, err),
+         CONSENTRY_RESULT_PSEUDO_SUBJECT_REQUIRED);
+  EXPECT(consentry_pseudonymiser_value(ps, S("name"), S("Arun K"), false, out, 4, &n, &dropped, err),
+         CONSENTRY_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == 27);
+  EXPECT(consentry_pseudonymiser_value(NULL, S("name"), S("x"), false, out, sizeof out, &n, &dropped, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_pseudonymiser_value(ps, NULL, 0, S("x"), false, out, sizeof out, &n, &dropped, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_pseudonymiser_value(ps, S("name"), NULL, 0, false, out, sizeof out, &n, &dropped, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_pseudonymiser_value(ps, S("name"), S("x"), false, NULL, 5, &n, &dropped, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_pseudonymiser_value(ps, S("name"), S("x"), false, out, sizeof out, NULL, &dropped, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_pseudonymiser_value(ps, S("name"), S("x"), false, out, sizeof out, &n, NULL, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_pseudonymiser_value(ps, NOT_UTF8, sizeof NOT_UTF8, S("x"), false, out, sizeof out, &n, &dropped, err),
+         CONSENTRY_RESULT_INVALID_UTF8);
+  EXPECT(consentry_pseudonymiser_value(ps, S("name"), NOT_UTF8, sizeof NOT_UTF8, false, out, sizeof out, &n, &dropped, err),
+         CONSENTRY_RESULT_INVALID_UTF8);
+  EXPECT(consentry_pseudonymiser_value(ps, S("name"), (const uint8_t *)"x", SIZE_MAX, false, out, sizeof out, &n, &dropped,
+                                       err),
+         CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_pseudonymiser_value(ps, S("name"), S("x"), false, out, SIZE_MAX, &n, &dropped, err),
+         CONSENTRY_RESULT_INVALID_ARGUMENT);
+
+  /* record: the JSON interface's record */
+  const char rec[] = "{\"name\": \"Arun K\", \"aadhaar\": \"234567890124\", \"visit\": \"2026-05-18\", "
+                     "\"notes\": \"x\", \"ward\": 7}";
+  static uint8_t env[8192], rout[4096];
+  static char req[8192];
+  size_t m = 0;
+  EXPECT(consentry_pseudonymiser_record(ps, S(rec), false, rout, sizeof rout, &n, err), CONSENTRY_RESULT_OK);
+  CHECK(n == strlen((char *)rout) && strstr((char *)rout, "\"notes\"") == NULL && strstr((char *)rout, "\"ward\":7") != NULL);
+  snprintf(req, sizeof req, "{\"policy\": %s, \"masterKey\": \"%s\", \"record\": %s}", POLICY, MASTER_HEX, rec);
+  EXPECT(consentry_call_json(S("pseudonymise"), (const uint8_t *)req, strlen(req), env, sizeof env, &m, err),
+         CONSENTRY_RESULT_OK);
+  static char want_env[8192];
+  snprintf(want_env, sizeof want_env, "{\"ok\":true,\"result\":{\"record\":%.4095s}}", (char *)rout);
+  CHECK(strcmp((char *)env, want_env) == 0);
+  EXPECT(consentry_pseudonymiser_record(ps, rout, n, true, out, sizeof out, &m, err), CONSENTRY_RESULT_OK);
+  CHECK(strstr((char *)out, "\"aadhaar\":\"234567890124\"") != NULL);
+  EXPECT(consentry_pseudonymiser_record(ps, S("{\"a\":"), false, out, sizeof out, &n, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_pseudonymiser_record(ps, S(""), false, out, sizeof out, &n, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_pseudonymiser_record(ps, S("{\"aadhaar\": \"1\"}"), false, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_PSEUDO_INVALID_VALUE);
+  EXPECT(consentry_pseudonymiser_record(ps, S("{\"visit\": \"2026-05-18\"}"), false, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_PSEUDO_MISSING_SUBJECT);
+  EXPECT(consentry_pseudonymiser_record(ps, S(rec), false, out, 3, &n, err), CONSENTRY_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == strlen((char *)rout) + 1);
+  EXPECT(consentry_pseudonymiser_record(NULL, S(rec), false, out, sizeof out, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_pseudonymiser_record(ps, NULL, 0, false, out, sizeof out, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_pseudonymiser_record(ps, S(rec), false, NULL, 5, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_pseudonymiser_record(ps, S(rec), false, out, sizeof out, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_pseudonymiser_record(ps, NOT_UTF8, sizeof NOT_UTF8, false, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_INVALID_UTF8);
+  EXPECT(consentry_pseudonymiser_record(ps, (const uint8_t *)rec, SIZE_MAX, false, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_INVALID_ARGUMENT);
+
+  /* CSV: header, rows (quoted, CRLF, blank), reverse; the plan outlives the pseudonymiser */
+  const consentry_csv_plan *plan = (const consentry_csv_plan *)0x1, *back = NULL;
+  EXPECT(consentry_csv_plan_new(ps, S("name,name\n"), false, &plan, err), CONSENTRY_RESULT_PSEUDO_DUPLICATE_COLUMN);
+  CHECK(plan == (const consentry_csv_plan *)0x1);
+  EXPECT(consentry_csv_plan_new(ps, S("\n"), false, &plan, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_csv_plan_new(ps, S("a,\"b\n"), false, &plan, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_csv_plan_new(ps, S("a\nb\n"), false, &plan, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_csv_plan_new(ps, S("visit\n"), false, &plan, err), CONSENTRY_RESULT_PSEUDO_MISSING_SUBJECT);
+  EXPECT(consentry_csv_plan_new(NULL, S("a"), false, &plan, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_csv_plan_new(ps, NULL, 0, false, &plan, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_csv_plan_new(ps, S("a"), false, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_csv_plan_new(ps, NOT_UTF8, sizeof NOT_UTF8, false, &plan, err), CONSENTRY_RESULT_INVALID_UTF8);
+  EXPECT(consentry_csv_plan_new(ps, (const uint8_t *)"a", SIZE_MAX, false, &plan, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_csv_plan_new(ps, S("name,aadhaar,notes,\"wa,rd\"\r\n"), false, &plan, err), CONSENTRY_RESULT_OK);
+  consentry_csv_plan_free(NULL);
+  consentry_pseudonymiser_free(ps); /* the plan keeps it alive */
+  ps = NULL;
+  EXPECT(consentry_csv_plan_header(plan, NULL, 0, &n, err), CONSENTRY_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == strlen("name,aadhaar,\"wa,rd\"\n") + 1);
+  EXPECT(consentry_csv_plan_header(plan, out, sizeof out, &n, err), CONSENTRY_RESULT_OK);
+  CHECK(strcmp((char *)out, "name,aadhaar,\"wa,rd\"\n") == 0);
+  EXPECT(consentry_csv_plan_header(NULL, out, sizeof out, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_csv_plan_header(plan, out, sizeof out, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_csv_plan_header(plan, NULL, 3, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_csv_plan_row(plan, S("\"Arun K\",2345 6789 0124,\"se,cret\",\"W \"\"1\"\"\nb\"\r\n"), out, sizeof out, &n,
+                                err),
+         CONSENTRY_RESULT_OK);
+  json_value("name", "Arun K", 0, want, sizeof want);
+  char line[1024];
+  snprintf(line, sizeof line, "%s,%s,\"W \"\"1\"\"\nb\"\n", want, ff1);
+  CHECK(strcmp((char *)out, line) == 0 && n == strlen(line));
+  EXPECT(consentry_csv_plan_row(plan, S("\r\n"), out, sizeof out, &n, err), CONSENTRY_RESULT_OK);
+  CHECK(n == 0 && out[0] == 0); /* blank line: nothing to write */
+  EXPECT(consentry_csv_plan_row(plan, S(",,,"), out, sizeof out, &n, err), CONSENTRY_RESULT_OK);
+  CHECK(strcmp((char *)out, ",,\n") == 0);
+  EXPECT(consentry_csv_plan_row(plan, S("a,,c,5\" screen\n"), out, sizeof out, &n, err), CONSENTRY_RESULT_OK);
+  CHECK(strstr((char *)out, ",\"5\"\" screen\"\n") != NULL); /* a literal quote, written quoted */
+  EXPECT(consentry_csv_plan_row(plan, S("a,,c,\"x\"\"\n"), out, sizeof out, &n, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_csv_plan_row(plan, S("a,b"), out, sizeof out, &n, err), CONSENTRY_RESULT_PSEUDO_ROW_LENGTH);
+  EXPECT(consentry_csv_plan_row(plan, S("a,234567890123,c,d"), out, sizeof out, &n, err), CONSENTRY_RESULT_PSEUDO_INVALID_VALUE);
+  EXPECT(consentry_csv_plan_row(plan, S("a,b,c,\"d"), out, sizeof out, &n, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_csv_plan_row(plan, S("a,,c,d\na,,c,d\n"), out, sizeof out, &n, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_csv_plan_row(plan, S("a,,c,d"), out, 2, &n, err), CONSENTRY_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == 26 + 4 + 1);
+  EXPECT(consentry_csv_plan_row(NULL, S("a,,c,d"), out, sizeof out, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_csv_plan_row(plan, NULL, 0, out, sizeof out, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_csv_plan_row(plan, S("a,,c,d"), NULL, 5, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_csv_plan_row(plan, S("a,,c,d"), out, sizeof out, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_csv_plan_row(plan, NOT_UTF8, sizeof NOT_UTF8, out, sizeof out, &n, err), CONSENTRY_RESULT_INVALID_UTF8);
+  EXPECT(consentry_csv_plan_row(plan, (const uint8_t *)"a", SIZE_MAX, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_INVALID_ARGUMENT);
+  /* reverse: a plan over the pseudonymised header restores the ff1 column */
+  EXPECT(consentry_pseudonymiser_new(S(POLICY), master, sizeof master, &ps, err), CONSENTRY_RESULT_OK);
+  EXPECT(consentry_csv_plan_new(ps, S("name,aadhaar,\"wa,rd\"\n"), true, &back, err), CONSENTRY_RESULT_OK);
+  snprintf(line, sizeof line, "%s,%s,x\n", want, ff1);
+  EXPECT(consentry_csv_plan_row(back, (const uint8_t *)line, strlen(line), out, sizeof out, &n, err), CONSENTRY_RESULT_OK);
+  snprintf(line, sizeof line, "%s,234567890124,x\n", want);
+  CHECK(strcmp((char *)out, line) == 0);
+  EXPECT(consentry_csv_plan_header(back, out, sizeof out, &n, err), CONSENTRY_RESULT_OK);
+  CHECK(strcmp((char *)out, "name,aadhaar,\"wa,rd\"\n") == 0);
+  consentry_csv_plan_free(back);
+  consentry_csv_plan_free(plan);
+  consentry_pseudonymiser_free(ps);
+}
+
+static void test_ids(void) {
+  uint8_t out[128];
+  size_t n = 99;
+  EXPECT(consentry_id_validate(S("aadhaar"), S("2345 6789-0124"), out, sizeof out, &n, err), CONSENTRY_RESULT_OK);
+  CHECK(n == 12 && strcmp((char *)out, "234567890124") == 0);
+  EXPECT(consentry_id_validate(S("mobile"), S("98765 43210"), out, sizeof out, &n, err), CONSENTRY_RESULT_OK);
+  CHECK(strcmp((char *)out, "+919876543210") == 0);
+  EXPECT(consentry_id_validate(S("pan"), S("abcpe1234f"), out, sizeof out, &n, err), CONSENTRY_RESULT_OK);
+  CHECK(strcmp((char *)out, "ABCPE1234F") == 0);
+  n = 99;
+  out[0] = 'z';
+  EXPECT(consentry_id_validate(S("aadhaar"), S("234567890123"), out, sizeof out, &n, err), CONSENTRY_RESULT_ID_CHECKSUM);
+  CHECK(n == 99 && out[0] == 'z'); /* untouched on failure */
+  EXPECT(consentry_id_validate(S("pan"), S("ABCQE1234F"), out, sizeof out, &n, err), CONSENTRY_RESULT_ID_PAN_HOLDER_TYPE);
+  EXPECT(consentry_id_validate(S("mobile"), S("5123456789"), out, sizeof out, &n, err), CONSENTRY_RESULT_ID_INVALID);
+  EXPECT(consentry_id_validate(S("mobile"), S(""), out, sizeof out, &n, err), CONSENTRY_RESULT_ID_INVALID);
+  EXPECT(consentry_id_validate(S("ssn"), S("1"), out, sizeof out, &n, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_id_validate(S(""), S("1"), out, sizeof out, &n, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_id_validate(S("aadhaar"), S("234567890124"), out, 12, &n, err), CONSENTRY_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == 13);
+  EXPECT(consentry_id_validate(S("aadhaar"), S("234567890124"), NULL, 0, &n, err), CONSENTRY_RESULT_BUFFER_TOO_SMALL);
+  EXPECT(consentry_id_validate(NULL, 0, S("1"), out, sizeof out, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_id_validate(S("pan"), NULL, 0, out, sizeof out, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_id_validate(S("pan"), S("1"), NULL, 4, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_id_validate(S("pan"), S("1"), out, sizeof out, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_id_validate(NOT_UTF8, sizeof NOT_UTF8, S("1"), out, sizeof out, &n, err), CONSENTRY_RESULT_INVALID_UTF8);
+  EXPECT(consentry_id_validate(S("pan"), NOT_UTF8, sizeof NOT_UTF8, out, sizeof out, &n, err), CONSENTRY_RESULT_INVALID_UTF8);
+  EXPECT(consentry_id_validate(S("pan"), (const uint8_t *)"1", SIZE_MAX, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_INVALID_ARGUMENT);
+
+  EXPECT(consentry_id_mask(S("aadhaar"), S("234567890124"), out, sizeof out, &n, NULL), CONSENTRY_RESULT_OK);
+  CHECK(strcmp((char *)out, "XXXX XXXX 0124") == 0 && n == 14);
+  EXPECT(consentry_id_mask(S("mobile"), S("+91 98765 43210"), out, sizeof out, &n, err), CONSENTRY_RESULT_OK);
+  CHECK(strcmp((char *)out, "XXXXXX3210") == 0);
+  EXPECT(consentry_id_mask(S("aadhaar"), S("234567890123"), out, sizeof out, &n, err), CONSENTRY_RESULT_ID_CHECKSUM);
+  EXPECT(consentry_error_message(err, out, sizeof out, &n), CONSENTRY_RESULT_OK);
+  CHECK(strstr((char *)out, "234567890123") == NULL);
+  EXPECT(consentry_id_mask(S("ssn"), S("1"), out, sizeof out, &n, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_id_mask(S("aadhaar"), S("234567890124"), out, 3, &n, err), CONSENTRY_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == 15);
+  EXPECT(consentry_id_mask(NULL, 0, S("1"), out, sizeof out, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_id_mask(S("pan"), NULL, 0, out, sizeof out, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_id_mask(S("pan"), S("1"), NULL, 4, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_id_mask(S("pan"), S("1"), out, sizeof out, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_id_mask(NOT_UTF8, sizeof NOT_UTF8, S("1"), out, sizeof out, &n, err), CONSENTRY_RESULT_INVALID_UTF8);
+  EXPECT(consentry_id_mask(S("pan"), NOT_UTF8, sizeof NOT_UTF8, out, sizeof out, &n, err), CONSENTRY_RESULT_INVALID_UTF8);
+  EXPECT(consentry_id_mask(S("pan"), (const uint8_t *)"1", SIZE_MAX, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_INVALID_ARGUMENT);
+}
+
 static void test_panic(void) {
 #if defined(CONSENTRY_TEST_PANIC)
   EXPECT(consentry_test_panic(err), CONSENTRY_RESULT_PANIC);
@@ -573,6 +859,8 @@ int main(int argc, char **argv) {
   test_status_lists();
   test_call_json();
   test_decide();
+  test_pseudonymiser();
+  test_ids();
   test_panic();
   test_threads();
 

@@ -21,11 +21,13 @@
  * - Panics never cross the boundary: they return CONSENTRY_RESULT_PANIC.
  *
  * Thread safety
- * - `consentry_verifier` and `consentry_signing_key` are immutable once created and may be
- *   used from any number of threads at once (free them only when no thread uses them).
+ * - `consentry_verifier`, `consentry_signing_key`, `consentry_pseudonymiser` and
+ *   `consentry_csv_plan` are immutable once created and may be used from any number of threads
+ *   at once (free them only when no thread uses them).
  * - `consentry_trust_store` and `consentry_status_list` are mutable: one thread at a time.
  * - `consentry_error` objects are per thread (or per call).
- * - `consentry_call_json` and the static-text functions are thread-safe.
+ * - `consentry_call_json`, `consentry_id_validate`, `consentry_id_mask` and the static-text
+ *   functions are thread-safe.
  *
  * Linking: `cc app.c $(pkg-config --cflags --libs consentry)` after `scripts/install-c PREFIX`;
  * static: `pkg-config --static --libs consentry`.
@@ -60,6 +62,9 @@
 
 // Status value SUSPENDED (2): consent paused.
 #define CONSENTRY_STATUS_SUSPENDED 2
+
+// The length of a pseudonymisation master key in bytes.
+#define CONSENTRY_MASTER_KEY_LEN 32
 
 // The result of every fallible `consentry_` function: `CONSENTRY_RESULT_OK` (0) or one of
 // the core's stable error codes. The numbers are the `numericCode` of the JSON error body
@@ -301,12 +306,22 @@ typedef uint32_t consentry_result;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// A CSV header resolved against a pseudonymiser's policy, for transforming (or reversing) the
+// rows that follow it one line at a time. Immutable and thread-safe. It keeps its
+// pseudonymiser alive: either may be freed first.
+typedef struct consentry_csv_plan consentry_csv_plan;
+
 // A detailed error: the code and the message of the last failure of a call it was passed to.
 //
 // Created by the caller with `consentry_error_new` and passed, optionally, as the last argument
 // of fallible functions; a failing call overwrites it, a succeeding call leaves it alone. Not
 // thread-safe: use one per thread (or per call).
 typedef struct consentry_error consentry_error;
+
+// A pseudonymiser: a policy bound to the keys derived from a master key for the policy's
+// domain. Immutable and thread-safe: one pseudonymiser may be used from any number of threads
+// at once.
+typedef struct consentry_pseudonymiser consentry_pseudonymiser;
 
 // A private signing key (Ed25519 or ECDSA P-256) for issuing artefacts and signing status
 // lists. Immutable and thread-safe.
@@ -694,6 +709,174 @@ consentry_result consentry_call_json(const uint8_t *op,
 // `err` must be NULL or a live error object.
 consentry_result consentry_test_panic(consentry_error *err);
 #endif
+
+// Creates a pseudonymiser in `*out` from a policy (JSON text: `domain`, `fields`, `unlisted`)
+// and a master key of `CONSENTRY_MASTER_KEY_LEN` (32) raw bytes (a CLI key file holds them as
+// 64 hex digits; decode first). Keys for the policy's domain are derived once here. Free it
+// with `consentry_pseudonymiser_free`. Policy errors are `CONSENTRY_RESULT_POLICY_*`; a key
+// of another length is `CONSENTRY_RESULT_PSEUDO_INVALID_KEY`.
+//
+// # Safety
+// `policy_json` and `master_key` must point to their lengths of readable bytes; `out` valid
+// for one write; `err` NULL or a live error object.
+consentry_result consentry_pseudonymiser_new(const uint8_t *policy_json,
+                                             size_t policy_json_len,
+                                             const uint8_t *master_key,
+                                             size_t master_key_len,
+                                             const consentry_pseudonymiser **out,
+                                             consentry_error *err);
+
+// Frees a pseudonymiser (its keys are zeroed). NULL is a no-op. No other thread may still be
+// using it; CSV plans made from it stay valid.
+//
+// # Safety
+// `ps` must be NULL or a pointer from `consentry_pseudonymiser_new` not yet freed.
+void consentry_pseudonymiser_free(const consentry_pseudonymiser *ps);
+
+// Transforms one value of policy field `field` (a policy key, e.g. `/aadhaar` or `aadhaar`
+// for a one-step key), or with `reverse` restores a `token` or `ff1` output to its canonical
+// value. Writes the result into `out`, NUL-terminated, its length without the NUL to
+// `*out_len`, and to `*out_dropped` whether the field's transform is `drop`: then the result
+// is empty (`*out_len` 0) and the value must be left out, which is how a dropped field is
+// told from a transform whose output is empty. A `shift` field needs its subject: use
+// `consentry_pseudonymiser_record` or a CSV plan (this returns
+// `CONSENTRY_RESULT_PSEUDO_SUBJECT_REQUIRED`). Errors name the field, never the value.
+// Buffer rules as `consentry_verifier_verify` (a dropped field needs 1 byte, the NUL).
+// Thread-safe.
+//
+// # Safety
+// `ps` must be a live pseudonymiser; `field` and `value` must point to their lengths of
+// readable bytes; `out` valid for `out_cap` bytes and not overlapping any input; `out_len`
+// and `out_dropped` for one write each; `err` NULL or live.
+consentry_result consentry_pseudonymiser_value(const consentry_pseudonymiser *ps,
+                                               const uint8_t *field,
+                                               size_t field_len,
+                                               const uint8_t *value,
+                                               size_t value_len,
+                                               bool reverse,
+                                               uint8_t *out,
+                                               size_t out_cap,
+                                               size_t *out_len,
+                                               bool *out_dropped,
+                                               consentry_error *err);
+
+// Applies the policy to one JSON record (JSON text of an object): selected values
+// transformed, `drop` fields removed, and with `"unlisted": "drop"` everything no selector
+// reaches removed; or with `reverse`, restores its `token` and `ff1` fields. Writes the record
+// as compact JSON text into `out`, NUL-terminated (the `record` of the JSON interface's
+// `pseudonymise`). Text that is not JSON is `CONSENTRY_RESULT_INVALID_ARGUMENT`. Buffer rules
+// as `consentry_verifier_verify`. Thread-safe.
+//
+// # Safety
+// `ps` must be a live pseudonymiser; `record_json` must point to `record_json_len` readable
+// bytes; `out` valid for `out_cap` bytes; `out_len` for one write; `err` NULL or live.
+consentry_result consentry_pseudonymiser_record(const consentry_pseudonymiser *ps,
+                                                const uint8_t *record_json,
+                                                size_t record_json_len,
+                                                bool reverse,
+                                                uint8_t *out,
+                                                size_t out_cap,
+                                                size_t *out_len,
+                                                consentry_error *err);
+
+// Starts a CSV stream: resolves the header line (one CSV record, e.g. `name,aadhaar,pin`;
+// a trailing `\n` or `\r\n` is allowed) against the policy into `*out`. Policy keys match a
+// column by its name, `/` + its name, or `/*`. With `reverse`, rows are restored instead
+// (`token` and `ff1` cells) and the header is the pseudonymised file's. Get the output
+// header line with `consentry_csv_plan_header`, then pass each following line to
+// `consentry_csv_plan_row`. Free it with `consentry_csv_plan_free`. A column named twice is
+// `CONSENTRY_RESULT_PSEUDO_DUPLICATE_COLUMN`; a blank header or one that is not CSV,
+// `CONSENTRY_RESULT_INVALID_ARGUMENT`.
+//
+// CSV is RFC 4180 as the CLI reads and writes it (the `csv` crate's defaults): `,`
+// separated, fields with `,`, `"` or a line break quoted, `""` for a quote inside quotes.
+//
+// # Safety
+// `ps` must be a live pseudonymiser; `header_line` must point to `header_line_len` readable
+// bytes; `out` valid for one write; `err` NULL or live.
+consentry_result consentry_csv_plan_new(const consentry_pseudonymiser *ps,
+                                        const uint8_t *header_line,
+                                        size_t header_line_len,
+                                        bool reverse,
+                                        const consentry_csv_plan **out,
+                                        consentry_error *err);
+
+// Frees a CSV plan. NULL is a no-op.
+//
+// # Safety
+// `plan` must be NULL or a pointer from `consentry_csv_plan_new` not yet freed.
+void consentry_csv_plan_free(const consentry_csv_plan *plan);
+
+// Writes the output header line (dropped columns removed; with `reverse`, the input header)
+// into `out` as one CSV record terminated by `\n`, then a NUL. Buffer rules as
+// `consentry_verifier_verify`.
+//
+// # Safety
+// `plan` must be a live CSV plan; `out` valid for `out_cap` bytes; `out_len` for one write;
+// `err` NULL or live.
+consentry_result consentry_csv_plan_header(const consentry_csv_plan *plan,
+                                           uint8_t *out,
+                                           size_t out_cap,
+                                           size_t *out_len,
+                                           consentry_error *err);
+
+// Transforms (or with the plan's `reverse`, restores) one CSV row: `line` is one CSV record
+// (a trailing `\n` or `\r\n` is allowed), the output one CSV record terminated by `\n` and
+// then a NUL, byte for byte what `consentry pseudonymise` writes for it. A blank line gives
+// an empty output (`*out_len` 0: write nothing). A line ending inside a quoted field (a `"`
+// at the start of a field not yet closed; `""` inside is a quote, a `"` within an unquoted
+// field an ordinary character) is `CONSENTRY_RESULT_INVALID_ARGUMENT`: a quoted field may hold
+// a line break, so append the next line and call again. A row with another number of cells than the
+// header is `CONSENTRY_RESULT_PSEUDO_ROW_LENGTH`; an invalid value,
+// `CONSENTRY_RESULT_PSEUDO_INVALID_VALUE` naming the column, never the value (the row number
+// is the caller's to add). Buffer rules as `consentry_verifier_verify`. Thread-safe.
+//
+// # Safety
+// `plan` must be a live CSV plan; `line` must point to `line_len` readable bytes; `out` valid
+// for `out_cap` bytes and not overlapping `line`; `out_len` for one write; `err` NULL or
+// live.
+consentry_result consentry_csv_plan_row(const consentry_csv_plan *plan,
+                                        const uint8_t *line,
+                                        size_t line_len,
+                                        uint8_t *out,
+                                        size_t out_cap,
+                                        size_t *out_len,
+                                        consentry_error *err);
+
+// Validates an Indian identifier of type `id_type` (`aadhaar`, `vid`, `pan`, `gstin`,
+// `mobile`, `email`, `pincode`, `epic`, `passport`, `ifsc`) and writes its canonical form
+// (e.g. Aadhaar without spaces, mobile as `+91` and 10 digits) into `out`, NUL-terminated.
+// An invalid value is `CONSENTRY_RESULT_ID_INVALID`, `CONSENTRY_RESULT_ID_CHECKSUM` or
+// `CONSENTRY_RESULT_ID_PAN_HOLDER_TYPE` (the message never echoes the value); an unknown
+// type, `CONSENTRY_RESULT_INVALID_ARGUMENT`. Buffer rules as `consentry_verifier_verify`
+// (64 bytes fit every type but e-mail). Thread-safe.
+//
+// # Safety
+// `id_type` and `value` must point to their lengths of readable bytes; `out` valid for
+// `out_cap` bytes; `out_len` for one write; `err` NULL or live.
+consentry_result consentry_id_validate(const uint8_t *id_type,
+                                       size_t id_type_len,
+                                       const uint8_t *value,
+                                       size_t value_len,
+                                       uint8_t *out,
+                                       size_t out_cap,
+                                       size_t *out_len,
+                                       consentry_error *err);
+
+// Writes the display mask of a valid identifier (Aadhaar `XXXX XXXX 1234`, mobile
+// `XXXXXX1234`, ...) into `out`, NUL-terminated. Display only, not pseudonymisation. Errors
+// as `consentry_id_validate`. Buffer rules as `consentry_verifier_verify`. Thread-safe.
+//
+// # Safety
+// As `consentry_id_validate`.
+consentry_result consentry_id_mask(const uint8_t *id_type,
+                                   size_t id_type_len,
+                                   const uint8_t *value,
+                                   size_t value_len,
+                                   uint8_t *out,
+                                   size_t out_cap,
+                                   size_t *out_len,
+                                   consentry_error *err);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -15,6 +15,7 @@
 #![allow(non_camel_case_types)]
 
 mod boundary;
+mod pseudo;
 #[rustfmt::skip]
 mod result;
 
@@ -26,6 +27,7 @@ use consentry::{interop, Code, SigningKey, TrustStore, Verifier};
 
 pub use boundary::consentry_error;
 use boundary::{bytes, guard, guard_void, handle, handle_mut, text, Fail, Out, OutBuf};
+pub use pseudo::*;
 pub use result::consentry_result;
 
 /// The verifier's default clock-skew leeway in seconds.
