@@ -289,6 +289,17 @@ fn run_csv(
         .filter(|(_, h)| p.policy().field(h).is_some())
         .map(|(i, _)| i)
         .collect();
+    if listed.is_empty() && !p.policy().fields().is_empty() {
+        return Err(CliError {
+            code: consentry::Code::PseudoUnknownField.as_str().into(),
+            message: format!(
+                "no column of `{}` is named in the policy (CSV columns are matched by plain name; \
+                 keys starting with `/` are JSON selectors)",
+                args.input.display()
+            ),
+            exit: EXIT_ERROR,
+        });
+    }
     let mut wr = csv::Writer::from_writer(output);
     wr.write_record(&out_header).map_err(io)?;
     let mut tally = Tally::default();

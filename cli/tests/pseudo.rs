@@ -237,6 +237,34 @@ fn invalid_values_follow_on_error_and_are_never_printed() {
 }
 
 #[test]
+fn a_policy_naming_no_column_is_refused() {
+    let d = dir("nocol");
+    std::fs::write(d.join("sel.json"), r#"{"domain":"d","unlisted":"drop","fields":{"/name":{"type":"name","transform":"pseudonym"}}}"#).unwrap();
+    std::fs::write(d.join("in.csv"), "name\nA\n").unwrap();
+    let o = run(
+        &[
+            "pseudonymise",
+            "--policy",
+            "sel.json",
+            "--key",
+            "m.key",
+            "--in",
+            "in.csv",
+            "--out",
+            "o.csv",
+        ],
+        &d,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("no column"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!d.join("o.csv").exists());
+}
+
+#[test]
 fn jsonl_records_with_nested_selectors() {
     let d = dir("jsonl");
     std::fs::write(

@@ -789,9 +789,20 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
         "pseudonymise",
         p(json!({"record": out, "reverse": true})),
     );
-    g.push("pseudo-csv", "csv rows by column name", "pseudonymise", p(json!({"csv": {
-        "header": ["/name", "/aadhaar", "/pincode"],
-        "rows": [["Arun K", aadhaar("34567890123"), "641001"], ["Devi S", aadhaar("45678901234"), "625020"]]}})));
+    // CSV columns are plain names: the same rules keyed by column name.
+    let csv_policy = json!({
+        "domain": "tn.health/research-2026",
+        "unlisted": "drop",
+        "fields": {
+            "name": {"type": "name", "transform": "pseudonym"},
+            "aadhaar": {"type": "aadhaar", "transform": "ff1"},
+            "pincode": {"type": "pincode", "transform": "generalise", "params": {"digits": 3}},
+        }
+    });
+    g.push("pseudo-csv", "csv rows by column name; an unlisted column dropped", "pseudonymise", json!({
+        "policy": csv_policy, "masterKey": key, "csv": {
+        "header": ["name", "aadhaar", "pincode", "ward"],
+        "rows": [["Arun K", aadhaar("34567890123"), "641001", "7"], ["Devi S", aadhaar("45678901234"), "625020", "9"]]}}));
     let mut bad = record.clone();
     bad["aadhaar"] = "234567890123".into();
     g.push(
