@@ -87,20 +87,21 @@ impl VerifiedArtefact {
 /// ```
 /// use consentry::{issue, Claims, Cti, Grant, Mode, Notice, SigningKey, TrustStore, Verifier};
 /// let rng = ring::rand::SystemRandom::new();
-/// let key = SigningKey::from_ed25519_seed(&[42; 32]).unwrap();
+/// let key = SigningKey::from_ed25519_seed(&[42; 32])?;
 /// let claims = Claims::builder("cm.example", "pp-1", "tn.health")
 ///     .issued_at(1_700_000_000).expires(1_800_000_000).cti(Cti([9; 16]))
 ///     .notice(Notice { id: "n".into(), sha256: [0; 32], lang: "en-IN".into() })
 ///     .grant(Grant::new("aa:101", ["/name"], Mode::View))
-///     .build().unwrap();
-/// let artefact = issue(&claims, &key, &rng).unwrap();
+///     .build()?;
+/// let artefact = issue(&claims, &key, &rng)?;
 ///
 /// let mut trust = TrustStore::new();
-/// trust.add(key.verifying_key().clone()).unwrap();
+/// trust.add(key.verifying_key().clone())?;
 /// let verifier = Verifier::new(trust);
-/// let ok = verifier.verify(&artefact, "tn.health", 1_750_000_000).unwrap();
+/// let ok = verifier.verify(&artefact, "tn.health", 1_750_000_000)?;
 /// assert_eq!(ok.claims, claims);
 /// assert!(verifier.verify(&artefact, "someone.else", 1_750_000_000).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct Verifier {
