@@ -395,10 +395,10 @@ impl Claims {
     ///     .cti(Cti([1; 16]))
     ///     .notice(Notice { id: "n-1".into(), sha256: [0; 32], lang: "ta-IN".into() })
     ///     .grant(Grant::new("aa:101", ["/name", "/balance"], Mode::View))
-    ///     .build()
-    ///     .unwrap();
-    /// let cbor = claims.to_cbor().unwrap();
-    /// assert_eq!(Claims::from_cbor(&cbor).unwrap(), claims);
+    ///     .build()?;
+    /// let cbor = claims.to_cbor()?;
+    /// assert_eq!(Claims::from_cbor(&cbor)?, claims);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn builder(iss: &str, sub: &str, aud: impl Into<Audience>) -> ClaimsBuilder {
         ClaimsBuilder {

@@ -10,9 +10,10 @@
 //! let rng = ring::rand::SystemRandom::new();
 //! let out = consentry::interop::call_json("verify", r#"{"artefact": "AAAA", "trust": {"keys": []},
 //!     "audience": "tn.health", "now": 1800000000}"#, &rng);
-//! let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+//! let v: serde_json::Value = serde_json::from_str(&out)?;
 //! assert_eq!(v["ok"], false);
 //! assert_eq!(v["error"]["code"], "cose_untagged");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use ring::rand::SecureRandom;

@@ -83,11 +83,12 @@ fn default_leeway() -> u64 {
 /// use consentry::Mode;
 /// let r: Request = serde_json::from_str(
 ///     r#"{"recipient":"fiu.example","purpose":"aa:101","operation":"view",
-///         "fields":["/name","/accounts/*/balance"],"now":1750000000,"uses":3}"#).unwrap();
+///         "fields":["/name","/accounts/*/balance"],"now":1750000000,"uses":3}"#)?;
 /// assert_eq!(r.operation, Mode::View);
 /// assert_eq!(r.leeway, 60);
 /// assert!(serde_json::from_str::<Request>(r#"{"recipient":"x","purpose":"p",
 ///     "operation":"view","fields":["name"],"now":0}"#).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
