@@ -510,10 +510,11 @@ impl SigningKey {
 ///
 /// ```
 /// use consentry::{SigningKey, TrustStore};
-/// let key = SigningKey::from_ed25519_seed(&[7; 32]).unwrap();
+/// let key = SigningKey::from_ed25519_seed(&[7; 32])?;
 /// let mut store = TrustStore::new();
-/// store.add(key.verifying_key().clone()).unwrap();
+/// store.add(key.verifying_key().clone())?;
 /// assert!(store.get(&key.verifying_key().thumbprint()).is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct TrustStore {

@@ -10,19 +10,20 @@
 //! use consentry::status::{StatusList, StatusListToken, StatusValue};
 //! use consentry::{SigningKey, TrustStore};
 //! let rng = ring::rand::SystemRandom::new();
-//! let key = SigningKey::from_ed25519_seed(&[1; 32]).unwrap();
+//! let key = SigningKey::from_ed25519_seed(&[1; 32])?;
 //!
-//! let mut list = StatusList::new(1_000, 2).unwrap();
-//! list.set(42, StatusValue::Suspended).unwrap();
+//! let mut list = StatusList::new(1_000, 2)?;
+//! list.set(42, StatusValue::Suspended)?;
 //! let token = StatusListToken { sub: "https://cm.example/status/1".into(), iat: 1_800_000_000,
 //!                               exp: None, ttl: Some(3_600), list };
-//! let signed = token.sign(&key, &rng).unwrap();
+//! let signed = token.sign(&key, &rng)?;
 //!
 //! let mut trust = TrustStore::new();
-//! trust.add(key.verifying_key().clone()).unwrap();
-//! let verified = StatusListToken::verify(&signed, &trust, 1_800_000_060, &Default::default()).unwrap();
-//! assert_eq!(verified.token.list.get(42).unwrap(), StatusValue::Suspended);
+//! trust.add(key.verifying_key().clone())?;
+//! let verified = StatusListToken::verify(&signed, &trust, 1_800_000_060, &Default::default())?;
+//! assert_eq!(verified.token.list.get(42)?, StatusValue::Suspended);
 //! assert!(verified.freshness.is_fresh());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use std::io::{Read as _, Write as _};

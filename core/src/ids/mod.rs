@@ -19,11 +19,12 @@
 //!
 //! ```
 //! use consentry::ids::{self, IdType};
-//! assert_eq!(ids::normalise(IdType::Aadhaar, "2345 6789 0124").unwrap(), "234567890124");
-//! assert_eq!(ids::mask(IdType::Aadhaar, "2345-6789-0124").unwrap(), "XXXX XXXX 0124");
+//! assert_eq!(ids::normalise(IdType::Aadhaar, "2345 6789 0124")?, "234567890124");
+//! assert_eq!(ids::mask(IdType::Aadhaar, "2345-6789-0124")?, "XXXX XXXX 0124");
 //! let spans = ids::detect("call +91 98765 43210 or write to a@b.in");
 //! assert_eq!(spans.len(), 2);
 //! assert_eq!(spans[0].kind, IdType::Mobile);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod checks;

@@ -14,9 +14,10 @@ const PAN_HOLDER_TYPES: &[u8] = b"ABCFGHJLPT";
 ///
 /// ```
 /// use consentry::ids::{normalise, IdType};
-/// assert_eq!(normalise(IdType::Mobile, "098765-43210").unwrap(), "+919876543210");
-/// assert_eq!(normalise(IdType::Pan, " abcpe1234f ").unwrap(), "ABCPE1234F");
+/// assert_eq!(normalise(IdType::Mobile, "098765-43210")?, "+919876543210");
+/// assert_eq!(normalise(IdType::Pan, " abcpe1234f ")?, "ABCPE1234F");
 /// assert!(normalise(IdType::Pan, "ABCXE1234F").is_err()); // X is no holder type
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn normalise(kind: IdType, value: &str) -> Result<String, IdError> {
     normalise_cow(kind, value).map(Cow::into_owned)
@@ -139,8 +140,9 @@ pub fn is_valid(kind: IdType, value: &str) -> bool {
 ///
 /// ```
 /// use consentry::ids::{mask, IdType};
-/// assert_eq!(mask(IdType::Mobile, "+91 98765 43210").unwrap(), "XXXXXX3210");
-/// assert_eq!(mask(IdType::Email, "Asha@Example.IN").unwrap(), "aXXX@example.in");
+/// assert_eq!(mask(IdType::Mobile, "+91 98765 43210")?, "XXXXXX3210");
+/// assert_eq!(mask(IdType::Email, "Asha@Example.IN")?, "aXXX@example.in");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn mask(kind: IdType, value: &str) -> Result<String, IdError> {
     let canon = normalise(kind, value)?;

@@ -10,9 +10,10 @@ use super::PseudoError;
 ///
 /// ```
 /// use consentry::pseudo::MasterKey;
-/// let k = MasterKey::from_hex(&"00".repeat(32)).unwrap();
+/// let k = MasterKey::from_hex(&"00".repeat(32))?;
 /// assert_eq!(format!("{k:?}"), "MasterKey(..)");
 /// assert!(MasterKey::from_hex("abcd").is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct MasterKey([u8; 32]);
 
