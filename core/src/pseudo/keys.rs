@@ -1,6 +1,5 @@
 //! The master key and per-domain key derivation.
 
-use ring::hmac;
 use zeroize::{Zeroize, Zeroizing};
 
 use super::primitives::{self, Alphabet, Ff1};
@@ -122,15 +121,15 @@ pub fn derive_domain_key(
 
 /// The derived keys of one domain, prepared for use.
 ///
-/// ring's `hmac::Key` keeps the padded key states and does not zeroize them on drop (ring offers
-/// no way to); every byte buffer consentry owns is zeroized.
+/// Every key and prepared key state is zeroized on drop (the HMAC states by sha2's `zeroize`
+/// feature, the AES key schedules by the aes crate's).
 pub(crate) struct DomainKeys {
     pub(crate) domain: String,
-    pub(crate) pseudonym: hmac::Key,
+    pub(crate) pseudonym: primitives::HmacKey,
     pub(crate) token: Zeroizing<Vec<u8>>,
     pub(crate) ff1_10: Ff1,
     pub(crate) ff1_36: Ff1,
-    pub(crate) shift: hmac::Key,
+    pub(crate) shift: primitives::HmacKey,
 }
 
 impl DomainKeys {

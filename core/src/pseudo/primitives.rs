@@ -7,7 +7,9 @@ use aes::{Aes128, Aes192, Aes256};
 use aes_siv::siv::CmacSiv;
 use aes_siv::KeyInit;
 use fpe::ff1::{FlexibleNumeralString, FF1};
-use ring::{hkdf, hmac};
+use hmac::Mac;
+use ring::hkdf;
+use sha2::Sha256;
 
 /// A primitive refused its input. Deliberately without detail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,43 +40,42 @@ pub fn hkdf_sha256(
     okm.fill(out).map_err(|_| PrimitiveError)
 }
 
-/// A prepared HMAC-SHA256 key (ring precomputes the padded key states).
-pub fn hmac_key(key: &[u8]) -> hmac::Key {
-    hmac::Key::new(hmac::HMAC_SHA256, key)
+/// A prepared HMAC-SHA256 key: the inner and outer SHA-256 states after the padded key block,
+/// zeroized on drop.
+///
+/// RustCrypto's `hmac` rather than ring's: a pseudonym is one HMAC over a short value, and for
+/// one-block messages ring spends about as long copying and formatting its context as on the
+/// two compressions (measured in `benches/pseudo.rs`); ring's key states are also not zeroized.
+#[derive(Clone)]
+pub struct HmacKey(hmac::Hmac<Sha256>);
+
+/// A prepared HMAC-SHA256 key. Keys of any length are accepted (RFC 2104: longer keys are
+/// hashed first).
+pub fn hmac_key(key: &[u8]) -> HmacKey {
+    // HMAC takes keys of any length, so `new_from_slice` cannot fail here; the fallback (the
+    // empty key) is never reached.
+    HmacKey(
+        hmac::Hmac::<Sha256>::new_from_slice(key)
+            .unwrap_or_else(|_| <hmac::Hmac<Sha256> as hmac::KeyInit>::new(&Default::default())),
+    )
 }
 
 /// HMAC-SHA256 of `msg` under `key`.
-pub fn hmac_sha256(key: &hmac::Key, msg: &[u8]) -> [u8; 32] {
-    let tag = hmac::sign(key, msg);
-    let mut out = [0u8; 32];
-    for (o, t) in out.iter_mut().zip(tag.as_ref()) {
-        *o = *t;
-    }
-    out
+pub fn hmac_sha256(key: &HmacKey, msg: &[u8]) -> [u8; 32] {
+    let mut mac = key.0.clone();
+    mac.update(msg);
+    mac.finalize().into_bytes().into()
 }
 
 /// Constant-time check that `tag` equals the first `tag.len()` bytes of HMAC-SHA256(key, msg);
 /// truncated tags shorter than 16 bytes are refused.
-pub fn hmac_sha256_verify(key: &hmac::Key, msg: &[u8], tag: &[u8]) -> Result<(), PrimitiveError> {
+pub fn hmac_sha256_verify(key: &HmacKey, msg: &[u8], tag: &[u8]) -> Result<(), PrimitiveError> {
     if tag.len() < 16 || tag.len() > 32 {
         return Err(PrimitiveError);
     }
-    let full = hmac_sha256(key, msg);
-    let prefix = full.get(..tag.len()).ok_or(PrimitiveError)?;
-    ring_ct_eq(prefix, tag)
-}
-
-fn ring_ct_eq(a: &[u8], b: &[u8]) -> Result<(), PrimitiveError> {
-    // Constant-time comparison without `unsafe`: fold the XOR of every byte.
-    if a.len() != b.len() {
-        return Err(PrimitiveError);
-    }
-    let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
-    if diff == 0 {
-        Ok(())
-    } else {
-        Err(PrimitiveError)
-    }
+    let mut mac = key.0.clone();
+    mac.update(msg);
+    mac.verify_truncated_left(tag).map_err(|_| PrimitiveError)
 }
 
 /// Runs `$op` (`encrypt` or `decrypt`) with AES-SIV over the AES variant matching the key length.
@@ -241,28 +242,23 @@ pub fn base32_lower_16(bytes: &[u8; 16]) -> String {
     const ALPHA: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
     let sym = |v: u64| ALPHA.get((v & 31) as usize).copied().unwrap_or(b'a');
     let [a0, a1, a2, a3, a4, b0, b1, b2, b3, b4, c0, c1, c2, c3, c4, d0] = *bytes;
-    let mut out = Vec::with_capacity(26);
-    for g in [
+    let mut out = [0u8; 26];
+    let (groups, tail) = out.split_at_mut(24);
+    for (chunk, [x0, x1, x2, x3, x4]) in groups.chunks_exact_mut(8).zip([
         [a0, a1, a2, a3, a4],
         [b0, b1, b2, b3, b4],
         [c0, c1, c2, c3, c4],
-    ] {
-        let [x0, x1, x2, x3, x4] = g;
+    ]) {
         let n = u64::from_be_bytes([0, 0, 0, x0, x1, x2, x3, x4]);
-        out.extend_from_slice(&[
-            sym(n >> 35),
-            sym(n >> 30),
-            sym(n >> 25),
-            sym(n >> 20),
-            sym(n >> 15),
-            sym(n >> 10),
-            sym(n >> 5),
-            sym(n),
-        ]);
+        for (o, shift) in chunk.iter_mut().zip([35, 30, 25, 20, 15, 10, 5, 0]) {
+            *o = sym(n >> shift);
+        }
     }
     let last = u64::from(d0);
-    out.extend_from_slice(&[sym(last >> 3), sym(last << 2)]);
-    String::from_utf8(out).unwrap_or_default()
+    for (o, v) in tail.iter_mut().zip([last >> 3, last << 2]) {
+        *o = sym(v);
+    }
+    String::from_utf8(out.to_vec()).unwrap_or_default()
 }
 
 #[cfg(test)]
