@@ -1,6 +1,9 @@
-// The portal page: verify with the npm package's web build, then render. Every check is the
-// core's (through WebAssembly); this file only moves values between the page and the package.
-import init, { TrustStore, Verifier, ConsentryError, callJson, operations } from './consentry/web/consentry_wasm.js';
+// The portal page: verify with the npm package's portal module (`consentry/portal/web`: verify,
+// inspect, status lists and identifiers; decide, pseudonymisation and issuing stay in the full
+// module for Node services), then render. Every check
+// is the core's (through WebAssembly); this file only moves values between the page and the
+// package.
+import init, { TrustStore, Verifier, ConsentryError, idValidate, idMask } from './consentry/portal/web/consentry_wasm.js';
 
 const $ = (id) => document.getElementById(id);
 const out = $('out');
@@ -104,23 +107,20 @@ async function loadSample() {
 }
 
 /**
- * The Aadhaar box appears only when the core offers the identifier operations (`consentry::ids`
- * through the JSON layer: `idValidate`, `idMask`). Validation (Verhoeff) and masking are the
- * core's, never re-implemented here.
+ * The Aadhaar box: validation (Verhoeff) and masking are the core's (`idValidate`, `idMask`),
+ * never re-implemented here.
  */
 function setupAadhaar() {
-  const ops = operations();
-  if (!ops.includes('idValidate') || !ops.includes('idMask')) return;
   $('aadhaar-box').hidden = false;
   $('aadhaar').addEventListener('input', () => {
     const value = $('aadhaar').value;
     const res = $('aadhaar-result');
     if (!value.trim()) { res.textContent = ''; res.className = 'hint'; return; }
     try {
-      const r = callJson('idValidate', { type: 'aadhaar', value });
+      const r = idValidate('aadhaar', value);
       if (r.valid) {
         res.className = 'ok';
-        res.textContent = `✓ Valid Aadhaar number: ${callJson('idMask', { type: 'aadhaar', value }).masked}`;
+        res.textContent = `✓ Valid Aadhaar number: ${idMask('aadhaar', value).masked}`;
       } else {
         res.className = 'warn';
         res.textContent = `Not a valid Aadhaar number (${r.error.message})`;

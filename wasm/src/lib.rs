@@ -7,7 +7,10 @@
 //! subclass defined in `js/error.js`, so that every target gets the same class).
 //!
 //! The crate is built with `wasm-bindgen`'s CLI for the `bundler`, `nodejs` and `web` targets
-//! from one `.wasm` (see `scripts/test-npm` and `wasm/README.md`).
+//! from one `.wasm` (see `scripts/test-npm` and `wasm/README.md`). Without its default feature
+//! `services` (`decide` and taxonomies, pseudonymisation, issuing, private keys and the generic
+//! `callJson`) it is the portal module `consentry/portal`: what a citizen-facing page needs
+//! (verify, inspect, status lists, identifiers) at a third of the size.
 #![forbid(unsafe_code)]
 
 use consentry::interop::{self, ErrorBody};
@@ -210,8 +213,10 @@ impl TrustStore {
 pub struct Verifier {
     inner: consentry::Verifier,
     /// Extra taxonomy documents (origin, JSON text) added to the shipped packs.
+    #[cfg(feature = "services")]
     taxonomies: Vec<(String, String)>,
     /// Built on the first `decide`, then kept.
+    #[cfg(feature = "services")]
     taxonomy: std::cell::OnceCell<consentry::Taxonomy>,
 }
 
@@ -219,18 +224,25 @@ pub struct Verifier {
 impl Verifier {
     /// A verifier over a copy of `trustStore`; `leeway` in seconds (default 60, at most 300);
     /// `taxonomies`: purpose taxonomy documents (objects or JSON text) added to the shipped packs
-    /// for `decide`.
+    /// for `decide` (not in the portal module, which has no `decide`).
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(js_name = trustStore)] trust_store: &TrustStore,
         #[wasm_bindgen(unchecked_optional_param_type = "VerifierOptions")] options: Option<Object>,
     ) -> JsResult<Verifier> {
-        let opts = Options::parse("options", options, &["leeway", "taxonomies"])?;
+        let known: &[&str] = if cfg!(feature = "services") {
+            &["leeway", "taxonomies"]
+        } else {
+            &["leeway"]
+        };
+        let opts = Options::parse("options", options, known)?;
         let leeway = opts
             .get("leeway")
             .map(|v| unsigned("leeway", &v))
             .transpose()?;
+        #[cfg(feature = "services")]
         let mut taxonomies = Vec::new();
+        #[cfg(feature = "services")]
         if let Some(list) = opts.get("taxonomies") {
             let Some(list) = list.dyn_ref::<js_sys::Array>() else {
                 return Err(invalid("`taxonomies` must be an array".to_owned()));
@@ -248,7 +260,9 @@ impl Verifier {
         };
         Ok(Verifier {
             inner,
+            #[cfg(feature = "services")]
             taxonomies,
+            #[cfg(feature = "services")]
             taxonomy: std::cell::OnceCell::new(),
         })
     }
@@ -257,7 +271,8 @@ impl Verifier {
     /// may go ahead under `artefact`: the artefact is authenticated (a forged or malformed one
     /// throws), then every other check (time, audience, status, purpose, fields) is part of the
     /// decision: `{allowed: true, fields, transforms, eraseBy}` or `{allowed: false, reasons}`.
-    /// `request.now` defaults to the clock.
+    /// `request.now` defaults to the clock. Not in the portal module.
+    #[cfg(feature = "services")]
     #[wasm_bindgen(unchecked_return_type = "Decision")]
     pub fn decide(
         &self,
@@ -333,6 +348,7 @@ impl Verifier {
     }
 }
 
+#[cfg(feature = "services")]
 /// Field-level pseudonymisation under a policy (`{domain, fields: {...}}`) with a 32-byte
 /// master key; the per-domain keys are derived once, here. Batch entry points (`record`,
 /// `csv`) keep the JS↔WASM crossings per row, not per value.
@@ -341,6 +357,7 @@ pub struct Pseudonymiser {
     inner: consentry::Pseudonymiser,
 }
 
+#[cfg(feature = "services")]
 #[wasm_bindgen]
 impl Pseudonymiser {
     /// A pseudonymiser from a policy (object or JSON text) and the master key (64 hex digits
@@ -458,6 +475,7 @@ pub fn inspect(
     js_of(&lift(interop::inspect(&req))?)
 }
 
+#[cfg(feature = "services")]
 /// Issues (signs) a consent artefact from the JSON view of its claims with a PKCS#8 private
 /// key; `iat` defaults to `now` (default: the clock), `cti` to 16 random bytes.
 #[wasm_bindgen(unchecked_return_type = "IssueResult")]
@@ -501,6 +519,7 @@ pub fn status_get(
 }
 
 /// The public JWK (`kid` = base64url RFC 9679 thumbprint) of a PKCS#8 private key.
+#[cfg(feature = "services")]
 #[wasm_bindgen(js_name = keyPublic, unchecked_return_type = "Jwk")]
 pub fn key_public(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] pkcs8: JsValue,
@@ -535,6 +554,7 @@ pub fn codes() -> JsResult<JsValue> {
     js_of(&serde_json::Value::Array(all))
 }
 
+#[cfg(feature = "services")]
 /// Runs any operation of the core's JSON layer (`interop::call_json`): `request` is an object
 /// or JSON text. Returns the operation's result; throws `ConsentryError` on failure. New core
 /// operations (for example `decide`, `pseudonymise`) are reachable here with no new binding.
@@ -558,6 +578,7 @@ pub fn call_json(op: &str, request: JsValue) -> JsResult<JsValue> {
     Err(thrown(&body))
 }
 
+#[cfg(feature = "services")]
 /// The operations [`call_json`] knows.
 #[wasm_bindgen]
 pub fn operations() -> Vec<String> {
@@ -565,6 +586,35 @@ pub fn operations() -> Vec<String> {
         .iter()
         .map(|s| (*s).to_owned())
         .collect()
+}
+
+/// Checks an identifier of type `kind` (`aadhaar`, `vid`, `pan`, `gstin`, `mobile`, `email`,
+/// `pincode`, `epic`, `passport`, `ifsc`): `{ valid: true, normalised }` or
+/// `{ valid: false, error: { code, message } }`. The value is never echoed in an error; an
+/// unknown `kind` throws.
+#[wasm_bindgen(js_name = idValidate, unchecked_return_type = "IdValidation")]
+pub fn id_validate(kind: String, value: String) -> JsResult<JsValue> {
+    js_of(&lift(interop::id_validate(&interop::IdRequest {
+        kind,
+        value,
+    }))?)
+}
+
+/// The display mask of a valid identifier (`XXXX XXXX 1234` for an Aadhaar number):
+/// `{ masked }`. Throws on an invalid value or an unknown `kind`.
+#[wasm_bindgen(js_name = idMask, unchecked_return_type = "{ masked: string }")]
+pub fn id_mask(kind: String, value: String) -> JsResult<JsValue> {
+    js_of(&lift(interop::id_mask(&interop::IdRequest {
+        kind,
+        value,
+    }))?)
+}
+
+/// Identifiers found in free text: `{ spans: [{ start, end, type }] }` (UTF-8 byte offsets;
+/// checksum types only when their check passes).
+#[wasm_bindgen(js_name = idDetect, unchecked_return_type = "{ spans: IdSpan[] }")]
+pub fn id_detect(text: String) -> JsResult<JsValue> {
+    js_of(&lift(interop::id_detect(&interop::DetectRequest { text }))?)
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -628,4 +678,8 @@ export type Decision =
   | { allowed: true; fields: string[]; transforms: Record<string, string>; eraseBy: number; [member: string]: unknown }
   | { allowed: false; reasons: unknown[]; [member: string]: unknown };
 export interface CsvRows { header: string[]; rows: string[][] }
+export type IdValidation =
+  | { valid: true; normalised: string }
+  | { valid: false; error: { code: string; numericCode: number; message: string; [member: string]: unknown } };
+export interface IdSpan { start: number; end: number; type: string }
 "#;

@@ -267,6 +267,25 @@ export const cases = [
     assert.ok(!err.message.includes('abcd'), 'the key is never echoed');
   }],
 
+  ['identifiers: idValidate / idMask / idDetect are the core\'s (same as callJson), never echo a value', (c) => {
+    // Synthetic numbers only: 234567890124 passes Verhoeff, ...125 does not.
+    const good = '2345 6789 0124';
+    const bad = '2345 6789 0125';
+    assert.deepEqual(c.idValidate('aadhaar', good), { valid: true, normalised: '234567890124' });
+    assert.deepEqual(c.idValidate('aadhaar', good), c.callJson('idValidate', { type: 'aadhaar', value: good }));
+    const r = c.idValidate('aadhaar', bad);
+    assert.equal(r.valid, false, 'Verhoeff failure');
+    assert.equal(r.error.code, 'id_checksum', 'checksum code');
+    assert.ok(!JSON.stringify(r).includes('0125'), 'the value is not echoed');
+    assert.deepEqual(c.idMask('aadhaar', good), { masked: 'XXXX XXXX 0124' });
+    assert.deepEqual(c.idMask('mobile', '98765 43210'), c.callJson('idMask', { type: 'mobile', value: '98765 43210' }));
+    const err = assert.throws(c, () => c.idMask('aadhaar', bad), { code: 'id_checksum' });
+    assert.ok(!err.message.includes('0125'), 'the value is not echoed in the error');
+    assert.throws(c, () => c.idValidate('ssn', good), { code: 'request_invalid' });
+    const text = `call 9876543210 or quote ${good}`;
+    assert.deepEqual(c.idDetect(text), c.callJson('idDetect', { text }));
+    assert.deepEqual(c.idDetect(text).spans.map((s) => s.type), ['mobile', 'aadhaar']);
+  }],
   ['bad input throws ConsentryError, never a plain object', (c, fx) => {
     const v = new c.Verifier(trustOf(c, fx.trust));
     const opts = { now: fx.now };

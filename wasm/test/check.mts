@@ -1,11 +1,13 @@
 // Compiled by `tsc --strict --noEmit` against the packed package's .d.ts (scripts/test-npm).
 import {
   TrustStore, Verifier, ConsentryError, inspect, issue, statusGet, keyPublic, publicJwk, codes,
-  callJson, operations, Pseudonymiser,
-  type VerifiedArtefact, type Jwk, type Jwks, type IssueResult, type StatusEntry, type CodeInfo,
+  callJson, operations, Pseudonymiser, idValidate, idMask, idDetect,
+  type IdValidation, type IdSpan, type VerifiedArtefact, type Jwk, type Jwks, type IssueResult, type StatusEntry, type CodeInfo,
   type Inspected, type ClaimsInput, type Decision, type CsvRows,
 } from 'consentry';
 import initWeb, { Verifier as WebVerifier } from 'consentry/web';
+import initPortal, { Verifier as PortalVerifier, idValidate as portalIdValidate } from 'consentry/portal/web';
+import { TrustStore as BundledPortalTrustStore } from 'consentry/portal';
 
 const jwks: Jwks = { keys: [] };
 const trust = new TrustStore();
@@ -73,3 +75,12 @@ async function web(): Promise<void> {
   console.log(w.leeway);
 }
 void web;
+
+// Identifiers, in the full and the portal module.
+const idv: IdValidation = idValidate('aadhaar', '2345 6789 0124');
+const normalised: string | undefined = idv.valid ? idv.normalised : undefined;
+const idErr: string | undefined = idv.valid ? undefined : idv.error.code;
+const masked: string = idMask('aadhaar', '234567890124').masked;
+const spans: IdSpan[] = idDetect('call 9876543210').spans;
+const portalIdv: IdValidation = portalIdValidate('pan', 'ABCPE1234F');
+void [normalised, idErr, masked, spans, portalIdv, initPortal, PortalVerifier, BundledPortalTrustStore];

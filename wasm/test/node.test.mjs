@@ -15,7 +15,7 @@ test('exports map: require resolves the node build; import gets the same named e
   assert.equal(require.resolve('consentry'), path.join(PKG, 'node', 'consentry_wasm.js'));
   const esm = await import(pathToFileURL(require.resolve('consentry')).href);
   for (const name of ['Verifier', 'TrustStore', 'ConsentryError', 'inspect', 'issue',
-    'statusGet', 'keyPublic', 'publicJwk', 'codes', 'callJson', 'operations']) {
+    'statusGet', 'keyPublic', 'publicJwk', 'codes', 'callJson', 'operations', 'idValidate', 'idMask', 'idDetect']) {
     assert.equal(typeof esm[name], 'function', name);
   }
   assert.equal(esm.ConsentryError, c.ConsentryError);

@@ -61,8 +61,18 @@ test('portal: wrong audience and garbage input are reported with their codes', a
 });
 
 test('portal: the Aadhaar box validates and masks as you type (core idValidate/idMask)', async () => {
-  const ops = await page.evaluate(async () => (await import('./consentry/web/consentry_wasm.js')).operations());
-  assert.ok(ops.includes('idValidate') && ops.includes('idMask'), `operations: ${ops}`);
+  // The page loads the portal module: no decide, pseudonymisation, issuing, private keys or callJson.
+  const api = await page.evaluate(async () => {
+    const m = await import('./consentry/portal/web/consentry_wasm.js');
+    return { exported: Object.keys(m), verifier: Object.getOwnPropertyNames(m.Verifier.prototype) };
+  });
+  for (const name of ['TrustStore', 'Verifier', 'idValidate', 'idMask', 'idDetect', 'statusGet', 'inspect', 'publicJwk', 'codes']) {
+    assert.ok(api.exported.includes(name), `portal module exports ${name}`);
+  }
+  for (const name of ['Pseudonymiser', 'issue', 'keyPublic', 'callJson', 'operations']) {
+    assert.ok(!api.exported.includes(name), `portal module leaves out ${name}`);
+  }
+  assert.ok(api.verifier.includes('verify') && !api.verifier.includes('decide'), `Verifier: ${api.verifier}`);
   assert.equal(await page.$eval('#aadhaar-box', (e) => e.hidden), false);
   await page.fill('#aadhaar', '2345 6789 0124');
   assert.equal(await page.textContent('#aadhaar-result'), '✓ Valid Aadhaar number: XXXX XXXX 0124');
