@@ -140,11 +140,11 @@ impl DomainKeys {
         let s = derive_domain_key(master, KeyKind::Shift, domain)?;
         Ok(DomainKeys {
             domain: domain.to_owned(),
-            pseudonym: primitives::hmac_key(&p),
+            pseudonym: primitives::hmac_key(&p).map_err(|_| PseudoError::Internal)?,
             token: t,
             ff1_10: Ff1::new(&f, Alphabet::Digits).map_err(|_| PseudoError::Internal)?,
             ff1_36: Ff1::new(&f, Alphabet::Upper36).map_err(|_| PseudoError::Internal)?,
-            shift: primitives::hmac_key(&s),
+            shift: primitives::hmac_key(&s).map_err(|_| PseudoError::Internal)?,
         })
     }
 }

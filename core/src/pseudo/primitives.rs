@@ -50,14 +50,12 @@ pub fn hkdf_sha256(
 pub struct HmacKey(hmac::Hmac<Sha256>);
 
 /// A prepared HMAC-SHA256 key. Keys of any length are accepted (RFC 2104: longer keys are
-/// hashed first).
-pub fn hmac_key(key: &[u8]) -> HmacKey {
-    // HMAC takes keys of any length, so `new_from_slice` cannot fail here; the fallback (the
-    // empty key) is never reached.
-    HmacKey(
-        hmac::Hmac::<Sha256>::new_from_slice(key)
-            .unwrap_or_else(|_| <hmac::Hmac<Sha256> as hmac::KeyInit>::new(&Default::default())),
-    )
+/// hashed first), so this fails only if the `hmac` crate ever stops accepting one; it never
+/// falls back to another key.
+pub fn hmac_key(key: &[u8]) -> Result<HmacKey, PrimitiveError> {
+    hmac::Hmac::<Sha256>::new_from_slice(key)
+        .map(HmacKey)
+        .map_err(|_| PrimitiveError)
 }
 
 /// HMAC-SHA256 of `msg` under `key`.
