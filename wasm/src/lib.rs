@@ -404,6 +404,16 @@ impl Pseudonymiser {
         lift(interop::pseudonymise_with(&self.inner, &req))
     }
 
+    /// A JSON record through the policy, forwards or in reverse.
+    fn run_record(&self, reverse: bool, record: &JsValue) -> JsResult<JsValue> {
+        let rec = json_of("record", record)?;
+        if !rec.is_object() {
+            return Err(invalid("`record` must be an object".to_owned()));
+        }
+        let out = self.run(reverse, rec)?;
+        js_of(out.get("record").unwrap_or(&serde_json::Value::Null))
+    }
+
     /// One value of policy field `field`: its pseudonym, token or masked form (`null` when the
     /// policy drops it).
     pub fn value(&self, field: &str, value: &str) -> JsResult<Option<String>> {
@@ -430,12 +440,7 @@ impl Pseudonymiser {
         &self,
         #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] record: JsValue,
     ) -> JsResult<JsValue> {
-        let rec = json_of("record", &record)?;
-        if !rec.is_object() {
-            return Err(invalid("`record` must be an object".to_owned()));
-        }
-        let out = self.run(false, rec)?;
-        js_of(out.get("record").unwrap_or(&serde_json::Value::Null))
+        self.run_record(false, &record)
     }
 
     /// Undoes `token` / `ff1` in a record.
@@ -444,12 +449,7 @@ impl Pseudonymiser {
         &self,
         #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] record: JsValue,
     ) -> JsResult<JsValue> {
-        let rec = json_of("record", &record)?;
-        if !rec.is_object() {
-            return Err(invalid("`record` must be an object".to_owned()));
-        }
-        let out = self.run(true, rec)?;
-        js_of(out.get("record").unwrap_or(&serde_json::Value::Null))
+        self.run_record(true, &record)
     }
 
     /// CSV rows (`{header, rows}`) through the policy: `{header, rows}` (dropped columns gone).
