@@ -34,6 +34,10 @@ extern "C" {
     fn new(message: &str, code: &str, numeric_code: u32) -> ConsentryError;
 }
 
+#[cfg(feature = "bench-probes")]
+#[doc(hidden)]
+pub mod probes;
+
 type JsResult<T> = Result<T, JsValue>;
 
 /// The thrown form of an error body.
