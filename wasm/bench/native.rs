@@ -17,22 +17,37 @@ use std::time::Instant;
 
 use consentry::{b64, TrustStore, Verifier};
 
-/// Median of 7 runs of `iters` calls, in nanoseconds per call.
-fn time(iters: u32, mut f: impl FnMut()) -> f64 {
-    for _ in 0..iters / 10 {
-        f();
+/// Rounds of the round-robin timing (as in bench.mjs).
+const ROUNDS: usize = 15;
+
+/// One operation: name, calls per slice, and the call.
+type Op<'a> = (&'static str, u32, Box<dyn FnMut() + 'a>);
+
+/// ns per call of each operation, timed round-robin (ROUNDS short slices each, median per
+/// operation), so that a busy spell of the shared machine falls on all of them alike.
+fn time_all(mut ops: Vec<Op<'_>>) -> serde_json::Map<String, serde_json::Value> {
+    for (_, iters, f) in &mut ops {
+        for _ in 0..*iters {
+            f();
+        }
     }
-    let mut runs: Vec<f64> = (0..7)
-        .map(|_| {
+    let mut runs: Vec<Vec<f64>> = vec![Vec::new(); ops.len()];
+    for _ in 0..ROUNDS {
+        for ((_, iters, f), r) in ops.iter_mut().zip(&mut runs) {
             let t = Instant::now();
-            for _ in 0..iters {
+            for _ in 0..*iters {
                 f();
             }
-            t.elapsed().as_nanos() as f64 / f64::from(iters)
+            r.push(t.elapsed().as_nanos() as f64 / f64::from(*iters));
+        }
+    }
+    ops.iter()
+        .zip(runs)
+        .map(|((name, ..), mut r)| {
+            r.sort_by(f64::total_cmp);
+            ((*name).to_owned(), serde_json::json!(r[ROUNDS / 2]))
         })
-        .collect();
-    runs.sort_by(f64::total_cmp);
-    runs[3]
+        .collect()
 }
 
 fn main() {
@@ -56,33 +71,59 @@ fn main() {
     };
     let ed = case("good ed25519");
     let es = case("good es256");
-    let n = 2_000;
     let p = &fx["pseudo"];
     let ps =
         consentry::interop::pseudonymiser(&p["policy"], p["masterKey"].as_str().unwrap()).unwrap();
     let record = p["record"].clone();
-    let out = serde_json::json!({
-        // What the package's Verifier.verify does natively: verify, then the JSON view.
-        "verify_ed25519": time(n, || {
-            black_box(verifier.verify(black_box(&ed), aud, now).unwrap().to_json_value().to_string());
-        }),
-        "verify_es256": time(n / 4, || {
-            black_box(verifier.verify(black_box(&es), aud, now).unwrap().to_json_value().to_string());
-        }),
+    let key = consentry::pseudo::primitives::hmac_key(&[7u8; 32]).unwrap();
+    let mut msg = *b"234567890124";
+    // What the package's Verifier.verify does natively: verify, then the JSON view.
+    let verify_view = |artefact: &[u8]| {
+        let v = verifier.verify(black_box(artefact), aud, now).unwrap();
+        black_box(v.to_json_value().to_string());
+    };
+    // Calls per slice: a few milliseconds each, here as in bench.mjs.
+    let out = time_all(vec![
+        ("verify_ed25519", 300, Box::new(|| verify_view(&ed))),
+        ("verify_es256", 200, Box::new(|| verify_view(&es))),
         // One Aadhaar pseudonym (validate, canonicalise, HMAC-SHA256 with the cached domain key).
-        "pseudonym_value": time(n * 10, || {
-            black_box(ps.transform_value("/patient/aadhaar", black_box("2345 6789 0124")).unwrap());
-        }),
+        (
+            "pseudonym_value",
+            50_000,
+            Box::new(|| {
+                black_box(
+                    ps.transform_value("/patient/aadhaar", black_box("2345 6789 0124"))
+                        .unwrap(),
+                );
+            }),
+        ),
         // A whole record (pseudonym, token, mask, drop), as the package's `record` does.
-        "pseudonymise_record": time(n, || {
-            let mut r = record.clone();
-            ps.apply_json(&mut r).unwrap();
-            black_box(r);
-        }),
+        (
+            "pseudonymise_record",
+            3_000,
+            Box::new(|| {
+                let mut r = record.clone();
+                ps.apply_json(&mut r).unwrap();
+                black_box(r);
+            }),
+        ),
+        // HMAC-SHA256 over a 12-byte message with a prepared key, as `probeHmac` does in WASM.
+        (
+            "hmac",
+            100_000,
+            Box::new(|| {
+                let tag = consentry::pseudo::primitives::hmac_sha256(&key, black_box(&msg));
+                msg[0] = b'2' + (tag[0] & 7);
+            }),
+        ),
         // The verification alone (no JSON view).
-        "verify_ed25519_raw": time(n, || {
-            black_box(verifier.verify(black_box(&ed), aud, now).unwrap());
-        }),
-    });
-    println!("{out}");
+        (
+            "verify_ed25519_raw",
+            300,
+            Box::new(|| {
+                black_box(verifier.verify(black_box(&ed), aud, now).unwrap());
+            }),
+        ),
+    ]);
+    println!("{}", serde_json::Value::Object(out));
 }
