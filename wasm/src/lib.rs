@@ -614,11 +614,48 @@ pub fn id_mask(kind: String, value: String) -> JsResult<JsValue> {
     }))?)
 }
 
-/// Identifiers found in free text: `{ spans: [{ start, end, type }] }` (UTF-8 byte offsets;
-/// checksum types only when their check passes).
+/// Identifiers found in free text: `{ spans: [{ start, end, type, utf16Start, utf16End }] }`
+/// (checksum types only when their check passes). `start` / `end` are UTF-8 byte offsets, as in
+/// every face; `utf16Start` / `utf16End` index the JS string (`text.slice(utf16Start, utf16End)`).
 #[wasm_bindgen(js_name = idDetect, unchecked_return_type = "{ spans: IdSpan[] }")]
 pub fn id_detect(text: String) -> JsResult<JsValue> {
-    js_of(&lift(interop::id_detect(&interop::DetectRequest { text }))?)
+    let req = interop::DetectRequest { text };
+    let mut out = lift(interop::id_detect(&req))?;
+    if let Some(spans) = out
+        .get_mut("spans")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        add_utf16_offsets(&req.text, spans)?;
+    }
+    js_of(&out)
+}
+
+/// Adds `utf16Start` / `utf16End` to spans in order of position (as the core returns them),
+/// in one pass over `text`. Argument conversion only: JS strings index by UTF-16 code units.
+fn add_utf16_offsets(text: &str, spans: &mut [serde_json::Value]) -> JsResult<()> {
+    let bad = || invalid("a span offset is not a character boundary in order".to_owned());
+    let (mut at8, mut at16) = (0usize, 0usize);
+    let mut to16 = |off: usize| -> JsResult<usize> {
+        let seg = text.get(at8..off).ok_or_else(bad)?;
+        at16 += seg.encode_utf16().count();
+        at8 = off;
+        Ok(at16)
+    };
+    for span in spans {
+        let offset = |key: &str| {
+            span.get(key)
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|n| usize::try_from(n).ok())
+                .ok_or_else(bad)
+        };
+        let (start, end) = (offset("start")?, offset("end")?);
+        let (s16, e16) = (to16(start)?, to16(end)?);
+        if let Some(obj) = span.as_object_mut() {
+            obj.insert("utf16Start".to_owned(), s16.into());
+            obj.insert("utf16End".to_owned(), e16.into());
+        }
+    }
+    Ok(())
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -685,5 +722,7 @@ export interface CsvRows { header: string[]; rows: string[][] }
 export type IdValidation =
   | { valid: true; normalised: string }
   | { valid: false; error: { code: string; numericCode: number; message: string; [member: string]: unknown } };
-export interface IdSpan { start: number; end: number; type: string }
+/** An identifier in free text: `start` / `end` are UTF-8 byte offsets (as in every face),
+ * `utf16Start` / `utf16End` index the JS string: `text.slice(s.utf16Start, s.utf16End)`. */
+export interface IdSpan { start: number; end: number; type: string; utf16Start: number; utf16End: number }
 "#;

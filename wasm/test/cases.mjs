@@ -16,6 +16,9 @@ function fail(msg) {
   throw new Error(msg);
 }
 
+/** idDetect's result without the JS face's UTF-16 offsets: what every other face returns. */
+const bytesOnly = (r) => ({ spans: r.spans.map(({ utf16Start, utf16End, ...s }) => s) });
+
 export const assert = {
   ok(v, msg) {
     if (!v) fail(msg ?? `expected a truthy value, got ${v}`);
@@ -283,8 +286,25 @@ export const cases = [
     assert.ok(!err.message.includes('0125'), 'the value is not echoed in the error');
     assert.throws(c, () => c.idValidate('ssn', good), { code: 'request_invalid' });
     const text = `call 9876543210 or quote ${good}`;
-    assert.deepEqual(c.idDetect(text), c.callJson('idDetect', { text }));
+    // The core's spans, plus UTF-16 offsets for JS strings (equal to the byte offsets in ASCII).
+    assert.deepEqual(bytesOnly(c.idDetect(text)), c.callJson('idDetect', { text }));
     assert.deepEqual(c.idDetect(text).spans.map((s) => s.type), ['mobile', 'aadhaar']);
+    for (const s of c.idDetect(text).spans) assert.deepEqual([s.utf16Start, s.utf16End], [s.start, s.end]);
+  }],
+  ['idDetect: UTF-16 offsets slice the JS string, byte offsets slice its UTF-8', (c) => {
+    // Tamil, Devanagari and an astral emoji (two UTF-16 units, four UTF-8 bytes) before and between.
+    const text = 'அழைக்க 😀 9876543210, आधार 2345 6789 0124 🙏';
+    const r = c.idDetect(text);
+    assert.deepEqual(bytesOnly(r), c.callJson('idDetect', { text }));
+    const utf8 = new TextEncoder().encode(text);
+    const got = r.spans.map((s) => [s.type, text.slice(s.utf16Start, s.utf16End),
+      new TextDecoder().decode(utf8.subarray(s.start, s.end))]);
+    assert.deepEqual(got, [
+      ['mobile', '9876543210', '9876543210'],
+      ['aadhaar', '2345 6789 0124', '2345 6789 0124'],
+    ]);
+    assert.ok(r.spans[0].utf16Start < r.spans[0].start, 'the offsets differ outside ASCII');
+    assert.deepEqual(c.idDetect('').spans, []);
   }],
   ['bad input throws ConsentryError, never a plain object', (c, fx) => {
     const v = new c.Verifier(trustOf(c, fx.trust));

@@ -82,5 +82,6 @@ const normalised: string | undefined = idv.valid ? idv.normalised : undefined;
 const idErr: string | undefined = idv.valid ? undefined : idv.error.code;
 const masked: string = idMask('aadhaar', '234567890124').masked;
 const spans: IdSpan[] = idDetect('call 9876543210').spans;
+const firstAt: number | undefined = spans[0]?.utf16Start;
 const portalIdv: IdValidation = portalIdValidate('pan', 'ABCPE1234F');
-void [normalised, idErr, masked, spans, portalIdv, initPortal, PortalVerifier, BundledPortalTrustStore];
+void [normalised, idErr, masked, spans, firstAt, portalIdv, initPortal, PortalVerifier, BundledPortalTrustStore];
