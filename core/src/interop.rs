@@ -718,4 +718,26 @@ mod tests {
             Code::RequestInvalid.as_u32()
         );
     }
+
+    #[test]
+    fn filter_refuses_a_permit_past_its_erase_by_when_given_now() {
+        let rng = ring::rand::SystemRandom::new();
+        let permit = serde_json::json!({"allowed": true, "fields": ["/name"], "transforms": {},
+            "eraseBy": 1_800_000_000});
+        let req = |now: Option<i64>| {
+            let mut r = serde_json::json!({"decision": permit, "record": {"name": "A", "x": 1}});
+            if let Some(n) = now {
+                r["now"] = n.into();
+            }
+            serde_json::from_str::<serde_json::Value>(&call_json("filter", &r.to_string(), &rng))
+                .unwrap()
+        };
+        assert_eq!(
+            req(Some(1_799_999_999))["result"]["record"],
+            serde_json::json!({"name": "A"})
+        );
+        let late = req(Some(1_800_000_000));
+        assert_eq!(late["error"]["code"], "permit_expired", "{late}");
+        assert_eq!(req(None)["ok"], true);
+    }
 }
