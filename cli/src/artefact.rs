@@ -52,12 +52,14 @@ pub(crate) struct VerifyOpts {
     pub(crate) now: Option<i64>,
     pub(crate) leeway: u64,
     pub(crate) status_list: Option<PathBuf>,
+    pub(crate) accept_unknown_status: bool,
 }
 
 /// The verifier, and the verified status list when one was given.
 struct Checker {
     verifier: Verifier,
     list: Option<consentry::status::VerifiedStatusList>,
+    accept_unknown_status: bool,
 }
 
 impl Checker {
@@ -74,7 +76,11 @@ impl Checker {
         let verifier = Verifier::new(trust)
             .with_leeway(opts.leeway)
             .map_err(|e| CliError::core(&e, EXIT_ERROR))?;
-        Ok(Checker { verifier, list })
+        Ok(Checker {
+            verifier,
+            list,
+            accept_unknown_status: opts.accept_unknown_status,
+        })
     }
 
     fn verify(
@@ -84,6 +90,9 @@ impl Checker {
         now: i64,
     ) -> Result<consentry::VerifiedArtefact, consentry::VerifyError> {
         match &self.list {
+            Some(l) if self.accept_unknown_status => self
+                .verifier
+                .verify_with_status_accepting_unknown(bytes, aud, now, l),
             Some(l) => self.verifier.verify_with_status(bytes, aud, now, l),
             None => self.verifier.verify(bytes, aud, now),
         }

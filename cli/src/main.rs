@@ -62,8 +62,15 @@ enum Command {
         #[arg(long, default_value_t = consentry::DEFAULT_LEEWAY)]
         leeway: u64,
         /// A status list (signed file) to check the artefact's status in; verified with --trust.
+        /// Fails closed: succeeds only when the artefact's own issuer's fresh list shows it
+        /// valid (a list signed by another key, published elsewhere, stale or expired, or a
+        /// value above 2 exits 1).
         #[arg(long, value_name = "LIST")]
         status_list: Option<PathBuf>,
+        /// With --status-list: accept an unknown status (another issuer's or URI's list, a
+        /// stale list, a value above 2) and report it; revoked and suspended still exit 1.
+        #[arg(long, requires = "status_list")]
+        accept_unknown_status: bool,
         /// Verify one base64url artefact per line of FILE (`-` for stdin) and print one JSON
         /// result per line, in input order, using every core.
         #[arg(long, value_name = "FILE", conflicts_with = "artefact")]
@@ -75,24 +82,11 @@ enum Command {
     /// Decide whether a recipient may use fields for a purpose now, from a verified artefact.
     /// Prints the decision JSON; exit 0 permit, 1 deny, 2 error.
     Decide(purpose::DecideArgs),
-    /// Apply a permit (the JSON `decide` printed) to JSON-lines records.
-    Filter {
-        /// The decision JSON file.
-        #[arg(long)]
-        decision: PathBuf,
-        /// Records, one JSON object per line.
-        #[arg(long = "in")]
-        input: PathBuf,
-        /// Where to write the filtered records (written only if every record passes).
-        #[arg(long)]
-        out: PathBuf,
-        /// A pseudonymisation policy whose rules apply the permit's required transforms.
-        #[arg(long, requires = "key")]
-        policy: Option<PathBuf>,
-        /// The master key file (with --policy).
-        #[arg(long, requires = "policy")]
-        key: Option<PathBuf>,
-    },
+    /// Apply a permit to JSON-lines records: from a decision file (`decide`'s JSON), or decided
+    /// here from an artefact and a request (`--artefact` with the `decide` options). A decision
+    /// file is NOT signed: anyone who can write it can widen it, so prefer `--artefact`; an
+    /// expired permit (`eraseBy` passed) is refused either way.
+    Filter(purpose::FilterArgs),
     /// Pseudonymise (or, with --reverse, restore) a CSV or JSON-lines file under a policy.
     /// Streaming, on every core, in row order; no output file unless the run succeeds.
     Pseudonymise(pseudo::PseudonymiseArgs),
@@ -288,6 +282,7 @@ fn main() -> ExitCode {
             now,
             leeway,
             status_list,
+            accept_unknown_status,
             batch,
             artefact,
         } => {
@@ -297,6 +292,7 @@ fn main() -> ExitCode {
                 now,
                 leeway,
                 status_list,
+                accept_unknown_status,
             };
             match (batch, artefact) {
                 (Some(file), _) => artefact::verify_batch(&opts, &file),
@@ -331,18 +327,7 @@ fn main() -> ExitCode {
             status::verify(&list, &trust, now)
         }
         Command::Decide(args) => purpose::decide(&args),
-        Command::Filter {
-            decision,
-            input,
-            out,
-            policy,
-            key,
-        } => purpose::filter(
-            &decision,
-            &input,
-            &out,
-            policy.as_deref().zip(key.as_deref()),
-        ),
+        Command::Filter(args) => purpose::filter(&args),
         Command::Withdraw {
             artefact,
             list,

@@ -56,9 +56,8 @@ fn interop_err(e: consentry::interop::ErrorBody, exit: u8) -> CliError {
     }
 }
 
-/// Prints the decision JSON; exit 0 permit, 1 deny, 2 error.
-pub(crate) fn decide(a: &DecideArgs) -> Result<ExitCode, CliError> {
-    let now = util::now_or(a.now)?;
+/// Decides the request `a` describes at `now`.
+fn decision(a: &DecideArgs, now: i64) -> Result<Decision, CliError> {
     let op = Mode::from_name(&a.op)
         .ok_or_else(|| CliError::usage("--op must be view, store, query or stream"))?;
     let fields: Vec<&str> = a
@@ -84,9 +83,13 @@ pub(crate) fn decide(a: &DecideArgs) -> Result<ExitCode, CliError> {
     let verifier = consentry::Verifier::new(util::load_trust(&a.trust)?);
     let artefact = util::read_artefact(&a.artefact)?;
     let list = a.status_list.as_deref().map(util::read_file).transpose()?;
-    let d =
-        consentry::interop::decide_with(&verifier, &taxonomy, &artefact, &request, list.as_deref())
-            .map_err(|e| interop_err(e, EXIT_ERROR))?;
+    consentry::interop::decide_with(&verifier, &taxonomy, &artefact, &request, list.as_deref())
+        .map_err(|e| interop_err(e, EXIT_ERROR))
+}
+
+/// Prints the decision JSON; exit 0 permit, 1 deny, 2 error.
+pub(crate) fn decide(a: &DecideArgs) -> Result<ExitCode, CliError> {
+    let d = decision(a, util::now_or(a.now)?)?;
     println!("{}", d.to_json());
     Ok(if d.is_allowed() {
         ExitCode::SUCCESS
@@ -95,15 +98,140 @@ pub(crate) fn decide(a: &DecideArgs) -> Result<ExitCode, CliError> {
     })
 }
 
-/// Applies a permit (the JSON `decide` printed) to JSON-lines records: only granted fields
-/// leave, each through its required transform. Output is all or nothing: a record that cannot
-/// be filtered fails the run (named by line), and no output file is left behind.
-pub(crate) fn filter(
-    decision: &Path,
+/// Arguments of `filter`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct FilterArgs {
+    /// A decision JSON file (what `decide` printed). It is NOT signed: anyone who can write the
+    /// file can widen the permit, so apply only permits you produced; prefer --artefact.
+    #[arg(
+        long,
+        required_unless_present = "artefact",
+        conflicts_with = "artefact"
+    )]
+    pub(crate) decision: Option<PathBuf>,
+    /// Decide here instead of reading a decision file: the artefact (base64url text, a file
+    /// holding it, or `-` for stdin), with --trust, --aud, --purpose, --op and --fields as for
+    /// `decide`. Records are filtered only on a permit.
+    #[arg(long, requires_all = ["trust", "aud", "purpose", "op", "fields"])]
+    pub(crate) artefact: Option<String>,
+    /// With --artefact: trusted issuer keys (JWK Set).
+    #[arg(long)]
+    pub(crate) trust: Option<PathBuf>,
+    /// With --artefact: the recipient (must be in the artefact's `aud`).
+    #[arg(long)]
+    pub(crate) aud: Option<String>,
+    /// With --artefact: the purpose code of the use.
+    #[arg(long)]
+    pub(crate) purpose: Option<String>,
+    /// With --artefact: the operation (view, store, query or stream).
+    #[arg(long)]
+    pub(crate) op: Option<String>,
+    /// With --artefact: comma-separated field selectors.
+    #[arg(long)]
+    pub(crate) fields: Option<String>,
+    /// With --artefact: a taxonomy JSON file added to the shipped packs (repeatable).
+    #[arg(long, requires = "artefact")]
+    pub(crate) taxonomy: Vec<PathBuf>,
+    /// With --artefact: a signed status list to check the artefact's status in.
+    #[arg(long, requires = "artefact")]
+    pub(crate) status_list: Option<PathBuf>,
+    /// With --artefact: uses already made in the grant's frequency window.
+    #[arg(long, requires = "artefact")]
+    pub(crate) uses: Option<u64>,
+    /// With --artefact: clock-skew leeway in seconds (at most 300).
+    #[arg(long, default_value_t = consentry::DEFAULT_LEEWAY)]
+    pub(crate) leeway: u64,
+    /// With --artefact: permit even when the artefact's status could not be checked.
+    #[arg(long, requires = "artefact")]
+    pub(crate) accept_unknown_status: bool,
+    /// Seconds since the epoch (default: the clock): a permit whose `eraseBy` is not after
+    /// now is refused.
+    #[arg(long)]
+    pub(crate) now: Option<i64>,
+    /// Records, one JSON object per line.
+    #[arg(long = "in")]
+    pub(crate) input: PathBuf,
+    /// Where to write the filtered records (written only if every record passes).
+    #[arg(long)]
+    pub(crate) out: PathBuf,
+    /// A pseudonymisation policy whose rules apply the permit's required transforms.
+    #[arg(long, requires = "key")]
+    pub(crate) policy: Option<PathBuf>,
+    /// The master key file (with --policy).
+    #[arg(long, requires = "policy")]
+    pub(crate) key: Option<PathBuf>,
+}
+
+fn denied(what: &str) -> CliError {
+    CliError {
+        code: "decision_denied".into(),
+        message: format!("{what} is a denial: nothing may leave"),
+        exit: EXIT_REJECTED,
+    }
+}
+
+/// `filter`: the permit from the decision file, or decided from the artefact, then applied.
+pub(crate) fn filter(a: &FilterArgs) -> Result<ExitCode, CliError> {
+    let now = util::now_or(a.now)?;
+    let d = match (&a.decision, &a.artefact) {
+        (Some(decision), None) => {
+            let d: Decision =
+                serde_json::from_str(&util::read_text(decision)?).map_err(|e| CliError {
+                    code: consentry::Code::RequestInvalid.as_str().into(),
+                    message: format!("`{}` is not a decision: {e}", decision.display()),
+                    exit: EXIT_ERROR,
+                })?;
+            if !d.is_allowed() {
+                return Err(denied(&format!("`{}`", decision.display())));
+            }
+            d
+        }
+        (None, Some(artefact)) => {
+            let missing =
+                || CliError::usage("--artefact needs --trust, --aud, --purpose, --op and --fields");
+            let args = DecideArgs {
+                trust: a.trust.clone().ok_or_else(missing)?,
+                aud: a.aud.clone().ok_or_else(missing)?,
+                purpose: a.purpose.clone().ok_or_else(missing)?,
+                op: a.op.clone().ok_or_else(missing)?,
+                fields: a.fields.clone().ok_or_else(missing)?,
+                taxonomy: a.taxonomy.clone(),
+                status_list: a.status_list.clone(),
+                now: Some(now),
+                uses: a.uses,
+                leeway: a.leeway,
+                accept_unknown_status: a.accept_unknown_status,
+                artefact: artefact.clone(),
+            };
+            let d = decision(&args, now)?;
+            if !d.is_allowed() {
+                println!("{}", d.to_json());
+                return Err(denied("the decision"));
+            }
+            d
+        }
+        _ => return Err(CliError::usage("give --decision FILE or --artefact")),
+    };
+    let policy = a.policy.as_deref().zip(a.key.as_deref());
+    apply(&d, now, &a.input, &a.out, policy)
+}
+
+/// Applies a permit to JSON-lines records: only granted fields leave, each through its
+/// required transform. Output is all or nothing: a record that cannot be filtered fails the
+/// run (named by line), and no output file is left behind. An expired permit is refused.
+fn apply(
+    d: &Decision,
+    now: i64,
     input: &Path,
     output: &Path,
     policy: Option<(&Path, &Path)>,
 ) -> Result<ExitCode, CliError> {
+    let Some(permit) = d.permit() else {
+        return Err(denied("the decision"));
+    };
+    permit
+        .check_current(now)
+        .map_err(|e| CliError::core(&e, EXIT_REJECTED))?;
     let hook: Box<dyn consentry::scope::TransformHook> = match policy {
         Some((policy, key)) => {
             let p = crate::pseudo::load_policy(policy)?;
@@ -114,18 +242,6 @@ pub(crate) fn filter(
             )
         }
         None => Box::new(consentry::scope::NoTransforms),
-    };
-    let d: Decision = serde_json::from_str(&util::read_text(decision)?).map_err(|e| CliError {
-        code: consentry::Code::RequestInvalid.as_str().into(),
-        message: format!("`{}` is not a decision: {e}", decision.display()),
-        exit: EXIT_ERROR,
-    })?;
-    let Some(permit) = d.permit() else {
-        return Err(CliError {
-            code: "decision_denied".into(),
-            message: format!("`{}` is a denial: nothing may leave", decision.display()),
-            exit: EXIT_REJECTED,
-        });
     };
     let file = std::fs::File::open(input).map_err(|e| CliError::io("open", input, &e))?;
     let mut out = Vec::new();

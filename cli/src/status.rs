@@ -216,9 +216,19 @@ pub(crate) fn withdraw(
         }
     };
     let bytes = util::read_artefact(artefact)?;
-    let v = consentry::Verifier::new(store)
+    let verifier = consentry::Verifier::new(store);
+    let v = verifier
         .authenticate(&bytes)
         .map_err(|e| CliError::core(&e, EXIT_REJECTED))?;
+    // A list speaks only for its own issuer's artefacts: the artefact must be signed by the
+    // list's key, or another issuer's artefact could flip an index in this list.
+    if verifier.trust_store().get(&v.kid) != Some(sk.verifying_key()) {
+        let mut err = CliError::core(&consentry::VerifyError::StatusListForeign, EXIT_REJECTED);
+        err.message =
+            "the artefact is not signed by the list's key: a list withdraws only its own issuer's artefacts"
+                .into();
+        return Err(err);
+    }
     let st = v.claims.status.as_ref().ok_or_else(|| CliError {
         code: "cli_no_status_claim".into(),
         message: "the artefact has no status claim: it cannot be withdrawn through a list".into(),

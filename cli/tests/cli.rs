@@ -535,7 +535,7 @@ fn filter_keeps_only_granted_fields_and_never_passes_through() {
     // A permit that requires a transform nobody applies: an error, and no output file.
     std::fs::write(
         d.join("t.json"),
-        r#"{"allowed":true,"fields":["/name"],"transforms":{"/name":"pseudonym"},"eraseBy":1}"#,
+        r#"{"allowed":true,"fields":["/name"],"transforms":{"/name":"pseudonym"},"eraseBy":1900000000}"#,
     )
     .unwrap();
     let o = run(

@@ -352,7 +352,7 @@ fn detect_and_redact_free_text() {
 #[test]
 fn filter_applies_the_permits_transforms_through_the_policy() {
     let d = dir("filter");
-    std::fs::write(d.join("permit.json"), r#"{"allowed":true,"fields":["/name","/dob"],"transforms":{"/name":"pseudonym"},"eraseBy":1}"#).unwrap();
+    std::fs::write(d.join("permit.json"), r#"{"allowed":true,"fields":["/name","/dob"],"transforms":{"/name":"pseudonym"},"eraseBy":4000000000}"#).unwrap();
     std::fs::write(
         d.join("in.jsonl"),
         "{\"name\":\"Meena\",\"dob\":\"1988-04-12\",\"aadhaar\":\"x\"}\n",
@@ -383,7 +383,7 @@ fn filter_applies_the_permits_transforms_through_the_policy() {
     // A permit requiring a transform the policy applies differently is refused.
     std::fs::write(
         d.join("t.json"),
-        r#"{"allowed":true,"fields":["/name"],"transforms":{"/name":"token"},"eraseBy":1}"#,
+        r#"{"allowed":true,"fields":["/name"],"transforms":{"/name":"token"},"eraseBy":4000000000}"#,
     )
     .unwrap();
     let o = run(

@@ -165,6 +165,8 @@ define_codes! {
     AudienceMismatch = 1503 => "audience_mismatch",
     /// a verifier option out of range (for example leeway over 300 s)
     InvalidOption = 1504 => "invalid_option",
+    /// a permit whose `eraseBy` has passed: the data may no longer be used (ask `decide` again)
+    PermitExpired = 1505 => "permit_expired",
 
     // 1600-1699: purpose taxonomy
     /// a taxonomy document that is not valid json of the taxonomy shape (names line and column)
@@ -209,6 +211,14 @@ define_codes! {
     Revoked = 1807 => "revoked",
     /// the artefact is suspended (status SUSPENDED): consent paused
     Suspended = 1808 => "suspended",
+    /// the status list is signed by a key other than the artefact's: it is not trusted for this artefact
+    StatusListForeign = 1809 => "status_list_foreign",
+    /// the status list is published at a URI other than the artefact's `status` URI
+    StatusListOtherUri = 1810 => "status_list_other_uri",
+    /// the status list is expired or past its refresh time (`ttl`): it cannot prove an artefact valid
+    StatusListStale = 1811 => "status_list_stale",
+    /// the artefact's status is a value other than valid, invalid or suspended (not valid)
+    StatusValueUnknown = 1812 => "status_value_unknown",
 
     // 1900-1999: ledger
     /// a damaged record frame that is not a torn tail (corruption or tampering)
@@ -722,6 +732,39 @@ pub enum VerifyError {
         /// the artefact's index
         idx: u64,
     },
+    /// The supplied status list is signed by a key other than the artefact's: a list is trusted
+    /// only for its own issuer's artefacts, so it says nothing about this one.
+    #[error(
+        "the status list is signed by a key other than the artefact's: its status is not checked"
+    )]
+    StatusListForeign,
+    /// The supplied status list is published at a URI other than the artefact's.
+    #[error(
+        "the status list is published at `{list_uri}`, the artefact's status lives at `{uri}`"
+    )]
+    StatusListOtherUri {
+        /// the artefact's `status.status_list.uri`
+        uri: String,
+        /// the list's `sub`
+        list_uri: String,
+    },
+    /// The supplied status list is expired or stale: it cannot prove an artefact valid.
+    #[error("the status list is {state} (at {at}): it cannot prove the artefact valid")]
+    StatusListStale {
+        /// `expired` or `stale`
+        state: &'static str,
+        /// the list's `exp`, or when it should have been refreshed
+        at: i64,
+    },
+    /// The artefact's status is an application-specific or reserved value (above 2): unknown,
+    /// hence not valid.
+    #[error(
+        "the artefact's status is value {value}, which is neither valid, invalid nor suspended"
+    )]
+    StatusValueUnknown {
+        /// the value found
+        value: u8,
+    },
     /// The artefact's status index lies past the end of the supplied list.
     #[error("status index {idx} is past the end of the list ({len} entries)")]
     StatusIndexOutOfRange {
@@ -729,6 +772,14 @@ pub enum VerifyError {
         idx: u64,
         /// entries in the list
         len: u64,
+    },
+    /// A permit whose `eraseBy` has passed: nothing may be filtered under it any more.
+    #[error("the permit's `eraseBy` {erase_by} is not after now {now}: the data may no longer be used; ask `decide` again")]
+    PermitExpired {
+        /// the permit's `eraseBy`
+        erase_by: i64,
+        /// now
+        now: i64,
     },
     /// A verifier option is out of range.
     #[error("verifier option `{option}` out of range: {reason}")]
@@ -769,6 +820,11 @@ impl HasCode for VerifyError {
             VerifyError::Revoked { .. } => Code::Revoked,
             VerifyError::Suspended { .. } => Code::Suspended,
             VerifyError::StatusIndexOutOfRange { .. } => Code::StatusIndexOutOfRange,
+            VerifyError::PermitExpired { .. } => Code::PermitExpired,
+            VerifyError::StatusListForeign => Code::StatusListForeign,
+            VerifyError::StatusListOtherUri { .. } => Code::StatusListOtherUri,
+            VerifyError::StatusListStale { .. } => Code::StatusListStale,
+            VerifyError::StatusValueUnknown { .. } => Code::StatusValueUnknown,
         }
     }
 }

@@ -81,9 +81,15 @@ pub struct VerifyRequest {
     /// Leeway in seconds (default 60, at most 300).
     #[serde(default)]
     pub leeway: Option<u64>,
-    /// A signed status list, base64url, to check the artefact's status in.
+    /// A signed status list, base64url, to check the artefact's status in. With a list,
+    /// verification fails closed: it succeeds only when the artefact's own issuer's fresh list
+    /// shows VALID (see [`crate::Verifier::verify_with_status`]).
     #[serde(default)]
     pub status_list: Option<String>,
+    /// With `statusList`: accept an unknown status (a list signed by another key or published
+    /// elsewhere, a stale list, a value above 2); it is reported in `status`. Default false.
+    #[serde(default)]
+    pub accept_unknown_status: bool,
 }
 
 /// Builds a verifier from a JWK Set value and an optional leeway.
@@ -117,13 +123,15 @@ pub fn trust_add_jwks(trust: &mut TrustStore, jwks: &serde_json::Value) -> Resul
 }
 
 /// Verifies an artefact with a verifier (the long-lived form bindings hold), optionally
-/// checking its status in a signed list verified with the same trust store.
+/// checking its status in a signed list verified with the same trust store. With a list it
+/// fails closed unless `accept_unknown_status` (see [`crate::Verifier::verify_with_status`]).
 pub fn verify_with(
     verifier: &Verifier,
     artefact: &[u8],
     audience: &str,
     now: i64,
     status_list: Option<&[u8]>,
+    accept_unknown_status: bool,
 ) -> Result<serde_json::Value, ErrorBody> {
     let v = match status_list {
         None => verifier.verify(artefact, audience, now),
@@ -135,7 +143,11 @@ pub fn verify_with(
                 &StatusListOptions::default(),
             )
             .map_err(|e| ErrorBody::from_error(&e))?;
-            verifier.verify_with_status(artefact, audience, now, &l)
+            if accept_unknown_status {
+                verifier.verify_with_status_accepting_unknown(artefact, audience, now, &l)
+            } else {
+                verifier.verify_with_status(artefact, audience, now, &l)
+            }
         }
     };
     v.map(|ok| ok.to_json_value())
@@ -153,6 +165,7 @@ pub fn verify(req: &VerifyRequest) -> Result<serde_json::Value, ErrorBody> {
         &req.audience,
         req.now,
         list.as_deref(),
+        req.accept_unknown_status,
     )
 }
 
@@ -335,7 +348,8 @@ pub struct StatusGetRequest {
     pub now: i64,
 }
 
-/// `statusGet`: `{"idx", "status", "value", "uri", "list": freshness}` from a verified list.
+/// `statusGet`: `{"idx", "status", "value", "uri", "kid", "list": freshness}` from a verified
+/// list (`kid`: the key that signed it; the list applies only to artefacts with that `kid`).
 pub fn status_get(req: &StatusGetRequest) -> Result<serde_json::Value, ErrorBody> {
     let trust =
         TrustStore::from_jwks(&req.trust.to_string()).map_err(|e| ErrorBody::from_error(&e))?;
@@ -356,7 +370,7 @@ pub fn status_get_with(
     let v = l.get(idx).map_err(|e| ErrorBody::from_error(&e))?;
     Ok(serde_json::json!({
         "idx": idx, "status": v.name(), "value": v.as_u8(), "uri": l.token.sub,
-        "list": l.freshness.to_json_value(),
+        "kid": crate::b64::encode(&l.kid), "list": l.freshness.to_json_value(),
     }))
 }
 
@@ -507,9 +521,14 @@ pub struct FilterRequest {
     /// The master key as 64 hex digits (with `policy`).
     #[serde(default)]
     pub master_key: Option<String>,
+    /// Seconds since the epoch: when given, a permit whose `eraseBy` is not after it is
+    /// refused (`permit_expired`).
+    #[serde(default)]
+    pub now: Option<i64>,
 }
 
 /// `filter`: `{"record"}` holding only granted fields, each through its required transform.
+/// The decision is not signed: pass one your own `decide` produced.
 pub fn filter(req: &FilterRequest) -> Result<serde_json::Value, ErrorBody> {
     let d: crate::Decision = serde_json::from_value(req.decision.clone())
         .map_err(|e| ErrorBody::new(Code::RequestInvalid, format!("`decision`: {e}")))?;
@@ -519,6 +538,11 @@ pub fn filter(req: &FilterRequest) -> Result<serde_json::Value, ErrorBody> {
             "`decision` is a denial: nothing may leave",
         )
     })?;
+    if let Some(now) = req.now {
+        permit
+            .check_current(now)
+            .map_err(|e| ErrorBody::from_error(&e))?;
+    }
     let out = match (&req.policy, &req.master_key) {
         (Some(policy), Some(key)) => permit.filter(&req.record, &pseudonymiser(policy, key)?),
         (None, None) => permit.filter(&req.record, &crate::scope::NoTransforms),
@@ -693,5 +717,27 @@ mod tests {
             unknown["error"]["numericCode"],
             Code::RequestInvalid.as_u32()
         );
+    }
+
+    #[test]
+    fn filter_refuses_a_permit_past_its_erase_by_when_given_now() {
+        let rng = ring::rand::SystemRandom::new();
+        let permit = serde_json::json!({"allowed": true, "fields": ["/name"], "transforms": {},
+            "eraseBy": 1_800_000_000});
+        let req = |now: Option<i64>| {
+            let mut r = serde_json::json!({"decision": permit, "record": {"name": "A", "x": 1}});
+            if let Some(n) = now {
+                r["now"] = n.into();
+            }
+            serde_json::from_str::<serde_json::Value>(&call_json("filter", &r.to_string(), &rng))
+                .unwrap()
+        };
+        assert_eq!(
+            req(Some(1_799_999_999))["result"]["record"],
+            serde_json::json!({"name": "A"})
+        );
+        let late = req(Some(1_800_000_000));
+        assert_eq!(late["error"]["code"], "permit_expired", "{late}");
+        assert_eq!(req(None)["ok"], true);
     }
 }

@@ -60,8 +60,8 @@ pub use keys::{Algorithm, SignatureError, SigningKey, TrustStore, VerifyingKey, 
 pub use pseudo::{MasterKey, Policy, Pseudonymiser};
 pub use purpose::{decide, Decision, Permit, Request, StatusInput, Taxonomy, TaxonomyError};
 pub use verify::{
-    inspect, StatusCheck, Unverified, VerifiedArtefact, Verifier, DEFAULT_LEEWAY, DEFAULT_MAX_SIZE,
-    MAX_LEEWAY,
+    inspect, NotChecked, StatusCheck, Unverified, VerifiedArtefact, Verifier, DEFAULT_LEEWAY,
+    DEFAULT_MAX_SIZE, MAX_LEEWAY,
 };
 
 /// Base64url without padding: the text form of artefacts and of every byte string in JSON.

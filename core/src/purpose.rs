@@ -39,6 +39,7 @@
 //! | 1 | `invalid_request` | leeway ≤ 300 s; non-empty recipient, purpose and field list |
 //! | 2 | `not_yet_valid` | `nbf - leeway ≤ now` (when `nbf` is present) |
 //! | 3 | `expired` | `now < exp + leeway` |
+//! | 19 | `issued_in_future` | `iat ≤ now + leeway` (added later: the number is new, the place is here) |
 //! | 4 | `audience_mismatch` | the recipient is in `aud` |
 //! | 5 | `revoked` | status is not revoked |
 //! | 6 | `suspended` | status is not suspended |
@@ -61,8 +62,7 @@
 //! listed. Grants naming purposes the taxonomy does not know are never used (their place in the
 //! hierarchy is unknown) and never crash a decision.
 //!
-//! **Time** follows the verifier: `nbf - leeway ≤ now < exp + leeway`; without `nbf` there is no
-//! lower bound (the verifier has already checked `iat`). **Mode lattice**: `store` implies `view`;
+//! **Time** follows the verifier: `nbf - leeway ≤ now < exp + leeway` and `iat ≤ now + leeway`. **Mode lattice**: `store` implies `view`;
 //! every other mode allows only itself. **Fields**: the permit holds the pairwise intersections
 //! of requested and granted selectors ([`Selector::intersect`]), minus any covered by another,
 //! sorted; a requested selector that meets no granted one is silently left out. **Transforms**:

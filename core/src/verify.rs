@@ -6,6 +6,7 @@ use crate::artefact::Claims;
 use crate::cose::{self, AlgHeader, Label, ARTEFACT_TYP};
 use crate::error::VerifyError;
 use crate::keys::{Algorithm, TrustStore, MAX_KID_LEN};
+use crate::purpose::StatusInput;
 use crate::status::{Freshness, StatusValue, VerifiedStatusList};
 
 /// Default cap on the size of an artefact (64 KiB).
@@ -15,22 +16,48 @@ pub const DEFAULT_LEEWAY: u64 = 60;
 /// Largest leeway a verifier accepts.
 pub const MAX_LEEWAY: u64 = 300;
 
+/// Why an artefact's status was not checked in a list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NotChecked {
+    /// No list was supplied.
+    NoList,
+    /// The supplied list is published at another URI than the artefact's `status` URI.
+    OtherUri,
+    /// The supplied list is signed by a key other than the artefact's: a list is trusted only
+    /// for its own issuer's artefacts, so another issuer's list can neither revoke nor un-revoke.
+    ForeignList,
+}
+
+impl NotChecked {
+    /// `no_list`, `other_uri` or `foreign_list` (the `reason` of the JSON form).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            NotChecked::NoList => "no_list",
+            NotChecked::OtherUri => "other_uri",
+            NotChecked::ForeignList => "foreign_list",
+        }
+    }
+}
+
 /// Whether the artefact's status was checked, and with what result.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StatusCheck {
     /// The artefact has no status claim: it cannot be revoked through a list.
     NoStatusClaim,
-    /// The artefact names a status list, but the caller supplied none (or a list published
-    /// at another URI); the caller's policy decides whether that is acceptable.
-    ListNotSupplied {
+    /// The artefact names a status list, but no list that applies to it was consulted: none
+    /// was supplied, or the one supplied is published elsewhere or signed by another key. Its
+    /// status is unknown (see [`StatusCheck::input`]).
+    NotChecked {
         /// where the list is published
         uri: String,
         /// the artefact's index in it
         idx: u64,
+        /// why it was not checked
+        reason: NotChecked,
     },
-    /// The supplied list was consulted. Revoked and suspended artefacts never get here (they
-    /// fail verification); this carries VALID or an application-specific value.
+    /// The artefact's own list (same URI, same signing key) was consulted.
     Checked {
         /// the status found
         value: StatusValue,
@@ -53,14 +80,15 @@ pub struct VerifiedArtefact {
 }
 
 impl StatusCheck {
-    /// The JSON form: `{"state": "none"}`, `{"state": "not_checked", "uri": .., "idx": ..}`, or
+    /// The JSON form: `{"state": "none"}`, `{"state": "not_checked", "reason": "no_list" |
+    /// "other_uri" | "foreign_list", "uri": .., "idx": ..}`, or
     /// `{"state": "valid", "value": 0, "list": {"state": "fresh"}}`.
     pub fn to_json_value(&self) -> serde_json::Value {
         match self {
             StatusCheck::NoStatusClaim => serde_json::json!({ "state": "none" }),
-            StatusCheck::ListNotSupplied { uri, idx } => {
-                serde_json::json!({ "state": "not_checked", "uri": uri, "idx": idx })
-            }
+            StatusCheck::NotChecked { uri, idx, reason } => serde_json::json!({
+                "state": "not_checked", "reason": reason.as_str(), "uri": uri, "idx": idx,
+            }),
             StatusCheck::Checked { value, freshness } => serde_json::json!({
                 "state": value.name(), "value": value.as_u8(), "list": freshness.to_json_value(),
             }),
@@ -186,9 +214,10 @@ impl Verifier {
         let claims = Claims::from_cbor(msg.payload)?;
         let status = match &claims.status {
             None => StatusCheck::NoStatusClaim,
-            Some(s) => StatusCheck::ListNotSupplied {
+            Some(s) => StatusCheck::NotChecked {
                 uri: s.status_list.uri.clone(),
                 idx: s.status_list.idx,
+                reason: NotChecked::NoList,
             },
         };
         Ok(VerifiedArtefact {
@@ -200,10 +229,109 @@ impl Verifier {
     }
 }
 
+impl StatusCheck {
+    /// The artefact's status for a decision — the one rule every face applies: no status claim
+    /// is VALID (it cannot be withdrawn through a list); a list that was not consulted (none,
+    /// another URI, another issuer's key) is UNKNOWN; otherwise the list's value, where values
+    /// above 2 are UNKNOWN and a stale or expired list still proves revocation and suspension
+    /// (withdrawal is not undone by age) but cannot prove VALID, which becomes UNKNOWN.
+    pub fn input(&self) -> StatusInput {
+        match self {
+            StatusCheck::NoStatusClaim => StatusInput::Valid,
+            StatusCheck::NotChecked { .. } => StatusInput::Unknown,
+            StatusCheck::Checked { value, freshness } => {
+                match StatusInput::from_status_value(value.as_u8()) {
+                    StatusInput::Valid if !freshness.is_fresh() => StatusInput::Unknown,
+                    other => other,
+                }
+            }
+        }
+    }
+
+    /// Why the status is [`StatusInput::Unknown`], as the error `verify` fails with when the
+    /// caller does not accept an unknown status; `None` when it is not unknown or no list was
+    /// supplied.
+    fn unknown_error(&self, list: &VerifiedStatusList) -> Option<VerifyError> {
+        match self {
+            StatusCheck::NoStatusClaim => None,
+            StatusCheck::NotChecked { reason, uri, .. } => match reason {
+                NotChecked::NoList => None,
+                NotChecked::OtherUri => Some(VerifyError::StatusListOtherUri {
+                    uri: uri.clone(),
+                    list_uri: list.token.sub.clone(),
+                }),
+                NotChecked::ForeignList => Some(VerifyError::StatusListForeign),
+            },
+            StatusCheck::Checked { value, freshness } => match (value, freshness) {
+                (StatusValue::Other(v), _) => Some(VerifyError::StatusValueUnknown { value: *v }),
+                (StatusValue::Valid, Freshness::Expired { exp }) => {
+                    Some(VerifyError::StatusListStale {
+                        state: "expired",
+                        at: *exp,
+                    })
+                }
+                (StatusValue::Valid, Freshness::Stale { refresh_by }) => {
+                    Some(VerifyError::StatusListStale {
+                        state: "stale",
+                        at: *refresh_by,
+                    })
+                }
+                _ => None,
+            },
+        }
+    }
+}
+
+impl VerifiedArtefact {
+    /// The artefact's status in `list` (or in none): the list applies only when it is
+    /// published at the artefact's `status` URI AND signed by the artefact's own key (the same
+    /// `kid`, which names one key in a trust store; both must have been verified with the same
+    /// store). Any other list leaves the status [`StatusCheck::NotChecked`]: another issuer's
+    /// list can neither revoke nor un-revoke an artefact. Fails only when the artefact's index
+    /// lies past the end of its own list.
+    pub fn status_in(&self, list: Option<&VerifiedStatusList>) -> Result<StatusCheck, VerifyError> {
+        let Some(st) = &self.claims.status else {
+            return Ok(StatusCheck::NoStatusClaim);
+        };
+        let (uri, idx) = (&st.status_list.uri, st.status_list.idx);
+        let not_checked = |reason| {
+            Ok(StatusCheck::NotChecked {
+                uri: uri.clone(),
+                idx,
+                reason,
+            })
+        };
+        let Some(list) = list else {
+            return not_checked(NotChecked::NoList);
+        };
+        if list.kid != self.kid {
+            return not_checked(NotChecked::ForeignList);
+        }
+        if list.token.sub != *uri {
+            return not_checked(NotChecked::OtherUri);
+        }
+        let value = list
+            .get(idx)
+            .map_err(|_| VerifyError::StatusIndexOutOfRange {
+                idx,
+                len: list.token.list.len(),
+            })?;
+        Ok(StatusCheck::Checked {
+            value,
+            freshness: list.freshness,
+        })
+    }
+}
+
 impl Verifier {
-    /// As [`Verifier::verify`], then checks the artefact's status in `list` (a verified Status
-    /// List Token): revoked or suspended artefacts fail with their own error; a list published
-    /// at another URI counts as not supplied; the list's freshness is reported.
+    /// As [`Verifier::verify`], then checks the artefact's status in `list` (a Status List
+    /// Token verified with the same trust store) and fails closed: the artefact passes only
+    /// when its status is proven VALID by its own issuer's fresh list (or it has no status
+    /// claim). Revoked and suspended artefacts fail with `revoked` / `suspended`; a list signed
+    /// by another key fails with `status_list_foreign`, one published elsewhere with
+    /// `status_list_other_uri`, an expired or stale list showing VALID with
+    /// `status_list_stale`, a value above 2 with `status_value_unknown`. See
+    /// [`Verifier::verify_with_status_accepting_unknown`] to accept an unknown status.
     pub fn verify_with_status(
         &self,
         bytes: &[u8],
@@ -211,36 +339,49 @@ impl Verifier {
         now: i64,
         list: &VerifiedStatusList,
     ) -> Result<VerifiedArtefact, VerifyError> {
+        self.verify_status(bytes, audience, now, list, false)
+    }
+
+    /// As [`Verifier::verify_with_status`], but an unknown status (a foreign list, another
+    /// URI, a stale list, a value above 2) passes and is reported in
+    /// [`VerifiedArtefact::status`]; revoked and suspended artefacts still fail. The caller
+    /// takes responsibility for what an unchecked status means.
+    pub fn verify_with_status_accepting_unknown(
+        &self,
+        bytes: &[u8],
+        audience: &str,
+        now: i64,
+        list: &VerifiedStatusList,
+    ) -> Result<VerifiedArtefact, VerifyError> {
+        self.verify_status(bytes, audience, now, list, true)
+    }
+
+    fn verify_status(
+        &self,
+        bytes: &[u8],
+        audience: &str,
+        now: i64,
+        list: &VerifiedStatusList,
+        accept_unknown: bool,
+    ) -> Result<VerifiedArtefact, VerifyError> {
         let mut v = self.verify(bytes, audience, now)?;
-        if let StatusCheck::ListNotSupplied { uri, idx } = &v.status {
-            if *uri == list.token.sub {
-                let value = list
-                    .get(*idx)
-                    .map_err(|_| VerifyError::StatusIndexOutOfRange {
-                        idx: *idx,
-                        len: list.token.list.len(),
-                    })?;
-                match value {
-                    StatusValue::Invalid => {
-                        return Err(VerifyError::Revoked {
-                            uri: uri.clone(),
-                            idx: *idx,
-                        })
-                    }
-                    StatusValue::Suspended => {
-                        return Err(VerifyError::Suspended {
-                            uri: uri.clone(),
-                            idx: *idx,
-                        })
-                    }
-                    _ => {}
-                }
-                v.status = StatusCheck::Checked {
-                    value,
-                    freshness: list.freshness,
-                };
+        let check = v.status_in(Some(list))?;
+        let (uri, idx) = match &v.claims.status {
+            Some(s) => (s.status_list.uri.clone(), s.status_list.idx),
+            None => (String::new(), 0),
+        };
+        match check.input() {
+            StatusInput::Revoked => return Err(VerifyError::Revoked { uri, idx }),
+            StatusInput::Suspended => return Err(VerifyError::Suspended { uri, idx }),
+            StatusInput::Unknown if !accept_unknown => {
+                // A supplied list never gives `no_list`; fail closed all the same.
+                return Err(check
+                    .unknown_error(list)
+                    .unwrap_or(VerifyError::StatusListForeign));
             }
+            _ => {}
         }
+        v.status = check;
         Ok(v)
     }
 }

@@ -317,7 +317,7 @@ fn cases() -> Vec<(&'static str, Setup, Expect)> {
             Expect::Deny(&["expired"]),
         ),
         (
-            "no nbf: no lower bound",
+            "no nbf: iat in the future is the lower bound",
             with(
                 || {
                     consentry::Claims::builder("cm.example", "pp-1", FIU)
@@ -333,11 +333,50 @@ fn cases() -> Vec<(&'static str, Setup, Expect)> {
                 },
                 || aa101().at(IAT - 1_000_000),
             ),
+            Expect::Deny(&["issued_in_future"]),
+        ),
+        (
+            "iat exactly now + leeway is not in the future",
+            with(
+                || {
+                    consentry::Claims::builder("cm.example", "pp-1", FIU)
+                        .issued_at(IAT)
+                        .expires(EXP)
+                        .cti(consentry::Cti([4; 16]))
+                        .notice(consentry::Notice {
+                            id: "n".into(),
+                            sha256: [0; 32],
+                            lang: "en".into(),
+                        })
+                        .grant(Grant::new("aa:101", ["/name"], Mode::View))
+                },
+                || aa101().at(IAT - 60),
+            ),
             Expect::Permit {
                 fields: &["/name"],
                 transforms: &[],
                 erase_by: EXP,
             },
+        ),
+        (
+            "iat in the future sorts after the time checks and before audience_mismatch",
+            with(
+                || {
+                    consentry::Claims::builder("cm.example", "pp-1", FIU)
+                        .issued_at(IAT)
+                        .not_before(IAT + 100)
+                        .expires(EXP)
+                        .cti(consentry::Cti([4; 16]))
+                        .notice(consentry::Notice {
+                            id: "n".into(),
+                            sha256: [0; 32],
+                            lang: "en".into(),
+                        })
+                        .grant(Grant::new("aa:101", ["/name"], Mode::View))
+                },
+                || Request::new(OTHER, "aa:101", Mode::View, ["/name"], IAT - 61).unwrap(),
+            ),
+            Expect::Deny(&["not_yet_valid", "issued_in_future", "audience_mismatch"]),
         ),
         // --- 4 audience ---------------------------------------------------------------------
         (
@@ -790,6 +829,7 @@ fn reason_codes_are_stable_and_ordered() {
             "invalid_request",
             "not_yet_valid",
             "expired",
+            "issued_in_future",
             "audience_mismatch",
             "revoked",
             "suspended",
@@ -807,8 +847,14 @@ fn reason_codes_are_stable_and_ordered() {
             "frequency_exceeded",
         ]
     );
+    let numbers: Vec<u32> = ReasonCode::ALL.iter().map(|c| c.as_u32()).collect();
+    // Numbers are stable: a reason added later takes the next number but keeps its place.
+    assert_eq!(
+        numbers,
+        [1, 2, 3, 19, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]
+    );
     for (i, c) in ReasonCode::ALL.iter().enumerate() {
-        assert_eq!(c.as_u32() as usize, i + 1);
+        assert_eq!(c.rank(), i);
         assert_eq!(ReasonCode::from_name(c.as_str()), Some(*c));
     }
     assert!(ReasonCode::ALL.windows(2).all(|w| w[0] < w[1]));

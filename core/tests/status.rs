@@ -12,7 +12,7 @@ use common::{issuer, verifier, AUD, NOW};
 use consentry::status::{
     Freshness, StatusList, StatusListOptions, StatusListToken, StatusValue, STATUS_LIST_TYP,
 };
-use consentry::{Code, HasCode, StatusCheck, StatusError, TrustStore};
+use consentry::{Code, HasCode, NotChecked, StatusCheck, StatusError, TrustStore};
 
 const URI: &str = "https://cm.tn.gov.in/status/1";
 
@@ -98,30 +98,46 @@ fn valid_revoked_suspended_and_not_supplied() {
             .code(),
         Code::StatusIndexOutOfRange
     );
-    // Without a list, or with a list published elsewhere, the check is reported as not done.
+    // Without a list, the check is reported as not done.
     let plain = v.verify(&artefact_at(7), AUD, NOW).unwrap();
     assert_eq!(
         plain.status,
-        StatusCheck::ListNotSupplied {
+        StatusCheck::NotChecked {
             uri: URI.into(),
-            idx: 7
+            idx: 7,
+            reason: NotChecked::NoList,
         }
     );
+    // With a list published elsewhere, verification fails closed ...
     let mut other = list.clone();
     other.token.sub = "https://elsewhere.example/1".into();
     assert_eq!(
         v.verify_with_status(&artefact_at(7), AUD, NOW, &other)
+            .unwrap_err()
+            .code(),
+        Code::StatusListOtherUri
+    );
+    // ... unless the caller accepts an unknown status, which is then reported as not checked.
+    assert_eq!(
+        v.verify_with_status_accepting_unknown(&artefact_at(7), AUD, NOW, &other)
             .unwrap()
             .status,
-        StatusCheck::ListNotSupplied {
+        StatusCheck::NotChecked {
             uri: URI.into(),
-            idx: 7
+            idx: 7,
+            reason: NotChecked::OtherUri,
         }
     );
-    // Stale: reported with the value, the caller decides.
+    // Stale: cannot prove VALID; reported with the value when the caller accepts that.
     let stale = verified_list(&signed_list(&[], Some(30)), NOW);
     assert_eq!(
         v.verify_with_status(&artefact_at(1), AUD, NOW, &stale)
+            .unwrap_err()
+            .code(),
+        Code::StatusListStale
+    );
+    assert_eq!(
+        v.verify_with_status_accepting_unknown(&artefact_at(1), AUD, NOW, &stale)
             .unwrap()
             .status,
         StatusCheck::Checked {
@@ -130,6 +146,114 @@ fn valid_revoked_suspended_and_not_supplied() {
                 refresh_by: NOW - 30
             }
         }
+    );
+}
+
+/// Issuer B, also in the relying party's trust store.
+fn other_issuer() -> consentry::SigningKey {
+    consentry::SigningKey::from_ed25519_seed(&[0x6b; 32]).unwrap()
+}
+
+fn trust_both() -> TrustStore {
+    let mut t = trust();
+    t.add(other_issuer().verifying_key().clone()).unwrap();
+    t
+}
+
+/// A list at A's URI, signed by B.
+fn list_by_b(set: &[(u64, StatusValue)], now: i64) -> consentry::status::VerifiedStatusList {
+    let mut list = StatusList::new(10_000, 2).unwrap();
+    for &(i, v) in set {
+        list.set(i, v).unwrap();
+    }
+    let bytes = StatusListToken {
+        sub: URI.into(),
+        iat: NOW - 60,
+        exp: Some(NOW + 86_400),
+        ttl: None,
+        list,
+    }
+    .sign(&other_issuer(), &rng())
+    .unwrap();
+    StatusListToken::verify(&bytes, &trust_both(), now, &StatusListOptions::default()).unwrap()
+}
+
+#[test]
+fn another_issuers_list_at_the_same_uri_can_neither_revoke_nor_unrevoke() {
+    let v = consentry::Verifier::new(trust_both());
+    // B's list says index 7 is VALID, where A revoked it: not checked, never valid.
+    let b_valid = list_by_b(&[], NOW);
+    let err = v
+        .verify_with_status(&artefact_at(7), AUD, NOW, &b_valid)
+        .unwrap_err();
+    assert_eq!(err.code(), Code::StatusListForeign);
+    let accepted = v
+        .verify_with_status_accepting_unknown(&artefact_at(7), AUD, NOW, &b_valid)
+        .unwrap();
+    assert_eq!(
+        accepted.status,
+        StatusCheck::NotChecked {
+            uri: URI.into(),
+            idx: 7,
+            reason: NotChecked::ForeignList,
+        }
+    );
+    assert_eq!(
+        accepted.status.to_json_value()["reason"],
+        serde_json::json!("foreign_list")
+    );
+    // B's list says index 7 is revoked: that does not revoke A's artefact either.
+    let b_revoked = list_by_b(&[(7, StatusValue::Invalid)], NOW);
+    assert_eq!(
+        v.verify_with_status(&artefact_at(7), AUD, NOW, &b_revoked)
+            .unwrap_err()
+            .code(),
+        Code::StatusListForeign
+    );
+    assert!(v
+        .verify_with_status_accepting_unknown(&artefact_at(7), AUD, NOW, &b_revoked)
+        .is_ok());
+    // The decision input is UNKNOWN for both, never VALID nor REVOKED.
+    let a = v.authenticate(&artefact_at(7)).unwrap();
+    for l in [&b_valid, &b_revoked] {
+        assert_eq!(
+            consentry::StatusInput::from_list(&a, Some(l)),
+            consentry::StatusInput::Unknown
+        );
+    }
+}
+
+#[test]
+fn status_values_above_two_are_unknown_not_valid() {
+    let v = verifier();
+    let list = verified_list(&signed_list(&[(5, StatusValue::Other(3))], None), NOW);
+    assert_eq!(
+        v.verify_with_status(&artefact_at(5), AUD, NOW, &list)
+            .unwrap_err()
+            .code(),
+        Code::StatusValueUnknown
+    );
+    let a = v.authenticate(&artefact_at(5)).unwrap();
+    assert_eq!(
+        consentry::StatusInput::from_list(&a, Some(&list)),
+        consentry::StatusInput::Unknown
+    );
+    // An expired list still proves revocation, but not validity.
+    let expired = verified_list(
+        &signed_list(&[(6, StatusValue::Invalid)], None),
+        NOW + 86_400,
+    );
+    assert_eq!(
+        v.verify_with_status(&artefact_at(6), AUD, NOW + 86_400, &expired)
+            .unwrap_err()
+            .code(),
+        Code::Revoked
+    );
+    assert_eq!(
+        v.verify_with_status(&artefact_at(4), AUD, NOW + 86_400, &expired)
+            .unwrap_err()
+            .code(),
+        Code::StatusListStale
     );
 }
 

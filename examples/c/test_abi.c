@@ -415,6 +415,107 @@ static void test_status_lists(void) {
   consentry_status_list_free(NULL);
 }
 
+/* Issue 13: a status list speaks only for its own issuer's artefacts (another trusted issuer's
+ * list at the artefact's URI can neither un-revoke nor revoke it), verification with a list
+ * fails closed, and a list handle exposes its freshness, sub and kid. */
+static void test_status_list_trust(void) {
+  static const struct {
+    const char *artefact, *list;
+    consentry_result want;
+  } attacks[] = {
+      {"full_list_other_issuer_valid.cose", "list-other_issuer_valid.cwt", CONSENTRY_RESULT_STATUS_LIST_FOREIGN},
+      {"full_list_other_issuer_revoked.cose", "list-other_issuer_revoked.cwt", CONSENTRY_RESULT_STATUS_LIST_FOREIGN},
+      {"full_list_stale.cose", "list-stale.cwt", CONSENTRY_RESULT_STATUS_LIST_STALE},
+      {"full_list_stale_revoked.cose", "list-stale_revoked.cwt", CONSENTRY_RESULT_REVOKED},
+      {"full_list_other_uri.cose", "list-other_uri.cwt", CONSENTRY_RESULT_STATUS_LIST_OTHER_URI},
+      {"full_list_value_3.cose", "list-value_3.cwt", CONSENTRY_RESULT_STATUS_VALUE_UNKNOWN},
+      {"full_list_valid.cose", "list-valid.cwt", CONSENTRY_RESULT_OK},
+  };
+  static uint8_t out[16384];
+  size_t n = 0;
+  for (size_t i = 0; i < sizeof attacks / sizeof attacks[0]; i++) {
+    size_t art_len, list_len;
+    uint8_t *art = read_file(attacks[i].artefact, &art_len);
+    uint8_t *lst = read_file(attacks[i].list, &list_len);
+    EXPECT(consentry_verifier_verify(verifier, art, art_len, S(AUD), NOW, lst, list_len, out, sizeof out, &n, err),
+           attacks[i].want);
+    free(art);
+    free(lst);
+  }
+
+  /* Opting in through the JSON entry point: the foreign list is reported as not checked. */
+  {
+    size_t art_len, list_len, jwks_len;
+    uint8_t *art = read_file("full_list_other_issuer_revoked.cose", &art_len);
+    uint8_t *lst = read_file("list-other_issuer_revoked.cwt", &list_len);
+    char *jwks = (char *)read_file("trust.jwks.json", &jwks_len);
+    char *a64 = b64url_encode(art, art_len), *l64 = b64url_encode(lst, list_len);
+    size_t cap = strlen(a64) + strlen(l64) + jwks_len + 512;
+    char *req = malloc(cap);
+    snprintf(req, cap,
+             "{\"artefact\": \"%s\", \"trust\": %s, \"audience\": \"%s\", \"now\": %" PRId64
+             ", \"statusList\": \"%s\", \"acceptUnknownStatus\": true}",
+             a64, jwks, AUD, NOW, l64);
+    EXPECT(consentry_call_json(S("verify"), (const uint8_t *)req, strlen(req), out, sizeof out, &n, err),
+           CONSENTRY_RESULT_OK);
+    CHECK(strstr((char *)out, "\"reason\":\"foreign_list\"") != NULL);
+    CHECK(strstr((char *)out, "\"state\":\"not_checked\"") != NULL);
+    free(req);
+    free(a64);
+    free(l64);
+    free(jwks);
+    free(art);
+    free(lst);
+  }
+
+  /* Freshness, sub and kid of a list read from a token. */
+  consentry_status_list *fresh = NULL, *stale = NULL, *other = NULL, *made = NULL;
+  const char *names[] = {"list-valid.cwt", "list-stale.cwt", "list-other_issuer_valid.cwt"};
+  consentry_status_list **lists[] = {&fresh, &stale, &other};
+  for (int i = 0; i < 3; i++) {
+    size_t len;
+    uint8_t *tok = read_file(names[i], &len);
+    EXPECT(consentry_status_list_from_token(verifier, tok, len, NOW, lists[i], err), CONSENTRY_RESULT_OK);
+    free(tok);
+  }
+  uint8_t state = 99;
+  int64_t at = 1;
+  EXPECT(consentry_status_list_freshness(fresh, &state, &at, err), CONSENTRY_RESULT_OK);
+  CHECK(state == CONSENTRY_STATUS_LIST_FRESH && at == 0);
+  EXPECT(consentry_status_list_freshness(stale, &state, &at, err), CONSENTRY_RESULT_OK);
+  CHECK(state == CONSENTRY_STATUS_LIST_STALE && at == NOW - 3600);
+  EXPECT(consentry_status_list_freshness(stale, &state, NULL, err), CONSENTRY_RESULT_OK);
+  EXPECT(consentry_status_list_freshness(NULL, &state, &at, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_status_list_freshness(fresh, NULL, &at, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+
+  char sub[128];
+  EXPECT(consentry_status_list_sub(fresh, (uint8_t *)sub, sizeof sub, &n, err), CONSENTRY_RESULT_OK);
+  CHECK(strcmp(sub, "https://cm.tn.gov.in/status/1") == 0 && n == strlen(sub));
+  EXPECT(consentry_status_list_sub(fresh, (uint8_t *)sub, 4, &n, err), CONSENTRY_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == strlen("https://cm.tn.gov.in/status/1") + 1);
+  EXPECT(consentry_status_list_sub(NULL, (uint8_t *)sub, sizeof sub, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_status_list_sub(fresh, NULL, sizeof sub, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_status_list_sub(fresh, (uint8_t *)sub, sizeof sub, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+
+  uint8_t kid_a[64], kid_b[64];
+  size_t na = 0, nb = 0;
+  EXPECT(consentry_status_list_kid(fresh, kid_a, sizeof kid_a, &na, err), CONSENTRY_RESULT_OK);
+  EXPECT(consentry_status_list_kid(other, kid_b, sizeof kid_b, &nb, err), CONSENTRY_RESULT_OK);
+  CHECK(na > 0 && nb > 0 && (na != nb || memcmp(kid_a, kid_b, na) != 0));
+  EXPECT(consentry_status_list_kid(NULL, kid_a, sizeof kid_a, &na, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_status_list_kid(fresh, kid_a, 1, &na, err), CONSENTRY_RESULT_BUFFER_TOO_SMALL);
+
+  /* A list made here has no token, hence no freshness, sub or kid. */
+  EXPECT(consentry_status_list_new(16, 2, &made, err), CONSENTRY_RESULT_OK);
+  EXPECT(consentry_status_list_freshness(made, &state, &at, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_status_list_sub(made, (uint8_t *)sub, sizeof sub, &n, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_status_list_kid(made, kid_a, sizeof kid_a, &na, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  consentry_status_list_free(fresh);
+  consentry_status_list_free(stale);
+  consentry_status_list_free(other);
+  consentry_status_list_free(made);
+}
+
 static void test_call_json(void) {
   size_t der_len, n = 0;
   uint8_t *der = read_file("issuer.pkcs8", &der_len);
@@ -857,6 +958,7 @@ int main(int argc, char **argv) {
   test_verify_arguments();
   test_issue();
   test_status_lists();
+  test_status_list_trust();
   test_call_json();
   test_decide();
   test_pseudonymiser();

@@ -63,6 +63,16 @@
 // Status value SUSPENDED (2): consent paused.
 #define CONSENTRY_STATUS_SUSPENDED 2
 
+// List freshness (`consentry_status_list_freshness`): within `exp` and `iat + ttl`.
+#define CONSENTRY_STATUS_LIST_FRESH 0
+
+// List freshness: past the list's `exp`; it must not be used to prove an artefact valid.
+#define CONSENTRY_STATUS_LIST_EXPIRED 1
+
+// List freshness: past `iat + ttl`; a newer list should be fetched, and this one cannot prove
+// an artefact valid.
+#define CONSENTRY_STATUS_LIST_STALE 2
+
 // The length of a pseudonymisation master key in bytes.
 #define CONSENTRY_MASTER_KEY_LEN 32
 
@@ -169,6 +179,8 @@ enum consentry_result
   CONSENTRY_RESULT_AUDIENCE_MISMATCH = 1503,
   // `invalid_option`: a verifier option out of range (for example leeway over 300 s)
   CONSENTRY_RESULT_INVALID_OPTION = 1504,
+  // `permit_expired`: a permit whose `eraseBy` has passed: the data may no longer be used (ask `decide` again)
+  CONSENTRY_RESULT_PERMIT_EXPIRED = 1505,
   // `taxonomy_json`: a taxonomy document that is not valid json of the taxonomy shape (names line and column)
   CONSENTRY_RESULT_TAXONOMY_JSON = 1600,
   // `taxonomy_invalid`: a taxonomy entry that breaks a rule (empty code or name, unsupported version)
@@ -207,6 +219,14 @@ enum consentry_result
   CONSENTRY_RESULT_REVOKED = 1807,
   // `suspended`: the artefact is suspended (status SUSPENDED): consent paused
   CONSENTRY_RESULT_SUSPENDED = 1808,
+  // `status_list_foreign`: the status list is signed by a key other than the artefact's: it is not trusted for this artefact
+  CONSENTRY_RESULT_STATUS_LIST_FOREIGN = 1809,
+  // `status_list_other_uri`: the status list is published at a URI other than the artefact's `status` URI
+  CONSENTRY_RESULT_STATUS_LIST_OTHER_URI = 1810,
+  // `status_list_stale`: the status list is expired or past its refresh time (`ttl`): it cannot prove an artefact valid
+  CONSENTRY_RESULT_STATUS_LIST_STALE = 1811,
+  // `status_value_unknown`: the artefact's status is a value other than valid, invalid or suspended (not valid)
+  CONSENTRY_RESULT_STATUS_VALUE_UNKNOWN = 1812,
   // `ledger_frame_corrupt`: a damaged record frame that is not a torn tail (corruption or tampering)
   CONSENTRY_RESULT_LEDGER_FRAME_CORRUPT = 1900,
   // `ledger_entry_undecodable`: a ledger record that is not strict, deterministic CBOR
@@ -476,8 +496,13 @@ consentry_result consentry_verifier_check(const consentry_verifier *verifier,
 // JSON (`{"verified": true, "alg", "kid", "status", "claims"}`) into `out`, NUL-terminated;
 // `*out_len` receives its length without the NUL. With a signed status list
 // (`status_list`, `status_list_len`; NULL for none), the list is verified with the same trust
-// store and the artefact's status checked in it: `CONSENTRY_RESULT_REVOKED` or
-// `CONSENTRY_RESULT_SUSPENDED` when so. On `CONSENTRY_RESULT_BUFFER_TOO_SMALL`, `*out_len`
+// store and the artefact's status checked in it, failing closed: the artefact passes only
+// when its own issuer's fresh list shows it VALID. `CONSENTRY_RESULT_REVOKED` or
+// `CONSENTRY_RESULT_SUSPENDED` when so; `CONSENTRY_RESULT_STATUS_LIST_FOREIGN` for a list
+// signed by another key (it can neither revoke nor un-revoke), `_STATUS_LIST_OTHER_URI` for a
+// list published elsewhere, `_STATUS_LIST_STALE` for an expired or stale list, and
+// `_STATUS_VALUE_UNKNOWN` for a value above 2. To accept an unknown status, use
+// `consentry_call_json` (`verify` with `"acceptUnknownStatus": true`). On `CONSENTRY_RESULT_BUFFER_TOO_SMALL`, `*out_len`
 // receives the capacity needed (with the NUL) and `out` is untouched (4 KiB fits any typical
 // artefact). Thread-safe.
 //
@@ -600,8 +625,12 @@ consentry_result consentry_status_list_new(uint64_t size,
                                            consentry_error *err);
 
 // Verifies a signed status list token against the verifier's trust store at `now` and copies
-// its list into `*out` (to read statuses with `consentry_status_list_get`). Freshness is not
-// enforced here; `consentry_verifier_verify` reports it.
+// its list into `*out` (to read statuses with `consentry_status_list_get`), with its `sub`
+// (`consentry_status_list_sub`), signing `kid` (`consentry_status_list_kid`) and freshness at
+// `now` (`consentry_status_list_freshness`). Freshness is not enforced here: a caller reading
+// statuses itself must check that the list is fresh, is published at the artefact's status URI
+// and is signed by the artefact's own key (a list speaks only for its own issuer's artefacts);
+// `consentry_verifier_verify` with the token does all of that.
 //
 // # Safety
 // `verifier` must be a live verifier; `token` must point to `token_len` readable bytes; `out`
@@ -612,6 +641,48 @@ consentry_result consentry_status_list_from_token(const consentry_verifier *veri
                                                   int64_t now,
                                                   consentry_status_list **out,
                                                   consentry_error *err);
+
+// The freshness of a list read with `consentry_status_list_from_token`, at the `now` it was
+// read: `CONSENTRY_STATUS_LIST_FRESH`, `_EXPIRED` or `_STALE` in `*out_state`, and in `*out_at`
+// (NULL to skip) the list's `exp` when expired, when it should have been refreshed when stale,
+// 0 when fresh. Only a fresh list can prove an artefact valid. A list made with
+// `consentry_status_list_new` has no freshness: `CONSENTRY_RESULT_INVALID_ARGUMENT`.
+//
+// # Safety
+// `list` must be a live status list; `out_state` valid for one write; `out_at` NULL or valid
+// for one write; `err` NULL or live.
+consentry_result consentry_status_list_freshness(const consentry_status_list *list,
+                                                 uint8_t *out_state,
+                                                 int64_t *out_at,
+                                                 consentry_error *err);
+
+// The `sub` of a list read with `consentry_status_list_from_token`: the URI it is published
+// at, NUL-terminated in `out` (an artefact's status is in this list only when its status URI
+// is this one). Buffer rules as `consentry_verifier_verify`. A list made with
+// `consentry_status_list_new` has none: `CONSENTRY_RESULT_INVALID_ARGUMENT`.
+//
+// # Safety
+// `list` must be a live status list; `out` valid for `out_cap` bytes; `out_len` for one write;
+// `err` NULL or live.
+consentry_result consentry_status_list_sub(const consentry_status_list *list,
+                                           uint8_t *out,
+                                           size_t out_cap,
+                                           size_t *out_len,
+                                           consentry_error *err);
+
+// The `kid` that signed a list read with `consentry_status_list_from_token` (binary, at most
+// 64 bytes). A list applies only to artefacts signed by the same key (compare with the
+// artefact's `kid`). Buffer rules as `consentry_issue`. A list made with
+// `consentry_status_list_new` has none: `CONSENTRY_RESULT_INVALID_ARGUMENT`.
+//
+// # Safety
+// `list` must be a live status list; `out` valid for `out_cap` bytes; `out_len` for one write;
+// `err` NULL or live.
+consentry_result consentry_status_list_kid(const consentry_status_list *list,
+                                           uint8_t *out,
+                                           size_t out_cap,
+                                           size_t *out_len,
+                                           consentry_error *err);
 
 // Frees a status list. NULL is a no-op.
 //

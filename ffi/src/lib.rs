@@ -22,7 +22,7 @@ mod result;
 use core::ffi::c_char;
 use std::sync::Arc;
 
-use consentry::status::{StatusList, StatusListOptions, StatusListToken, StatusValue};
+use consentry::status::{Freshness, StatusList, StatusListOptions, StatusListToken, StatusValue};
 use consentry::{interop, Code, SigningKey, TrustStore, Verifier};
 
 pub use boundary::consentry_error;
@@ -71,9 +71,27 @@ pub struct consentry_taxonomy {
     inner: consentry::Taxonomy,
 }
 
+/// List freshness (`consentry_status_list_freshness`): within `exp` and `iat + ttl`.
+pub const CONSENTRY_STATUS_LIST_FRESH: u8 = 0;
+/// List freshness: past the list's `exp`; it must not be used to prove an artefact valid.
+pub const CONSENTRY_STATUS_LIST_EXPIRED: u8 = 1;
+/// List freshness: past `iat + ttl`; a newer list should be fetched, and this one cannot prove
+/// an artefact valid.
+pub const CONSENTRY_STATUS_LIST_STALE: u8 = 2;
+
 /// A status list: 1, 2, 4 or 8 bits per artefact. Mutable and NOT thread-safe.
 pub struct consentry_status_list {
     inner: StatusList,
+    /// What the signed token said, for a list from `consentry_status_list_from_token`.
+    token: Option<TokenInfo>,
+}
+
+/// The verified token's claims a C caller needs to judge a list: where it is published, who
+/// signed it and whether it is current.
+struct TokenInfo {
+    sub: String,
+    kid: Vec<u8>,
+    freshness: Freshness,
 }
 
 // The handles documented as thread-safe really are.
@@ -377,8 +395,13 @@ pub unsafe extern "C" fn consentry_verifier_check(
 /// JSON (`{"verified": true, "alg", "kid", "status", "claims"}`) into `out`, NUL-terminated;
 /// `*out_len` receives its length without the NUL. With a signed status list
 /// (`status_list`, `status_list_len`; NULL for none), the list is verified with the same trust
-/// store and the artefact's status checked in it: `CONSENTRY_RESULT_REVOKED` or
-/// `CONSENTRY_RESULT_SUSPENDED` when so. On `CONSENTRY_RESULT_BUFFER_TOO_SMALL`, `*out_len`
+/// store and the artefact's status checked in it, failing closed: the artefact passes only
+/// when its own issuer's fresh list shows it VALID. `CONSENTRY_RESULT_REVOKED` or
+/// `CONSENTRY_RESULT_SUSPENDED` when so; `CONSENTRY_RESULT_STATUS_LIST_FOREIGN` for a list
+/// signed by another key (it can neither revoke nor un-revoke), `_STATUS_LIST_OTHER_URI` for a
+/// list published elsewhere, `_STATUS_LIST_STALE` for an expired or stale list, and
+/// `_STATUS_VALUE_UNKNOWN` for a value above 2. To accept an unknown status, use
+/// `consentry_call_json` (`verify` with `"acceptUnknownStatus": true`). On `CONSENTRY_RESULT_BUFFER_TOO_SMALL`, `*out_len`
 /// receives the capacity needed (with the NUL) and `out` is untouched (4 KiB fits any typical
 /// artefact). Thread-safe.
 ///
@@ -417,7 +440,7 @@ pub unsafe extern "C" fn consentry_verifier_verify(
             Some(unsafe { bytes(status_list, status_list_len, "status_list") }?)
         };
         let dst = OutBuf::new(out, out_cap, out_len)?;
-        let json = interop::verify_with(&v.inner, art, aud, now, list)?;
+        let json = interop::verify_with(&v.inner, art, aud, now, list, false)?;
         let text = serde_json::to_vec(&json)
             .map_err(|_| Fail::new(Code::Internal, "the verified artefact does not serialise"))?;
         // SAFETY: buffer validity is the caller's contract.
@@ -649,7 +672,7 @@ pub unsafe extern "C" fn consentry_status_list_new(
     guard(err, || {
         let out = Out::new(out, "out")?;
         let inner = StatusList::new(size, bits).map_err(|e| Fail::of(&e))?;
-        let l = Box::into_raw(Box::new(consentry_status_list { inner }));
+        let l = Box::into_raw(Box::new(consentry_status_list { inner, token: None }));
         // SAFETY: `out` is valid for a write (contract).
         unsafe { out.write(l) };
         Ok(())
@@ -657,8 +680,12 @@ pub unsafe extern "C" fn consentry_status_list_new(
 }
 
 /// Verifies a signed status list token against the verifier's trust store at `now` and copies
-/// its list into `*out` (to read statuses with `consentry_status_list_get`). Freshness is not
-/// enforced here; `consentry_verifier_verify` reports it.
+/// its list into `*out` (to read statuses with `consentry_status_list_get`), with its `sub`
+/// (`consentry_status_list_sub`), signing `kid` (`consentry_status_list_kid`) and freshness at
+/// `now` (`consentry_status_list_freshness`). Freshness is not enforced here: a caller reading
+/// statuses itself must check that the list is fresh, is published at the artefact's status URI
+/// and is signed by the artefact's own key (a list speaks only for its own issuer's artefacts);
+/// `consentry_verifier_verify` with the token does all of that.
 ///
 /// # Safety
 /// `verifier` must be a live verifier; `token` must point to `token_len` readable bytes; `out`
@@ -690,10 +717,114 @@ pub unsafe extern "C" fn consentry_status_list_from_token(
         .map_err(|e| Fail::of(&e))?;
         let l = Box::into_raw(Box::new(consentry_status_list {
             inner: verified.token.list,
+            token: Some(TokenInfo {
+                sub: verified.token.sub,
+                kid: verified.kid,
+                freshness: verified.freshness,
+            }),
         }));
         // SAFETY: `out` is valid for a write (contract).
         unsafe { out.write(l) };
         Ok(())
+    })
+}
+
+fn token_info(list: &consentry_status_list) -> Result<&TokenInfo, Fail> {
+    list.token.as_ref().ok_or_else(|| {
+        Fail::new(
+            Code::InvalidArgument,
+            "`list` was not read from a signed token (use `consentry_status_list_from_token`)",
+        )
+    })
+}
+
+/// The freshness of a list read with `consentry_status_list_from_token`, at the `now` it was
+/// read: `CONSENTRY_STATUS_LIST_FRESH`, `_EXPIRED` or `_STALE` in `*out_state`, and in `*out_at`
+/// (NULL to skip) the list's `exp` when expired, when it should have been refreshed when stale,
+/// 0 when fresh. Only a fresh list can prove an artefact valid. A list made with
+/// `consentry_status_list_new` has no freshness: `CONSENTRY_RESULT_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `list` must be a live status list; `out_state` valid for one write; `out_at` NULL or valid
+/// for one write; `err` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn consentry_status_list_freshness(
+    list: *const consentry_status_list,
+    out_state: *mut u8,
+    out_at: *mut i64,
+    err: *mut consentry_error,
+) -> consentry_result {
+    guard(err, || {
+        // SAFETY: pointer validity is the caller's contract.
+        let list = unsafe { handle(list, "list") }?;
+        let out = Out::new(out_state, "out_state")?;
+        let info = token_info(list)?;
+        let (state, at) = match info.freshness {
+            Freshness::Expired { exp } => (CONSENTRY_STATUS_LIST_EXPIRED, exp),
+            Freshness::Stale { refresh_by } => (CONSENTRY_STATUS_LIST_STALE, refresh_by),
+            // `Freshness` is non-exhaustive: anything but expired and stale is fresh today.
+            _ => (CONSENTRY_STATUS_LIST_FRESH, 0),
+        };
+        // SAFETY: `out` is valid for a write (contract); `out_at` NULL or valid (contract).
+        unsafe {
+            out.write(state);
+            if let Some(at_out) = out_at.as_mut() {
+                *at_out = at;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The `sub` of a list read with `consentry_status_list_from_token`: the URI it is published
+/// at, NUL-terminated in `out` (an artefact's status is in this list only when its status URI
+/// is this one). Buffer rules as `consentry_verifier_verify`. A list made with
+/// `consentry_status_list_new` has none: `CONSENTRY_RESULT_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `list` must be a live status list; `out` valid for `out_cap` bytes; `out_len` for one write;
+/// `err` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn consentry_status_list_sub(
+    list: *const consentry_status_list,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+    err: *mut consentry_error,
+) -> consentry_result {
+    guard(err, || {
+        // SAFETY: pointer validity is the caller's contract.
+        let list = unsafe { handle(list, "list") }?;
+        let dst = OutBuf::new(out, out_cap, out_len)?;
+        let info = token_info(list)?;
+        // SAFETY: buffer validity is the caller's contract.
+        unsafe { dst.write(info.sub.as_bytes(), true) }
+    })
+}
+
+/// The `kid` that signed a list read with `consentry_status_list_from_token` (binary, at most
+/// 64 bytes). A list applies only to artefacts signed by the same key (compare with the
+/// artefact's `kid`). Buffer rules as `consentry_issue`. A list made with
+/// `consentry_status_list_new` has none: `CONSENTRY_RESULT_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `list` must be a live status list; `out` valid for `out_cap` bytes; `out_len` for one write;
+/// `err` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn consentry_status_list_kid(
+    list: *const consentry_status_list,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+    err: *mut consentry_error,
+) -> consentry_result {
+    guard(err, || {
+        // SAFETY: pointer validity is the caller's contract.
+        let list = unsafe { handle(list, "list") }?;
+        let dst = OutBuf::new(out, out_cap, out_len)?;
+        let info = token_info(list)?;
+        // SAFETY: buffer validity is the caller's contract.
+        unsafe { dst.write(&info.kid, false) }
     })
 }
 

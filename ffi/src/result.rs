@@ -106,6 +106,8 @@ pub enum consentry_result {
     AudienceMismatch = 1503,
     /// `invalid_option`: a verifier option out of range (for example leeway over 300 s)
     InvalidOption = 1504,
+    /// `permit_expired`: a permit whose `eraseBy` has passed: the data may no longer be used (ask `decide` again)
+    PermitExpired = 1505,
     /// `taxonomy_json`: a taxonomy document that is not valid json of the taxonomy shape (names line and column)
     TaxonomyJson = 1600,
     /// `taxonomy_invalid`: a taxonomy entry that breaks a rule (empty code or name, unsupported version)
@@ -144,6 +146,14 @@ pub enum consentry_result {
     Revoked = 1807,
     /// `suspended`: the artefact is suspended (status SUSPENDED): consent paused
     Suspended = 1808,
+    /// `status_list_foreign`: the status list is signed by a key other than the artefact's: it is not trusted for this artefact
+    StatusListForeign = 1809,
+    /// `status_list_other_uri`: the status list is published at a URI other than the artefact's `status` URI
+    StatusListOtherUri = 1810,
+    /// `status_list_stale`: the status list is expired or past its refresh time (`ttl`): it cannot prove an artefact valid
+    StatusListStale = 1811,
+    /// `status_value_unknown`: the artefact's status is a value other than valid, invalid or suspended (not valid)
+    StatusValueUnknown = 1812,
     /// `ledger_frame_corrupt`: a damaged record frame that is not a torn tail (corruption or tampering)
     LedgerFrameCorrupt = 1900,
     /// `ledger_entry_undecodable`: a ledger record that is not strict, deterministic CBOR
@@ -287,6 +297,7 @@ impl consentry_result {
             1502 => Some(Self::IssuedInFuture),
             1503 => Some(Self::AudienceMismatch),
             1504 => Some(Self::InvalidOption),
+            1505 => Some(Self::PermitExpired),
             1600 => Some(Self::TaxonomyJson),
             1601 => Some(Self::TaxonomyInvalid),
             1602 => Some(Self::TaxonomyDuplicateCode),
@@ -306,6 +317,10 @@ impl consentry_result {
             1806 => Some(Self::StatusListFull),
             1807 => Some(Self::Revoked),
             1808 => Some(Self::Suspended),
+            1809 => Some(Self::StatusListForeign),
+            1810 => Some(Self::StatusListOtherUri),
+            1811 => Some(Self::StatusListStale),
+            1812 => Some(Self::StatusValueUnknown),
             1900 => Some(Self::LedgerFrameCorrupt),
             1901 => Some(Self::LedgerEntryUndecodable),
             1902 => Some(Self::LedgerEntryInvalid),
@@ -405,6 +420,7 @@ impl consentry_result {
             Self::IssuedInFuture => c"issued_in_future",
             Self::AudienceMismatch => c"audience_mismatch",
             Self::InvalidOption => c"invalid_option",
+            Self::PermitExpired => c"permit_expired",
             Self::TaxonomyJson => c"taxonomy_json",
             Self::TaxonomyInvalid => c"taxonomy_invalid",
             Self::TaxonomyDuplicateCode => c"taxonomy_duplicate_code",
@@ -424,6 +440,10 @@ impl consentry_result {
             Self::StatusListFull => c"status_list_full",
             Self::Revoked => c"revoked",
             Self::Suspended => c"suspended",
+            Self::StatusListForeign => c"status_list_foreign",
+            Self::StatusListOtherUri => c"status_list_other_uri",
+            Self::StatusListStale => c"status_list_stale",
+            Self::StatusValueUnknown => c"status_value_unknown",
             Self::LedgerFrameCorrupt => c"ledger_frame_corrupt",
             Self::LedgerEntryUndecodable => c"ledger_entry_undecodable",
             Self::LedgerEntryInvalid => c"ledger_entry_invalid",
@@ -522,6 +542,7 @@ impl consentry_result {
             Self::IssuedInFuture => c"`iat` is after now plus leeway",
             Self::AudienceMismatch => c"the relying party is not in `aud`",
             Self::InvalidOption => c"a verifier option out of range (for example leeway over 300 s)",
+            Self::PermitExpired => c"a permit whose `eraseBy` has passed: the data may no longer be used (ask `decide` again)",
             Self::TaxonomyJson => c"a taxonomy document that is not valid json of the taxonomy shape (names line and column)",
             Self::TaxonomyInvalid => c"a taxonomy entry that breaks a rule (empty code or name, unsupported version)",
             Self::TaxonomyDuplicateCode => c"the same purpose code defined twice (within or across packs)",
@@ -541,6 +562,10 @@ impl consentry_result {
             Self::StatusListFull => c"no free index left to allocate",
             Self::Revoked => c"the artefact is revoked (status INVALID): consent withdrawn",
             Self::Suspended => c"the artefact is suspended (status SUSPENDED): consent paused",
+            Self::StatusListForeign => c"the status list is signed by a key other than the artefact's: it is not trusted for this artefact",
+            Self::StatusListOtherUri => c"the status list is published at a URI other than the artefact's `status` URI",
+            Self::StatusListStale => c"the status list is expired or past its refresh time (`ttl`): it cannot prove an artefact valid",
+            Self::StatusValueUnknown => c"the artefact's status is a value other than valid, invalid or suspended (not valid)",
             Self::LedgerFrameCorrupt => c"a damaged record frame that is not a torn tail (corruption or tampering)",
             Self::LedgerEntryUndecodable => c"a ledger record that is not strict, deterministic CBOR",
             Self::LedgerEntryInvalid => c"a ledger record or event that breaks a rule of the format",

@@ -107,3 +107,117 @@ fn the_fixed_issuer_pkcs8_is_the_fixture_issuer() {
     let want = consentry::SigningKey::from_ed25519_seed(&[0x5a; 32]).unwrap();
     assert_eq!(jwk, want.verifying_key().to_jwk());
 }
+
+/// Issue 13 items 1 and 2 through the C ABI: another trusted issuer's list at the artefact's URI
+/// can neither un-revoke nor revoke it, and a stale list, a list for another URI or a value
+/// above 2 fail closed; the list handle exposes freshness, `sub` and `kid`.
+#[test]
+fn status_lists_speak_only_for_their_issuer_and_fail_closed_through_the_c_abi() {
+    use consentry::Code;
+    let f = fixtures::build();
+    let expect = |name: &str| {
+        f.cases
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap()
+            .expect
+            .clone()
+    };
+    for (case, code) in [
+        ("full_list_other_issuer_valid", Code::StatusListForeign),
+        ("full_list_other_issuer_revoked", Code::StatusListForeign),
+        ("full_list_stale", Code::StatusListStale),
+        ("full_list_stale_revoked", Code::Revoked),
+        ("full_list_other_uri", Code::StatusListOtherUri),
+        ("full_list_value_3", Code::StatusValueUnknown),
+    ] {
+        // The Rust API's verdict, which `fixtures_verify_identically_through_the_c_abi`
+        // replays through `consentry_verifier_verify`.
+        assert_eq!(expect(case), Err(code.as_u32()), "{case}");
+    }
+    assert!(expect("full_list_valid").is_ok());
+
+    let list_bytes = |name: &str| f.lists.iter().find(|(n, _)| n == name).unwrap().1.clone();
+    let mut ts = null_mut();
+    let mut v = null();
+    // SAFETY: out-pointers are valid locals; inputs are live buffers with their lengths.
+    unsafe {
+        assert_eq!(consentry_trust_store_new(&mut ts), consentry_result::Ok);
+        let r = consentry_trust_store_add_jwk(ts, f.jwks.as_ptr(), f.jwks.len(), null_mut());
+        assert_eq!(r, consentry_result::Ok);
+        let r = consentry_verifier_new(ts, CONSENTRY_DEFAULT_LEEWAY, &mut v, null_mut());
+        assert_eq!(r, consentry_result::Ok);
+    }
+    let read = |name: &str| {
+        let bytes = list_bytes(name);
+        let mut l = null_mut();
+        // SAFETY: `v` is live; `bytes` a live buffer.
+        let r = unsafe {
+            consentry_status_list_from_token(
+                v,
+                bytes.as_ptr(),
+                bytes.len(),
+                fixtures::NOW,
+                &mut l,
+                null_mut(),
+            )
+        };
+        assert_eq!(r, consentry_result::Ok, "{name}");
+        l
+    };
+    let fresh = read("valid");
+    let stale = read("stale");
+    let other = read("other_issuer_valid");
+    let mut state = 99u8;
+    let mut at = 1i64;
+    let mut buf = [0u8; 256];
+    let mut n = 0usize;
+    // SAFETY: handles from `read`, live locals and buffers.
+    unsafe {
+        let r = consentry_status_list_freshness(fresh, &mut state, &mut at, null_mut());
+        assert_eq!(
+            (r, state, at),
+            (consentry_result::Ok, CONSENTRY_STATUS_LIST_FRESH, 0)
+        );
+        let r = consentry_status_list_freshness(stale, &mut state, &mut at, null_mut());
+        assert_eq!(r, consentry_result::Ok);
+        assert_eq!(state, CONSENTRY_STATUS_LIST_STALE);
+        assert_eq!(at, fixtures::NOW - 7_200 + 3_600);
+        let r = consentry_status_list_freshness(stale, &mut state, null_mut(), null_mut());
+        assert_eq!(r, consentry_result::Ok);
+        let r = consentry_status_list_sub(fresh, buf.as_mut_ptr(), buf.len(), &mut n, null_mut());
+        assert_eq!(r, consentry_result::Ok);
+        assert_eq!(&buf[..n], fixtures::LIST_URI.as_bytes());
+        assert_eq!(buf[n], 0);
+        let mut kid_a = [0u8; 64];
+        let mut kid_b = [0u8; 64];
+        let (mut na, mut nb) = (0usize, 0usize);
+        let r = consentry_status_list_kid(fresh, kid_a.as_mut_ptr(), 64, &mut na, null_mut());
+        assert_eq!(r, consentry_result::Ok);
+        let r = consentry_status_list_kid(other, kid_b.as_mut_ptr(), 64, &mut nb, null_mut());
+        assert_eq!(r, consentry_result::Ok);
+        assert!(na > 0 && nb > 0);
+        assert_ne!(
+            kid_a[..na],
+            kid_b[..nb],
+            "another issuer's list has another kid"
+        );
+        // A list not read from a token has neither freshness nor sub.
+        let mut made = null_mut();
+        assert_eq!(
+            consentry_status_list_new(16, 2, &mut made, null_mut()),
+            consentry_result::Ok
+        );
+        let r = consentry_status_list_freshness(made, &mut state, null_mut(), null_mut());
+        assert_eq!(r, consentry_result::InvalidArgument);
+        let r = consentry_status_list_sub(made, buf.as_mut_ptr(), buf.len(), &mut n, null_mut());
+        assert_eq!(r, consentry_result::InvalidArgument);
+        let r = consentry_status_list_freshness(null(), &mut state, null_mut(), null_mut());
+        assert_eq!(r, consentry_result::NullArgument);
+        for l in [fresh, stale, other, made] {
+            consentry_status_list_free(l);
+        }
+        consentry_verifier_free(v);
+        consentry_trust_store_free(ts);
+    }
+}

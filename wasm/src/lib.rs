@@ -319,8 +319,11 @@ impl Verifier {
     }
 
     /// Verifies `artefact` for the relying party `audience` at `now` (default: the clock),
-    /// checking its status in `statusList` when given. Returns the verified artefact as a
-    /// plain object; throws `ConsentryError` on any failure.
+    /// checking its status in `statusList` when given. With a list it fails closed: only the
+    /// artefact's own issuer's fresh list showing VALID passes (`status_list_foreign`,
+    /// `status_list_other_uri`, `status_list_stale`, `status_value_unknown` otherwise), unless
+    /// `acceptUnknownStatus: true`, which reports the unknown status instead. Returns the
+    /// verified artefact as a plain object; throws `ConsentryError` on any failure.
     #[wasm_bindgen(unchecked_return_type = "VerifiedArtefact")]
     pub fn verify(
         &self,
@@ -328,12 +331,22 @@ impl Verifier {
         audience: &str,
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyOptions")] options: Option<Object>,
     ) -> JsResult<JsValue> {
-        let opts = Options::parse("options", options, &["now", "statusList"])?;
+        let opts = Options::parse(
+            "options",
+            options,
+            &["now", "statusList", "acceptUnknownStatus"],
+        )?;
         let now = opts.now()?;
         let list = opts
             .get("statusList")
             .map(|v| bytes_of("statusList", &v))
             .transpose()?;
+        let accept = match opts.get("acceptUnknownStatus") {
+            None => false,
+            Some(v) => v
+                .as_bool()
+                .ok_or_else(|| invalid("`acceptUnknownStatus` must be a boolean".to_owned()))?,
+        };
         let artefact = bytes_of("artefact", &artefact)?;
         let v = lift(interop::verify_with(
             &self.inner,
@@ -341,6 +354,7 @@ impl Verifier {
             audience,
             now,
             list.as_deref(),
+            accept,
         ))?;
         js_of(&v)
     }
@@ -676,8 +690,12 @@ export interface Jwks { keys: Jwk[] }
 export interface VerifierOptions { leeway?: number; taxonomies?: (object | string)[] }
 /** `now`: seconds since the epoch (default: `Date.now()`). */
 export interface NowOptions { now?: number }
-/** `statusList`: a signed status list to check the artefact's status in. */
-export interface VerifyOptions extends NowOptions { statusList?: Uint8Array | string }
+/**
+ * `statusList`: a signed status list to check the artefact's status in (fails closed: only the
+ * artefact's own issuer's fresh list showing valid passes). `acceptUnknownStatus`: report an
+ * unknown status (another issuer's or URI's list, a stale list, a value above 2) instead.
+ */
+export interface VerifyOptions extends NowOptions { statusList?: Uint8Array | string; acceptUnknownStatus?: boolean }
 export type Mode = "view" | "store" | "query" | "stream";
 export interface Grant {
   purpose: string; fields: string[]; mode: Mode; data_life?: number;
@@ -698,7 +716,7 @@ export type ClaimsInput = Omit<Claims, "iat" | "cti"> & { iat?: number; cti?: st
 export type Freshness = { state: "fresh" } | { state: "expired"; exp: number } | { state: "stale"; refreshBy: number };
 export type StatusCheck =
   | { state: "none" }
-  | { state: "not_checked"; uri: string; idx: number }
+  | { state: "not_checked"; reason: "no_list" | "other_uri" | "foreign_list"; uri: string; idx: number }
   | { state: string; value: number; list: Freshness };
 export interface VerifiedArtefact { verified: true; alg: "EdDSA" | "ES256"; kid: string; status: StatusCheck; claims: Claims }
 export interface Inspected {
@@ -706,7 +724,8 @@ export interface Inspected {
   header: { alg: string | null; kid: string | null; typ: string | null }; claims: Claims;
 }
 export interface IssueResult { artefact: string; cti: string }
-export interface StatusEntry { idx: number; status: string; value: number; uri: string; list: Freshness }
+/** An entry of a verified list: `uri` is the list's `sub`, `kid` the key that signed it (it speaks only for artefacts with that `kid`), `list` its freshness. */
+export interface StatusEntry { idx: number; status: string; value: number; uri: string; kid: string; list: Freshness }
 export interface CodeInfo { code: string; numericCode: number }
 /** What a recipient asks to do (`now` defaults to the clock). */
 export interface DecideRequest {

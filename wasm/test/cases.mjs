@@ -132,6 +132,46 @@ export const cases = [
     }
   }],
 
+  ['status lists speak only for their issuer; verify with a list fails closed', (c, fx) => {
+    const v = new c.Verifier(trustOf(c, fx.trust));
+    const at = { now: fx.now };
+    // A's own lists: valid passes, revoked is revoked.
+    assert.equal(v.verify(fx.withStatus, fx.audience, { ...at, statusList: fx.validList }).status.state, 'valid');
+    assert.throws(c, () => v.verify(fx.withStatus, fx.audience, { ...at, statusList: fx.revokedList }),
+      { code: 'revoked', numericCode: 1807 });
+    // Another trusted issuer's list at A's URI can neither un-revoke nor revoke A's artefact.
+    for (const list of [fx.foreignValidList, fx.foreignRevokedList]) {
+      assert.throws(c, () => v.verify(fx.withStatus, fx.audience, { ...at, statusList: list }),
+        { code: 'status_list_foreign', numericCode: 1809 });
+      assert.throws(c, () => c.callJson('verify', { artefact: fx.withStatus, trust: fx.trust,
+        audience: fx.audience, now: fx.now, statusList: list }), { code: 'status_list_foreign' });
+      const r = v.verify(fx.withStatus, fx.audience, { ...at, statusList: list, acceptUnknownStatus: true });
+      assert.equal(r.status.state, 'not_checked');
+      assert.equal(r.status.reason, 'foreign_list');
+      const d = v.decide(fx.withStatus, { recipient: fx.audience, purpose: 'abdm:CAREMGT',
+        operation: 'view', fields: ['/name'], now: fx.now }, { statusList: list });
+      assert.equal(d.allowed, false);
+      assert.deepEqual(d.reasons.map((x) => x.code), ['status_unknown']);
+    }
+    // Stale, another URI, a value above 2: refused with their codes unless accepted.
+    for (const [list, code] of [[fx.staleList, 'status_list_stale'], [fx.otherUriList, 'status_list_other_uri'],
+      [fx.value3List, 'status_value_unknown']]) {
+      assert.throws(c, () => v.verify(fx.withStatus, fx.audience, { ...at, statusList: list }), { code });
+      v.verify(fx.withStatus, fx.audience, { ...at, statusList: list, acceptUnknownStatus: true });
+    }
+    assert.throws(c, () => v.verify(fx.withStatus, fx.audience, { ...at, acceptUnknownStatus: 'yes' }),
+      { code: 'request_invalid' });
+    // statusGet shows who signed a list, where it is published and whether it is fresh.
+    const trust = trustOf(c, fx.trust);
+    const own = c.statusGet(fx.validList, trust, 5, at);
+    const other = c.statusGet(fx.foreignValidList, trust, 5, at);
+    assert.equal(own.uri, other.uri);
+    assert.ok(own.kid !== other.kid, 'another issuer, another kid');
+    assert.equal(v.verify(fx.withStatus, fx.audience, { ...at, statusList: fx.validList }).kid, own.kid);
+    assert.equal(c.statusGet(fx.staleList, trust, 5, at).list.state, 'stale');
+    assert.equal(own.list.state, 'fresh');
+  }],
+
   ['statusGet: own lists, revoked and valid entries', (c, fx) => {
     const trust = trustOf(c, fx.trust);
     const r = c.statusGet(fx.revokedList, trust, 5, { now: fx.now });

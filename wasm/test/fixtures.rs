@@ -110,18 +110,31 @@ fn main() {
     let truncated = good[..good.len() - 10].to_vec();
     let untagged = good[1..].to_vec();
 
-    let list = |value: StatusValue| {
+    let list_by = |key: &SigningKey, value: StatusValue, uri: &str, iat: i64| {
         let mut l = StatusList::new(16, 2).unwrap();
         l.set(5, value).unwrap();
         let t = StatusListToken {
-            sub: LIST_URI.into(),
-            iat: NOW - 60,
-            exp: Some(NOW + 86_400),
+            sub: uri.into(),
+            iat,
+            exp: Some(iat + 86_400),
             ttl: Some(3_600),
             list: l,
         };
-        t.sign(&ed, &rng).unwrap()
+        t.sign(key, &rng).unwrap()
     };
+    let list = |value: StatusValue| list_by(&ed, value, LIST_URI, NOW - 60);
+    // Another trusted issuer (the P-256 key) publishing at the same URI, and lists that cannot
+    // prove an artefact valid: stale, another URI, a value above 2.
+    let foreign_valid = list_by(&p256, StatusValue::Valid, LIST_URI, NOW - 60);
+    let foreign_revoked = list_by(&p256, StatusValue::Invalid, LIST_URI, NOW - 60);
+    let stale_list = list_by(&ed, StatusValue::Valid, LIST_URI, NOW - 7_200);
+    let other_uri_list = list_by(
+        &ed,
+        StatusValue::Valid,
+        "https://cm.example/status/2",
+        NOW - 60,
+    );
+    let value3_list = list(StatusValue::Other(3));
     let (valid_list, revoked_list, suspended_list) = (
         list(StatusValue::Valid),
         list(StatusValue::Invalid),
@@ -168,6 +181,35 @@ fn main() {
         Some(&suspended_list),
     );
     case("bad status list", &with_status, AUD, NOW, Some(&bad_sig));
+    case(
+        "status in another issuer's list (valid)",
+        &with_status,
+        AUD,
+        NOW,
+        Some(&foreign_valid),
+    );
+    case(
+        "status in another issuer's list (revoked)",
+        &with_status,
+        AUD,
+        NOW,
+        Some(&foreign_revoked),
+    );
+    case(
+        "status stale list",
+        &with_status,
+        AUD,
+        NOW,
+        Some(&stale_list),
+    );
+    case(
+        "status list for another uri",
+        &with_status,
+        AUD,
+        NOW,
+        Some(&other_uri_list),
+    );
+    case("status value 3", &with_status, AUD, NOW, Some(&value3_list));
 
     // Public vectors: RFC 8392 A.3 (a COSE_Sign1 CWT, not a consent artefact) and the IETF
     // Token Status List example, with the keys their files give.
@@ -313,6 +355,12 @@ fn main() {
         "inspect": parse_env(consentry::inspect(&good).map(|u| u.to_json_value()).map_err(|e| ErrorBody::from_error(&e))),
         "validList": b64::encode(&valid_list),
         "revokedList": b64::encode(&revoked_list),
+        "withStatus": b64::encode(&with_status),
+        "foreignValidList": b64::encode(&foreign_valid),
+        "foreignRevokedList": b64::encode(&foreign_revoked),
+        "staleList": b64::encode(&stale_list),
+        "otherUriList": b64::encode(&other_uri_list),
+        "value3List": b64::encode(&value3_list),
         "cases": cases,
         "public": public,
     });

@@ -45,29 +45,20 @@ impl StatusInput {
         }
     }
 
-    /// The status of a verified artefact in a verified status list (or none).
-    ///
-    /// No status claim: VALID (it cannot be withdrawn through a list). A claim but no list, or a
-    /// list published at another URI, or an index past its end: UNKNOWN. Otherwise the list's
-    /// value; a stale or expired list still proves revocation and suspension (withdrawal is not
-    /// undone by age) but cannot prove VALID, which becomes UNKNOWN.
+    /// The status of a verified artefact in a verified status list (or none), by the one rule
+    /// of [`crate::StatusCheck::input`]: no status claim is VALID; no list, a list published at
+    /// another URI, a list signed by a key other than the artefact's (another issuer's list can
+    /// neither revoke nor un-revoke), or an index past its end is UNKNOWN; otherwise the list's
+    /// value, where values above 2 are UNKNOWN, and a stale or expired list still proves
+    /// revocation and suspension but cannot prove VALID, which becomes UNKNOWN. Both must have
+    /// been verified with the same trust store.
     pub fn from_list(
         verified: &crate::VerifiedArtefact,
         list: Option<&crate::status::VerifiedStatusList>,
     ) -> Self {
-        let Some(st) = &verified.claims.status else {
-            return StatusInput::Valid;
-        };
-        let Some(list) = list.filter(|l| l.token.sub == st.status_list.uri) else {
-            return StatusInput::Unknown;
-        };
-        match list.get(st.status_list.idx) {
-            Err(_) => StatusInput::Unknown,
-            Ok(v) => match Self::from_status_value(v.as_u8()) {
-                StatusInput::Valid if !list.freshness.is_fresh() => StatusInput::Unknown,
-                other => other,
-            },
-        }
+        verified
+            .status_in(list)
+            .map_or(StatusInput::Unknown, |c| c.input())
     }
 }
 
@@ -176,8 +167,9 @@ impl Request {
 macro_rules! reason_codes {
     ($( $(#[doc = $doc:literal])* $variant:ident = $num:literal => $name:literal, )*) => {
         /// Why a request was denied. The declaration order is the order of the checks and of the
-        /// reasons in a denial; numbers and strings are stable and never reused.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        /// reasons in a denial (and the order of [`Ord`]); numbers and strings are stable and
+        /// never reused, so a reason added later has a higher number but keeps its place.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         #[repr(u32)]
         pub enum ReasonCode { $( $(#[doc = $doc])* $variant = $num, )* }
@@ -200,6 +192,24 @@ macro_rules! reason_codes {
             pub fn from_name(s: &str) -> Option<Self> {
                 Self::ALL.iter().copied().find(|c| c.as_str() == s)
             }
+
+            /// The place of the check in the order of checks (0 first).
+            pub fn rank(self) -> usize {
+                Self::ALL.iter().position(|c| *c == self).unwrap_or(usize::MAX)
+            }
+        }
+
+        impl PartialOrd for ReasonCode {
+            fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        /// Check order (the declaration order), not numeric order.
+        impl Ord for ReasonCode {
+            fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+                self.rank().cmp(&other.rank())
+            }
         }
     };
 }
@@ -211,6 +221,8 @@ reason_codes! {
     NotYetValid = 2 => "not_yet_valid",
     /// now is at or after `exp` plus leeway
     Expired = 3 => "expired",
+    /// `iat` is after now plus leeway (an artefact `verify` rejects as issued in the future)
+    IssuedInFuture = 19 => "issued_in_future",
     /// the recipient is not in `aud`
     AudienceMismatch = 4 => "audience_mismatch",
     /// the artefact was revoked (withdrawn)
@@ -308,6 +320,19 @@ impl Permit {
         hook: &dyn TransformHook,
     ) -> Result<serde_json::Value, FilterError> {
         filter_record(record, &self.fields, &self.transforms, hook)
+    }
+
+    /// Whether the permit may still be applied at `now`: refuses it from its `eraseBy` on
+    /// (`permit_expired`). A permit is not signed: whoever holds the file can edit it, so apply
+    /// only permits your own `decide` produced, or decide again from the artefact.
+    pub fn check_current(&self, now: i64) -> Result<(), crate::VerifyError> {
+        if now >= self.erase_by {
+            return Err(crate::VerifyError::PermitExpired {
+                erase_by: self.erase_by,
+                now,
+            });
+        }
+        Ok(())
     }
 
     /// Retention deadlines for a use at `used_at` under this permit.
@@ -502,6 +527,16 @@ pub fn decide(
             format!(
                 "artefact expired: `exp` {} + leeway {leeway} s <= now {now}",
                 c.exp
+            ),
+        ));
+    }
+
+    if i128::from(c.iat) > now + leeway {
+        reasons.push(reason(
+            ReasonCode::IssuedInFuture,
+            format!(
+                "artefact issued in the future: `iat` {} is after now {now} + leeway {leeway} s",
+                c.iat
             ),
         ));
     }

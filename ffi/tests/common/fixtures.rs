@@ -47,12 +47,18 @@ pub struct Fixtures {
 }
 
 fn signed_list(key: &SigningKey, value: StatusValue) -> Vec<u8> {
+    signed_list_at(key, value, LIST_URI, NOW - 60)
+}
+
+/// A list published at `uri`, issued at `iat` (refresh within an hour), the full artefact's
+/// index set to `value`.
+fn signed_list_at(key: &SigningKey, value: StatusValue, uri: &str, iat: i64) -> Vec<u8> {
     let mut list = StatusList::new(8192, 2).unwrap();
     list.set(LIST_IDX, value).unwrap();
     let token = StatusListToken {
-        sub: LIST_URI.into(),
-        iat: NOW - 60,
-        exp: Some(NOW + 86_400),
+        sub: uri.into(),
+        iat,
+        exp: Some(iat + 86_400),
         ttl: Some(3_600),
         list,
     };
@@ -108,6 +114,36 @@ pub fn build() -> Fixtures {
             "foreign".to_owned(),
             signed_list(&stranger, StatusValue::Valid),
         ),
+        // Another trusted issuer (the ES256 key) publishing at the full artefact's URI.
+        (
+            "other_issuer_valid".to_owned(),
+            signed_list(&es, StatusValue::Valid),
+        ),
+        (
+            "other_issuer_revoked".to_owned(),
+            signed_list(&es, StatusValue::Invalid),
+        ),
+        (
+            "stale".to_owned(),
+            signed_list_at(&issuer, StatusValue::Valid, LIST_URI, NOW - 7_200),
+        ),
+        (
+            "stale_revoked".to_owned(),
+            signed_list_at(&issuer, StatusValue::Invalid, LIST_URI, NOW - 7_200),
+        ),
+        (
+            "other_uri".to_owned(),
+            signed_list_at(
+                &issuer,
+                StatusValue::Valid,
+                "https://cm.tn.gov.in/status/2",
+                NOW - 60,
+            ),
+        ),
+        (
+            "value_3".to_owned(),
+            signed_list(&issuer, StatusValue::Other(3)),
+        ),
     ];
 
     let typical = core_common::typical_artefact();
@@ -144,6 +180,36 @@ pub fn build() -> Fixtures {
             Some("suspended"),
         ),
         ("full_list_foreign", full.clone(), AUD, NOW, Some("foreign")),
+        (
+            "full_list_other_issuer_valid",
+            full.clone(),
+            AUD,
+            NOW,
+            Some("other_issuer_valid"),
+        ),
+        (
+            "full_list_other_issuer_revoked",
+            full.clone(),
+            AUD,
+            NOW,
+            Some("other_issuer_revoked"),
+        ),
+        ("full_list_stale", full.clone(), AUD, NOW, Some("stale")),
+        (
+            "full_list_stale_revoked",
+            full.clone(),
+            AUD,
+            NOW,
+            Some("stale_revoked"),
+        ),
+        (
+            "full_list_other_uri",
+            full.clone(),
+            AUD,
+            NOW,
+            Some("other_uri"),
+        ),
+        ("full_list_value_3", full.clone(), AUD, NOW, Some("value_3")),
         (
             "typical_list_valid",
             typical.clone(),
