@@ -1,7 +1,10 @@
-//! `consentry`: keys, issuing, inspecting and verifying consent artefacts, and a demo.
+//! `consentry`: keys; issuing, inspecting and verifying consent artefacts; purpose decisions and
+//! filtering; status lists, withdrawal and the consent ledger; pseudonymisation of CSV and
+//! JSON-lines files; identifier detection and redaction in text; and a demo.
 //!
-//! Every failure prints `{"code": ..., "message": ...}` on stderr. Exit codes: 0 success,
-//! 1 a verdict against the input (artefact rejected), 2 anything else (usage, files, keys).
+//! Every failure prints `{"code": ..., "message": ...}` on stderr. Exit codes: 0 success (or
+//! permit), 1 a verdict against the input (artefact rejected, decision denied), 2 anything else
+//! (usage, files, keys).
 #![forbid(unsafe_code)]
 
 mod artefact;
@@ -17,7 +20,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Provable consent and enforceable purpose limitation.
+/// The command line; its `--help` summary is the crate description in `cli/Cargo.toml`.
 #[derive(Parser, Debug)]
 #[command(name = "consentry", version, about, long_about = None)]
 struct Cli {

@@ -3,8 +3,17 @@
 //! Provable consent and enforceable purpose limitation:
 //!
 //! - **signed consent artefacts**: a tagged COSE_Sign1 over a CWT claims set, Ed25519 or ES256,
-//!   deterministic CBOR, verified offline against a [`TrustStore`];
-//! - **purpose limitation** and **field-level pseudonymisation** (growing in later modules).
+//!   deterministic CBOR, issued with [`issue`] and verified offline by a [`Verifier`] against a
+//!   [`TrustStore`];
+//! - **purpose limitation**: [`decide`] answers whether a recipient may use fields for a purpose
+//!   now, with every failed check in a fixed order, against purpose taxonomies ([`purpose`]);
+//!   a [`Permit`] filters records down to the granted fields ([`scope`] selectors);
+//! - **withdrawal**: signed Token Status Lists ([`status`]) and a hash-chained consent ledger
+//!   with signed checkpoints ([`ledger`]);
+//! - **field-level pseudonymisation** under a policy ([`Pseudonymiser`], [`pseudo`]): keyed
+//!   pseudonyms, reversible tokens, format-preserving encryption, masking, generalisation and
+//!   date shifting, with validation of Indian identifiers ([`ids`]);
+//! - one JSON form of every operation for the npm and C faces ([`interop`]).
 //!
 //! The crate is pure: it never reads a clock, the environment, a file or the network. Time
 //! (`now`, seconds since the epoch) and randomness (`&dyn ring::rand::SecureRandom`) are

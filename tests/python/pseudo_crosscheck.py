@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Independent re-computation of consentry's keyed transforms with Python `cryptography`.
 
-Runs `cargo run --quiet --example crosscheck` in the crate (or reads JSON lines from the file
-given as the only argument) and, for every line, recomputes from the fixed master key:
+Runs `cargo run --quiet -p consentry --example pseudo_crosscheck` (or reads JSON lines from
+the file given as the only argument) and, for every line, recomputes from the fixed master key:
 
 - the per-domain keys: HKDF-SHA256(salt = "consentry/v1/" + kind, ikm = master, info = domain);
 - the canonical value (independent normalisation for aadhaar, mobile, pan, name, email);
@@ -13,8 +13,9 @@ given as the only argument) and, for every line, recomputes from the fixed maste
 - shift: offset = BE64(HMAC-SHA256(shift key, canonical subject)[:8]) mod (2N+1) - N, and the
   shifted date.
 
-Exit status 0 when every line matches. Usage (from the crate directory):
-    /work/scratch/.venv/bin/python tests/python/pseudo_crosscheck.py [lines.jsonl]
+Exit status 0 when every line matches. Usage (from the repository root, in the venv that
+./scripts/test makes):
+    .venv/bin/python tests/python/pseudo_crosscheck.py [lines.jsonl]
 """
 import base64
 import datetime

@@ -1,18 +1,15 @@
-//! Conformance helpers: where the shared public vectors live and how to read them.
+//! Conformance helpers: where the public vectors live and how to read them.
 //!
-//! The vectors stay in their own formats under `../shared/vectors` (beside the repository);
-//! this crate reads them in place. Set `CONSENTRY_VECTORS` to use another location. A missing
-//! vector directory is an error, never a skipped test.
+//! The vectors stay in their own formats under `tests/vectors/` (see its README); this crate
+//! reads them in place. Set `CONSENTRY_VECTORS` to use another location. A missing vector file
+//! is an error, never a skipped test.
 
 use std::path::PathBuf;
 
-/// The root of the shared vectors.
-pub fn vectors_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("CONSENTRY_VECTORS") {
-        return PathBuf::from(dir);
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors")
-}
+#[path = "vectors_dir.rs"]
+mod vectors_dir_rule;
+
+pub use vectors_dir_rule::vectors_dir;
 
 /// Reads a vector file as JSON. Fails with the path when it is missing or not JSON.
 pub fn read_json(rel: &str) -> Result<serde_json::Value, String> {

@@ -1,4 +1,4 @@
-//! IETF Token Status List examples (../shared/vectors/ietf-oauth-status-list) through
+//! IETF Token Status List examples (tests/vectors/ietf-oauth-status-list) through
 //! `consentry::status`: every encoding example decodes to the statuses it declares, and the
 //! signed example verifies with the example key.
 #![allow(

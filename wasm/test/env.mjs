@@ -9,7 +9,7 @@ export const FIXTURES = process.env.CONSENTRY_FIXTURES ?? path.join(ROOT, 'dist/
 export const SCREENSHOT = process.env.CONSENTRY_SCREENSHOT ?? path.join(ROOT, 'dist/npm/portal.png');
 export const fixtures = () => JSON.parse(readFileSync(FIXTURES, 'utf8'));
 
-/** Chromium flags for root in a container (TOOLCHAIN.md). */
+/** Chromium flags for root in a container (as root, Chromium refuses to start without --no-sandbox). */
 export const CHROMIUM = {
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',

@@ -12,9 +12,12 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-/// The shared vectors folder, next to the project checkout.
+#[path = "../../../tests/src/vectors_dir.rs"]
+mod vectors_dir_rule;
+
+/// The public vectors folder (`tests/src/vectors_dir.rs` holds the rule), which must exist.
 pub fn vectors_dir() -> PathBuf {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors"));
+    let dir = vectors_dir_rule::vectors_dir();
     assert!(
         dir.is_dir(),
         "test vectors not found at {} (they are required, never skipped)",
