@@ -1,5 +1,5 @@
 //! The consent artefact's claims: typed model, builder, JSON view, deterministic CBOR encoding
-//! and strict decoding (the CDDL in DESIGN.md, "Consent artefact wire format").
+//! and strict decoding (the CDDL in `docs/artefact.md`).
 
 use std::collections::BTreeMap;
 

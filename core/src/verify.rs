@@ -1,4 +1,4 @@
-//! Verification of consent artefacts, in DESIGN.md's order (first failure wins):
+//! Verification of consent artefacts, in the order of `docs/artefact.md` (first failure wins):
 //! size cap → COSE structure and tag → protected header → trust store lookup → signature →
 //! strict claims decode → time → audience → status.
 

@@ -2,7 +2,7 @@
 
 1. Artefacts issued by `consentry issue` verify in pycose and in cryptography directly; their
    header, kid (RFC 9679 thumbprint, recomputed here) and deterministic encoding are checked.
-2. Artefacts built here, to the DESIGN.md profile, with cbor2 + cryptography (Ed25519 and
+2. Artefacts built here, to the profile of docs/artefact.md, with cbor2 + cryptography (Ed25519 and
    ES256) verify in `consentry verify`; a tampered one is refused with `signature_invalid`.
 
 Usage: python cose_interop.py PATH/TO/consentry
