@@ -38,6 +38,7 @@
 mod artefact;
 pub mod cbor;
 pub mod cose;
+mod curve;
 mod error;
 pub mod ids;
 pub mod interop;
