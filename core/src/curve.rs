@@ -151,9 +151,8 @@ mod tests {
         let rng = ring::rand::SystemRandom::new();
         for _ in 0..32 {
             let doc = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap();
-            let kp =
-                EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, doc.as_ref(), &rng)
-                    .unwrap();
+            let kp = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, doc.as_ref(), &rng)
+                .unwrap();
             let pk = kp.public_key().as_ref();
             assert_eq!(pk.len(), 65);
             assert!(p256_on_curve(&pk[1..33], &pk[33..]));

@@ -677,12 +677,9 @@ fn all_zero_or_all_same_byte_master_key_is_refused_when_the_pseudonymiser_is_bui
         let e = Pseudonymiser::new(&pol, &key).unwrap_err();
         assert_eq!(e.code(), Code::MasterKeyWeak);
         assert!(!e.to_string().contains("42"), "{e}");
-        let e = consentry::pseudo::derive_domain_key(
-            &key,
-            consentry::pseudo::KeyKind::Pseudonym,
-            "d",
-        )
-        .unwrap_err();
+        let e =
+            consentry::pseudo::derive_domain_key(&key, consentry::pseudo::KeyKind::Pseudonym, "d")
+                .unwrap_err();
         assert_eq!(e.code(), Code::MasterKeyWeak);
     }
     let e = Pseudonymiser::new(&pol, &MasterKey::from_hex(&"00".repeat(32)).unwrap()).unwrap_err();
