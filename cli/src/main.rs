@@ -293,10 +293,14 @@ fn usage_error(e: &clap::Error) -> ExitCode {
                 .unwrap_or_default();
             format!("invalid value for `{arg}`{valid}")
         }
-        ErrorKind::UnknownArgument if arg.starts_with('-') => format!(
+        // The option's name only: `--opt=value` and `-xvalue` lose their value.
+        ErrorKind::UnknownArgument if arg.starts_with("--") => format!(
             "unexpected argument `{}`",
             arg.split('=').next().unwrap_or_default()
         ),
+        ErrorKind::UnknownArgument if arg.starts_with('-') => {
+            format!("unexpected argument `{}`", arg.get(..2).unwrap_or_default())
+        }
         ErrorKind::UnknownArgument => {
             "unexpected argument (a value with no option before it)".into()
         }

@@ -601,6 +601,8 @@ fn usage_errors_are_json_on_stderr_and_help_and_version_stay_text() {
             "verify", "--trust", "t", "--aud", "a", "--batch", "b", "art",
         ][..],
         &["pseudonymise", "--policy", "p", "234567890124"][..],
+        &["verify", "--aadhaar=234567890124"][..],
+        &["verify", "-Z234567890124"][..],
     ] {
         let o = run(args, &d);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
