@@ -1,6 +1,6 @@
 //! `consentry issue`, `inspect` and `verify` (one artefact, or a batch file).
 
-use std::io::{BufRead as _, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -117,12 +117,19 @@ pub(crate) fn verify_one(opts: &VerifyOpts, arg: &str) -> Result<ExitCode, CliEr
 /// Lines verified per parallel chunk: large enough to keep every core busy, small enough that
 /// memory stays flat however long the file is.
 const CHUNK: usize = 4096;
+/// Bytes of line text per chunk at most (each line is capped at
+/// [`util::MAX_ARTEFACT_TEXT`], so a chunk of long lines stops early).
+const CHUNK_BYTES: usize = 16 << 20;
 
 /// Verifies one base64url artefact per line; prints one JSON result per non-blank line, in order.
+///
+/// Each line is read with a cap ([`util::MAX_ARTEFACT_TEXT`]): a longer line is skipped to its
+/// newline without being held, and reported rejected (`input_too_large`); a line that is not
+/// UTF-8 is reported rejected (`invalid_utf8`). Either way the batch goes on.
 pub(crate) fn verify_batch(opts: &VerifyOpts, file: &str) -> Result<ExitCode, CliError> {
     let now = util::now_or(opts.now)?;
     let v = Checker::new(opts, now)?;
-    let input: Box<dyn std::io::BufRead> = if file == "-" {
+    let mut input: Box<dyn std::io::BufRead> = if file == "-" {
         Box::new(std::io::BufReader::new(std::io::stdin()))
     } else {
         let path = Path::new(file);
@@ -133,20 +140,24 @@ pub(crate) fn verify_batch(opts: &VerifyOpts, file: &str) -> Result<ExitCode, Cl
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let (mut valid, mut rejected, mut blank) = (0u64, 0u64, 0u64);
-    let mut chunk: Vec<(u64, String)> = Vec::with_capacity(CHUNK);
-    let mut lines = input.lines();
+    let mut chunk: Vec<(u64, util::Line)> = Vec::with_capacity(CHUNK);
     let mut line_no = 0u64;
     loop {
         chunk.clear();
-        for line in lines.by_ref() {
+        let mut bytes = 0usize;
+        while let Some(line) = util::read_line_capped(&mut input, util::MAX_ARTEFACT_TEXT)
+            .map_err(|e| CliError::io("read", Path::new(file), &e))?
+        {
             line_no += 1;
-            let line = line.map_err(|e| CliError::io("read", Path::new(file), &e))?;
-            if line.trim().is_empty() {
-                blank += 1;
-                continue;
+            if let util::Line::Text(t) = &line {
+                if t.trim().is_empty() {
+                    blank += 1;
+                    continue;
+                }
+                bytes += t.len();
             }
             chunk.push((line_no, line));
-            if chunk.len() == CHUNK {
+            if chunk.len() == CHUNK || bytes >= CHUNK_BYTES {
                 break;
             }
         }
@@ -156,10 +167,19 @@ pub(crate) fn verify_batch(opts: &VerifyOpts, file: &str) -> Result<ExitCode, Cl
         let results: Vec<(bool, serde_json::Value)> = chunk
             .par_iter()
             .map(|(n, line)| {
-                let res = util::decode_artefact_text(line.trim().as_bytes()).and_then(|b| {
-                    v.verify(&b, &opts.aud, now)
-                        .map_err(|e| CliError::core(&e, EXIT_REJECTED))
-                });
+                let res = match line {
+                    util::Line::Text(t) => util::decode_artefact_text(t.trim().as_bytes())
+                        .and_then(|b| {
+                            v.verify(&b, &opts.aud, now)
+                                .map_err(|e| CliError::core(&e, EXIT_REJECTED))
+                        }),
+                    util::Line::TooLong => Err(util::too_large("the line")),
+                    util::Line::NotUtf8 => Err(CliError {
+                        code: consentry::Code::InvalidUtf8.as_str().into(),
+                        message: "the line is not utf-8 text".into(),
+                        exit: EXIT_REJECTED,
+                    }),
+                };
                 match res {
                     Ok(ok) => (
                         true,

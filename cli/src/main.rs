@@ -268,8 +268,70 @@ impl From<Alg> for consentry::Algorithm {
     }
 }
 
+/// A command-line error from clap as the CLI's JSON error (`cli_usage`, exit 2); `--help` and
+/// `--version` print their text on stdout and exit 0. The message names arguments, never the
+/// values given (a value may be personal data or a secret).
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let context = |kind: ContextKind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join("`, `")),
+        _ => None,
+    };
+    let arg = context(ContextKind::InvalidArg).unwrap_or_default();
+    let message = match e.kind() {
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let valid = context(ContextKind::ValidValue)
+                .map(|v| format!(" (expected one of `{v}`)"))
+                .unwrap_or_default();
+            format!("invalid value for `{arg}`{valid}")
+        }
+        // The option's name only: `--opt=value` and `-xvalue` lose their value.
+        ErrorKind::UnknownArgument if arg.starts_with("--") => format!(
+            "unexpected argument `{}`",
+            arg.split('=').next().unwrap_or_default()
+        ),
+        ErrorKind::UnknownArgument if arg.starts_with('-') => {
+            format!("unexpected argument `{}`", arg.get(..2).unwrap_or_default())
+        }
+        ErrorKind::UnknownArgument => {
+            "unexpected argument (a value with no option before it)".into()
+        }
+        ErrorKind::InvalidSubcommand => {
+            let hint = context(ContextKind::SuggestedSubcommand)
+                .map(|v| format!(" (did you mean `{v}`?)"))
+                .unwrap_or_default();
+            format!("unknown subcommand{hint}")
+        }
+        ErrorKind::MissingRequiredArgument => format!("missing required argument(s) `{arg}`"),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "a subcommand is required".into()
+        }
+        ErrorKind::ArgumentConflict => match context(ContextKind::PriorArg) {
+            Some(prior) => format!("`{arg}` cannot be used with `{prior}`"),
+            None => format!("`{arg}` cannot be used with an argument given"),
+        },
+        ErrorKind::TooManyValues | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            format!("wrong number of values for `{arg}`")
+        }
+        ErrorKind::NoEquals => format!("`{arg}` needs `=` before its value"),
+        ErrorKind::InvalidUtf8 => "an argument is not utf-8".into(),
+        _ => "invalid command line".into(),
+    };
+    let err = util::CliError::usage(&format!("{message}; see `consentry --help`"));
+    err.print();
+    ExitCode::from(err.exit)
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     let result = match cli.command {
         Command::Key(KeyCommand::New { alg, out, force }) => keys::new(alg.into(), &out, force),
         Command::Key(KeyCommand::Public { key, jwks }) => keys::public(&key, jwks),

@@ -86,7 +86,7 @@ pub(crate) struct PseudonymiseArgs {
 
 /// Loads the master key file (hex, surrounding whitespace ignored).
 pub(crate) fn load_master(path: &Path) -> Result<MasterKey, CliError> {
-    let text = zeroize::Zeroizing::new(util::read_text(path)?);
+    let text = util::read_key_text(path)?;
     MasterKey::from_hex(text.trim()).map_err(|e| {
         let mut err = CliError::core(&e, EXIT_ERROR);
         err.message = format!("master key `{}`: {}", path.display(), err.message);
@@ -180,26 +180,21 @@ pub(crate) fn pseudonymise(args: &PseudonymiseArgs) -> Result<ExitCode, CliError
     let file =
         std::fs::File::open(&args.input).map_err(|e| CliError::io("open", &args.input, &e))?;
     let reader = progress.wrap_read(std::io::BufReader::with_capacity(1 << 20, file));
-    let tmp = tmp_path(&args.out);
     let started = std::time::Instant::now();
-    let result = (|| {
-        let out = std::fs::File::create(&tmp).map_err(|e| CliError::io("create", &tmp, &e))?;
-        let out = std::io::BufWriter::with_capacity(1 << 20, out);
+    let result: Result<Tally, CliError> = (|| {
+        // Pseudonymised and re-identified records alike: 0600, random temporary name, no
+        // symlink followed, renamed into place only on success (dropped, it is deleted).
+        let mut file = util::OutFile::create(&args.out, util::Privacy::Private, true)?;
+        let out = std::io::BufWriter::with_capacity(1 << 20, file.file());
         let tally = pool.install(|| match format {
             Format::Csv => run_csv(&p, args, reader, out),
             Format::Jsonl => run_jsonl(&p, args, reader, out),
         })?;
-        std::fs::rename(&tmp, &args.out).map_err(|e| CliError::io("rename into", &args.out, &e))?;
+        file.commit()?;
         Ok(tally)
     })();
     progress.finish_and_clear();
-    let tally = match result {
-        Ok(t) => t,
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
-    };
+    let tally = result?;
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
         "{} {} row(s) in {secs:.2} s ({:.0} rows/s, {} thread(s)): {} written, {} field value(s) transformed, {} row(s) rejected, {} invalid value(s) emptied -> {}",
@@ -218,14 +213,6 @@ pub(crate) fn pseudonymise(args: &PseudonymiseArgs) -> Result<ExitCode, CliError
     } else {
         ExitCode::from(EXIT_REJECTED)
     })
-}
-
-fn tmp_path(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    out.with_file_name(format!(".{name}.partial-{}", std::process::id()))
 }
 
 fn report(r: &Rejection) {

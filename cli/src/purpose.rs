@@ -265,7 +265,8 @@ fn apply(
         writeln!(out, "{filtered}").map_err(|e| CliError::io("write", output, &e))?;
         kept += 1;
     }
-    util::write_atomic(output, &out)?;
+    // Filtered records are personal data: 0600, replaced atomically.
+    util::write_private(output, &out, true)?;
     eprintln!(
         "filtered {kept} record(s) to {} field selector(s): {}",
         permit.fields.len(),

@@ -96,21 +96,113 @@ pub(crate) fn read_text(path: &Path) -> Result<String, CliError> {
     })
 }
 
+/// Longest artefact text the CLI reads (from stdin, a file or a `--batch` line): the base64url
+/// form of an artefact at the core's size cap ([`consentry::DEFAULT_MAX_SIZE`]) plus 1 KiB
+/// for surrounding whitespace. Anything longer is refused with `input_too_large` after
+/// reading at most this many bytes plus one.
+pub(crate) const MAX_ARTEFACT_TEXT: usize = consentry::DEFAULT_MAX_SIZE.div_ceil(3) * 4 + 1024;
+
+/// An input over [`MAX_ARTEFACT_TEXT`]: refused (exit 1), named by size, never echoed.
+pub(crate) fn too_large(what: &str) -> CliError {
+    CliError {
+        code: Code::InputTooLarge.as_str().into(),
+        message: format!("{what} is longer than {MAX_ARTEFACT_TEXT} bytes"),
+        exit: EXIT_REJECTED,
+    }
+}
+
+/// Reads at most `cap` bytes; `None` when the input holds more (only `cap + 1` bytes are read).
+fn read_capped(
+    r: impl std::io::Read,
+    cap: usize,
+    path: &Path,
+) -> Result<Option<Vec<u8>>, CliError> {
+    let mut buf = Vec::new();
+    r.take(u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(|e| CliError::io("read", path, &e))?;
+    Ok((buf.len() <= cap).then_some(buf))
+}
+
 /// An artefact argument: `-` (stdin), a file, or the base64url text itself. Files and stdin
-/// may hold base64url text or the raw CBOR bytes.
+/// may hold base64url text or the raw CBOR bytes; at most [`MAX_ARTEFACT_TEXT`] bytes of them
+/// are read.
 pub(crate) fn read_artefact(arg: &str) -> Result<Vec<u8>, CliError> {
     let raw = if arg == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| CliError::io("read", Path::new("<stdin>"), &e))?;
-        buf
+        read_capped(
+            std::io::stdin().lock(),
+            MAX_ARTEFACT_TEXT,
+            Path::new("<stdin>"),
+        )?
+        .ok_or_else(|| too_large("the artefact on stdin"))?
     } else if Path::new(arg).is_file() {
-        read_file(Path::new(arg))?
+        let path = Path::new(arg);
+        let f = std::fs::File::open(path).map_err(|e| CliError::io("open", path, &e))?;
+        read_capped(f, MAX_ARTEFACT_TEXT, path)?
+            .ok_or_else(|| too_large(&format!("the artefact file `{}`", path.display())))?
     } else {
         arg.as_bytes().to_vec()
     };
     decode_artefact_text(&raw)
+}
+
+/// One line of a line-oriented input, read with a cap.
+#[derive(Debug)]
+pub(crate) enum Line {
+    /// The line, without its `\n` (or `\r\n`).
+    Text(String),
+    /// A line longer than the cap: it was skipped to its end, never held whole.
+    TooLong,
+    /// A line that is not UTF-8.
+    NotUtf8,
+}
+
+/// Reads the next line holding at most `cap` bytes of it in memory: a longer line is consumed
+/// to its newline and reported as [`Line::TooLong`]. `None` at the end of the input.
+pub(crate) fn read_line_capped(
+    r: &mut dyn std::io::BufRead,
+    cap: usize,
+) -> std::io::Result<Option<Line>> {
+    let mut buf = Vec::new();
+    let (mut any, mut too_long) = (false, false);
+    loop {
+        let avail = match r.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            break;
+        }
+        any = true;
+        let newline = avail.iter().position(|&b| b == b'\n');
+        let body = newline.unwrap_or(avail.len());
+        if !too_long {
+            let room = cap.saturating_add(1).saturating_sub(buf.len());
+            buf.extend_from_slice(avail.get(..body.min(room)).unwrap_or_default());
+            if buf.len() > cap {
+                too_long = true;
+                buf = Vec::new();
+            }
+        }
+        r.consume(newline.map_or(body, |n| n + 1));
+        if newline.is_some() {
+            break;
+        }
+    }
+    if !any {
+        return Ok(None);
+    }
+    if too_long {
+        return Ok(Some(Line::TooLong));
+    }
+    if buf.last() == Some(&b'\r') {
+        buf.pop();
+    }
+    Ok(Some(match String::from_utf8(buf) {
+        Ok(s) => Line::Text(s),
+        Err(_) => Line::NotUtf8,
+    }))
 }
 
 /// Raw CBOR (starting with tag 18) as is; otherwise base64url text.
@@ -150,12 +242,61 @@ pub(crate) fn load_trust(path: &Path) -> Result<consentry::TrustStore, CliError>
     })
 }
 
+/// Largest key file read (private keys and master keys are a few hundred bytes).
+const MAX_KEY_FILE: usize = 64 * 1024;
+
+/// Reads a private or master key file. Warns on stderr (one JSON line, not an error) when the
+/// file is open to its group or to others: anyone who can read it can sign or re-identify.
+pub(crate) fn read_key_file(path: &Path) -> Result<zeroize::Zeroizing<Vec<u8>>, CliError> {
+    let f = std::fs::File::open(path).map_err(|e| CliError::io("open", path, &e))?;
+    #[cfg(unix)]
+    if let Ok(meta) = f.metadata() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            eprintln!(
+                "{}",
+                serde_json::json!({
+                    "warning": "key_file_permissions",
+                    "message": format!(
+                        "key file `{}` is open to group or others (mode {mode:04o}): \
+                         restrict it with `chmod 600`",
+                        path.display()
+                    ),
+                })
+            );
+        }
+    }
+    read_capped(f, MAX_KEY_FILE, path)?
+        .map(zeroize::Zeroizing::new)
+        .ok_or_else(|| CliError {
+            code: Code::InputTooLarge.as_str().into(),
+            message: format!(
+                "key file `{}` is larger than {MAX_KEY_FILE} bytes",
+                path.display()
+            ),
+            exit: EXIT_ERROR,
+        })
+}
+
+/// [`read_key_file`] as UTF-8 text.
+pub(crate) fn read_key_text(path: &Path) -> Result<zeroize::Zeroizing<String>, CliError> {
+    let bytes = read_key_file(path)?;
+    std::str::from_utf8(&bytes)
+        .map(|s| zeroize::Zeroizing::new(s.to_owned()))
+        .map_err(|_| CliError {
+            code: "cli_io".into(),
+            message: format!("`{}` is not utf-8 text", path.display()),
+            exit: EXIT_ERROR,
+        })
+}
+
 /// Loads a PKCS#8 PEM private key.
 pub(crate) fn load_signing_key(
     path: &Path,
     rng: &dyn ring::rand::SecureRandom,
 ) -> Result<consentry::SigningKey, CliError> {
-    let pem = read_file(path)?;
+    let pem = read_key_file(path)?;
     let bad = || CliError {
         code: Code::KeyPkcs8Invalid.as_str().into(),
         message: format!(
@@ -171,61 +312,145 @@ pub(crate) fn load_signing_key(
     consentry::SigningKey::from_pkcs8(&der, rng).map_err(|e| CliError::core(&e, EXIT_ERROR))
 }
 
-/// Replaces `path` with `data` atomically: a temporary file beside it, fsync, rename, fsync of
-/// the directory. Readers see the old file or the new one, never a mix.
-pub(crate) fn write_atomic(path: &Path, data: &[u8]) -> Result<(), CliError> {
-    use std::io::Write as _;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(data)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        if let Ok(d) = std::fs::File::open(&dir) {
+/// Who may read a file the CLI writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Privacy {
+    /// Mode 0600 from creation to the end: private keys, master keys, pseudonymised,
+    /// re-identified (`--reverse`) and filtered records. The final file keeps 0600.
+    Private,
+    /// Mode 0666 less the umask, as `File::create` would give: signed status lists and other
+    /// material meant to be published.
+    Public,
+}
+
+/// An output file being written: a temporary file with a random name in the destination's
+/// directory, created with `O_CREAT|O_EXCL|O_NOFOLLOW` (never through a symlink, never an
+/// existing file), renamed over the destination only by [`OutFile::commit`]. Dropped without a
+/// commit (an error, a panic), it is deleted: a failed run leaves no output and no temporary.
+///
+/// The rename replaces the destination's directory entry: a symlink planted at the
+/// destination is replaced, its target untouched; a reader holding the old file keeps reading
+/// the old content (a new inode, never a truncated old one).
+pub(crate) struct OutFile {
+    tmp: tempfile::NamedTempFile,
+    dest: std::path::PathBuf,
+    replace: bool,
+}
+
+impl OutFile {
+    /// Starts writing `dest`. With `replace` false, an existing `dest` (a file, a directory,
+    /// a symlink, even a dangling one) is refused now and again, atomically, at the commit.
+    pub(crate) fn create(dest: &Path, privacy: Privacy, replace: bool) -> Result<Self, CliError> {
+        if !replace && std::fs::symlink_metadata(dest).is_ok() {
+            return Err(exists(dest));
+        }
+        let dir = match dest.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
+        let prefix = format!(
+            ".{}.",
+            dest.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        );
+        let mode = match privacy {
+            Privacy::Private => 0o600,
+            Privacy::Public => 0o666,
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(&prefix)
+            .suffix(".tmp")
+            .rand_bytes(12)
+            .make_in(&dir, |path| open_exclusive(path, mode))
+            .map_err(|e| CliError::io("create a temporary file for", dest, &e))?;
+        Ok(OutFile {
+            tmp,
+            dest: dest.to_path_buf(),
+            replace,
+        })
+    }
+
+    /// The temporary file, to write to.
+    pub(crate) fn file(&mut self) -> &mut std::fs::File {
+        self.tmp.as_file_mut()
+    }
+
+    /// Flushes the file to disk (fsync), renames it over the destination, and syncs the
+    /// directory. Readers see the old file or the new one, never a mix.
+    pub(crate) fn commit(self) -> Result<(), CliError> {
+        let OutFile { tmp, dest, replace } = self;
+        tmp.as_file()
+            .sync_all()
+            .map_err(|e| CliError::io("write", &dest, &e))?;
+        let persisted = if replace {
+            tmp.persist(&dest)
+        } else {
+            tmp.persist_noclobber(&dest)
+        };
+        // On error the PersistError still owns the temporary file, and deletes it on drop.
+        persisted.map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                exists(&dest)
+            } else {
+                CliError::io("rename into", &dest, &e.error)
+            }
+        })?;
+        let dir = match dest.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        if let Ok(d) = std::fs::File::open(dir) {
             let _ = d.sync_all();
         }
         Ok(())
-    })();
-    result.map_err(|e: std::io::Error| {
-        let _ = std::fs::remove_file(&tmp);
-        CliError::io("write", path, &e)
-    })
+    }
 }
 
-/// Writes `data` to a new file with mode 0600 (on Unix). Refuses to overwrite unless `force`.
-pub(crate) fn write_private(path: &Path, data: &[u8], force: bool) -> Result<(), CliError> {
-    use std::io::Write as _;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true);
-    if force {
-        opts.create(true).truncate(true);
-    } else {
-        opts.create_new(true);
+fn exists(dest: &Path) -> CliError {
+    CliError {
+        code: "cli_io".into(),
+        message: format!(
+            "`{}` already exists (or is a symlink); pass --force to replace it",
+            dest.display()
+        ),
+        exit: EXIT_ERROR,
     }
+}
+
+/// Creates a new file: `O_CREAT|O_EXCL` (fails on any existing name, symlinks included) and,
+/// on Unix, `O_NOFOLLOW` (std adds `O_CLOEXEC`), with `mode` (before the umask).
+fn open_exclusive(path: &Path, mode: u32) -> std::io::Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true).write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt as _;
-        opts.mode(0o600);
+        opts.mode(mode).custom_flags(libc::O_NOFOLLOW);
     }
-    let mut f = opts
-        .open(path)
-        .map_err(|e| CliError::io("create", path, &e))?;
-    #[cfg(unix)]
-    {
-        // An existing file opened with --force keeps its old mode: tighten it.
-        use std::os::unix::fs::PermissionsExt as _;
-        f.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| CliError::io("set permissions on", path, &e))?;
-    }
-    f.write_all(data)
-        .and_then(|()| f.sync_all())
-        .map_err(|e| CliError::io("write", path, &e))
+    #[cfg(not(unix))]
+    let _ = mode;
+    opts.open(path)
+}
+
+/// Replaces `path` with `data` atomically ([`OutFile`]); for published material
+/// ([`Privacy::Public`]).
+pub(crate) fn write_atomic(path: &Path, data: &[u8]) -> Result<(), CliError> {
+    write_new(path, data, Privacy::Public, true)
+}
+
+/// Writes `data` to `path` with mode 0600 through a fresh temporary file renamed into place
+/// ([`OutFile`]). Without `replace`, an existing path or symlink is refused; with it, the old
+/// file is replaced by a new inode (never truncated in place, never written through a symlink).
+pub(crate) fn write_private(path: &Path, data: &[u8], replace: bool) -> Result<(), CliError> {
+    write_new(path, data, Privacy::Private, replace)
+}
+
+fn write_new(path: &Path, data: &[u8], privacy: Privacy, replace: bool) -> Result<(), CliError> {
+    use std::io::Write as _;
+    let mut out = OutFile::create(path, privacy, replace)?;
+    out.file()
+        .write_all(data)
+        .map_err(|e| CliError::io("write", path, &e))?;
+    out.commit()
 }

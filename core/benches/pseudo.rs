@@ -31,7 +31,7 @@ fn setup() -> (Pseudonymiser, MasterKey) {
         "visit": {"type": "date", "transform": "shift", "params": {"max_days": 180, "subject": "aadhaar"}},
         "name": {"type": "name", "transform": "drop"},
     }});
-    let master = MasterKey::from_bytes([0x42; 32]);
+    let master = MasterKey::from_bytes(*b"consentry pseudo bench key 32 b!");
     let ps = Pseudonymiser::new(&Policy::from_json(&doc.to_string()).unwrap(), &master).unwrap();
     (ps, master)
 }

@@ -133,6 +133,10 @@ define_codes! {
     KeyJwkInvalid = 1208 => "key_jwk_invalid",
     /// a `kid` that is empty or longer than 64 bytes
     KeyKidInvalid = 1209 => "key_kid_invalid",
+    /// a P-256 public key whose point is not on the curve (or has a coordinate not below p)
+    KeyNotOnCurve = 1210 => "key_not_on_curve",
+    /// a pseudonymisation master key whose 32 bytes are all the same (all zero, for example)
+    MasterKeyWeak = 1211 => "master_key_weak",
 
     // 1300-1399: signatures
     /// the signature does not verify (deliberately without detail)
@@ -509,6 +513,9 @@ pub enum KeyError {
     /// The random source failed while generating or signing.
     #[error("signing failed")]
     SigningFailed,
+    /// P-256 coordinates that are not below p or do not satisfy y² = x³ − 3x + b.
+    #[error("p-256 public key is not a point on the curve")]
+    NotOnCurve,
 }
 
 impl HasCode for KeyError {
@@ -523,6 +530,7 @@ impl HasCode for KeyError {
             KeyError::Pkcs8Invalid => Code::KeyPkcs8Invalid,
             KeyError::Jwk { .. } => Code::KeyJwkInvalid,
             KeyError::SigningFailed => Code::SigningFailed,
+            KeyError::NotOnCurve => Code::KeyNotOnCurve,
         }
     }
 }

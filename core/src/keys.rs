@@ -161,12 +161,25 @@ impl VerifyingKey {
         })
     }
 
-    /// A P-256 public key from its affine coordinates (32 bytes each).
+    /// A P-256 public key from its affine coordinates (32 bytes each, big-endian).
+    ///
+    /// The point is validated here (both coordinates below p, y² = x³ − 3x + b), so a trust
+    /// store never holds a point off the curve ([`KeyError::NotOnCurve`]).
+    ///
+    /// ```
+    /// use consentry::VerifyingKey;
+    /// // (0, 0) is not on P-256.
+    /// let e = VerifyingKey::from_p256_coordinates(&[0; 32], &[0; 32]).unwrap_err();
+    /// assert_eq!(consentry::HasCode::code(&e), consentry::Code::KeyNotOnCurve);
+    /// ```
     pub fn from_p256_coordinates(x: &[u8], y: &[u8]) -> Result<Self, KeyError> {
         if x.len() != 32 || y.len() != 32 {
             return Err(KeyError::Invalid {
                 reason: "p-256 coordinates must be 32 bytes each",
             });
+        }
+        if !crate::curve::p256_on_curve(x, y) {
+            return Err(KeyError::NotOnCurve);
         }
         let mut bytes = Vec::with_capacity(65);
         bytes.push(0x04);
@@ -677,6 +690,39 @@ mod tests {
             TrustStore::new().add_cose_key(&es),
             Err(KeyError::Unsupported { .. })
         ));
+    }
+
+    #[test]
+    fn off_curve_p256_jwk_is_refused_when_added_to_the_trust_store() {
+        let rng = ring::rand::SystemRandom::new();
+        let der = SigningKey::generate_pkcs8(Algorithm::Es256, &rng).unwrap();
+        let good = SigningKey::from_pkcs8(&der, &rng)
+            .unwrap()
+            .verifying_key()
+            .to_jwk();
+        TrustStore::new().add_jwk(&good).unwrap();
+        // The attack: a y that does not fit x (one bit flipped), and the classic (0, 0).
+        let mut y = B64.decode(good["y"].as_str().unwrap()).unwrap();
+        y[31] ^= 1;
+        let mut off = good.clone();
+        off["y"] = serde_json::json!(B64.encode(&y));
+        off.as_object_mut().unwrap().remove("kid");
+        let e = TrustStore::new().add_jwk(&off).unwrap_err();
+        assert_eq!(e, KeyError::NotOnCurve);
+        assert_eq!(crate::HasCode::code(&e), crate::Code::KeyNotOnCurve);
+        let zero = serde_json::json!({"kty": "EC", "crv": "P-256",
+            "x": B64.encode([0u8; 32]), "y": B64.encode([0u8; 32])});
+        assert_eq!(
+            TrustStore::from_jwks(&serde_json::json!({"keys": [zero]}).to_string()).unwrap_err(),
+            KeyError::NotOnCurve
+        );
+        let mut sec1 = vec![4u8];
+        sec1.extend_from_slice(&B64.decode(good["x"].as_str().unwrap()).unwrap());
+        sec1.extend_from_slice(&y);
+        assert_eq!(
+            VerifyingKey::from_p256_sec1(&sec1).unwrap_err(),
+            KeyError::NotOnCurve
+        );
     }
 
     #[test]

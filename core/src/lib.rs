@@ -47,6 +47,7 @@
 mod artefact;
 pub mod cbor;
 pub mod cose;
+mod curve;
 mod error;
 pub mod ids;
 pub mod interop;

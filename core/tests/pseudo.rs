@@ -11,7 +11,7 @@ use consentry::pseudo::{MasterKey, Policy, PolicyError, PseudoError, Pseudonymis
 use consentry::Code;
 use serde_json::json;
 
-const KEY: [u8; 32] = [0x42; 32];
+const KEY: [u8; 32] = *b"consentry core pseudo test key!!";
 
 fn policy(fields: serde_json::Value, unlisted: &str) -> Policy {
     let doc = json!({"domain": "tn.health/research", "fields": fields, "unlisted": unlisted});
@@ -580,8 +580,8 @@ fn keys_and_domains() {
     );
     assert!(MasterKey::from_hex(&"g".repeat(64)).is_err());
     assert!(MasterKey::from_slice(&[0u8; 31]).is_err());
-    let a = MasterKey::from_hex(&"4".repeat(64)).unwrap();
-    let b = MasterKey::from_hex(&"44".repeat(32).to_uppercase()).unwrap();
+    let a = MasterKey::from_hex(&"4a0f".repeat(16)).unwrap();
+    let b = MasterKey::from_hex(&"4a0f".repeat(16).to_uppercase()).unwrap();
     let pol = policy(
         json!({"x": {"type": "text", "transform": "pseudonym"}}),
         "keep",
@@ -663,4 +663,29 @@ fn shift_offset_needs_a_shift_field() {
         ps.shift_offset("a", "s").unwrap_err().code(),
         Code::PseudoWrongTransform
     );
+}
+
+#[test]
+fn all_zero_or_all_same_byte_master_key_is_refused_when_the_pseudonymiser_is_built() {
+    let pol = policy(
+        json!({"x": {"type": "text", "transform": "pseudonym"}}),
+        "keep",
+    );
+    for b in [0x00u8, 0x42, 0xff] {
+        let key = MasterKey::from_bytes([b; 32]);
+        assert!(key.is_weak());
+        let e = Pseudonymiser::new(&pol, &key).unwrap_err();
+        assert_eq!(e.code(), Code::MasterKeyWeak);
+        assert!(!e.to_string().contains("42"), "{e}");
+        let e =
+            consentry::pseudo::derive_domain_key(&key, consentry::pseudo::KeyKind::Pseudonym, "d")
+                .unwrap_err();
+        assert_eq!(e.code(), Code::MasterKeyWeak);
+    }
+    let e = Pseudonymiser::new(&pol, &MasterKey::from_hex(&"00".repeat(32)).unwrap()).unwrap_err();
+    assert_eq!(e.code(), Code::MasterKeyWeak);
+    // One differing byte is enough to pass this check (it is a tripwire, not an entropy test).
+    let mut almost = [0u8; 32];
+    almost[31] = 1;
+    assert!(Pseudonymiser::new(&pol, &MasterKey::from_bytes(almost)).is_ok());
 }

@@ -142,6 +142,11 @@ static void test_trust_store(void) {
   EXPECT(consentry_trust_store_add_jwk(store, jwks, 0, err), CONSENTRY_RESULT_KEY_JWK_INVALID);
   EXPECT(consentry_trust_store_add_jwk(store, jwks, SIZE_MAX, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
   EXPECT(consentry_trust_store_add_jwk(store, NOT_UTF8, sizeof NOT_UTF8, err), CONSENTRY_RESULT_INVALID_UTF8);
+  /* a P-256 point off the curve is refused when added */
+  EXPECT(consentry_trust_store_add_jwk(store, S("{\"kty\": \"EC\", \"crv\": \"P-256\", "
+                                                "\"x\": \"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\", "
+                                                "\"y\": \"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}"), err),
+         CONSENTRY_RESULT_KEY_NOT_ON_CURVE);
   EXPECT(consentry_trust_store_add_jwk(store, S("{\"kty\": \"OKP\", \"crv\": \"Ed25519\", \"x\": \"AA\", \"d\": \"AA\"}"), err),
          CONSENTRY_RESULT_KEY_PRIVATE_MATERIAL);
   EXPECT(consentry_trust_store_len(NULL, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
@@ -664,6 +669,15 @@ static void test_pseudonymiser(void) {
   EXPECT(consentry_pseudonymiser_new(S("{\"domain\": \"\", \"fields\": {}, \"unlisted\": \"keep\"}"), master, sizeof master, &ps, NULL),
          CONSENTRY_RESULT_POLICY_EMPTY_DOMAIN);
   CHECK(ps == (const consentry_pseudonymiser *)0x1);
+  /* a weak master key (all zero, all one byte) is refused */
+  {
+    uint8_t weak[CONSENTRY_MASTER_KEY_LEN];
+    memset(weak, 0, sizeof weak);
+    EXPECT(consentry_pseudonymiser_new(S(POLICY), weak, sizeof weak, &ps, err), CONSENTRY_RESULT_MASTER_KEY_WEAK);
+    memset(weak, 0xa5, sizeof weak);
+    EXPECT(consentry_pseudonymiser_new(S(POLICY), weak, sizeof weak, &ps, err), CONSENTRY_RESULT_MASTER_KEY_WEAK);
+    CHECK(ps == (const consentry_pseudonymiser *)0x1);
+  }
   EXPECT(consentry_pseudonymiser_new(S(POLICY), master, sizeof master, &ps, err), CONSENTRY_RESULT_OK);
   consentry_pseudonymiser_free(NULL);
 

@@ -153,6 +153,10 @@ enum consentry_result
   CONSENTRY_RESULT_KEY_JWK_INVALID = 1208,
   // `key_kid_invalid`: a `kid` that is empty or longer than 64 bytes
   CONSENTRY_RESULT_KEY_KID_INVALID = 1209,
+  // `key_not_on_curve`: a P-256 public key whose point is not on the curve (or has a coordinate not below p)
+  CONSENTRY_RESULT_KEY_NOT_ON_CURVE = 1210,
+  // `master_key_weak`: a pseudonymisation master key whose 32 bytes are all the same (all zero, for example)
+  CONSENTRY_RESULT_MASTER_KEY_WEAK = 1211,
   // `signature_invalid`: the signature does not verify (deliberately without detail)
   CONSENTRY_RESULT_SIGNATURE_INVALID = 1300,
   // `signing_failed`: signing failed (for example the random source failed)

@@ -80,6 +80,10 @@ pub enum consentry_result {
     KeyJwkInvalid = 1208,
     /// `key_kid_invalid`: a `kid` that is empty or longer than 64 bytes
     KeyKidInvalid = 1209,
+    /// `key_not_on_curve`: a P-256 public key whose point is not on the curve (or has a coordinate not below p)
+    KeyNotOnCurve = 1210,
+    /// `master_key_weak`: a pseudonymisation master key whose 32 bytes are all the same (all zero, for example)
+    MasterKeyWeak = 1211,
     /// `signature_invalid`: the signature does not verify (deliberately without detail)
     SignatureInvalid = 1300,
     /// `signing_failed`: signing failed (for example the random source failed)
@@ -284,6 +288,8 @@ impl consentry_result {
             1207 => Some(Self::KeyPkcs8Invalid),
             1208 => Some(Self::KeyJwkInvalid),
             1209 => Some(Self::KeyKidInvalid),
+            1210 => Some(Self::KeyNotOnCurve),
+            1211 => Some(Self::MasterKeyWeak),
             1300 => Some(Self::SignatureInvalid),
             1301 => Some(Self::SigningFailed),
             1302 => Some(Self::RandomFailed),
@@ -407,6 +413,8 @@ impl consentry_result {
             Self::KeyPkcs8Invalid => c"key_pkcs8_invalid",
             Self::KeyJwkInvalid => c"key_jwk_invalid",
             Self::KeyKidInvalid => c"key_kid_invalid",
+            Self::KeyNotOnCurve => c"key_not_on_curve",
+            Self::MasterKeyWeak => c"master_key_weak",
             Self::SignatureInvalid => c"signature_invalid",
             Self::SigningFailed => c"signing_failed",
             Self::RandomFailed => c"random_failed",
@@ -529,6 +537,8 @@ impl consentry_result {
             Self::KeyPkcs8Invalid => c"a private key that is not a usable PKCS#8 Ed25519 or P-256 key",
             Self::KeyJwkInvalid => c"a JWK or JWK Set that does not parse",
             Self::KeyKidInvalid => c"a `kid` that is empty or longer than 64 bytes",
+            Self::KeyNotOnCurve => c"a P-256 public key whose point is not on the curve (or has a coordinate not below p)",
+            Self::MasterKeyWeak => c"a pseudonymisation master key whose 32 bytes are all the same (all zero, for example)",
             Self::SignatureInvalid => c"the signature does not verify (deliberately without detail)",
             Self::SigningFailed => c"signing failed (for example the random source failed)",
             Self::RandomFailed => c"the random source failed",

@@ -9,5 +9,5 @@ fuzz_target!(|data: &[u8]| {
     let Ok(policy) = consentry::Policy::from_json(text) else { return };
     let again = consentry::Policy::from_json(&policy.to_json()).expect("a policy re-serialises");
     assert_eq!(again.to_json(), policy.to_json());
-    let _ = consentry::Pseudonymiser::new(&policy, &consentry::MasterKey::from_bytes([7; 32]));
+    let _ = consentry::Pseudonymiser::new(&policy, &consentry::MasterKey::from_bytes(*b"consentry fuzz policy key 32 b!!"));
 });

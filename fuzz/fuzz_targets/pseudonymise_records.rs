@@ -14,7 +14,7 @@ const POLICY: &str = r#"{"domain": "fuzz/2026", "unlisted": "drop", "fields": {
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let policy = consentry::Policy::from_json(POLICY).expect("the fixed policy loads");
-    let p = consentry::Pseudonymiser::new(&policy, &consentry::MasterKey::from_bytes([3; 32])).expect("keys derive");
+    let p = consentry::Pseudonymiser::new(&policy, &consentry::MasterKey::from_bytes(*b"consentry fuzz records key 32 b!")).expect("keys derive");
     if let Ok(mut record) = serde_json::from_str::<serde_json::Value>(text) {
         let original = record.clone();
         if p.apply_json(&mut record).is_ok() {

@@ -863,6 +863,23 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
         "pseudonymise",
         r,
     );
+    let mut r = p(json!({"field": "/name", "value": "x"}));
+    r["masterKey"] = "00".repeat(32).into();
+    g.push(
+        "pseudo-master-key-weak",
+        "an all-zero master key (32 equal bytes)",
+        "pseudonymise",
+        r,
+    );
+    // The trust store refuses a P-256 point off the curve before anything is verified.
+    let zero = b64(&[0u8; 32]);
+    g.push(
+        "trust-p256-off-curve",
+        "a trusted P-256 JWK whose point (0, 0) is not on the curve",
+        "verify",
+        json!({"artefact": "0oRDoQEmoEBA", "audience": AUD, "now": NOW,
+               "trust": {"keys": [{"kty": "EC", "crv": "P-256", "x": zero, "y": zero}]}}),
+    );
     let policy_case = |g: &mut Gen, id: &str, about: &str, pol: Value| {
         g.push(
             id,

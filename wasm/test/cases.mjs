@@ -308,6 +308,10 @@ export const cases = [
     try { new c.Pseudonymiser(p.policy, 'abcd'); } catch (e) { err = e; }
     assert.ok(err instanceof c.ConsentryError, 'a short key throws ConsentryError');
     assert.ok(!err.message.includes('abcd'), 'the key is never echoed');
+    // A weak master key (all zero, or one byte repeated) is refused, as hex and as bytes.
+    assert.throws(c, () => new c.Pseudonymiser(p.policy, '00'.repeat(32)), { code: 'master_key_weak' });
+    assert.throws(c, () => new c.Pseudonymiser(p.policy, new Uint8Array(32).fill(0xa5)), { code: 'master_key_weak' });
+    assert.throws(c, () => c.callJson('pseudonymise', { policy: p.policy, masterKey: '00'.repeat(32), record: p.record }), { code: 'master_key_weak' });
   }],
 
   ['identifiers: idValidate / idMask / idDetect are the core\'s (same as callJson), never echo a value', (c) => {

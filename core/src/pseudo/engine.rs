@@ -110,6 +110,10 @@ pub enum PseudoError {
     /// Key material is malformed.
     #[error("key is malformed")]
     InvalidKey,
+    /// The master key's 32 bytes are all the same (all zero, for example): a placeholder or a
+    /// broken generator, never a real key.
+    #[error("master key is weak: its 32 bytes are all the same")]
+    WeakKey,
     /// A cryptographic primitive failed where it cannot (never expected).
     #[error("internal cryptographic failure")]
     Internal,
@@ -133,6 +137,7 @@ impl PseudoError {
             PseudoError::DuplicateColumn { .. } => Code::PseudoDuplicateColumn,
             PseudoError::WrongTransform { .. } => Code::PseudoWrongTransform,
             PseudoError::InvalidKey => Code::PseudoInvalidKey,
+            PseudoError::WeakKey => Code::MasterKeyWeak,
             PseudoError::Internal => Code::PseudoInternal,
         }
     }
@@ -153,6 +158,7 @@ impl PseudoError {
             PseudoError::RowLength { .. }
             | PseudoError::DuplicateColumn { .. }
             | PseudoError::InvalidKey
+            | PseudoError::WeakKey
             | PseudoError::Internal => None,
         }
     }
@@ -169,7 +175,7 @@ impl PseudoError {
 ///     "mobile": {"type": "mobile", "transform": "token"},
 ///     "/members/*/aadhaar": {"type": "aadhaar", "transform": "ff1"}
 ///   }}"#).unwrap();
-/// let ps = Pseudonymiser::new(&policy, &MasterKey::from_bytes([7; 32])).unwrap();
+/// let ps = Pseudonymiser::new(&policy, &MasterKey::from_bytes(*b"an example key, never use it! 32")).unwrap();
 ///
 /// let p = ps.transform_value("aadhaar", "2345 6789 0124").unwrap().unwrap();
 /// assert_eq!(p.len(), 26);

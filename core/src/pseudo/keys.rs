@@ -46,6 +46,23 @@ impl MasterKey {
     pub(crate) fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }
+
+    /// Whether the key is weak: its 32 bytes all the same (all zero, all `0x42`, ...). Such a
+    /// key is a placeholder or the output of a broken generator; building a [`Pseudonymiser`]
+    /// or deriving a domain key from it fails with [`PseudoError::WeakKey`]
+    /// (`master_key_weak`).
+    ///
+    /// [`Pseudonymiser`]: super::Pseudonymiser
+    ///
+    /// ```
+    /// use consentry::pseudo::MasterKey;
+    /// assert!(MasterKey::from_bytes([0; 32]).is_weak());
+    /// assert!(!MasterKey::from_bytes(*b"an example key, never use it! 32").is_weak());
+    /// ```
+    pub fn is_weak(&self) -> bool {
+        let first = self.0.first().copied().unwrap_or_default();
+        self.0.iter().all(|&b| b == first)
+    }
 }
 
 fn hex_val(c: Option<u8>) -> Option<u8> {
@@ -107,12 +124,16 @@ impl KeyKind {
 
 /// `HKDF-SHA256(salt = "consentry/v1/" + kind, ikm = master, info = domain)` with output length
 /// [`KeyKind::key_len`]. Public for cross-implementation checks; the pseudonymiser calls it
-/// once per kind when it is built.
+/// once per kind when it is built. A weak master key ([`MasterKey::is_weak`]) is refused
+/// with [`PseudoError::WeakKey`]: this is the one check every face goes through.
 pub fn derive_domain_key(
     master: &MasterKey,
     kind: KeyKind,
     domain: &str,
 ) -> Result<Zeroizing<Vec<u8>>, PseudoError> {
+    if master.is_weak() {
+        return Err(PseudoError::WeakKey);
+    }
     let mut out = Zeroizing::new(vec![0u8; kind.key_len()]);
     primitives::hkdf_sha256(kind.salt(), master.as_bytes(), domain.as_bytes(), &mut out)
         .map_err(|_| PseudoError::Internal)?;
