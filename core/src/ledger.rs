@@ -219,7 +219,7 @@ pub enum LedgerError {
         max: usize,
     },
     /// The file does not begin with [`MAGIC`] and holds no valid frame: it is not a ledger.
-    #[error("the file does not begin with the ledger magic `CLg1`: it is not a ledger ({len} bytes), nothing in it is touched")]
+    #[error("the file does not begin with the ledger magic `CLg1`: it is not a ledger, or its first frame is damaged ({len} bytes); nothing in it is touched")]
     NotALedger {
         /// the file's size
         len: u64,

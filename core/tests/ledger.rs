@@ -589,6 +589,17 @@ fn hostile_overlapping_candidate_frames_are_classified_exactly() {
     }
     let s = ledger::scan(&hostile);
     assert!(matches!(s.tail, Tail::Torn { offset, .. } if offset == file.len() as u64));
+    // A huge declared length: a bad frame at once, a torn tail.
+    let mut huge = file.clone();
+    huge.extend_from_slice(b"CLg1\xff\xff\xff\xff");
+    huge.resize(file.len() + MAX_UNSYNCED, 0xff);
+    assert!(matches!(
+        ledger::scan(&huge).tail,
+        Tail::Torn {
+            reason: "bad length",
+            ..
+        }
+    ));
     // A real frame whose record spans later candidate headers: put one inside the hostile
     // bytes, at several places, and with a record of the largest size.
     let big_event = Event::new(EventKind::Used, &"s".repeat(256), Cti([3; 16]))
