@@ -12,7 +12,8 @@
 //! read head → append → fsync and reads the head under it, so concurrent writers (processes)
 //! extend one chain. A writer never truncates: a file that is not a ledger
 //! (`ledger_not_a_ledger`), a torn tail (`ledger_torn_tail`) or corruption is refused with
-//! nothing written. `ledger repair` shows and removes a torn tail, and only that.
+//! nothing written. `ledger repair` shows and removes a torn tail, and only that. `verify` and
+//! `export` read under a shared lock, so they never see a batch half written.
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead as _, Read as _, Seek as _, Write as _};
@@ -606,7 +607,7 @@ fn append_stdin(path: &Path, now: Option<i64>) -> Result<ExitCode, CliError> {
 
 fn verify(path: &Path, trust: &Path, opts: &VerifyOptions) -> Result<ExitCode, CliError> {
     let trust = util::load_trust(trust)?;
-    let buf = util::read_file(path)?;
+    let buf = read_shared(path)?;
     match ledger::verify_with(&buf, &trust, opts) {
         Ok(report) => {
             if let Some(t) = report.first_time_backwards {
@@ -657,8 +658,20 @@ fn report_bad_record(path: &Path, e: &BadRecord, exit: u8) {
     eprintln!("{}", util::with_members(err.to_json(), &members));
 }
 
+/// Reads the whole ledger under a shared lock: a snapshot between two writers' batches, never
+/// one cut inside a batch being written (which would look like a torn tail).
+fn read_shared(path: &Path) -> Result<Vec<u8>, CliError> {
+    let mut file = File::open(path).map_err(|e| CliError::io("read", path, &e))?;
+    file.lock_shared()
+        .map_err(|e| CliError::io("lock", path, &e))?;
+    let mut buf = Vec::new();
+    file.read_to_end(&mut buf)
+        .map_err(|e| CliError::io("read", path, &e))?;
+    Ok(buf)
+}
+
 fn export(path: &Path, sub: &str) -> Result<ExitCode, CliError> {
-    let buf = util::read_file(path)?;
+    let buf = read_shared(path)?;
     let lines = match ledger::export(&buf, sub) {
         Ok(l) => l,
         Err(e) => {
