@@ -390,11 +390,7 @@ impl Store {
 
     /// Reads the whole file and its head (under the lock).
     fn reread(&mut self) -> Result<(), OpenError> {
-        let mut buf = Vec::new();
-        self.file
-            .rewind()
-            .and_then(|()| self.file.read_to_end(&mut buf))
-            .map_err(|e| CliError::io("read", &self.path, &e))?;
+        let buf = read_ledger(&mut self.file, &self.path)?;
         self.head = ledger::writer_head(&buf).map_err(OpenError::Bad)?;
         self.len = buf.len() as u64;
         Ok(())
@@ -453,6 +449,26 @@ impl Store {
         self.len += frames.len() as u64;
         Ok(())
     }
+}
+
+/// Reads a ledger file from its start; a large file that does not begin with the magic is
+/// refused after four bytes, not read whole.
+fn read_ledger(file: &mut File, path: &Path) -> Result<Vec<u8>, OpenError> {
+    let io = |e: std::io::Error| CliError::io("read", path, &e);
+    let len = file.metadata().map_err(io)?.len();
+    let mut start = Vec::with_capacity(4);
+    file.rewind().map_err(io)?;
+    (&*file).take(4).read_to_end(&mut start).map_err(io)?;
+    if ledger::foreign_at_start(&start, len) {
+        return Err(OpenError::Bad(BadRecord {
+            index: 0,
+            offset: 0,
+            error: LedgerError::NotALedger { len },
+        }));
+    }
+    let mut buf = start;
+    file.read_to_end(&mut buf).map_err(io)?;
+    Ok(buf)
 }
 
 fn replaced(path: &Path) -> CliError {
@@ -734,15 +750,11 @@ fn repair(path: &Path, dry_run: bool) -> Result<ExitCode, CliError> {
         }
     }
     let mut file = opened.ok_or_else(|| replaced(path))?;
-    let mut buf = Vec::new();
-    file.read_to_end(&mut buf)
-        .map_err(|e| CliError::io("read", path, &e))?;
-    let plan = match ledger::repair_plan(&buf) {
+    let plan = match read_ledger(&mut file, path)
+        .and_then(|buf| ledger::repair_plan(&buf).map_err(OpenError::Bad))
+    {
         Ok(p) => p,
-        Err(e) => {
-            report_bad_record(path, &e, EXIT_ERROR);
-            return Ok(ExitCode::from(EXIT_ERROR));
-        }
+        Err(e) => return refuse(path, e),
     };
     let repaired = plan.drop.is_some() && !dry_run;
     if repaired {

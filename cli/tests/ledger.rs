@@ -718,11 +718,13 @@ fn a_file_that_is_not_a_ledger_is_refused_by_every_writer_and_left_unchanged() {
     let d = setup("foreign");
     withdraw_setup(&d);
     let list_before = std::fs::read(d.join("s.cwt")).unwrap();
-    let contents: [&[u8]; 4] = [
+    let big = vec![b'd'; ledger::MAX_UNSYNCED + 4096];
+    let contents: [&[u8]; 5] = [
         b"precious data, not a ledger\n",
         &[0u8; 100],
         b"CLg2 almost the magic",
         b"x",
+        &big,
     ];
     for content in contents {
         std::fs::write(d.join("l.bin"), content).unwrap();

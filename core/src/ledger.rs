@@ -889,6 +889,14 @@ fn holds_a_frame(rest: &[u8]) -> bool {
     false
 }
 
+/// Is a file of `len` bytes beginning with `start` (its first bytes, at least four when it has
+/// them) certainly not a ledger, without reading the rest? True when it does not begin with
+/// [`MAGIC`] and is over [`MAX_UNSYNCED`] bytes: [`scan`] of the whole file says
+/// [`Tail::NotALedger`] then too. Lets a writer refuse a large foreign file before reading it.
+pub fn foreign_at_start(start: &[u8], len: u64) -> bool {
+    len > MAX_UNSYNCED as u64 && foreign_start(start)
+}
+
 /// Does the start of the file say "not a ledger": its first bytes are neither [`MAGIC`] nor,
 /// for a file shorter than the magic, a prefix of it?
 fn foreign_start(buf: &[u8]) -> bool {

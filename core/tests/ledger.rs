@@ -529,6 +529,13 @@ fn a_file_that_does_not_begin_with_the_magic_is_not_a_ledger() {
     // Over one batch of foreign bytes: still not a ledger (not "corrupt").
     let big = vec![b'z'; MAX_UNSYNCED + 1];
     assert!(matches!(ledger::scan(&big).tail, Tail::NotALedger { .. }));
+    // ... and a writer can tell from its first four bytes and its size.
+    assert!(ledger::foreign_at_start(&big[..4], big.len() as u64));
+    assert!(!ledger::foreign_at_start(b"CLg1", big.len() as u64));
+    assert!(
+        !ledger::foreign_at_start(b"zzzz", 100),
+        "a small file is scanned"
+    );
     // A damaged first magic followed by valid frames is a damaged ledger: corruption.
     let mut f = frame_all(&build(3, &[]));
     f[0] ^= 0x40;
