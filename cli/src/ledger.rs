@@ -258,12 +258,12 @@ fn refuse(path: &Path, e: OpenError) -> Result<ExitCode, CliError> {
 /// Opens the ledger file for reading and appending without following a symbolic link; with
 /// `create`, a missing file is created (`O_EXCL`, 0600). `Ok(None)`: it appeared or vanished
 /// in between, try again.
-fn open_file(path: &Path, create: bool) -> Result<Option<(File, bool)>, CliError> {
+fn open_file(path: &Path, create: bool) -> Result<Option<File>, CliError> {
     let mut opts = OpenOptions::new();
     opts.read(true).append(true);
     no_follow(&mut opts);
     match opts.open(path) {
-        Ok(f) => return regular(f, path).map(|f| Some((f, false))),
+        Ok(f) => return regular(f, path).map(Some),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && create => {}
         Err(e) => return Err(open_error(path, &e)),
     }
@@ -277,7 +277,7 @@ fn open_file(path: &Path, create: bool) -> Result<Option<(File, bool)>, CliError
         Ok(f) => {
             // The new file's directory entry must be durable before the first acknowledgement.
             sync_dir(path)?;
-            Ok(Some((f, true)))
+            Ok(Some(f))
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(None),
         Err(e) => Err(open_error(path, &e)),
@@ -369,7 +369,7 @@ impl Store {
     /// file that is not a ledger, a torn tail and a corrupt file, writing nothing.
     fn open(path: &Path) -> Result<Store, OpenError> {
         for _ in 0..OPEN_TRIES {
-            let Some((file, _created)) = open_file(path, true)? else {
+            let Some(file) = open_file(path, true)? else {
                 continue;
             };
             file.lock().map_err(|e| CliError::io("lock", path, &e))?;
@@ -740,7 +740,7 @@ fn checkpoint(path: &Path, key: &Path, now: Option<i64>) -> Result<ExitCode, Cli
 fn repair(path: &Path, dry_run: bool) -> Result<ExitCode, CliError> {
     let mut opened = None;
     for _ in 0..OPEN_TRIES {
-        let Some((file, _)) = open_file(path, false)? else {
+        let Some(file) = open_file(path, false)? else {
             continue;
         };
         file.lock().map_err(|e| CliError::io("lock", path, &e))?;
