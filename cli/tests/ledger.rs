@@ -168,9 +168,10 @@ fn start_appender(
     (child, writer, reader, first_ack_rx)
 }
 
-/// A child appending under load is killed with SIGKILL at random points, 40 times. After each
-/// kill the ledger opens (a torn tail is truncated), verifies, holds every acknowledged entry
-/// at the acknowledged seq, and holds nothing that was not in the input.
+/// A child appending under load is killed with SIGKILL at random points, 32 times. After each
+/// kill a torn tail (if any) is refused by writers until `ledger repair` shows and drops exactly
+/// it; the ledger verifies, holds every acknowledged entry at the acknowledged seq, and holds
+/// nothing that was not in the input.
 #[test]
 fn acknowledged_appends_survive_sigkill() {
     let d = setup("crash");
@@ -221,9 +222,21 @@ fn acknowledged_appends_survive_sigkill() {
         let valid = ledger::scan(&std::fs::read(&path).unwrap_or_default()).valid_len;
         if valid < len_after_kill {
             torn_seen += 1;
+            let (code, err) = append_one_code(&d);
+            assert_eq!((code, err["code"].as_str()), (2, Some("ledger_torn_tail")));
+            let o = run(&["ledger", "repair", "--ledger", "l.bin"], &d);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let plan: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            assert_eq!(plan["repaired"], true);
+            assert_eq!(plan["dropped"]["offset"].as_u64(), Some(valid));
+            assert_eq!(
+                plan["dropped"]["bytes"].as_u64(),
+                Some(len_after_kill - valid)
+            );
+            assert_eq!(std::fs::metadata(&path).unwrap().len(), valid);
         }
 
-        // Every few rounds a checkpoint: it opens the file, truncating any torn tail.
+        // Every few rounds a checkpoint.
         if round % 4 == 3 {
             let o = run(
                 &[
@@ -267,8 +280,44 @@ fn acknowledged_appends_survive_sigkill() {
     assert!(rounds_with_acks >= ROUNDS / 2, "the appender barely ran");
 }
 
+/// Appends one event with flags; returns the exit code and the JSON on stderr (or Null).
+fn append_one_code(d: &Path) -> (i32, serde_json::Value) {
+    let o = run(
+        &[
+            "ledger",
+            "append",
+            "--ledger",
+            "l.bin",
+            "--event",
+            "withdrawn",
+            "--sub",
+            "pp-1",
+            "--cti",
+            "AQEBAQEBAQEBAQEBAQEBAQ",
+        ],
+        d,
+    );
+    let err = String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .last()
+        .and_then(|l| serde_json::from_str(l).ok())
+        .unwrap_or(serde_json::Value::Null);
+    (o.status.code().unwrap(), err)
+}
+
+/// Runs `args` in `d`; returns the exit code and the last JSON line on stderr (or Null).
+fn code_of(args: &[&str], d: &Path) -> (i32, serde_json::Value) {
+    let o = run(args, d);
+    let err = String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .last()
+        .and_then(|l| serde_json::from_str(l).ok())
+        .unwrap_or(serde_json::Value::Null);
+    (o.status.code().unwrap(), err)
+}
+
 #[test]
-fn torn_tails_are_truncated_on_open_and_reported_not_as_tampering() {
+fn torn_tail_is_reported_by_append_not_dropped_and_repair_shows_and_drops_it() {
     let d = setup("torn");
     let path = d.join("l.bin");
     let lines: String = (0..5).map(|i| event_line(0, i)).collect();
@@ -308,6 +357,7 @@ fn torn_tails_are_truncated_on_open_and_reported_not_as_tampering() {
     // Cut inside the last record; then a half record of garbage after a complete ledger.
     let mut half = full.clone();
     half.extend_from_slice(b"CLg1\x00\x00\x00\x40\xa7\x00\x05");
+    let last_start = ledger::scan(&full).records[4].offset;
     for (case, bytes) in [("cut", full[..full.len() - 7].to_vec()), ("garbage", half)] {
         std::fs::write(&path, &bytes).unwrap();
         let (ok, report) = verify(&d);
@@ -315,13 +365,76 @@ fn torn_tails_are_truncated_on_open_and_reported_not_as_tampering() {
         assert!(report["torn_tail"].is_object(), "{case}: {report}");
         let kept = report["records"].as_u64().unwrap();
         assert_eq!(kept, if case == "cut" { 4 } else { 5 });
+        let (torn_at, torn_len) = if case == "cut" {
+            (last_start, bytes.len() as u64 - last_start)
+        } else {
+            (full.len() as u64, 11)
+        };
+
+        // Every writer refuses, names the offset and size, and writes nothing.
+        let (code, err) = append_one_code(&d);
+        assert_eq!(code, 2, "{case}");
+        assert_eq!(err["code"], "ledger_torn_tail", "{case}: {err}");
+        assert_eq!(err["offset"].as_u64(), Some(torn_at), "{case}: {err}");
+        assert_eq!(err["bytes"].as_u64(), Some(torn_len), "{case}: {err}");
+        let (code, err) = code_of(
+            &[
+                "ledger",
+                "checkpoint",
+                "--ledger",
+                "l.bin",
+                "--key",
+                "k.pem",
+            ],
+            &d,
+        );
+        assert_eq!((code, err["code"].as_str()), (2, Some("ledger_torn_tail")));
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            bytes,
+            "{case}: nothing dropped"
+        );
+        // `verify --strict` fails on it.
+        let (code, err) = code_of(
+            &[
+                "ledger",
+                "verify",
+                "--ledger",
+                "l.bin",
+                "--trust",
+                "trust.json",
+                "--strict",
+            ],
+            &d,
+        );
+        assert_eq!((code, err["code"].as_str()), (1, Some("ledger_torn_tail")));
+
+        // Repair: a dry run shows and keeps; then it drops exactly the tail.
+        let o = run(&["ledger", "repair", "--ledger", "l.bin", "--dry-run"], &d);
+        assert!(o.status.success());
+        let plan: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(plan["repaired"], false);
+        assert_eq!(plan["dropped"]["offset"].as_u64(), Some(torn_at));
+        assert_eq!(plan["dropped"]["bytes"].as_u64(), Some(torn_len));
+        assert_eq!(plan["last_seq"].as_u64(), Some(kept - 1));
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            bytes,
+            "{case}: a dry run changes nothing"
+        );
+        let o = run(&["ledger", "repair", "--ledger", "l.bin"], &d);
+        assert!(o.status.success());
+        let plan: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(plan["repaired"], true);
+        assert!(String::from_utf8_lossy(&o.stderr).contains(&format!("removed {torn_len} bytes")));
+        assert_eq!(std::fs::read(&path).unwrap(), bytes[..torn_at as usize]);
+        // A clean ledger: repair has nothing to do.
+        let o = run(&["ledger", "repair", "--ledger", "l.bin"], &d);
+        let plan: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert!(plan["dropped"].is_null() && plan["repaired"] == false);
 
         let o = append_one();
         assert!(o.status.success(), "{case}");
-        let notice: serde_json::Value =
-            serde_json::from_str(String::from_utf8_lossy(&o.stderr).lines().last().unwrap())
-                .unwrap();
-        assert_eq!(notice["notice"], "ledger_torn_tail_truncated", "{case}");
         let (ok, report) = verify(&d);
         assert!(ok, "{case}: {report}");
         assert!(report["torn_tail"].is_null());
@@ -516,4 +629,557 @@ fn append_throughput() {
         "50 single appends (a process each) in {:?}",
         start.elapsed()
     );
+}
+
+/// Appends `n` events with flags at `now` (one process each); returns the last ack.
+fn append_n(d: &Path, n: u64, now: i64) -> serde_json::Value {
+    let mut ack = serde_json::Value::Null;
+    for i in 0..n {
+        let c = consentry::b64::encode(&cti(9, i));
+        let t = now.to_string();
+        let o = run(
+            &[
+                "ledger", "append", "--ledger", "l.bin", "--event", "used", "--sub", "pp-1",
+                "--cti", &c, "--now", &t,
+            ],
+            d,
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        ack = serde_json::from_slice(&o.stdout).unwrap();
+    }
+    ack
+}
+
+/// An artefact with a status claim (`a.txt`) and its issuer's status list (`s.cwt`), signed by
+/// `k.pem`, for `withdraw`.
+fn withdraw_setup(d: &Path) {
+    let claims = r#"{"iss":"cm.example","sub":"pp-123","aud":["tn.health"],"exp":1900000000,
+ "status":{"status_list":{"idx":9,"uri":"https://cm.example/s/1"}},
+ "consent":{"v":1,"basis":"consent","notice":{"id":"n1","sha256":"q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s","lang":"ta-IN"},
+ "purposes":[{"purpose":"aa:101","fields":["/name"],"mode":"view"}]}}"#;
+    std::fs::write(d.join("c.json"), claims).unwrap();
+    let o = run(
+        &[
+            "issue",
+            "--key",
+            "k.pem",
+            "--claims",
+            "c.json",
+            "--now",
+            "1800000000",
+        ],
+        d,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::write(d.join("a.txt"), &o.stdout).unwrap();
+    let o = run(
+        &[
+            "status",
+            "new",
+            "--key",
+            "k.pem",
+            "--size",
+            "64",
+            "--uri",
+            "https://cm.example/s/1",
+            "--out",
+            "s.cwt",
+            "--now",
+            "1800000000",
+        ],
+        d,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+fn withdraw_into(d: &Path, ledger_file: &str) -> (i32, serde_json::Value) {
+    code_of(
+        &[
+            "withdraw",
+            "a.txt",
+            "--list",
+            "s.cwt",
+            "--key",
+            "k.pem",
+            "--ledger",
+            ledger_file,
+            "--now",
+            "1800000050",
+        ],
+        d,
+    )
+}
+
+/// Every writer (`append` with flags and with `--stdin`, `checkpoint`, `withdraw`, `repair`)
+/// refuses a file that is not a ledger with `ledger_not_a_ledger` and leaves it byte for byte
+/// as it was (it used to be truncated as a "torn tail"); the status list is not touched either.
+#[test]
+fn a_file_that_is_not_a_ledger_is_refused_by_every_writer_and_left_unchanged() {
+    let d = setup("foreign");
+    withdraw_setup(&d);
+    let list_before = std::fs::read(d.join("s.cwt")).unwrap();
+    let big = vec![b'd'; ledger::MAX_UNSYNCED + 4096];
+    let contents: [&[u8]; 5] = [
+        b"precious data, not a ledger\n",
+        &[0u8; 100],
+        b"CLg2 almost the magic",
+        b"x",
+        &big,
+    ];
+    for content in contents {
+        std::fs::write(d.join("l.bin"), content).unwrap();
+        let (code, err) = append_one_code(&d);
+        assert_eq!(
+            (code, err["code"].as_str()),
+            (2, Some("ledger_not_a_ledger")),
+            "{err}"
+        );
+        let mut child = bin()
+            .args(["ledger", "append", "--ledger", "l.bin", "--stdin"])
+            .current_dir(&d)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let _ = child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(event_line(0, 0).as_bytes());
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("ledger_not_a_ledger"));
+        let (code, err) = code_of(
+            &[
+                "ledger",
+                "checkpoint",
+                "--ledger",
+                "l.bin",
+                "--key",
+                "k.pem",
+            ],
+            &d,
+        );
+        assert_eq!(
+            (code, err["code"].as_str()),
+            (2, Some("ledger_not_a_ledger"))
+        );
+        let (code, err) = code_of(&["ledger", "repair", "--ledger", "l.bin"], &d);
+        assert_eq!(
+            (code, err["code"].as_str()),
+            (2, Some("ledger_not_a_ledger"))
+        );
+        let (code, err) = withdraw_into(&d, "l.bin");
+        assert_eq!(
+            (code, err["code"].as_str()),
+            (2, Some("ledger_not_a_ledger")),
+            "{err}"
+        );
+        let (ok, err) = verify(&d);
+        assert!(!ok);
+        assert_eq!(err["code"], "ledger_not_a_ledger");
+        assert_eq!(std::fs::read(d.join("l.bin")).unwrap(), content);
+        assert_eq!(std::fs::read(d.join("s.cwt")).unwrap(), list_before);
+    }
+    // An empty file is a new ledger.
+    std::fs::write(d.join("l.bin"), b"").unwrap();
+    let (code, _) = withdraw_into(&d, "l.bin");
+    assert_eq!(code, 0);
+    assert_eq!(records(&d.join("l.bin")).len(), 1);
+}
+
+/// A ledger path that is a symbolic link (to another file, to a ledger, or dangling) is refused
+/// with `ledger_symlink` by every writer; the target is unchanged and a dangling link's target
+/// is not created.
+#[cfg(unix)]
+#[test]
+fn a_symlink_as_ledger_is_refused_and_its_target_unchanged() {
+    let d = setup("symlink");
+    withdraw_setup(&d);
+    std::fs::write(d.join("victim.txt"), b"someone else's file\n").unwrap();
+    append_n(&d, 2, 1_764_300_000);
+    std::fs::rename(d.join("l.bin"), d.join("real.ledger")).unwrap();
+    let real_before = std::fs::read(d.join("real.ledger")).unwrap();
+    for target in ["victim.txt", "real.ledger", "nowhere.ledger"] {
+        let _ = std::fs::remove_file(d.join("l.bin"));
+        std::os::unix::fs::symlink(target, d.join("l.bin")).unwrap();
+        let (code, err) = append_one_code(&d);
+        assert_eq!(
+            (code, err["code"].as_str()),
+            (2, Some("ledger_symlink")),
+            "{target}: {err}"
+        );
+        let (code, err) = code_of(
+            &[
+                "ledger",
+                "checkpoint",
+                "--ledger",
+                "l.bin",
+                "--key",
+                "k.pem",
+            ],
+            &d,
+        );
+        assert_eq!(
+            (code, err["code"].as_str()),
+            (2, Some("ledger_symlink")),
+            "{target}"
+        );
+        let (code, err) = code_of(&["ledger", "repair", "--ledger", "l.bin"], &d);
+        assert_eq!(
+            (code, err["code"].as_str()),
+            (2, Some("ledger_symlink")),
+            "{target}"
+        );
+        let (code, err) = withdraw_into(&d, "l.bin");
+        assert_eq!(
+            (code, err["code"].as_str()),
+            (2, Some("ledger_symlink")),
+            "{target}"
+        );
+    }
+    assert_eq!(
+        std::fs::read(d.join("victim.txt")).unwrap(),
+        b"someone else's file\n"
+    );
+    assert_eq!(std::fs::read(d.join("real.ledger")).unwrap(), real_before);
+    assert!(
+        !d.join("nowhere.ledger").exists(),
+        "a dangling link is not followed"
+    );
+    // A directory is not a ledger file either.
+    std::fs::remove_file(d.join("l.bin")).unwrap();
+    std::fs::create_dir(d.join("l.bin")).unwrap();
+    let (code, err) = append_one_code(&d);
+    assert_eq!(
+        (code, err["code"].as_str()),
+        (2, Some("ledger_not_a_file")),
+        "{err}"
+    );
+}
+
+/// A ledger created by `append`, `checkpoint` or `withdraw` has mode 0600.
+#[cfg(unix)]
+#[test]
+fn a_new_ledger_file_is_created_with_mode_0600() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let d = setup("mode");
+    withdraw_setup(&d);
+    append_n(&d, 1, 1_764_300_000);
+    let o = run(
+        &[
+            "ledger",
+            "checkpoint",
+            "--ledger",
+            "c.bin",
+            "--key",
+            "k.pem",
+        ],
+        &d,
+    );
+    assert!(o.status.success());
+    assert_eq!(withdraw_into(&d, "w.bin").0, 0);
+    for f in ["l.bin", "c.bin", "w.bin"] {
+        let mode = std::fs::metadata(d.join(f)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{f}");
+    }
+}
+
+/// Several writer processes at once (`append --stdin` with many events each, and single
+/// appends) extend one chain: it verifies, holds every event once, and every acknowledged
+/// seq is distinct (without the lock the chain forked).
+#[test]
+fn concurrent_writers_extend_one_unforked_chain() {
+    let d = setup("concurrent");
+    const WRITERS: u32 = 6;
+    const EACH: u64 = 400;
+    const SINGLES: u64 = 10;
+    let mut children = Vec::new();
+    for w in 0..WRITERS {
+        let lines = (0..EACH).map(|i| event_line(w, i)).collect();
+        children.push(start_appender(&d, lines));
+    }
+    let singles = {
+        let d = d.clone();
+        std::thread::spawn(move || {
+            (0..SINGLES)
+                .map(|i| {
+                    let c = consentry::b64::encode(&cti(100, i));
+                    let o = run(
+                        &[
+                            "ledger", "append", "--ledger", "l.bin", "--event", "used", "--sub",
+                            "pp-1", "--cti", &c,
+                        ],
+                        &d,
+                    );
+                    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+                    let ack: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+                    ack["seq"].as_u64().unwrap()
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let mut seqs: Vec<u64> = singles.join().unwrap();
+    for (child, writer, reader, _) in children {
+        writer.join().unwrap();
+        let acks = reader.join().unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        assert_eq!(acks.len() as u64, EACH);
+        seqs.extend(acks.iter().map(|a| a["seq"].as_u64().unwrap()));
+    }
+    let total = u64::from(WRITERS) * EACH + SINGLES;
+    seqs.sort_unstable();
+    seqs.dedup();
+    assert_eq!(
+        seqs.len() as u64,
+        total,
+        "every acknowledged seq is distinct"
+    );
+    let (ok, report) = verify(&d);
+    assert!(ok, "{report}");
+    assert_eq!(report["records"].as_u64(), Some(total));
+    let recs = records(&d.join("l.bin"));
+    let mut ctis: Vec<[u8; 16]> = recs.iter().map(|e| e.event().unwrap().cti.0).collect();
+    ctis.sort_unstable();
+    ctis.dedup();
+    assert_eq!(ctis.len() as u64, total, "every event once");
+}
+
+/// A hostile tail (1 MiB of overlapping frame headers each declaring a 64 KiB record) after a
+/// valid prefix: classified without a quadratic search (it took 27 s) and refused with
+/// `ledger_torn_tail`, file unchanged. With a valid frame hidden at its end, or over 1 MiB, it
+/// is corruption (`ledger_frame_corrupt`). No timing is asserted.
+#[test]
+fn a_hostile_one_mib_tail_is_refused_with_its_code() {
+    let d = setup("hostile");
+    append_n(&d, 2, 1_764_300_000);
+    let path = d.join("l.bin");
+    let good = std::fs::read(&path).unwrap();
+    let mut hostile = good.clone();
+    while hostile.len() - good.len() < ledger::MAX_UNSYNCED {
+        hostile.extend_from_slice(b"CLg1\x00\x01\x00\x00");
+    }
+    std::fs::write(&path, &hostile).unwrap();
+    let (code, err) = append_one_code(&d);
+    assert_eq!(
+        (code, err["code"].as_str()),
+        (2, Some("ledger_torn_tail")),
+        "{err}"
+    );
+    assert_eq!(err["bytes"].as_u64(), Some(ledger::MAX_UNSYNCED as u64));
+    assert_eq!(std::fs::read(&path).unwrap(), hostile);
+    let (code, err) = code_of(
+        &[
+            "ledger",
+            "verify",
+            "--ledger",
+            "l.bin",
+            "--trust",
+            "trust.json",
+            "--strict",
+        ],
+        &d,
+    );
+    assert_eq!((code, err["code"].as_str()), (1, Some("ledger_torn_tail")));
+
+    // A valid frame hidden at the end of the hostile bytes: corruption, found.
+    let mut hidden = hostile.clone();
+    let n = hidden.len();
+    hidden.truncate(n - 200);
+    let frame = &good[..ledger::scan(&good).records[1].offset as usize];
+    hidden.extend_from_slice(frame);
+    std::fs::write(&path, &hidden).unwrap();
+    let (code, err) = append_one_code(&d);
+    assert_eq!(
+        (code, err["code"].as_str()),
+        (2, Some("ledger_frame_corrupt")),
+        "{err}"
+    );
+    let (ok, err) = verify(&d);
+    assert!(!ok);
+    assert_eq!(err["code"], "ledger_frame_corrupt");
+    assert_eq!(std::fs::read(&path).unwrap(), hidden);
+
+    // Over one batch of bytes: corruption without a search; repair refuses it.
+    hostile.extend_from_slice(&[0xff; 16]);
+    std::fs::write(&path, &hostile).unwrap();
+    let (code, err) = code_of(&["ledger", "repair", "--ledger", "l.bin"], &d);
+    assert_eq!(
+        (code, err["code"].as_str()),
+        (2, Some("ledger_frame_corrupt")),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), hostile);
+}
+
+/// A record whose time is earlier than its predecessor's is reported (warning
+/// `ledger_time_backwards`, exit 0) and fails under `--strict` (exit 1, the record named).
+#[test]
+fn verify_flags_time_running_backwards_and_fails_it_with_strict() {
+    let d = setup("backwards");
+    append_n(&d, 2, 1_764_300_000);
+    append_n(&d, 1, 1_764_299_000);
+    let o = run(
+        &[
+            "ledger",
+            "verify",
+            "--ledger",
+            "l.bin",
+            "--trust",
+            "trust.json",
+        ],
+        &d,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let warning: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&o.stderr).lines().last().unwrap()).unwrap();
+    assert_eq!(warning["warning"], "ledger_time_backwards");
+    assert_eq!(warning["index"].as_u64(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["time_backwards"]["records"].as_u64(), Some(1));
+    assert_eq!(report["time_backwards"]["first"]["index"].as_u64(), Some(2));
+    let (code, err) = code_of(
+        &[
+            "ledger",
+            "verify",
+            "--ledger",
+            "l.bin",
+            "--trust",
+            "trust.json",
+            "--strict",
+        ],
+        &d,
+    );
+    assert_eq!(
+        (code, err["code"].as_str()),
+        (1, Some("ledger_time_backwards"))
+    );
+    assert_eq!(err["index"].as_u64(), Some(2));
+    // In order: no warning, strict passes.
+    let d = setup("forwards");
+    append_n(&d, 3, 1_764_300_000);
+    let o = run(
+        &[
+            "ledger",
+            "verify",
+            "--ledger",
+            "l.bin",
+            "--trust",
+            "trust.json",
+            "--strict",
+        ],
+        &d,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("ledger_time_backwards"));
+}
+
+/// `--expect-head`: passes with the last acknowledged hash; fails with
+/// `ledger_head_mismatch` after the ledger is cut back to an earlier point (its last record
+/// dropped, the rest a valid chain) or extended.
+#[test]
+fn verify_expect_head_detects_truncation_against_an_anchor() {
+    let d = setup("anchor");
+    let ack = append_n(&d, 3, 1_764_300_000);
+    let anchor = ack["hash"].as_str().unwrap().to_owned();
+    let expect = |d: &Path, h: &str| {
+        code_of(
+            &[
+                "ledger",
+                "verify",
+                "--ledger",
+                "l.bin",
+                "--trust",
+                "trust.json",
+                "--expect-head",
+                h,
+            ],
+            d,
+        )
+    };
+    assert_eq!(expect(&d, &anchor).0, 0);
+    let path = d.join("l.bin");
+    let full = std::fs::read(&path).unwrap();
+    let cut = ledger::scan(&full).records[2].offset as usize;
+    std::fs::write(&path, &full[..cut]).unwrap();
+    let (ok, _) = verify(&d);
+    assert!(ok, "the truncated chain alone is valid");
+    let (code, err) = expect(&d, &anchor);
+    assert_eq!(
+        (code, err["code"].as_str()),
+        (1, Some("ledger_head_mismatch")),
+        "{err}"
+    );
+    std::fs::write(&path, &full).unwrap();
+    append_n(&d, 1, 1_764_300_001);
+    let (code, err) = expect(&d, &anchor);
+    assert_eq!(
+        (code, err["code"].as_str()),
+        (1, Some("ledger_head_mismatch"))
+    );
+    let (code, err) = expect(&d, "not-a-hash");
+    assert_eq!((code, err["code"].as_str()), (2, Some("cli_usage")));
+}
+
+/// `--sealed`: passes only when the last record is a checkpoint (covering every record).
+#[test]
+fn verify_sealed_requires_a_final_checkpoint() {
+    let d = setup("sealed");
+    let sealed = |d: &Path| {
+        code_of(
+            &[
+                "ledger",
+                "verify",
+                "--ledger",
+                "l.bin",
+                "--trust",
+                "trust.json",
+                "--sealed",
+            ],
+            d,
+        )
+    };
+    append_n(&d, 2, 1_764_300_000);
+    let (code, err) = sealed(&d);
+    assert_eq!(
+        (code, err["code"].as_str()),
+        (1, Some("ledger_not_sealed")),
+        "{err}"
+    );
+    let o = run(
+        &[
+            "ledger",
+            "checkpoint",
+            "--ledger",
+            "l.bin",
+            "--key",
+            "k.pem",
+        ],
+        &d,
+    );
+    assert!(o.status.success());
+    let cp: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(sealed(&d).0, 0);
+    // The checkpoint's own hash is the head: an anchor for --expect-head.
+    let h = cp["hash"].as_str().unwrap();
+    let o = run(
+        &[
+            "ledger",
+            "verify",
+            "--ledger",
+            "l.bin",
+            "--trust",
+            "trust.json",
+            "--sealed",
+            "--expect-head",
+            h,
+        ],
+        &d,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    append_n(&d, 1, 1_764_300_100);
+    let (code, err) = sealed(&d);
+    assert_eq!((code, err["code"].as_str()), (1, Some("ledger_not_sealed")));
 }

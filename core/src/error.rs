@@ -245,6 +245,22 @@ define_codes! {
     LedgerCheckpointMismatch = 1908 => "ledger_checkpoint_mismatch",
     /// a ledger record over the size cap
     LedgerEntryTooLarge = 1909 => "ledger_entry_too_large",
+    /// a file that does not begin with the ledger magic: not a ledger (writers refuse it)
+    LedgerNotALedger = 1910 => "ledger_not_a_ledger",
+    /// a ledger ending in a torn tail (an interrupted append): writers refuse it until `ledger repair`
+    LedgerTornTail = 1911 => "ledger_torn_tail",
+    /// the ledger path is a symbolic link: it is not followed
+    LedgerSymlink = 1912 => "ledger_symlink",
+    /// the ledger path is not a regular file (a directory, device or pipe)
+    LedgerNotAFile = 1913 => "ledger_not_a_file",
+    /// a ledger record whose time is earlier than its predecessor's
+    LedgerTimeBackwards = 1914 => "ledger_time_backwards",
+    /// the ledger's head is not the hash the caller expects (records lost or added)
+    LedgerHeadMismatch = 1915 => "ledger_head_mismatch",
+    /// the ledger does not end with a checkpoint covering every record
+    LedgerNotSealed = 1916 => "ledger_not_sealed",
+    /// the ledger file was replaced or moved while it was open
+    LedgerFileReplaced = 1917 => "ledger_file_replaced",
 
     // 2000-2099: the binding-neutral interop layer
     /// a request that does not parse, or names an unknown operation

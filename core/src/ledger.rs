@@ -64,11 +64,25 @@
 //!   anywhere in `(o, end)`: what an interrupted append leaves (a prefix of its batch cut inside
 //!   a frame, or zeros where the file grew but the data never reached the disk). None of it was
 //!   acknowledged: an append is acknowledged only after the fsync that made every byte before
-//!   it durable, and the damage lies before it. Writers truncate it on open (and say so);
-//!   readers ignore it and report it.
+//!   it durable, and the damage lies before it. Readers ignore it and report it; writers
+//!   refuse to append ([`LedgerError::TornTail`], naming its offset and size) and write
+//!   nothing: only an explicit repair ([`repair_plan`]) removes it, after showing what it drops.
 //! - **corruption** otherwise: a valid frame after the damage, or more than one batch of data,
 //!   cannot come from a crashed append. Nothing is truncated; [`verify`] reports it as the first
 //!   bad record ([`LedgerError::Frame`]) and writers refuse to append.
+//!
+//! A file whose first bytes are not [`MAGIC`] (nor, under four bytes, a prefix of it) and that
+//! holds no valid frame is **not a ledger** ([`Tail::NotALedger`], [`LedgerError::NotALedger`]):
+//! writers and repair refuse it, whatever its size, and never truncate it. The search for a
+//! valid frame after damage is linear in the size of the tail (candidate frames' checksums are
+//! derived from prefix checksums, not recomputed over each candidate's bytes), and a tail over
+//! [`MAX_UNSYNCED`] is corrupt without a search.
+//!
+//! **Time.** Records carry the writer's clock, which may step back. [`verify`] counts records
+//! whose time is earlier than their predecessor's and reports the first
+//! ([`Report::first_time_backwards`]); [`verify_with`] and [`VerifyOptions::strict`] make that
+//! an error ([`LedgerError::TimeBackwards`]), as well as a torn tail. A caller that keeps an
+//! anchor checks it with [`VerifyOptions::expect_head`] and [`VerifyOptions::sealed`].
 //!
 //! So a record sealed by a checkpoint is never dropped as a torn tail (its checkpoint's valid
 //! frame follows it), and damage to any record but the last is reported, not repaired. The one
@@ -204,6 +218,45 @@ pub enum LedgerError {
         /// the cap
         max: usize,
     },
+    /// The file does not begin with [`MAGIC`] and holds no valid frame: it is not a ledger.
+    #[error("the file does not begin with the ledger magic `CLg1`: it is not a ledger, or its first frame is damaged ({len} bytes); nothing in it is touched")]
+    NotALedger {
+        /// the file's size
+        len: u64,
+    },
+    /// The ledger ends in a torn tail: writers stop until `ledger repair` removes it.
+    #[error("the ledger ends in {len} bytes that are not a complete record, at byte {offset} ({reason}): an interrupted append; nothing was written (run `consentry ledger repair` to see and remove them)")]
+    TornTail {
+        /// where the torn bytes begin
+        offset: u64,
+        /// how many bytes
+        len: u64,
+        /// what is wrong with the frame there
+        reason: &'static str,
+    },
+    /// The record's time is earlier than its predecessor's.
+    #[error(
+        "`time` is {time}, earlier than the previous record's {previous}: time runs backwards"
+    )]
+    TimeBackwards {
+        /// the record's time
+        time: i64,
+        /// its predecessor's time
+        previous: i64,
+    },
+    /// The chain's head is not the hash the caller expects.
+    #[error("the ledger's head is not the expected hash: records were lost, added or replaced since the anchor was taken")]
+    HeadMismatch,
+    /// The ledger does not end with a checkpoint that covers every record.
+    #[error(
+        "the ledger is not sealed: {unsealed} of {records} records follow the last checkpoint"
+    )]
+    NotSealed {
+        /// records after the last checkpoint
+        unsealed: u64,
+        /// records in all
+        records: u64,
+    },
 }
 
 impl HasCode for LedgerError {
@@ -219,6 +272,11 @@ impl HasCode for LedgerError {
             LedgerError::Checkpoint { .. } => Code::LedgerCheckpointInvalid,
             LedgerError::CheckpointMismatch { .. } => Code::LedgerCheckpointMismatch,
             LedgerError::TooLarge { .. } => Code::LedgerEntryTooLarge,
+            LedgerError::NotALedger { .. } => Code::LedgerNotALedger,
+            LedgerError::TornTail { .. } => Code::LedgerTornTail,
+            LedgerError::TimeBackwards { .. } => Code::LedgerTimeBackwards,
+            LedgerError::HeadMismatch => Code::LedgerHeadMismatch,
+            LedgerError::NotSealed { .. } => Code::LedgerNotSealed,
             LedgerError::Key(e) => e.code(),
         }
     }
@@ -739,6 +797,12 @@ pub enum Tail {
         /// what is wrong with the frame at `offset`
         reason: &'static str,
     },
+    /// Not a ledger: the file does not begin with [`MAGIC`] (nor a prefix of it, for a file
+    /// under four bytes) and holds no valid frame within one batch. Never truncated.
+    NotALedger {
+        /// the file's size
+        len: u64,
+    },
     /// Damage that a crash cannot explain (see the module documentation).
     Corrupt {
         /// where the damaged frame begins
@@ -787,11 +851,56 @@ fn read_frame(buf: &[u8]) -> Result<(&[u8], usize), &'static str> {
 }
 
 /// Does a complete, valid frame start anywhere after the first byte of `rest`?
+///
+/// Linear in `rest.len()`: candidate frames may overlap (a hostile tail can declare a 64 KiB
+/// record every 8 bytes), so each candidate's CRC is not computed over its bytes but derived
+/// from prefix CRCs of `rest` in O(log len) ([`crc32c_of_range`]).
 fn holds_a_frame(rest: &[u8]) -> bool {
-    (1..rest.len()).any(|i| {
-        rest.get(i..)
-            .is_some_and(|r| r.starts_with(&MAGIC) && read_frame(r).is_ok())
-    })
+    let mut prefix: Option<Vec<u32>> = None;
+    for i in 1..rest.len() {
+        let Some(cand) = rest.get(i..) else {
+            break;
+        };
+        if !cand.starts_with(&MAGIC) {
+            continue;
+        }
+        let mut len = [0u8; 4];
+        len.copy_from_slice(cand.get(4..8).unwrap_or(&[0; 4]));
+        let len = u32::from_be_bytes(len) as usize;
+        if len == 0 || len > MAX_ENTRY_SIZE {
+            continue;
+        }
+        let (end, total) = (i + 8 + len, i + len + FRAME_OVERHEAD);
+        let Some(stored) = rest.get(end..total) else {
+            continue;
+        };
+        let prefix = prefix.get_or_insert_with(|| crc32c_prefixes(rest));
+        if crc32c_of_range(prefix, i, end).map(u32::to_be_bytes)
+            == Some([
+                stored.first().copied().unwrap_or(0),
+                stored.get(1).copied().unwrap_or(0),
+                stored.get(2).copied().unwrap_or(0),
+                stored.get(3).copied().unwrap_or(0),
+            ])
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// Is a file of `len` bytes beginning with `start` (its first bytes, at least four when it has
+/// them) certainly not a ledger, without reading the rest? True when it does not begin with
+/// [`MAGIC`] and is over [`MAX_UNSYNCED`] bytes: [`scan`] of the whole file says
+/// [`Tail::NotALedger`] then too. Lets a writer refuse a large foreign file before reading it.
+pub fn foreign_at_start(start: &[u8], len: u64) -> bool {
+    len > MAX_UNSYNCED as u64 && foreign_start(start)
+}
+
+/// Does the start of the file say "not a ledger": its first bytes are neither [`MAGIC`] nor,
+/// for a file shorter than the magic, a prefix of it?
+fn foreign_start(buf: &[u8]) -> bool {
+    !buf.is_empty() && !MAGIC.starts_with(buf.get(..4).unwrap_or(buf))
 }
 
 /// Splits a ledger file into its frames and classifies its tail (torn or corrupt), following
@@ -810,19 +919,26 @@ pub fn scan(buf: &[u8]) -> Scan<'_> {
             }
             Err(reason) => {
                 let (offset, len) = (pos as u64, rest.len() as u64);
-                let tail = if rest.len() <= MAX_UNSYNCED && !holds_a_frame(rest) {
-                    Tail::Torn {
-                        offset,
-                        len,
-                        reason,
-                    }
-                } else {
-                    Tail::Corrupt {
-                        offset,
-                        len,
-                        reason,
-                    }
-                };
+                let crash_like = rest.len() <= MAX_UNSYNCED && !holds_a_frame(rest);
+                let tail =
+                    if pos == 0 && foreign_start(rest) && (crash_like || rest.len() > MAX_UNSYNCED)
+                    {
+                        // Not ours: no frame at the start and none after it (or too big to be
+                        // one batch). A damaged first frame followed by valid frames is corruption.
+                        Tail::NotALedger { len }
+                    } else if crash_like {
+                        Tail::Torn {
+                            offset,
+                            len,
+                            reason,
+                        }
+                    } else {
+                        Tail::Corrupt {
+                            offset,
+                            len,
+                            reason,
+                        }
+                    };
                 return Scan {
                     records,
                     valid_len: offset,
@@ -855,6 +971,65 @@ pub struct Report {
     pub head: [u8; 32],
     /// An interrupted append at the end of the file (not part of the ledger, not tampering).
     pub torn_tail: Option<Tail>,
+    /// Number of records whose time is earlier than their predecessor's.
+    pub time_backwards: u64,
+    /// The first of them.
+    pub first_time_backwards: Option<TimeBackwards>,
+}
+
+/// A record whose time is earlier than its predecessor's (see [`VerifyOptions::strict`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeBackwards {
+    /// Its position.
+    pub index: u64,
+    /// Byte offset of its frame.
+    pub offset: u64,
+    /// Its time.
+    pub time: i64,
+    /// Its predecessor's time.
+    pub previous: i64,
+}
+
+/// Extra checks for [`verify_with`], for callers that keep an anchor or want no warnings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct VerifyOptions {
+    /// Fail on what is otherwise only reported: a record whose time is earlier than its
+    /// predecessor's ([`LedgerError::TimeBackwards`]) and a torn tail
+    /// ([`LedgerError::TornTail`]). Without it both are reported in the [`Report`] and the
+    /// ledger verifies: an issuer's clock may step back a little, and a torn tail holds nothing
+    /// that was acknowledged.
+    pub strict: bool,
+    /// Fail unless the hash of the last record is this ([`LedgerError::HeadMismatch`]): an
+    /// anchor kept elsewhere (an acknowledgement's `hash` or a verified `head`) detects
+    /// truncation and rewriting after it.
+    pub expect_head: Option<[u8; 32]>,
+    /// Fail unless the last record is a checkpoint, so that it covers every record
+    /// ([`LedgerError::NotSealed`]; an empty ledger is not sealed).
+    pub sealed: bool,
+}
+
+impl VerifyOptions {
+    /// Sets [`VerifyOptions::strict`].
+    #[must_use]
+    pub fn strict(mut self, on: bool) -> Self {
+        self.strict = on;
+        self
+    }
+
+    /// Sets [`VerifyOptions::expect_head`].
+    #[must_use]
+    pub fn expect_head(mut self, head: Option<[u8; 32]>) -> Self {
+        self.expect_head = head;
+        self
+    }
+
+    /// Sets [`VerifyOptions::sealed`].
+    #[must_use]
+    pub fn sealed(mut self, on: bool) -> Self {
+        self.sealed = on;
+        self
+    }
 }
 
 impl Report {
@@ -877,6 +1052,10 @@ impl Report {
             "last_checkpoint_time": self.last_checkpoint_time,
             "head": crate::b64::encode(&self.head),
             "torn_tail": torn,
+            "time_backwards": self.first_time_backwards.map(|t| serde_json::json!({
+                "records": self.time_backwards,
+                "first": { "index": t.index, "offset": t.offset, "time": t.time, "previous": t.previous },
+            })),
         })
     }
 }
@@ -886,6 +1065,7 @@ impl Report {
 fn walk(
     buf: &[u8],
     trust: Option<&TrustStore>,
+    opts: &VerifyOptions,
     mut visit: impl FnMut(&Entry, &[u8; 32]),
 ) -> Result<Report, BadRecord> {
     let scan = scan(buf);
@@ -924,7 +1104,10 @@ fn walk(
         // the hash of the last sound record: the prev the next one must hold
         head: GENESIS_PREV,
         torn_tail: None,
+        time_backwards: 0,
+        first_time_backwards: None,
     };
+    let mut previous_time = None;
     for (j, f) in recs.iter().enumerate() {
         let e = Entry::from_cbor(f.record).map_err(|err| bad(j, err))?;
         if e.seq != j as u64 {
@@ -956,6 +1139,16 @@ fn walk(
             report.sealed = j as u64 + 1;
             report.last_checkpoint_time = Some(e.time);
         }
+        if let Some(previous) = previous_time.filter(|&p| e.time < p) {
+            report.time_backwards += 1;
+            report.first_time_backwards.get_or_insert(TimeBackwards {
+                index: j as u64,
+                offset: f.offset,
+                time: e.time,
+                previous,
+            });
+        }
+        previous_time = Some(e.time);
         let h = sha256(f.record);
         visit(&e, &h);
         report.head = h;
@@ -963,23 +1156,183 @@ fn walk(
     match scan.tail {
         Tail::Clean => {}
         t @ Tail::Torn { .. } => report.torn_tail = Some(t),
-        Tail::Corrupt { reason, len, .. } => {
-            return Err(bad(
-                recs.len(),
-                LedgerError::Frame {
-                    reason,
-                    following: len,
-                },
-            ))
+        t => {
+            if let Some(e) = tail_error(&scan, t) {
+                return Err(e);
+            }
         }
     }
+    if opts.strict {
+        if let Some(t) = report.first_time_backwards {
+            return Err(BadRecord {
+                index: t.index,
+                offset: t.offset,
+                error: LedgerError::TimeBackwards {
+                    time: t.time,
+                    previous: t.previous,
+                },
+            });
+        }
+        if let Some(e) = tail_error(&scan, scan.tail) {
+            return Err(e);
+        }
+    }
+    let last = recs.len().saturating_sub(1);
+    if opts.expect_head.is_some_and(|h| h != report.head) {
+        return Err(bad(last, LedgerError::HeadMismatch));
+    }
+    if opts.sealed && (report.records == 0 || report.sealed != report.records) {
+        return Err(bad(
+            last,
+            LedgerError::NotSealed {
+                unsealed: report.records - report.sealed,
+                records: report.records,
+            },
+        ));
+    }
     Ok(report)
+}
+
+/// The error a writer gets for a file that does not end cleanly (`None` for [`Tail::Clean`]).
+fn tail_error(scan: &Scan<'_>, tail: Tail) -> Option<BadRecord> {
+    let index = scan.records.len() as u64;
+    let (offset, error) = match tail {
+        Tail::Torn {
+            offset,
+            len,
+            reason,
+        } => (
+            offset,
+            LedgerError::TornTail {
+                offset,
+                len,
+                reason,
+            },
+        ),
+        Tail::NotALedger { len } => (0, LedgerError::NotALedger { len }),
+        Tail::Corrupt {
+            offset,
+            len,
+            reason,
+        } => (
+            offset,
+            LedgerError::Frame {
+                reason,
+                following: len,
+            },
+        ),
+        Tail::Clean => return None,
+    };
+    Some(BadRecord {
+        index,
+        offset,
+        error,
+    })
+}
+
+/// Where a writer appends: the head of a ledger file's bytes (empty = a new ledger).
+///
+/// A writer never repairs: a file that is not a ledger ([`LedgerError::NotALedger`]), ends in
+/// a torn tail ([`LedgerError::TornTail`], see [`repair_plan`]) or is corrupt
+/// ([`LedgerError::Frame`]) is refused as it is, and so is a last record that does not decode.
+/// When this returns, the next frame goes at `buf.len()`.
+pub fn writer_head(buf: &[u8]) -> Result<Head, BadRecord> {
+    let scan = scan(buf);
+    if let Some(e) = tail_error(&scan, scan.tail) {
+        return Err(e);
+    }
+    last_head(&scan)
+}
+
+fn last_head(scan: &Scan<'_>) -> Result<Head, BadRecord> {
+    match scan.records.last() {
+        None => Ok(Head::GENESIS),
+        Some(f) => Head::after(f.record).map_err(|error| BadRecord {
+            index: scan.records.len() as u64 - 1,
+            offset: f.offset,
+            error,
+        }),
+    }
+}
+
+/// What [`repair_plan`] keeps and drops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Repair {
+    /// The records kept (every complete, valid frame).
+    pub records: u64,
+    /// The `seq` of the last record kept (`None` for an empty ledger).
+    pub last_seq: Option<u64>,
+    /// The hash of the last record kept.
+    pub head: [u8; 32],
+    /// Bytes kept: truncate the file to this length.
+    pub keep: u64,
+    /// The torn tail dropped: `(offset, bytes, reason)`; `None` when the file ends cleanly.
+    pub drop: Option<(u64, u64, &'static str)>,
+}
+
+impl Repair {
+    /// The JSON form: `{"records", "last_seq", "head", "keep", "dropped": {"offset", "bytes",
+    /// "reason"} | null}`.
+    pub fn to_json_value(&self) -> serde_json::Value {
+        serde_json::json!({
+            "records": self.records,
+            "last_seq": self.last_seq,
+            "head": crate::b64::encode(&self.head),
+            "keep": self.keep,
+            "dropped": self.drop.map(|(offset, bytes, reason)| serde_json::json!({
+                "offset": offset, "bytes": bytes, "reason": reason,
+            })),
+        })
+    }
+}
+
+/// What `ledger repair` may do to a ledger file's bytes: drop a torn tail after the last valid
+/// record, and nothing else. A file that is not a ledger, a corrupt one (damage followed by a
+/// valid frame or by more than one batch) and one whose last record does not decode are
+/// refused: nothing there is a crash's leftover.
+pub fn repair_plan(buf: &[u8]) -> Result<Repair, BadRecord> {
+    let scan = scan(buf);
+    let drop = match scan.tail {
+        Tail::Clean => None,
+        Tail::Torn {
+            offset,
+            len,
+            reason,
+        } => Some((offset, len, reason)),
+        t => {
+            return Err(tail_error(&scan, t).unwrap_or(BadRecord {
+                index: 0,
+                offset: 0,
+                error: LedgerError::NotALedger {
+                    len: buf.len() as u64,
+                },
+            }))
+        }
+    };
+    let head = last_head(&scan)?;
+    Ok(Repair {
+        records: scan.records.len() as u64,
+        last_seq: head.next_seq.checked_sub(1),
+        head: head.hash,
+        keep: scan.valid_len,
+        drop,
+    })
 }
 
 /// Verifies a ledger file's bytes: framing, every record, the hash chain, and every
 /// checkpoint against `trust`. Returns the first bad record, or a report.
 pub fn verify(buf: &[u8], trust: &TrustStore) -> Result<Report, BadRecord> {
-    walk(buf, Some(trust), |_, _| {})
+    walk(buf, Some(trust), &VerifyOptions::default(), |_, _| {})
+}
+
+/// [`verify`] with the extra checks of `opts` (strict time order and tail, an expected head,
+/// a sealed end).
+pub fn verify_with(
+    buf: &[u8],
+    trust: &TrustStore,
+    opts: &VerifyOptions,
+) -> Result<Report, BadRecord> {
+    walk(buf, Some(trust), opts, |_, _| {})
 }
 
 /// All event records of the data principal `sub`, in order, as JSON objects (one JSON line
@@ -987,12 +1340,90 @@ pub fn verify(buf: &[u8], trust: &TrustStore) -> Result<Report, BadRecord> {
 /// links), checkpoint signatures are not: use [`verify`] for that.
 pub fn export(buf: &[u8], sub: &str) -> Result<Vec<serde_json::Value>, BadRecord> {
     let mut out = Vec::new();
-    walk(buf, None, |e, h| {
+    walk(buf, None, &VerifyOptions::default(), |e, h| {
         if e.event().is_some_and(|ev| ev.sub == sub) {
             out.push(e.to_json_value(h));
         }
     })?;
     Ok(out)
+}
+
+/// `crc32c(&data[..k])` for every `k` in `0..=data.len()`.
+fn crc32c_prefixes(data: &[u8]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(data.len() + 1);
+    let mut crc = !0u32;
+    out.push(0);
+    for &b in data {
+        let idx = usize::from((crc as u8) ^ b);
+        crc = (crc >> 8) ^ CRC_TABLE.get(idx).copied().unwrap_or(0);
+        out.push(!crc);
+    }
+    out
+}
+
+/// `crc32c(&data[start..end])` from the prefix CRCs of `data` ([`crc32c_prefixes`]), in
+/// O(log(end - start)): CRC is linear, so `crc(A ++ B) = crc(A) * x^(8 |B|) + crc(B)` (mod the
+/// polynomial; zlib's `crc32_combine`), solved for `crc(B)`.
+fn crc32c_of_range(prefix: &[u32], start: usize, end: usize) -> Option<u32> {
+    let a = *prefix.get(start)?;
+    let ab = *prefix.get(end)?;
+    let n = end.checked_sub(start)?;
+    Some(ab ^ gf2_mul(x8n_mod_p(n as u64), a))
+}
+
+/// Reflected CRC-32C polynomial.
+const CRC_POLY: u32 = 0x82f6_3b78;
+
+/// Product of two polynomials modulo the CRC polynomial (reflected bit order: x^0 is the top
+/// bit).
+const fn gf2_mul(a: u32, mut b: u32) -> u32 {
+    let mut p = 0u32;
+    let mut m = 1u32 << 31;
+    while m != 0 {
+        if a & m != 0 {
+            p ^= b;
+        }
+        b = if b & 1 != 0 {
+            (b >> 1) ^ CRC_POLY
+        } else {
+            b >> 1
+        };
+        m >>= 1;
+    }
+    p
+}
+
+/// `x^(2^k)` modulo the CRC polynomial, for k = 0..67 (enough for `x^(8 n)`, any 64-bit n).
+const X2N: [u32; 67] = {
+    let mut t = [0u32; 67];
+    let mut p = 1u32 << 30; // x^1
+    let mut k = 0;
+    while k < 67 {
+        #[expect(
+            clippy::indexing_slicing,
+            reason = "const evaluation: an out-of-range index fails the build, not at run time"
+        )]
+        {
+            t[k] = p;
+        }
+        p = gf2_mul(p, p);
+        k += 1;
+    }
+    t
+};
+
+/// `x^(8 n)` modulo the CRC polynomial: the operator that shifts a CRC past `n` zero bytes.
+fn x8n_mod_p(mut n: u64) -> u32 {
+    let mut p = 1u32 << 31; // x^0
+    let mut k = 3usize; // x^(8 n) = x^(n * 2^3)
+    while n != 0 {
+        if n & 1 != 0 {
+            p = gf2_mul(X2N.get(k).copied().unwrap_or(0), p);
+        }
+        n >>= 1;
+        k += 1;
+    }
+    p
 }
 
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), as used by iSCSI, ext4 and LevelDB.
@@ -1032,3 +1463,40 @@ const CRC_TABLE: [u32; 256] = {
     }
     t
 };
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_crcs_from_prefixes_equal_direct_crcs() {
+        let mut data = Vec::new();
+        let mut x = 0x2545_f491_u32;
+        for _ in 0..5000 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            data.push(x as u8);
+        }
+        let prefix = crc32c_prefixes(&data);
+        assert_eq!(prefix[data.len()], crc32c(&data));
+        for (start, end) in [
+            (0, 0),
+            (0, 1),
+            (3, 3),
+            (1, 4999),
+            (17, 4113),
+            (4999, 5000),
+            (0, 5000),
+        ] {
+            assert_eq!(
+                crc32c_of_range(&prefix, start, end),
+                Some(crc32c(&data[start..end])),
+                "{start}..{end}"
+            );
+        }
+        assert_eq!(crc32c_of_range(&prefix, 10, 5001), None);
+        assert_eq!(crc32c_of_range(&prefix, 11, 10), None);
+    }
+}

@@ -483,3 +483,222 @@ proptest! {
         let _ = ledger::verify(&bytes, &trust());
     }
 }
+
+#[test]
+fn a_file_that_does_not_begin_with_the_magic_is_not_a_ledger() {
+    for junk in [
+        &b"precious data, not a ledger"[..],
+        &[0u8; 64][..],
+        b"x",
+        b"CLg2",
+        b"CLgX and more",
+    ] {
+        let s = ledger::scan(junk);
+        assert_eq!(
+            s.tail,
+            Tail::NotALedger {
+                len: junk.len() as u64
+            }
+        );
+        let e = ledger::verify(junk, &trust()).unwrap_err();
+        assert_eq!(
+            (e.index, e.offset, e.code()),
+            (0, 0, Code::LedgerNotALedger)
+        );
+        let e = ledger::writer_head(junk).unwrap_err();
+        assert_eq!(e.code(), Code::LedgerNotALedger);
+        assert_eq!(
+            ledger::repair_plan(junk).unwrap_err().code(),
+            Code::LedgerNotALedger
+        );
+    }
+    // A prefix of the magic is a torn first append; an empty file a new ledger.
+    for torn in [&b"C"[..], b"CL", b"CLg", b"CLg1", b"CLg1\x00\x00"] {
+        assert!(matches!(
+            ledger::scan(torn).tail,
+            Tail::Torn { offset: 0, .. }
+        ));
+        assert_eq!(
+            ledger::writer_head(torn).unwrap_err().code(),
+            Code::LedgerTornTail
+        );
+        let plan = ledger::repair_plan(torn).unwrap();
+        assert_eq!((plan.keep, plan.records, plan.last_seq), (0, 0, None));
+    }
+    assert_eq!(ledger::writer_head(&[]).unwrap(), Head::GENESIS);
+    // Over one batch of foreign bytes: still not a ledger (not "corrupt").
+    let big = vec![b'z'; MAX_UNSYNCED + 1];
+    assert!(matches!(ledger::scan(&big).tail, Tail::NotALedger { .. }));
+    // ... and a writer can tell from its first four bytes and its size.
+    assert!(ledger::foreign_at_start(&big[..4], big.len() as u64));
+    assert!(!ledger::foreign_at_start(b"CLg1", big.len() as u64));
+    assert!(
+        !ledger::foreign_at_start(b"zzzz", 100),
+        "a small file is scanned"
+    );
+    // A damaged first magic followed by valid frames is a damaged ledger: corruption.
+    let mut f = frame_all(&build(3, &[]));
+    f[0] ^= 0x40;
+    assert!(matches!(
+        ledger::scan(&f).tail,
+        Tail::Corrupt { offset: 0, .. }
+    ));
+}
+
+#[test]
+fn a_writer_refuses_a_torn_tail_and_repair_drops_only_it() {
+    let recs = build(4, &[2]);
+    let file = frame_all(&recs);
+    assert_eq!(
+        ledger::writer_head(&file).unwrap(),
+        Head::after(recs.last().unwrap()).unwrap()
+    );
+    let clean = ledger::repair_plan(&file).unwrap();
+    assert_eq!(clean.drop, None);
+    assert_eq!(
+        (clean.keep, clean.records, clean.last_seq),
+        (file.len() as u64, 4, Some(3))
+    );
+    let mut torn = file.clone();
+    torn.extend_from_slice(b"CLg1\x00\x00\x00\x30half a record");
+    let e = ledger::writer_head(&torn).unwrap_err();
+    assert_eq!((e.index, e.offset), (4, file.len() as u64));
+    assert!(matches!(
+        e.error,
+        LedgerError::TornTail { offset, len: 21, .. } if offset == file.len() as u64
+    ));
+    let plan = ledger::repair_plan(&torn).unwrap();
+    assert_eq!(plan.keep, file.len() as u64);
+    assert_eq!(plan.drop.map(|d| (d.0, d.1)), Some((file.len() as u64, 21)));
+    assert_eq!(plan.last_seq, Some(3));
+    assert_eq!(plan.head, clean.head);
+    // Corruption: never a repair.
+    let mut corrupt = file.clone();
+    corrupt[20] ^= 1;
+    let e = ledger::repair_plan(&corrupt).unwrap_err();
+    assert_eq!(e.code(), Code::LedgerFrameCorrupt);
+    assert_eq!(
+        ledger::writer_head(&corrupt).unwrap_err().code(),
+        Code::LedgerFrameCorrupt
+    );
+}
+
+/// Overlapping candidate frames each declaring a 64 KiB record (a hostile tail that made the
+/// search quadratic): a torn tail; with one valid frame anywhere among them, corruption. The
+/// search derives each candidate's checksum, so the frame is found wherever it is.
+#[test]
+fn hostile_overlapping_candidate_frames_are_classified_exactly() {
+    let recs = build(2, &[]);
+    let file = frame_all(&recs);
+    let mut hostile = file.clone();
+    while hostile.len() - file.len() < MAX_UNSYNCED {
+        hostile.extend_from_slice(b"CLg1\x00\x01\x00\x00");
+    }
+    let s = ledger::scan(&hostile);
+    assert!(matches!(s.tail, Tail::Torn { offset, .. } if offset == file.len() as u64));
+    // A huge declared length: a bad frame at once, a torn tail.
+    let mut huge = file.clone();
+    huge.extend_from_slice(b"CLg1\xff\xff\xff\xff");
+    huge.resize(file.len() + MAX_UNSYNCED, 0xff);
+    assert!(matches!(
+        ledger::scan(&huge).tail,
+        Tail::Torn {
+            reason: "bad length",
+            ..
+        }
+    ));
+    // A real frame whose record spans later candidate headers: put one inside the hostile
+    // bytes, at several places, and with a record of the largest size.
+    let big_event = Event::new(EventKind::Used, &"s".repeat(256), Cti([3; 16]))
+        .recipient(&"r".repeat(256))
+        .purpose(&"p".repeat(256));
+    let mut head = Head::after(recs.last().unwrap()).unwrap();
+    let rec = head.append_event(T0, &big_event).unwrap();
+    let mut frame = Vec::new();
+    ledger::frame_into(&rec, &mut frame).unwrap();
+    for at in [
+        file.len() + 1,
+        file.len() + 8,
+        file.len() + 4099,
+        hostile.len() - frame.len(),
+    ] {
+        let mut h = hostile.clone();
+        h[at..at + frame.len()].copy_from_slice(&frame);
+        let s = ledger::scan(&h);
+        assert!(
+            matches!(s.tail, Tail::Corrupt { offset, .. } if offset == file.len() as u64),
+            "frame at {at}: {:?}",
+            s.tail
+        );
+    }
+    // A frame with one bit of its CRC wrong is not a frame.
+    let mut h = hostile.clone();
+    let at = file.len() + 4099;
+    h[at..at + frame.len()].copy_from_slice(&frame);
+    h[at + frame.len() - 1] ^= 1;
+    assert!(matches!(ledger::scan(&h).tail, Tail::Torn { .. }));
+}
+
+#[test]
+fn verify_with_reports_time_backwards_and_fails_it_when_strict() {
+    let mut head = Head::GENESIS;
+    let times = [T0, T0 + 5, T0 + 2, T0 + 9, T0 + 1];
+    let recs: Vec<Vec<u8>> = times
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| head.append_event(t, &event(i as u64)).unwrap())
+        .collect();
+    let file = frame_all(&recs);
+    let r = ledger::verify(&file, &trust()).unwrap();
+    assert_eq!(r.time_backwards, 2);
+    let first = r.first_time_backwards.unwrap();
+    assert_eq!(
+        (first.index, first.time, first.previous),
+        (2, T0 + 2, T0 + 5)
+    );
+    assert_eq!(first.offset, ledger::scan(&file).records[2].offset);
+    let strict = ledger::VerifyOptions::default().strict(true);
+    let e = ledger::verify_with(&file, &trust(), &strict).unwrap_err();
+    assert_eq!((e.index, e.code()), (2, Code::LedgerTimeBackwards));
+    // Equal times are not backwards.
+    let ok = frame_all(&build(4, &[]));
+    assert!(ledger::verify_with(&ok, &trust(), &strict).is_ok());
+    // Strict fails on a torn tail too.
+    let mut torn = ok.clone();
+    torn.push(b'C');
+    assert!(ledger::verify(&torn, &trust()).is_ok());
+    let e = ledger::verify_with(&torn, &trust(), &strict).unwrap_err();
+    assert_eq!((e.index, e.code()), (4, Code::LedgerTornTail));
+}
+
+#[test]
+fn verify_with_checks_an_expected_head_and_a_sealed_end() {
+    let recs = build(5, &[4]);
+    let file = frame_all(&recs);
+    let head = ring_sha256(recs.last().unwrap());
+    let opts = ledger::VerifyOptions::default()
+        .expect_head(Some(head))
+        .sealed(true);
+    let r = ledger::verify_with(&file, &trust(), &opts).unwrap();
+    assert_eq!((r.records, r.sealed), (5, 5));
+    // Truncated back to before the checkpoint: a valid chain, but not the anchor, not sealed.
+    let short = frame_all(&recs[..3]);
+    let e = ledger::verify_with(&short, &trust(), &opts).unwrap_err();
+    assert_eq!((e.index, e.code()), (2, Code::LedgerHeadMismatch));
+    let sealed = ledger::VerifyOptions::default().sealed(true);
+    let e = ledger::verify_with(&short, &trust(), &sealed).unwrap_err();
+    assert_eq!(e.code(), Code::LedgerNotSealed);
+    assert!(matches!(
+        e.error,
+        LedgerError::NotSealed {
+            unsealed: 3,
+            records: 3
+        }
+    ));
+    let e = ledger::verify_with(&[], &trust(), &sealed).unwrap_err();
+    assert_eq!(e.code(), Code::LedgerNotSealed);
+    // An event after the checkpoint: unsealed.
+    let longer = frame_all(&build(6, &[4]));
+    let e = ledger::verify_with(&longer, &trust(), &sealed).unwrap_err();
+    assert_eq!((e.index, e.code()), (5, Code::LedgerNotSealed));
+}

@@ -251,6 +251,22 @@ enum consentry_result
   CONSENTRY_RESULT_LEDGER_CHECKPOINT_MISMATCH = 1908,
   // `ledger_entry_too_large`: a ledger record over the size cap
   CONSENTRY_RESULT_LEDGER_ENTRY_TOO_LARGE = 1909,
+  // `ledger_not_a_ledger`: a file that does not begin with the ledger magic: not a ledger (writers refuse it)
+  CONSENTRY_RESULT_LEDGER_NOT_A_LEDGER = 1910,
+  // `ledger_torn_tail`: a ledger ending in a torn tail (an interrupted append): writers refuse it until `ledger repair`
+  CONSENTRY_RESULT_LEDGER_TORN_TAIL = 1911,
+  // `ledger_symlink`: the ledger path is a symbolic link: it is not followed
+  CONSENTRY_RESULT_LEDGER_SYMLINK = 1912,
+  // `ledger_not_a_file`: the ledger path is not a regular file (a directory, device or pipe)
+  CONSENTRY_RESULT_LEDGER_NOT_A_FILE = 1913,
+  // `ledger_time_backwards`: a ledger record whose time is earlier than its predecessor's
+  CONSENTRY_RESULT_LEDGER_TIME_BACKWARDS = 1914,
+  // `ledger_head_mismatch`: the ledger's head is not the hash the caller expects (records lost or added)
+  CONSENTRY_RESULT_LEDGER_HEAD_MISMATCH = 1915,
+  // `ledger_not_sealed`: the ledger does not end with a checkpoint covering every record
+  CONSENTRY_RESULT_LEDGER_NOT_SEALED = 1916,
+  // `ledger_file_replaced`: the ledger file was replaced or moved while it was open
+  CONSENTRY_RESULT_LEDGER_FILE_REPLACED = 1917,
   // `request_invalid`: a request that does not parse, or names an unknown operation
   CONSENTRY_RESULT_REQUEST_INVALID = 2000,
   // `null_argument`: a required pointer argument is NULL

@@ -178,6 +178,22 @@ pub enum consentry_result {
     LedgerCheckpointMismatch = 1908,
     /// `ledger_entry_too_large`: a ledger record over the size cap
     LedgerEntryTooLarge = 1909,
+    /// `ledger_not_a_ledger`: a file that does not begin with the ledger magic: not a ledger (writers refuse it)
+    LedgerNotALedger = 1910,
+    /// `ledger_torn_tail`: a ledger ending in a torn tail (an interrupted append): writers refuse it until `ledger repair`
+    LedgerTornTail = 1911,
+    /// `ledger_symlink`: the ledger path is a symbolic link: it is not followed
+    LedgerSymlink = 1912,
+    /// `ledger_not_a_file`: the ledger path is not a regular file (a directory, device or pipe)
+    LedgerNotAFile = 1913,
+    /// `ledger_time_backwards`: a ledger record whose time is earlier than its predecessor's
+    LedgerTimeBackwards = 1914,
+    /// `ledger_head_mismatch`: the ledger's head is not the hash the caller expects (records lost or added)
+    LedgerHeadMismatch = 1915,
+    /// `ledger_not_sealed`: the ledger does not end with a checkpoint covering every record
+    LedgerNotSealed = 1916,
+    /// `ledger_file_replaced`: the ledger file was replaced or moved while it was open
+    LedgerFileReplaced = 1917,
     /// `request_invalid`: a request that does not parse, or names an unknown operation
     RequestInvalid = 2000,
     /// `null_argument`: a required pointer argument is NULL
@@ -337,6 +353,14 @@ impl consentry_result {
             1907 => Some(Self::LedgerCheckpointInvalid),
             1908 => Some(Self::LedgerCheckpointMismatch),
             1909 => Some(Self::LedgerEntryTooLarge),
+            1910 => Some(Self::LedgerNotALedger),
+            1911 => Some(Self::LedgerTornTail),
+            1912 => Some(Self::LedgerSymlink),
+            1913 => Some(Self::LedgerNotAFile),
+            1914 => Some(Self::LedgerTimeBackwards),
+            1915 => Some(Self::LedgerHeadMismatch),
+            1916 => Some(Self::LedgerNotSealed),
+            1917 => Some(Self::LedgerFileReplaced),
             2000 => Some(Self::RequestInvalid),
             2100 => Some(Self::NullArgument),
             2101 => Some(Self::BufferTooSmall),
@@ -462,6 +486,14 @@ impl consentry_result {
             Self::LedgerCheckpointInvalid => c"ledger_checkpoint_invalid",
             Self::LedgerCheckpointMismatch => c"ledger_checkpoint_mismatch",
             Self::LedgerEntryTooLarge => c"ledger_entry_too_large",
+            Self::LedgerNotALedger => c"ledger_not_a_ledger",
+            Self::LedgerTornTail => c"ledger_torn_tail",
+            Self::LedgerSymlink => c"ledger_symlink",
+            Self::LedgerNotAFile => c"ledger_not_a_file",
+            Self::LedgerTimeBackwards => c"ledger_time_backwards",
+            Self::LedgerHeadMismatch => c"ledger_head_mismatch",
+            Self::LedgerNotSealed => c"ledger_not_sealed",
+            Self::LedgerFileReplaced => c"ledger_file_replaced",
             Self::RequestInvalid => c"request_invalid",
             Self::NullArgument => c"null_argument",
             Self::BufferTooSmall => c"buffer_too_small",
@@ -586,6 +618,14 @@ impl consentry_result {
             Self::LedgerCheckpointInvalid => c"a ledger checkpoint that is malformed, from an unknown key or badly signed",
             Self::LedgerCheckpointMismatch => c"a ledger checkpoint whose signed values differ from its record",
             Self::LedgerEntryTooLarge => c"a ledger record over the size cap",
+            Self::LedgerNotALedger => c"a file that does not begin with the ledger magic: not a ledger (writers refuse it)",
+            Self::LedgerTornTail => c"a ledger ending in a torn tail (an interrupted append): writers refuse it until `ledger repair`",
+            Self::LedgerSymlink => c"the ledger path is a symbolic link: it is not followed",
+            Self::LedgerNotAFile => c"the ledger path is not a regular file (a directory, device or pipe)",
+            Self::LedgerTimeBackwards => c"a ledger record whose time is earlier than its predecessor's",
+            Self::LedgerHeadMismatch => c"the ledger's head is not the hash the caller expects (records lost or added)",
+            Self::LedgerNotSealed => c"the ledger does not end with a checkpoint covering every record",
+            Self::LedgerFileReplaced => c"the ledger file was replaced or moved while it was open",
             Self::RequestInvalid => c"a request that does not parse, or names an unknown operation",
             Self::NullArgument => c"a required pointer argument is NULL",
             Self::BufferTooSmall => c"the output buffer is too small; the size needed is reported",

@@ -313,6 +313,38 @@ const COVERED_ELSEWHERE: &[(Code, &str)] = &[
         Code::LedgerEntryTooLarge,
         "core/tests/ledger.rs decoding_is_strict",
     ),
+    (
+        Code::LedgerNotALedger,
+        "core/tests/ledger.rs a_file_that_does_not_begin_with_the_magic_is_not_a_ledger; cli/tests/ledger.rs a_file_that_is_not_a_ledger_is_refused_by_every_writer_and_left_unchanged",
+    ),
+    (
+        Code::LedgerTornTail,
+        "core/tests/ledger.rs a_writer_refuses_a_torn_tail_and_repair_drops_only_it; cli/tests/ledger.rs torn_tail_is_reported_by_append_not_dropped_and_repair_shows_and_drops_it",
+    ),
+    (
+        Code::LedgerSymlink,
+        "cli/tests/ledger.rs a_symlink_as_ledger_is_refused_and_its_target_unchanged",
+    ),
+    (
+        Code::LedgerNotAFile,
+        "cli/tests/ledger.rs a_symlink_as_ledger_is_refused_and_its_target_unchanged (a directory)",
+    ),
+    (
+        Code::LedgerTimeBackwards,
+        "core/tests/ledger.rs verify_with_reports_time_backwards_and_fails_it_when_strict",
+    ),
+    (
+        Code::LedgerHeadMismatch,
+        "core/tests/ledger.rs verify_with_checks_an_expected_head_and_a_sealed_end",
+    ),
+    (
+        Code::LedgerNotSealed,
+        "core/tests/ledger.rs verify_with_checks_an_expected_head_and_a_sealed_end",
+    ),
+    (
+        Code::LedgerFileReplaced,
+        "not reachable in a test without a race: the ledger file renamed or replaced between open and lock (cli/src/ledger.rs)",
+    ),
     // The C ABI's own codes: examples/c/test_abi.c, run by scripts/test-c.
     (
         Code::NullArgument,
