@@ -43,7 +43,82 @@ fn rust_json_face_replays_every_case() {
             &rng,
         ))
         .unwrap();
+        if let Err(diff) = c.intent.check(&got) {
+            panic!("case {}: {diff}", c.id);
+        }
         assert_eq!(got, c.expect, "case {}", c.id);
+    }
+}
+
+/// Every committed response agrees with its case's stated intent (the generator refuses
+/// otherwise; this holds the committed file to it too).
+#[test]
+fn every_committed_response_holds_its_intent() {
+    let cases = committed();
+    assert!(cases.len() >= 80);
+    for c in &cases {
+        if let Err(diff) = c.intent.check(&c.expect) {
+            panic!("case {}: {diff}", c.id);
+        }
+    }
+}
+
+/// The intent check refuses each kind of contradiction and names the difference.
+#[test]
+fn intent_check_refuses_contradicting_responses() {
+    use consentry_conformance::intent::{absent, deny, err, is, not, ok, permit, prefix};
+    use serde_json::json;
+    let error = json!({"ok": false, "error": {"code": "not_yet_valid", "numericCode": 1501, "message": "m"}});
+    let e = err(Code::Expired).check(&error).unwrap_err();
+    assert!(
+        e.contains("`expired`") && e.contains("`not_yet_valid`"),
+        "{e}"
+    );
+    assert!(err(Code::NotYetValid).check(&error).is_ok());
+    assert!(ok(vec![]).check(&error).is_err());
+
+    let denial = json!({"ok": true, "result": {"allowed": false, "reasons": [
+        {"code": "status_unknown", "message": "m"}, {"code": "expired", "message": "m"}]}});
+    assert!(deny(&[ReasonCode::Expired, ReasonCode::StatusUnknown])
+        .check(&denial)
+        .is_ok());
+    assert!(deny(&[ReasonCode::Expired]).check(&denial).is_err());
+    assert!(permit(&["/name"], &[], 1).check(&denial).is_err());
+
+    let permitted = json!({"ok": true, "result": {"allowed": true, "fields": ["/name", "/dob"],
+        "transforms": {"/name": "pseudonym"}, "eraseBy": 10}});
+    assert!(permit(&["/dob", "/name"], &[("/name", "pseudonym")], 10)
+        .check(&permitted)
+        .is_ok());
+    assert!(permit(&["/dob", "/name"], &[], 10)
+        .check(&permitted)
+        .is_err());
+    assert!(permit(&["/dob", "/name"], &[("/name", "pseudonym")], 11)
+        .check(&permitted)
+        .is_err());
+    assert!(permit(&["/name"], &[("/name", "pseudonym")], 10)
+        .check(&permitted)
+        .is_err());
+    assert!(deny(&[]).check(&permitted).is_err());
+
+    let record = json!({"ok": true, "result": {"record": {"a": "t1.xyz", "b": "1"}}});
+    assert!(ok(vec![
+        prefix("/record/a", "t1."),
+        is("/record/b", "1"),
+        not("/record/b", "2"),
+        absent("/record/c")
+    ])
+    .check(&record)
+    .is_ok());
+    for bad in [
+        prefix("/record/b", "t1."),
+        is("/record/b", "2"),
+        not("/record/b", "1"),
+        not("/record/c", "1"),
+        absent("/record/a"),
+    ] {
+        let e = ok(vec![bad.clone()]).check(&record).unwrap_err();
+        assert!(e.contains("/record/"), "{bad:?}: {e}");
     }
 }
 
