@@ -1,5 +1,7 @@
-//! The golden corpus: committed, up to date with its generator, replayed through the Rust API,
-//! and covering every reason code and every error code (or naming the suite that covers it).
+//! The golden corpus: committed, up to date with its generator, every case holding its stated
+//! intent, replayed through the JSON layer and the typed Rust API, and covering every reason
+//! code and every error code (a corpus case, a named test checked to assert it, or a code no
+//! test can provoke, listed with why).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
