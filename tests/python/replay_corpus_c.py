@@ -1,7 +1,8 @@
 """Replays the golden corpus through the C ABI with no binding code of ours: Python's ctypes
 loads the shared library and calls `consentry_call_json(op, request)` as declared in
 consentry.h, for every case of tests/corpus/corpus.json, and requires the response JSON to
-equal the case's `expect` exactly (parsed JSON compared; the text is UTF-8).
+hold the case's `intent` (corpus_intent.py) and equal its `expect` exactly (parsed JSON
+compared; the text is UTF-8). The typed C functions replay it in replay_corpus_c_typed.py.
 
     python3 replay_corpus_c.py LIBCONSENTRY_SO [CORPUS_JSON]
 
@@ -15,6 +16,9 @@ import ctypes as C
 import json
 import pathlib
 import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from corpus_intent import check  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 lib = C.CDLL(sys.argv[1])
@@ -55,6 +59,9 @@ for case in cases:
     try:
         rc, text = call_json(case["op"], request)
         got = json.loads(text)
+        diff = check(case["intent"], got)
+        if diff:
+            raise AssertionError(diff)
         if got != case["expect"]:
             raise AssertionError(f"response differs:\n  got    {text}\n  expect {json.dumps(case['expect'])}")
         want_rc = OK if case["expect"].get("ok") else case["expect"]["error"]["numericCode"]
@@ -67,5 +74,5 @@ for case in cases:
         print(f"FAIL {case['id']} ({case['op']}): {e}", file=sys.stderr)
 
 ops = sorted({c["op"] for c in cases})
-print(f"corpus through the C ABI: {len(cases) - failed}/{len(cases)} cases equal ({', '.join(ops)})")
+print(f"corpus through the C ABI: {len(cases) - failed}/{len(cases)} cases hold their intent and equal ({', '.join(ops)})")
 sys.exit(1 if failed else 0)

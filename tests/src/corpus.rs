@@ -1,5 +1,7 @@
-//! The golden conformance corpus: deterministic cases, each an interop request with its exact
-//! expected response, replayed against every face (Rust, C ABI, npm).
+//! The golden conformance corpus: deterministic cases, each an interop request with its
+//! intended outcome written by hand ([`Intent`]) and its exact expected response, replayed
+//! against every face (Rust, C ABI, npm). [`generate`] refuses a case whose response
+//! contradicts its intent, naming the case and the difference.
 //!
 //! Generated from fixed seeds (Ed25519 keys, `cti`s and times are fixed; Ed25519 signatures and
 //! zlib output are deterministic), so regenerating gives identical bytes. ES256 artefacts are
@@ -15,6 +17,11 @@ use consentry::{
     Audience, Claims, Cti, Grant, GrantorRole, Mode, Notice, SigningKey, Status, StatusListRef, V1,
 };
 use serde_json::{json, Value};
+
+use consentry::purpose::ReasonCode;
+use consentry::Code;
+
+pub use crate::intent::{absent, deny, err, is, not, ok, permit, prefix, Fact, Intent};
 
 /// Fixed time of the corpus: 2026-06-01T00:00:00Z.
 pub const NOW: i64 = 1_780_272_000;
@@ -44,7 +51,7 @@ fn cti(n: u8) -> Cti {
     Cti(b)
 }
 
-/// Claims exercising every claim of DESIGN.md's CDDL.
+/// Claims exercising every claim of the CDDL in `docs/artefact.md`.
 fn full_claims() -> Claims {
     let mut c = base_claims(1);
     c.nbf = Some(NOW - DAY);
@@ -118,7 +125,10 @@ pub struct Case {
     pub op: String,
     /// The request JSON.
     pub request: Value,
-    /// The exact response envelope every face must produce.
+    /// What the case must give, written by hand: the generator refuses a response that
+    /// contradicts it, and every face's replay checks it.
+    pub intent: Intent,
+    /// The exact response envelope every face must produce (recorded once the intent holds).
     pub expect: Value,
 }
 
@@ -127,6 +137,8 @@ struct Gen {
     issuer: SigningKey,
     jwks: Value,
     cases: Vec<Case>,
+    /// Cases whose response contradicts their intent, each with the difference.
+    refused: Vec<String>,
 }
 
 impl Gen {
@@ -134,22 +146,32 @@ impl Gen {
         consentry::issue(c, &self.issuer, &self.rng).map_err(|e| e.to_string())
     }
 
-    fn push(&mut self, id: &str, about: &str, op: &str, request: Value) {
+    /// Adds a case: the response is recorded only when it agrees with the intent; otherwise
+    /// the case is refused, named with the difference.
+    fn push(&mut self, id: &str, about: &str, op: &str, request: Value, intent: Intent) {
         let expect = serde_json::from_str(&consentry::interop::call_json(
             op,
             &request.to_string(),
             &self.rng,
         ))
         .unwrap_or(Value::Null);
+        if let Err(diff) = intent.check(&expect) {
+            self.refused.push(format!("case `{id}`: {diff}"));
+        }
         self.cases.push(Case {
             id: id.into(),
             about: about.into(),
             op: op.into(),
             request,
+            intent,
             expect,
         });
     }
 
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one line per case reads better than a builder here"
+    )]
     fn verify(
         &mut self,
         id: &str,
@@ -158,32 +180,53 @@ impl Gen {
         aud: &str,
         now: i64,
         list: Option<&[u8]>,
+        intent: Intent,
     ) {
         let mut r = json!({"artefact": b64(art), "trust": self.jwks, "audience": aud, "now": now});
         if let Some(l) = list {
             r["statusList"] = b64(l).into();
         }
-        self.push(id, about, "verify", r);
+        self.push(id, about, "verify", r, intent);
     }
 
-    fn decide(&mut self, id: &str, about: &str, art: &[u8], request: Value, list: Option<&[u8]>) {
+    fn decide(
+        &mut self,
+        id: &str,
+        about: &str,
+        art: &[u8],
+        request: Value,
+        list: Option<&[u8]>,
+        intent: Intent,
+    ) {
         let mut r = json!({"artefact": b64(art), "trust": self.jwks, "request": request});
         if let Some(l) = list {
             r["statusList"] = b64(l).into();
         }
-        self.push(id, about, "decide", r);
+        self.push(id, about, "decide", r, intent);
     }
 }
 
 fn status_list(issuer: &SigningKey, set: &[(u64, StatusValue)]) -> Result<Vec<u8>, String> {
+    status_list_as(issuer, LIST_URI, NOW - 60, NOW + DAY, set)
+}
+
+/// A 2-bit list of 1024 entries signed by `issuer`, published at `sub`, issued at `iat`,
+/// expiring at `exp`, fresh for an hour after `iat`.
+fn status_list_as(
+    issuer: &SigningKey,
+    sub: &str,
+    iat: i64,
+    exp: i64,
+    set: &[(u64, StatusValue)],
+) -> Result<Vec<u8>, String> {
     let mut list = StatusList::new(1024, 2).map_err(|e| e.to_string())?;
     for &(i, v) in set {
         list.set(i, v).map_err(|e| e.to_string())?;
     }
     StatusListToken {
-        sub: LIST_URI.into(),
-        iat: NOW - 60,
-        exp: Some(NOW + DAY),
+        sub: sub.into(),
+        iat,
+        exp: Some(exp),
         ttl: Some(3_600),
         list,
     }
@@ -213,6 +256,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         issuer,
         jwks,
         cases: Vec::new(),
+        refused: Vec::new(),
     };
 
     let full = g.sign(&full_claims())?;
@@ -231,6 +275,26 @@ pub fn generate() -> Result<Vec<Case>, String> {
         AUD,
         NOW,
         None,
+        ok(vec![
+            is("/verified", true),
+            is("/alg", "EdDSA"),
+            is("/claims/iss", "cm.tn.gov.in"),
+            is("/claims/sub", "pp-corpus-01"),
+            is("/claims/aud", json!([AUD, "tn.research"])),
+            is("/claims/exp", NOW + 365 * DAY),
+            is("/claims/nbf", NOW - DAY),
+            is("/claims/iat", NOW - DAY),
+            is("/claims/consent/child", true),
+            is("/claims/consent/grantor/role", "parent"),
+            is("/claims/consent/range/to", NOW),
+            is("/claims/consent/purposes/0/transforms/~1name", "pseudonym"),
+            is(
+                "/claims/consent/purposes/1/frequency",
+                json!({"max": 3, "per": DAY}),
+            ),
+            is("/status/state", "not_checked"),
+            is("/status/idx", 1),
+        ]),
     );
     g.verify(
         "verify-second-audience",
@@ -239,6 +303,10 @@ pub fn generate() -> Result<Vec<Case>, String> {
         "tn.research",
         NOW,
         None,
+        ok(vec![
+            is("/verified", true),
+            is("/claims/sub", "pp-corpus-01"),
+        ]),
     );
     g.verify(
         "verify-status-valid",
@@ -247,6 +315,14 @@ pub fn generate() -> Result<Vec<Case>, String> {
         AUD,
         NOW,
         Some(&list_valid),
+        ok(vec![
+            is("/verified", true),
+            is("/claims/sub", "pp-corpus-02"),
+            is("/claims/aud", AUD),
+            is("/status/state", "valid"),
+            is("/status/value", 0),
+            is("/status/list/state", "fresh"),
+        ]),
     );
     // verify: time, audience, status
     g.verify(
@@ -256,6 +332,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         AUD,
         NOW + 400 * DAY,
         None,
+        err(Code::Expired),
     );
     g.verify(
         "verify-not-yet-valid",
@@ -264,6 +341,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         AUD,
         NOW - 2 * DAY,
         None,
+        err(Code::NotYetValid),
     );
     let future = Claims {
         iat: NOW + DAY,
@@ -277,6 +355,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         AUD,
         NOW,
         None,
+        err(Code::IssuedInFuture),
     );
     g.verify(
         "verify-wrong-audience",
@@ -285,6 +364,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         "tn.police",
         NOW,
         None,
+        err(Code::AudienceMismatch),
     );
     g.verify(
         "verify-revoked",
@@ -293,6 +373,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         AUD,
         NOW,
         Some(&list_revoked),
+        err(Code::Revoked),
     );
     let suspended = g.sign(&base_claims(1))?;
     g.verify(
@@ -302,7 +383,177 @@ pub fn generate() -> Result<Vec<Case>, String> {
         AUD,
         NOW,
         Some(&list_revoked),
+        err(Code::Suspended),
     );
+    // status lists that must not speak for an artefact: another trusted issuer's list at the
+    // artefact's URI (it can neither revoke nor un-revoke), the issuer's own list published at
+    // another URI, a stale or expired list, a value above 2. `verify` fails closed on each;
+    // `decide` denies `status_unknown`; both accept it only when the caller opts in.
+    let other = key("issuer-2")?;
+    let both = json!({"keys": [g.issuer.verifying_key().to_jwk(), other.verifying_key().to_jwk()]});
+    let b_valid = status_list(&other, &[])?;
+    let b_revokes = status_list(&other, &[(2, StatusValue::Invalid)])?;
+    let cross = |g: &mut Gen, id: &str, about: &str, list: &[u8], accept: bool, intent: Intent| {
+        let mut r = json!({"artefact": b64(&base), "trust": both, "audience": AUD, "now": NOW,
+                           "statusList": b64(list)});
+        if accept {
+            r["acceptUnknownStatus"] = true.into();
+        }
+        g.push(id, about, "verify", r, intent);
+    };
+    cross(
+        &mut g,
+        "verify-status-foreign-unrevoke",
+        "revoked in its issuer's list; another trusted issuer's list at the same URI says VALID",
+        &b_valid,
+        false,
+        err(Code::StatusListForeign),
+    );
+    cross(
+        &mut g,
+        "verify-status-foreign-revoke",
+        "another trusted issuer's list at the artefact's URI says INVALID",
+        &b_revokes,
+        false,
+        err(Code::StatusListForeign),
+    );
+    cross(
+        &mut g,
+        "verify-status-foreign-accepted",
+        "the same, with acceptUnknownStatus: verified, status not checked (foreign list)",
+        &b_revokes,
+        true,
+        ok(vec![
+            is("/verified", true),
+            is("/status/state", "not_checked"),
+            is("/status/reason", "foreign_list"),
+            is("/status/uri", LIST_URI),
+            is("/status/idx", 2),
+        ]),
+    );
+    let mut r = json!({"artefact": b64(&base), "trust": both,
+                       "request": req("abdm:CAREMGT", "view", &["/name"]),
+                       "statusList": b64(&b_revokes)});
+    g.push(
+        "decide-status-foreign",
+        "decide with another trusted issuer's list at the artefact's URI",
+        "decide",
+        r.clone(),
+        deny(&[ReasonCode::StatusUnknown]),
+    );
+    r["request"]["acceptUnknownStatus"] = true.into();
+    g.push(
+        "decide-status-foreign-accepted",
+        "the same, with acceptUnknownStatus: the foreign INVALID does not revoke",
+        "decide",
+        r,
+        permit(&["/name"], &[("/name", "pseudonym")], NOW + DAY),
+    );
+    g.push(
+        "status-get-foreign-kid",
+        "a list names the key that signed it, so a caller can match it to the artefact's",
+        "statusGet",
+        json!({"statusList": b64(&b_valid), "trust": both, "idx": 2, "now": NOW}),
+        ok(vec![
+            is("/status", "valid"),
+            is("/kid", b64(&other.verifying_key().thumbprint())),
+        ]),
+    );
+    let other_uri = status_list_as(
+        &g.issuer,
+        "https://cm.tn.gov.in/status/other",
+        NOW - 60,
+        NOW + DAY,
+        &[],
+    )?;
+    g.verify(
+        "verify-status-other-uri",
+        "the issuer's own list, published at another URI",
+        &base,
+        AUD,
+        NOW,
+        Some(&other_uri),
+        err(Code::StatusListOtherUri),
+    );
+    let stale = status_list_as(&g.issuer, LIST_URI, NOW - 7_200, NOW + DAY, &[])?;
+    g.verify(
+        "verify-status-stale-valid",
+        "VALID on a list past its ttl proves nothing",
+        &base,
+        AUD,
+        NOW,
+        Some(&stale),
+        err(Code::StatusListStale),
+    );
+    let stale_revoked = status_list_as(
+        &g.issuer,
+        LIST_URI,
+        NOW - 7_200,
+        NOW + DAY,
+        &[(2, StatusValue::Invalid)],
+    )?;
+    g.verify(
+        "verify-status-stale-revoked",
+        "INVALID on a stale list still revokes",
+        &base,
+        AUD,
+        NOW,
+        Some(&stale_revoked),
+        err(Code::Revoked),
+    );
+    let expired = status_list_as(&g.issuer, LIST_URI, NOW - 2 * DAY, NOW - 60, &[])?;
+    g.verify(
+        "verify-status-expired-valid",
+        "VALID on a list past its `exp` proves nothing",
+        &base,
+        AUD,
+        NOW,
+        Some(&expired),
+        err(Code::StatusListStale),
+    );
+    let mut three = StatusList::new(1024, 2).map_err(|e| e.to_string())?;
+    three
+        .set(2, StatusValue::Other(3))
+        .map_err(|e| e.to_string())?;
+    let three = StatusListToken {
+        sub: LIST_URI.into(),
+        iat: NOW - 60,
+        exp: Some(NOW + DAY),
+        ttl: Some(3_600),
+        list: three,
+    }
+    .sign(&g.issuer, &g.rng)
+    .map_err(|e| e.to_string())?;
+    g.verify(
+        "verify-status-value-3",
+        "a status value above 2 is unknown, not valid",
+        &base,
+        AUD,
+        NOW,
+        Some(&three),
+        err(Code::StatusValueUnknown),
+    );
+    for (id, about, list) in [
+        (
+            "decide-status-stale",
+            "decide with a stale list showing VALID",
+            &stale,
+        ),
+        (
+            "decide-status-value-3",
+            "decide with status value 3",
+            &three,
+        ),
+    ] {
+        g.decide(
+            id,
+            about,
+            &base,
+            req("abdm:CAREMGT", "view", &["/name"]),
+            Some(list),
+            deny(&[ReasonCode::StatusUnknown]),
+        );
+    }
     // verify: tampered in each part
     let sig_at = base.len() - 10;
     g.verify(
@@ -312,6 +563,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         AUD,
         NOW,
         None,
+        err(Code::SignatureInvalid),
     );
     g.verify(
         "tamper-payload",
@@ -320,6 +572,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         AUD,
         NOW,
         None,
+        err(Code::SignatureInvalid),
     );
     let kid_at = base.iter().position(|&b| b == 0x04).map_or(0, |p| p + 3);
     g.verify(
@@ -329,6 +582,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         AUD,
         NOW,
         None,
+        err(Code::KeyUnknownKid),
     );
     let alg_at = base
         .windows(2)
@@ -341,6 +595,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         AUD,
         NOW,
         None,
+        err(Code::KeyAlgMismatch),
     );
     g.verify(
         "tamper-untagged",
@@ -349,6 +604,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         AUD,
         NOW,
         None,
+        err(Code::CoseUntagged),
     );
     g.verify(
         "tamper-truncated",
@@ -357,6 +613,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         AUD,
         NOW,
         None,
+        err(Code::CborTruncated),
     );
     g.verify(
         "tamper-trailing",
@@ -365,6 +622,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         AUD,
         NOW,
         None,
+        err(Code::CborTrailingBytes),
     );
     let forged = consentry::issue(&base_claims(2), &stranger, &g.rng).map_err(|e| e.to_string())?;
     g.verify(
@@ -374,11 +632,12 @@ pub fn generate() -> Result<Vec<Case>, String> {
         AUD,
         NOW,
         None,
+        err(Code::KeyUnknownKid),
     );
 
     // strict decoding: envelope defects (no signature needed) and signed claims defects
-    let raw = |g: &mut Gen, id: &str, about: &str, bytes: Vec<u8>| {
-        g.verify(id, about, &bytes, AUD, NOW, None)
+    let raw = |g: &mut Gen, id: &str, about: &str, bytes: Vec<u8>, intent: Intent| {
+        g.verify(id, about, &bytes, AUD, NOW, None, intent)
     };
     raw(
         &mut g,
@@ -390,48 +649,56 @@ pub fn generate() -> Result<Vec<Case>, String> {
             &[0xff][..],
         ]
         .concat(),
+        err(Code::CborIndefiniteLength),
     );
     raw(
         &mut g,
         "cbor-non-canonical",
         "array length in two bytes",
         [&[0xd2u8, 0x98, 0x04][..], base.get(2..).unwrap_or_default()].concat(),
+        err(Code::CborNonCanonical),
     );
     raw(
         &mut g,
         "cose-wrong-tag",
         "tag 17 (COSE_Mac0)",
         [&[0xd1u8][..], base.get(1..).unwrap_or_default()].concat(),
+        err(Code::CoseWrongTag),
     );
     raw(
         &mut g,
         "cose-structure",
         "an array of three",
         vec![0xd2, 0x83, 0x40, 0xa0, 0x40],
+        err(Code::CoseStructure),
     );
     raw(
         &mut g,
         "cbor-float",
         "a float where a header belongs",
         vec![0xd2, 0x84, 0x40, 0xf9, 0x3c, 0x00, 0x40, 0x40],
+        err(Code::CborUnsupported),
     );
     raw(
         &mut g,
         "cbor-bad-utf8",
         "a header label that is not utf-8",
         vec![0xd2, 0x84, 0x40, 0xa1, 0x62, 0xff, 0xfe, 0x00, 0x40, 0x40],
+        err(Code::CborInvalidUtf8),
     );
     raw(
         &mut g,
         "header-wrong-type",
         "`alg` as a byte string",
         [&[0xd2u8, 0x84, 0x43, 0xa1, 0x01, 0x40, 0xa0, 0x40, 0x40][..]].concat(),
+        err(Code::HeaderWrongType),
     );
     raw(
         &mut g,
         "header-alg-missing",
         "an empty protected header",
         vec![0xd2, 0x84, 0x40, 0xa0, 0x40, 0x40],
+        err(Code::HeaderAlgMissing),
     );
     let payload = consentry::b64::decode(&b64(&base_claims(9)
         .to_cbor()
@@ -452,6 +719,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         AUD,
         NOW,
         None,
+        err(Code::CborDuplicateKey),
     );
     let mut trailing = payload.clone();
     trailing.push(0);
@@ -462,6 +730,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         AUD,
         NOW,
         None,
+        err(Code::CborTrailingBytes),
     );
     g.verify(
         "claims-not-a-map",
@@ -470,6 +739,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         AUD,
         NOW,
         None,
+        err(Code::ClaimWrongType),
     );
     g.verify(
         "claims-missing",
@@ -478,6 +748,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         AUD,
         NOW,
         None,
+        err(Code::ClaimMissing),
     );
     let unknown = [
         &[head + 1][..],
@@ -492,6 +763,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         AUD,
         NOW,
         None,
+        err(Code::CborUnsortedKeys),
     );
     let at = payload
         .windows(3)
@@ -511,6 +783,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         AUD,
         NOW,
         None,
+        err(Code::ClaimUnknown),
     );
 
     // inspect
@@ -519,6 +792,13 @@ pub fn generate() -> Result<Vec<Case>, String> {
         "decoded, marked unverified",
         "inspect",
         json!({"artefact": b64(&full)}),
+        ok(vec![
+            is("/verified", false),
+            is("/header/alg", "EdDSA"),
+            is("/header/typ", "application/vnd.consentry.artefact+cwt"),
+            is("/claims/sub", "pp-corpus-01"),
+            is("/claims/consent/child", true),
+        ]),
     );
 
     // status lists
@@ -527,12 +807,20 @@ pub fn generate() -> Result<Vec<Case>, String> {
         "index 1 of a verified list",
         "statusGet",
         json!({"statusList": b64(&list_revoked), "trust": g.jwks, "idx": 1, "now": NOW}),
+        ok(vec![
+            is("/idx", 1),
+            is("/status", "suspended"),
+            is("/value", 2),
+            is("/uri", LIST_URI),
+            is("/list/state", "fresh"),
+        ]),
     );
     g.push(
         "status-get-out-of-range",
         "index past the end",
         "statusGet",
         json!({"statusList": b64(&list_revoked), "trust": g.jwks, "idx": 1024, "now": NOW}),
+        err(Code::StatusIndexOutOfRange),
     );
 
     // decide: permits
@@ -543,6 +831,11 @@ pub fn generate() -> Result<Vec<Case>, String> {
         &base,
         req("abdm:CAREMGT", "view", &["/name", "/diagnosis", "/phone"]),
         l,
+        permit(
+            &["/name", "/diagnosis/*/code"],
+            &[("/name", "pseudonym")],
+            NOW + DAY,
+        ),
     );
     g.decide(
         "decide-permit-store",
@@ -550,6 +843,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         &base,
         req("abdm:PUBHLTH", "view", &["/pincode"]),
         l,
+        permit(&["/pincode"], &[], NOW + 365 * DAY),
     );
     g.decide(
         "decide-permit-descendant",
@@ -557,26 +851,66 @@ pub fn generate() -> Result<Vec<Case>, String> {
         &base,
         req("svc:service/delivery", "query", &["/email"]),
         l,
+        permit(&["/email"], &[], NOW + 365 * DAY),
     );
     // decide: every reason code
     let mut r = req("abdm:CAREMGT", "view", &["/name"]);
     r["leeway"] = 301.into();
-    g.decide("deny-invalid-request", "leeway over 300 s", &base, r, l);
+    g.decide(
+        "deny-invalid-request",
+        "leeway over 300 s",
+        &base,
+        r,
+        l,
+        deny(&[ReasonCode::InvalidRequest]),
+    );
     let mut r = req("abdm:CAREMGT", "view", &["/name"]);
     r["now"] = (NOW - 2 * DAY).into();
-    g.decide("deny-not-yet-valid", "before `nbf`", &full, r, l);
+    g.decide(
+        "deny-not-yet-valid",
+        "before `nbf` (and so before `iat`, which follows it)",
+        &full,
+        r,
+        l,
+        deny(&[ReasonCode::IssuedInFuture, ReasonCode::NotYetValid]),
+    );
+    let mut r = req("abdm:CAREMGT", "view", &["/name"]);
+    r["now"] = (NOW - 2 * DAY).into();
+    g.decide(
+        "deny-issued-in-future",
+        "no `nbf`, but `iat` a day after `now` (beyond the leeway): `verify` refuses it too",
+        &base,
+        r,
+        l,
+        deny(&[ReasonCode::IssuedInFuture]),
+    );
     let mut r = req("abdm:CAREMGT", "view", &["/name"]);
     r["now"] = (NOW + 400 * DAY).into();
-    g.decide("deny-expired", "after `exp`", &base, r, l);
+    g.decide(
+        "deny-expired",
+        "after `exp`",
+        &base,
+        r,
+        l,
+        deny(&[ReasonCode::Expired, ReasonCode::StatusUnknown]),
+    );
     let mut r = req("abdm:CAREMGT", "view", &["/name"]);
     r["recipient"] = "tn.police".into();
-    g.decide("deny-audience", "recipient not in `aud`", &base, r, l);
+    g.decide(
+        "deny-audience",
+        "recipient not in `aud`",
+        &base,
+        r,
+        l,
+        deny(&[ReasonCode::AudienceMismatch]),
+    );
     g.decide(
         "deny-revoked",
         "withdrawn",
         &base,
         req("abdm:CAREMGT", "view", &["/name"]),
         Some(&list_revoked),
+        deny(&[ReasonCode::Revoked]),
     );
     g.decide(
         "deny-suspended",
@@ -584,6 +918,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         &suspended,
         req("abdm:CAREMGT", "view", &["/name"]),
         Some(&list_revoked),
+        deny(&[ReasonCode::Suspended]),
     );
     g.decide(
         "deny-status-unknown",
@@ -591,6 +926,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         &base,
         req("abdm:CAREMGT", "view", &["/name"]),
         None,
+        deny(&[ReasonCode::StatusUnknown]),
     );
     let bad_basis = Claims {
         consent: consentry::Consent {
@@ -605,6 +941,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         &g.sign(&bad_basis)?,
         req("abdm:CAREMGT", "view", &["/name"]),
         l,
+        deny(&[ReasonCode::BasisInvalid]),
     );
     let child = Claims {
         consent: consentry::Consent {
@@ -619,6 +956,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         &g.sign(&child)?,
         req("abdm:CAREMGT", "view", &["/name"]),
         l,
+        deny(&[ReasonCode::ChildConsentUnverified]),
     );
     g.decide(
         "deny-purpose-unknown",
@@ -626,6 +964,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         &base,
         req("xyz:unknown", "view", &["/name"]),
         l,
+        deny(&[ReasonCode::PurposeUnknown]),
     );
     let mut ads = full_claims();
     ads.cti = cti(6);
@@ -638,6 +977,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         &g.sign(&ads)?,
         req("svc:marketing/targeted-ads", "view", &["/email"]),
         l,
+        deny(&[ReasonCode::ChildProhibited]),
     );
     g.decide(
         "deny-purpose-not-granted",
@@ -645,6 +985,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         &base,
         req("svc:marketing", "view", &["/email"]),
         l,
+        deny(&[ReasonCode::PurposeNotGranted]),
     );
     let unknown_grant = Claims {
         consent: consentry::Consent {
@@ -659,6 +1000,10 @@ pub fn generate() -> Result<Vec<Case>, String> {
         &g.sign(&unknown_grant)?,
         req("abdm:CAREMGT", "view", &["/name"]),
         l,
+        deny(&[
+            ReasonCode::PurposeNotGranted,
+            ReasonCode::GrantPurposeUnknown,
+        ]),
     );
     let conflicting = Claims {
         consent: consentry::Consent {
@@ -677,6 +1022,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         &g.sign(&conflicting)?,
         req("abdm:CAREMGT", "view", &["/address/pin"]),
         l,
+        deny(&[ReasonCode::GrantInvalid]),
     );
     g.decide(
         "deny-mode",
@@ -684,6 +1030,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         &base,
         req("abdm:CAREMGT", "store", &["/name"]),
         l,
+        deny(&[ReasonCode::ModeNotGranted]),
     );
     g.decide(
         "deny-fields",
@@ -691,6 +1038,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         &base,
         req("abdm:CAREMGT", "view", &["/phone"]),
         l,
+        deny(&[ReasonCode::FieldsNotGranted]),
     );
     let mut r = req("abdm:PUBHLTH", "store", &["/pincode"]);
     r.as_object_mut().map(|o| o.remove("uses"));
@@ -700,6 +1048,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         &base,
         r,
         l,
+        deny(&[ReasonCode::FrequencyUnchecked]),
     );
     let mut r = req("abdm:PUBHLTH", "store", &["/pincode"]);
     r["uses"] = 3.into();
@@ -709,6 +1058,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
         &base,
         r,
         l,
+        deny(&[ReasonCode::FrequencyExceeded]),
     );
 
     pseudonymisation(&mut g)?;
@@ -719,14 +1069,24 @@ pub fn generate() -> Result<Vec<Case>, String> {
         "a request that does not parse",
         "verify",
         json!({"artefact": 7}),
+        err(Code::RequestInvalid),
     );
     g.push(
         "request-unknown-op",
         "an operation that does not exist",
         "nonesuch",
         json!({}),
+        err(Code::RequestInvalid),
     );
-    Ok(g.cases)
+    if g.refused.is_empty() {
+        Ok(g.cases)
+    } else {
+        Err(format!(
+            "{} case(s) contradict their stated intent; the corpus is not written:\n  {}",
+            g.refused.len(),
+            g.refused.join("\n  ")
+        ))
+    }
 }
 
 /// 64 hex digits of a fixed corpus master key.
@@ -736,6 +1096,22 @@ fn master_hex() -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// Known answers of `pseudonym` under the corpus master key and domain
+/// `tn.health/research-2026`, computed outside consentry from the contract alone
+/// (HKDF-SHA256(salt "consentry/v1/pseudonym", ikm master, info domain), then HMAC-SHA256 of
+/// the canonical name, first 16 bytes, base32 lower-case without padding) with Python's
+/// `hmac`/`hashlib`/`base64`:
+///
+/// ```text
+/// k = hkdf(b"consentry/v1/pseudonym", sha256(b"consentry/corpus/v1/master-key"), b"tn.health/research-2026", 32)
+/// b32encode(hmac(k, b"Meena Rajan", sha256)[:16]).lower().rstrip("=")
+/// ```
+const KAT_MEENA: &str = "fsv7ugypy7g7jlp4s3776eq4wa";
+/// `pseudonym` of "Arun K" (as [`KAT_MEENA`]).
+const KAT_ARUN: &str = "7ycrdlnuqdkwpjomnvtdkatmeu";
+/// `pseudonym` of "Devi S" (as [`KAT_MEENA`]).
+const KAT_DEVI: &str = "6z7gsilrcer2gbkebn3gk7dx7m";
 
 /// A synthetic Aadhaar number (first 11 digits chosen, the 12th its Verhoeff digit).
 fn aadhaar(first11: &str) -> String {
@@ -777,6 +1153,17 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
         "ff1, token, pseudonym, mask, generalise (date, pin), shift, drop; unlisted dropped",
         "pseudonymise",
         p(json!({"record": record})),
+        ok(vec![
+            not("/record/aadhaar", aadhaar("23456789012")),
+            prefix("/record/aadhaar_ref", "t1."),
+            is("/record/name", KAT_MEENA),
+            is("/record/mobile", "XXXXXX3210"),
+            is("/record/dob", "1988"),
+            prefix("/record/visit", "2026-0"),
+            is("/record/pincode", "600"),
+            absent("/record/notes"),
+            absent("/record/ward"),
+        ]),
     );
     let out = g
         .cases
@@ -788,6 +1175,14 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
         "token and ff1 fields restored with the key",
         "pseudonymise",
         p(json!({"record": out, "reverse": true})),
+        ok(vec![
+            is("/record/aadhaar", aadhaar("23456789012")),
+            is("/record/aadhaar_ref", aadhaar("98765432109")),
+            is("/record/name", KAT_MEENA),
+            is("/record/dob", "1988"),
+            is("/record/pincode", "600"),
+            absent("/record/notes"),
+        ]),
     );
     // CSV columns are plain names: the same rules keyed by column name.
     let csv_policy = json!({
@@ -802,7 +1197,7 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
     g.push("pseudo-csv", "csv rows by column name; an unlisted column dropped", "pseudonymise", json!({
         "policy": csv_policy, "masterKey": key, "csv": {
         "header": ["name", "aadhaar", "pincode", "ward"],
-        "rows": [["Arun K", aadhaar("34567890123"), "641001", "7"], ["Devi S", aadhaar("45678901234"), "625020", "9"]]}}));
+        "rows": [["Arun K", aadhaar("34567890123"), "641001", "7"], ["Devi S", aadhaar("45678901234"), "625020", "9"]]}}), ok(vec![is("/csv/header", json!(["name", "aadhaar", "pincode"])), is("/csv/rows/0/0", KAT_ARUN), is("/csv/rows/1/0", KAT_DEVI), not("/csv/rows/0/1", aadhaar("34567890123")), not("/csv/rows/1/1", aadhaar("45678901234")), is("/csv/rows/0/2", "641"), is("/csv/rows/1/2", "625"), absent("/csv/rows/0/3")]));
     let mut bad = record.clone();
     bad["aadhaar"] = "234567890123".into();
     g.push(
@@ -810,51 +1205,52 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
         "an aadhaar number failing verhoeff (never passed through, never echoed)",
         "pseudonymise",
         p(json!({"record": bad})),
+        err(Code::PseudoInvalidValue),
     );
     g.push(
         "pseudo-unknown-field",
         "a value for a field the policy lacks",
         "pseudonymise",
         p(json!({"field": "/nope", "value": "x"})),
+        err(Code::PseudoUnknownField),
     );
     g.push(
         "pseudo-not-reversible",
         "reversing a pseudonym",
         "pseudonymise",
         p(json!({"field": "/name", "value": "abc", "reverse": true})),
+        err(Code::PseudoNotReversible),
     );
     g.push(
         "pseudo-invalid-token",
         "reversing a tampered token",
         "pseudonymise",
         p(json!({"field": "/aadhaar_ref", "value": "t1.AAAA", "reverse": true})),
+        err(Code::PseudoInvalidToken),
     );
     g.push(
         "pseudo-row-length",
         "a csv row shorter than the header",
         "pseudonymise",
         p(json!({"csv": {"header": ["/name", "/pincode"], "rows": [["Arun K"]]}})),
+        err(Code::PseudoRowLength),
     );
     g.push(
         "pseudo-duplicate-column",
         "a header naming a column twice",
         "pseudonymise",
         p(json!({"csv": {"header": ["/name", "/name"], "rows": []}})),
+        err(Code::PseudoDuplicateColumn),
     );
-    // A shift below year 1: the first subject whose keyed offset is negative.
-    for i in 0..64 {
-        let r = p(json!({"record": {"name": format!("Subject {i}"), "visit": "0001-01-01"}}));
-        let out = consentry::interop::call_json("pseudonymise", &r.to_string(), &g.rng);
-        if out.contains("pseudo_date_out_of_range") {
-            g.push(
-                "pseudo-date-out-of-range",
-                "a date shifted before year 1",
-                "pseudonymise",
-                r,
-            );
-            break;
-        }
-    }
+    // A shift below year 1: "Subject 0" has a negative keyed offset under the corpus key and
+    // domain (chosen once by search, then fixed here so the case can never silently vanish).
+    g.push(
+        "pseudo-date-out-of-range",
+        "a date shifted before year 1",
+        "pseudonymise",
+        p(json!({"record": {"name": "Subject 0", "visit": "0001-01-01"}})),
+        err(Code::PseudoDateOutOfRange),
+    );
     let mut r = p(json!({"field": "/name", "value": "x"}));
     r["masterKey"] = "00ff".into();
     g.push(
@@ -862,6 +1258,7 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
         "a master key that is not 32 bytes",
         "pseudonymise",
         r,
+        err(Code::PseudoInvalidKey),
     );
     let mut r = p(json!({"field": "/name", "value": "x"}));
     r["masterKey"] = "00".repeat(32).into();
@@ -870,6 +1267,7 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
         "an all-zero master key (32 equal bytes)",
         "pseudonymise",
         r,
+        err(Code::MasterKeyWeak),
     );
     // The trust store refuses a P-256 point off the curve before anything is verified.
     let zero = b64(&[0u8; 32]);
@@ -879,13 +1277,15 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
         "verify",
         json!({"artefact": "0oRDoQEmoEBA", "audience": AUD, "now": NOW,
                "trust": {"keys": [{"kty": "EC", "crv": "P-256", "x": zero, "y": zero}]}}),
+        err(Code::KeyNotOnCurve),
     );
-    let policy_case = |g: &mut Gen, id: &str, about: &str, pol: Value| {
+    let policy_case = |g: &mut Gen, id: &str, about: &str, pol: Value, intent: Intent| {
         g.push(
             id,
             about,
             "pseudonymise",
             json!({"policy": pol, "masterKey": master_hex(), "field": "/f", "value": "x"}),
+            intent,
         );
     };
     let one = |rule: Value| json!({"domain": "d", "unlisted": "keep", "fields": {"/f": rule}});
@@ -894,30 +1294,35 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
         "policy-malformed",
         "an unknown member",
         json!({"domain": "d", "unlisted": "keep", "fields": {}, "extra": 1}),
+        err(Code::PolicyMalformed),
     );
     policy_case(
         g,
         "policy-unknown-transform",
         "an unkeyed hash is not offered",
         one(json!({"type": "aadhaar", "transform": "sha256"})),
+        err(Code::PolicyUnknownTransform),
     );
     policy_case(
         g,
         "policy-unknown-type",
         "a type consentry does not know",
         one(json!({"type": "ssn", "transform": "pseudonym"})),
+        err(Code::PolicyUnknownType),
     );
     policy_case(
         g,
         "policy-missing-param",
         "shift without max_days",
         one(json!({"type": "date", "transform": "shift", "params": {"subject": "/g"}})),
+        err(Code::PolicyMissingParam),
     );
     policy_case(
         g,
         "policy-unknown-param",
         "a parameter the transform lacks",
         one(json!({"type": "aadhaar", "transform": "pseudonym", "params": {"x": 1}})),
+        err(Code::PolicyUnknownParam),
     );
     policy_case(
         g,
@@ -926,24 +1331,28 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
         one(
             json!({"type": "date", "transform": "shift", "params": {"max_days": 0, "subject": "/g"}}),
         ),
+        err(Code::PolicyInvalidParam),
     );
     policy_case(
         g,
         "policy-ff1-too-small",
         "ff1 over fewer than 10^6 values",
         one(json!({"type": "digits", "transform": "ff1", "params": {"min_len": 5}})),
+        err(Code::PolicyFf1DomainTooSmall),
     );
     policy_case(
         g,
         "policy-mask-non-string",
         "mask on a number",
         one(json!({"type": "number", "transform": "mask", "params": {"keep_last": 2}})),
+        err(Code::PolicyMaskNonString),
     );
     policy_case(
         g,
         "policy-empty-domain",
         "an empty domain",
         json!({"domain": "", "unlisted": "keep", "fields": {}}),
+        err(Code::PolicyEmptyDomain),
     );
     policy_case(
         g,
@@ -951,12 +1360,14 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
         "a field and its descendant",
         json!({"domain": "d", "unlisted": "keep", "fields": {
         "/a": {"type": "text", "transform": "drop"}, "/a/b": {"type": "text", "transform": "drop"}}}),
+        err(Code::PolicyOverlappingFields),
     );
     policy_case(
         g,
         "policy-invalid-selector",
         "an empty selector segment",
         json!({"domain": "d", "unlisted": "keep", "fields": {"/a//b": {"type": "text", "transform": "drop"}}}),
+        err(Code::PolicyInvalidSelector),
     );
 
     // Filtering a permit's required transforms through the policy.
@@ -966,18 +1377,32 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
         "only granted fields leave, /name through the policy's pseudonym",
         "filter",
         json!({"decision": decision, "record": record, "policy": policy, "masterKey": key}),
+        ok(vec![is(
+            "/record",
+            json!({"name": KAT_MEENA, "pincode": "600042"}),
+        )]),
+    );
+    g.push(
+        "filter-permit-expired",
+        "a permit is unsigned and ends at its `eraseBy`: given `now` at or past it, refused",
+        "filter",
+        json!({"decision": decision, "record": record, "policy": policy, "masterKey": key,
+               "now": NOW + DAY}),
+        err(Code::PermitExpired),
     );
     g.push(
         "filter-transform-unsupported",
         "a required transform with no policy: an error, never a pass-through",
         "filter",
         json!({"decision": decision, "record": record}),
+        err(Code::TransformUnsupported),
     );
 
     // Identifiers.
-    let id = |g: &mut Gen, op: &str, id: &str, about: &str, kind: &str, value: &str| {
-        g.push(id, about, op, json!({"type": kind, "value": value}));
-    };
+    let id =
+        |g: &mut Gen, op: &str, id: &str, about: &str, kind: &str, value: &str, intent: Intent| {
+            g.push(id, about, op, json!({"type": kind, "value": value}), intent);
+        };
     id(
         g,
         "idValidate",
@@ -989,6 +1414,10 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
             &aadhaar("23456789012")[..4],
             &aadhaar("23456789012")[4..]
         ),
+        ok(vec![
+            is("/valid", true),
+            is("/normalised", aadhaar("23456789012")),
+        ]),
     );
     id(
         g,
@@ -997,6 +1426,11 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
         "one digit changed",
         "aadhaar",
         "234567890123",
+        ok(vec![
+            is("/valid", false),
+            is("/error/code", "id_checksum"),
+            absent("/normalised"),
+        ]),
     );
     id(
         g,
@@ -1005,6 +1439,10 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
         "an unknown holder-type letter",
         "pan",
         "ABCQE1234F",
+        ok(vec![
+            is("/valid", false),
+            is("/error/code", "id_pan_holder_type"),
+        ]),
     );
     id(
         g,
@@ -1013,6 +1451,7 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
         "a number starting with 5",
         "mobile",
         "5123456789",
+        ok(vec![is("/valid", false), is("/error/code", "id_invalid")]),
     );
     id(
         g,
@@ -1021,9 +1460,13 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
         "the uidai display mask",
         "aadhaar",
         &aadhaar("23456789012"),
+        ok(vec![is(
+            "/masked",
+            format!("XXXX XXXX {}", &aadhaar("23456789012")[8..]),
+        )]),
     );
     g.push("id-detect", "typed spans in free text; a bad checksum is not reported", "idDetect",
-        json!({"text": format!("aadhaar {} or 234567890123, pan ABCPE1234F, call +91 9876543210", aadhaar("23456789012"))}));
+        json!({"text": format!("aadhaar {} or 234567890123, pan ABCPE1234F, call +91 9876543210", aadhaar("23456789012"))}), ok(vec![is("/spans", json!([{"start": 8, "end": 20, "type": "aadhaar"}, {"start": 42, "end": 52, "type": "pan"}, {"start": 59, "end": 73, "type": "mobile"}]))]));
     Ok(())
 }
 
@@ -1031,7 +1474,7 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
 pub fn to_json(cases: &[Case]) -> String {
     let doc = json!({
         "version": 1,
-        "about": "consentry golden conformance corpus: each case is an interop request and the exact response every face must give. Regenerate with `cargo run -p consentry-conformance --bin gen-corpus`.",
+        "about": "consentry golden conformance corpus: each case is an interop request, its intended outcome (`intent`, written by hand in the generator; see tests/src/intent.rs) and the exact response every face must give (`expect`, recorded only when it holds the intent). Regenerate with `cargo run -p consentry-conformance --bin gen-corpus`.",
         "now": NOW,
         "cases": cases,
     });
@@ -1043,38 +1486,46 @@ pub fn readme(cases: &[Case]) -> String {
     let mut s = String::from(
         "# Golden conformance corpus\n\nGenerated by `cargo run -p consentry-conformance --bin gen-corpus` from fixed seeds; \
          `./scripts/test` regenerates it and fails if it differs from what is committed. Each case \
-         is a request to one interop operation and the exact response every face (Rust, C ABI, \
-         npm) must return.\n\n| id | op | shows | expected |\n|---|---|---|---|\n",
+         is a request to one interop operation, its **intent** written by hand in \
+         `tests/src/corpus.rs` (`ok` with the facts that matter, the exact error code, the deny \
+         reason codes, or a permit's fields, transforms and `eraseBy`; see `tests/src/intent.rs`), \
+         and the exact response every face (Rust, C ABI, npm) must return. The generator refuses \
+         to write a case whose response contradicts its intent, naming the case and the \
+         difference; regenerating only re-records the byte-level detail of responses whose intent \
+         holds. Every face replays the corpus through its JSON entry point and its typed API, \
+         checking both the intent and the recorded response.\n\n\
+         | id | op | shows | intent |\n|---|---|---|---|\n",
     );
     for c in cases {
-        let outcome = match (c.expect.get("ok"), c.expect.pointer("/result/allowed")) {
-            (Some(Value::Bool(false)), _) => format!(
-                "error `{}`",
-                c.expect
-                    .pointer("/error/code")
-                    .and_then(Value::as_str)
-                    .unwrap_or("?")
-            ),
-            (_, Some(Value::Bool(true))) => "permit".to_owned(),
-            (_, Some(Value::Bool(false))) => {
-                let codes: Vec<&str> = c
-                    .expect
-                    .pointer("/result/reasons")
-                    .and_then(Value::as_array)
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|r| r.get("code").and_then(Value::as_str))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                format!("deny `{}`", codes.join("`, `"))
-            }
-            _ => "ok".to_owned(),
-        };
         s.push_str(&format!(
             "| `{}` | {} | {} | {} |\n",
-            c.id, c.op, c.about, outcome
+            c.id,
+            c.op,
+            c.about,
+            c.intent.summary()
         ));
     }
+    s.push_str(MUTATION_NOTE);
     s
 }
+
+/// The README's note on the generator refusing a mutated core (kept in the generator so that
+/// regenerating the README keeps it).
+const MUTATION_NOTE: &str = "
+## It can fail: a deliberate mutation
+
+Tried on 2026-12-03: one line of `core/src/error.rs` changed so that an expired artefact reports
+the code of one not yet valid, then the generator run (and the mutation reverted):
+
+```console
+$ sed -i 's/VerifyError::Expired { .. } => Code::Expired,/VerifyError::Expired { .. } => Code::NotYetValid,/' core/src/error.rs
+$ cargo run -q -p consentry-conformance --bin gen-corpus; echo \"exit $?\"
+cannot generate the corpus: 1 case(s) contradict their stated intent; the corpus is not written:
+  case `verify-expired`: intended error `expired`, got error `not_yet_valid`
+exit 2
+$ git checkout core/src/error.rs
+```
+
+Nothing was written: `corpus.json` and this README stay as committed. (`deny-expired` still held:
+the decision path reports its own reason code, which the mutation did not touch.)
+";

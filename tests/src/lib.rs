@@ -41,6 +41,7 @@ pub fn wycheproof_groups(file: &str) -> Result<Vec<serde_json::Value>, String> {
 }
 
 pub mod corpus;
+pub mod intent;
 
 /// The directory of the committed golden corpus.
 pub fn corpus_dir() -> PathBuf {
