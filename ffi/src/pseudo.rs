@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use consentry::ids::{self, IdType};
+use consentry::pseudo::{CsvOptions, CsvPlan};
 use consentry::{Code, MasterKey, Policy, Pseudonymiser};
 
 use crate::boundary::{bytes, guard, guard_void, handle, text, Fail, Out, OutBuf};
@@ -27,9 +28,8 @@ pub struct consentry_pseudonymiser {
 /// rows that follow it one line at a time. Immutable and thread-safe. It keeps its
 /// pseudonymiser alive: either may be freed first.
 pub struct consentry_csv_plan {
-    ps: Arc<Pseudonymiser>,
-    header: Vec<String>,
-    reverse: bool,
+    /// The header resolved once (a hash lookup per column); every row reuses it.
+    plan: CsvPlan<Arc<Pseudonymiser>>,
     /// The output header line, `\n`-terminated.
     out_header: Vec<u8>,
 }
@@ -279,9 +279,13 @@ pub unsafe extern "C" fn consentry_pseudonymiser_record(
 /// column by its name, `/` + its name, or `/*`. With `reverse`, rows are restored instead
 /// (`token` and `ff1` cells) and the header is the pseudonymised file's. Get the output
 /// header line with `consentry_csv_plan_header`, then pass each following line to
-/// `consentry_csv_plan_row`. Free it with `consentry_csv_plan_free`. A column named twice is
-/// `CONSENTRY_RESULT_PSEUDO_DUPLICATE_COLUMN`; a blank header or one that is not CSV,
-/// `CONSENTRY_RESULT_INVALID_ARGUMENT`.
+/// `consentry_csv_plan_row`. Free it with `consentry_csv_plan_free`. The header is resolved
+/// here once (cost linear in its columns); each row then costs only its own cells. A column
+/// named twice is `CONSENTRY_RESULT_PSEUDO_DUPLICATE_COLUMN`; with `"unlisted": "keep"`, a
+/// column that is not in the policy but whose name differs from a policy key only by case,
+/// spaces, invisible or look-alike characters is `CONSENTRY_RESULT_PSEUDO_COLUMN_NEAR_MISS`
+/// (its values would otherwise pass through untransformed); a blank header or one that is not
+/// CSV, `CONSENTRY_RESULT_INVALID_ARGUMENT`.
 ///
 /// CSV is RFC 4180 as the CLI reads and writes it (the `csv` crate's defaults): `,`
 /// separated, fields with `,`, `"` or a line break quoted, `""` for a quote inside quotes.
@@ -309,18 +313,11 @@ pub unsafe extern "C" fn consentry_csv_plan_new(
         let out = Out::new(out, "out")?;
         let header = csv_cells(line, "header_line")?
             .ok_or_else(|| Fail::new(Code::InvalidArgument, "`header_line` is blank"))?;
-        let out_header = if reverse {
-            csv_line(&header)?
-        } else {
-            let plan = ps.inner.csv_plan(&header).map_err(|e| Fail::of(&e))?;
-            csv_line(plan.header())?
-        };
-        let plan = Arc::into_raw(Arc::new(consentry_csv_plan {
-            ps: Arc::clone(&ps.inner),
-            header,
-            reverse,
-            out_header,
-        }));
+        let options = CsvOptions::default().reverse(reverse);
+        let plan =
+            CsvPlan::new(Arc::clone(&ps.inner), &header, options).map_err(|e| Fail::of(&e))?;
+        let out_header = csv_line(plan.header())?;
+        let plan = Arc::into_raw(Arc::new(consentry_csv_plan { plan, out_header }));
         // SAFETY: `out` is valid for a write (contract).
         unsafe { out.write(plan) };
         Ok(())
@@ -398,12 +395,7 @@ pub unsafe extern "C" fn consentry_csv_plan_row(
             // SAFETY: buffer validity is the caller's contract.
             return unsafe { dst.write(b"", true) };
         };
-        let cells = if plan.reverse {
-            plan.ps.reverse_csv_row(&plan.header, &row)
-        } else {
-            plan.ps.apply_csv_row(&plan.header, &row)
-        }
-        .map_err(|e| Fail::of(&e))?;
+        let cells = plan.plan.apply_row(&row).map_err(|e| Fail::of(&e))?;
         let text = csv_line(&cells)?;
         // SAFETY: buffer validity is the caller's contract.
         unsafe { dst.write(&text, true) }

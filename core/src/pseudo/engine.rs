@@ -1,20 +1,23 @@
 //! The pseudonymiser: a policy with its domain keys, applied per value, JSON record or CSV row.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::ops::Deref;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde_json::Value;
 
 use super::dates::Date;
-use super::keys::{DomainKeys, MasterKey};
+use super::keys::{DomainKeys, MasterKey, KEY_CHECK_LEN};
+use super::names::fold_column_name;
 use super::policy::{
     FieldRule, GeneraliseSpec, MaskSpec, Policy, Seg, ShiftSpec, TransformSpec, Unlisted,
 };
 use super::primitives::{self, Ff1};
 use super::types::{canonicalise, ValueType};
 use crate::error::Code;
-use crate::ids::{self, mask_keep_last};
+use crate::ids::{self, mask_keep_last, IdType};
 
 /// Prefix of `token` outputs (version 1 of the token format).
 pub const TOKEN_PREFIX: &str = "t1.";
@@ -107,6 +110,40 @@ pub enum PseudoError {
         /// The column name.
         column: String,
     },
+    /// The key check value recorded with a pseudonymised file is not the one of this master
+    /// key and domain: reversing would give wrong values (FF1 always decrypts to something), so
+    /// it is refused.
+    #[error("key check value does not match: the file was pseudonymised with another master key or domain (file domain `{file_domain}`, policy domain `{domain}`)")]
+    KeyCheckMismatch {
+        /// The domain recorded with the file.
+        file_domain: String,
+        /// The policy's domain.
+        domain: String,
+    },
+    /// No key check value was found for a file to be reversed.
+    #[error("no key check value: the file cannot be checked against the master key and domain")]
+    KeyCheckMissing,
+    /// A key check record is not `{"v":1,"domain":...,"kcv":...}` with a 16-hex-digit `kcv`.
+    #[error("key check value is malformed")]
+    KeyCheckMalformed,
+    /// A CSV column is not in the policy, but its name differs from a policy key only by case,
+    /// white space, invisible or look-alike characters ([`super::fold_column_name`]); with
+    /// `"unlisted": "keep"` its values would pass through untouched.
+    #[error("column `{}` is not in the policy but looks like policy key `{field}` (case, spaces, invisible or look-alike characters): rename the column or fold column names", .column.escape_debug())]
+    ColumnNearMiss {
+        /// The column name as written.
+        column: String,
+        /// The policy key it resembles.
+        field: String,
+    },
+    /// A column the policy does not list holds valid identifiers.
+    #[error("column `{}` is not in the policy and holds {count} valid aadhaar number(s)", .column.escape_debug())]
+    UnlistedIdentifier {
+        /// The column name.
+        column: String,
+        /// How many cells hold one.
+        count: u64,
+    },
     /// Key material is malformed.
     #[error("key is malformed")]
     InvalidKey,
@@ -132,6 +169,11 @@ impl PseudoError {
             PseudoError::RowLength { .. } => Code::PseudoRowLength,
             PseudoError::DuplicateColumn { .. } => Code::PseudoDuplicateColumn,
             PseudoError::WrongTransform { .. } => Code::PseudoWrongTransform,
+            PseudoError::KeyCheckMismatch { .. } => Code::PseudoKeyCheckMismatch,
+            PseudoError::KeyCheckMissing => Code::PseudoKeyCheckMissing,
+            PseudoError::KeyCheckMalformed => Code::PseudoKeyCheckMalformed,
+            PseudoError::ColumnNearMiss { .. } => Code::PseudoColumnNearMiss,
+            PseudoError::UnlistedIdentifier { .. } => Code::PseudoUnlistedIdentifier,
             PseudoError::InvalidKey => Code::PseudoInvalidKey,
             PseudoError::Internal => Code::PseudoInternal,
         }
@@ -152,6 +194,11 @@ impl PseudoError {
             | PseudoError::WrongTransform { field } => Some(field),
             PseudoError::RowLength { .. }
             | PseudoError::DuplicateColumn { .. }
+            | PseudoError::KeyCheckMismatch { .. }
+            | PseudoError::KeyCheckMissing
+            | PseudoError::KeyCheckMalformed
+            | PseudoError::ColumnNearMiss { .. }
+            | PseudoError::UnlistedIdentifier { .. }
             | PseudoError::InvalidKey
             | PseudoError::Internal => None,
         }
@@ -188,6 +235,13 @@ pub struct Pseudonymiser {
     /// Policy keys and their aliases, sorted by length and then bytes ([`by_len_then_bytes`]),
     /// for binary search: most probes then settle on the length without comparing bytes.
     index: Vec<(String, usize)>,
+    /// CSV column name → rule, for the one-step literal selectors (`x` and `/x` both select
+    /// column `x`).
+    columns: HashMap<String, usize>,
+    /// The rule of a `/*` selector (it selects every column), if any.
+    any_column: Option<usize>,
+    /// [`fold_column_name`] of each one-step literal selector → rule (the first in key order).
+    folded: HashMap<String, usize>,
 }
 
 impl core::fmt::Debug for Pseudonymiser {
@@ -237,11 +291,87 @@ impl Pseudonymiser {
             }
         }
         index.sort_by(|(a, _), (b, _)| by_len_then_bytes(a, b));
+        let mut columns = HashMap::new();
+        let mut folded = HashMap::new();
+        let mut any_column = None;
+        for (i, f) in policy.fields().iter().enumerate() {
+            match f.selector.segs.as_slice() {
+                [Seg::Lit(x)] => {
+                    columns.entry(x.clone()).or_insert(i);
+                    folded.entry(fold_column_name(x)).or_insert(i);
+                }
+                [Seg::Any] => any_column = any_column.or(Some(i)),
+                _ => {}
+            }
+        }
         Ok(Pseudonymiser {
             policy: policy.clone(),
             keys,
             index,
+            columns,
+            any_column,
+            folded,
         })
+    }
+
+    /// The key check value of this pseudonymiser's master key and domain
+    /// ([`super::key_check_value`]): 16 lower-case hex digits, not secret. Written beside a
+    /// pseudonymised file ([`Pseudonymiser::key_check_json`]) so that reversal can refuse a
+    /// wrong key or domain: FF1 is unauthenticated and decrypts anything to some valid-looking
+    /// value.
+    pub fn key_check(&self) -> &str {
+        &self.keys.kcv
+    }
+
+    /// The key check record as compact JSON: `{"v":1,"domain":...,"kcv":...}`.
+    pub fn key_check_json(&self) -> String {
+        serde_json::json!({ "v": 1, "domain": self.keys.domain, "kcv": self.keys.kcv }).to_string()
+    }
+
+    /// Checks a key check value recorded for `domain` against this pseudonymiser's master key
+    /// and domain: [`PseudoError::KeyCheckMismatch`] when either differs,
+    /// [`PseudoError::KeyCheckMalformed`] when `kcv` is not 16 hex digits.
+    pub fn check_key(&self, domain: &str, kcv: &str) -> Result<(), PseudoError> {
+        if kcv.len() != KEY_CHECK_LEN * 2 || !kcv.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(PseudoError::KeyCheckMalformed);
+        }
+        let same = kcv.eq_ignore_ascii_case(&self.keys.kcv) && domain == self.keys.domain;
+        if same {
+            Ok(())
+        } else {
+            Err(PseudoError::KeyCheckMismatch {
+                file_domain: domain.to_owned(),
+                domain: self.keys.domain.clone(),
+            })
+        }
+    }
+
+    /// Checks a key check record ([`Pseudonymiser::key_check_json`]'s form; unknown members and
+    /// other versions are [`PseudoError::KeyCheckMalformed`]) as [`Pseudonymiser::check_key`].
+    ///
+    /// ```
+    /// use consentry::pseudo::{MasterKey, Policy, Pseudonymiser};
+    /// let policy = Policy::from_json(r#"{"domain": "d1", "unlisted": "drop",
+    ///   "fields": {"aadhaar": {"type": "aadhaar", "transform": "ff1"}}}"#).unwrap();
+    /// let a = Pseudonymiser::new(&policy, &MasterKey::from_bytes([1; 32])).unwrap();
+    /// let b = Pseudonymiser::new(&policy, &MasterKey::from_bytes([2; 32])).unwrap();
+    /// assert!(a.check_key_json(&a.key_check_json()).is_ok());
+    /// let e = b.check_key_json(&a.key_check_json()).unwrap_err();
+    /// assert_eq!(e.code().as_str(), "pseudo_key_check_mismatch");
+    /// ```
+    pub fn check_key_json(&self, json: &str) -> Result<(), PseudoError> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Doc {
+            v: u32,
+            domain: String,
+            kcv: String,
+        }
+        let doc: Doc = serde_json::from_str(json).map_err(|_| PseudoError::KeyCheckMalformed)?;
+        if doc.v != 1 {
+            return Err(PseudoError::KeyCheckMalformed);
+        }
+        self.check_key(&doc.domain, &doc.kcv)
     }
 
     /// The policy.
@@ -574,57 +704,33 @@ impl Pseudonymiser {
 
     // ----- CSV -----
 
+    /// The rule index a column name selects exactly (`x`, `/x`, or `/*`).
+    fn column_rule(&self, name: &str) -> Option<usize> {
+        self.columns.get(name).copied().or(self.any_column)
+    }
+
+    /// The rule index a column name resembles ([`fold_column_name`]), when it selects none.
+    fn near_miss_rule(&self, name: &str) -> Option<usize> {
+        self.folded.get(&fold_column_name(name)).copied()
+    }
+
     /// Plans the transformation of CSV rows with this header: which column gets which rule,
     /// which are dropped, and the output header. Policy keys match a column when they are the
-    /// column name, `/` + the (escaped) column name, or `/*`.
-    pub fn csv_plan<S: AsRef<str>>(&self, header: &[S]) -> Result<CsvPlan<'_>, PseudoError> {
-        let names: Vec<&str> = header.iter().map(AsRef::as_ref).collect();
-        for (i, n) in names.iter().enumerate() {
-            if names.iter().skip(i + 1).any(|m| m == n) {
-                return Err(PseudoError::DuplicateColumn {
-                    column: (*n).to_owned(),
-                });
-            }
-        }
-        let mut cols = Vec::with_capacity(names.len());
-        let mut out_header = Vec::with_capacity(names.len());
-        for name in &names {
-            let found = self
-                .policy
-                .fields()
-                .iter()
-                .enumerate()
-                .find(|(_, r)| r.selector.matches_column(name));
-            let col = match found {
-                None if self.policy.unlisted() == Unlisted::Drop => Col::Drop,
-                None => Col::Keep,
-                Some((_, r)) if r.transform == TransformSpec::Drop => Col::Drop,
-                Some((i, r)) => {
-                    let subject = match &r.transform {
-                        TransformSpec::Shift(s) => Some(
-                            names
-                                .iter()
-                                .position(|n| s.subject.matches_column(n))
-                                .filter(|_| s.subject.wildcards() == 0)
-                                .ok_or_else(|| PseudoError::MissingSubject {
-                                    field: r.name.clone(),
-                                })?,
-                        ),
-                        _ => None,
-                    };
-                    Col::Apply { rule: i, subject }
-                }
-            };
-            if col != Col::Drop {
-                out_header.push((*name).to_owned());
-            }
-            cols.push(col);
-        }
-        Ok(CsvPlan {
-            ps: self,
-            cols,
-            header: out_header,
-        })
+    /// column name, `/` + the (escaped) column name, or `/*`. With `"unlisted": "keep"`, a
+    /// column whose name is a near miss of a policy key ([`fold_column_name`]) is refused
+    /// ([`PseudoError::ColumnNearMiss`]); see [`Pseudonymiser::csv_plan_with`] to fold instead.
+    /// Cost linear in the number of columns.
+    pub fn csv_plan<S: AsRef<str>>(&self, header: &[S]) -> Result<CsvPlan<&Self>, PseudoError> {
+        CsvPlan::new(self, header, CsvOptions::default())
+    }
+
+    /// [`Pseudonymiser::csv_plan`] with options: reversal, folding of near-miss column names.
+    pub fn csv_plan_with<S: AsRef<str>>(
+        &self,
+        header: &[S],
+        options: CsvOptions,
+    ) -> Result<CsvPlan<&Self>, PseudoError> {
+        CsvPlan::new(self, header, options)
     }
 
     /// Transforms one CSV row given its header (plans on every call; for many rows, use
@@ -638,59 +744,185 @@ impl Pseudonymiser {
     }
 
     /// Reverses the `token` and `ff1` cells of a pseudonymised CSV row; `header` is the output
-    /// header ([`CsvPlan::header`]). Other cells are returned unchanged.
+    /// header ([`CsvPlan::header`]). Other cells are returned unchanged. Plans on every call;
+    /// for many rows, use [`Pseudonymiser::csv_plan_with`] and [`CsvOptions::reverse`] once.
     pub fn reverse_csv_row<S: AsRef<str>, T: AsRef<str>>(
         &self,
         header: &[S],
         row: &[T],
     ) -> Result<Vec<String>, PseudoError> {
-        if header.len() != row.len() {
-            return Err(PseudoError::RowLength {
-                expected: header.len(),
-                actual: row.len(),
-            });
-        }
-        let mut out = Vec::with_capacity(row.len());
-        for (name, cell) in header.iter().zip(row) {
-            let cell = cell.as_ref();
-            let rule = self
-                .policy
-                .fields()
-                .iter()
-                .find(|r| r.selector.matches_column(name.as_ref()));
-            match rule {
-                Some(r) if r.is_reversible() && !cell.is_empty() => {
-                    out.push(self.reverse_rule(r, cell)?);
-                }
-                _ => out.push(cell.to_owned()),
-            }
-        }
-        Ok(out)
+        self.csv_plan_with(header, CsvOptions::default().reverse(true))?
+            .apply_row(row)
+    }
+}
+
+/// Options of a [`CsvPlan`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CsvOptions {
+    reverse: bool,
+    fold_column_names: bool,
+}
+
+impl CsvOptions {
+    /// Restore `token` and `ff1` cells instead of applying the policy; the header is the
+    /// pseudonymised file's and is kept as it is.
+    pub fn reverse(mut self, yes: bool) -> Self {
+        self.reverse = yes;
+        self
+    }
+
+    /// Treat a column whose name is a near miss of a policy key ([`fold_column_name`]) as that
+    /// key instead of refusing it.
+    pub fn fold_column_names(mut self, yes: bool) -> Self {
+        self.fold_column_names = yes;
+        self
     }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {
-    Keep,
+    /// Passed through; `unlisted` when no policy key selects it.
+    Keep {
+        unlisted: bool,
+    },
     Drop,
-    Apply { rule: usize, subject: Option<usize> },
+    Apply {
+        rule: usize,
+        subject: Option<usize>,
+    },
+    Reverse {
+        rule: usize,
+    },
 }
 
-/// A CSV header resolved against a policy (see [`Pseudonymiser::csv_plan`]).
+/// A CSV header resolved against a policy (see [`Pseudonymiser::csv_plan`]): build once per
+/// header, then transform every row with it. `P` is how the plan holds its pseudonymiser (a
+/// reference, or an `Arc` for a plan that outlives the borrow).
 #[derive(Debug)]
-pub struct CsvPlan<'a> {
-    ps: &'a Pseudonymiser,
+pub struct CsvPlan<P> {
+    ps: P,
     cols: Vec<Col>,
     header: Vec<String>,
 }
 
-impl CsvPlan<'_> {
-    /// The output header (dropped columns removed).
+impl<P: Deref<Target = Pseudonymiser>> CsvPlan<P> {
+    /// Plans `header` for `ps` (see [`Pseudonymiser::csv_plan`]). A column named twice is
+    /// [`PseudoError::DuplicateColumn`].
+    pub fn new<S: AsRef<str>>(
+        ps: P,
+        header: &[S],
+        options: CsvOptions,
+    ) -> Result<CsvPlan<P>, PseudoError> {
+        let names: Vec<&str> = header.iter().map(AsRef::as_ref).collect();
+        let mut positions: HashMap<&str, usize> = HashMap::with_capacity(names.len());
+        for (i, n) in names.iter().enumerate() {
+            if positions.insert(n, i).is_some() {
+                return Err(PseudoError::DuplicateColumn {
+                    column: (*n).to_owned(),
+                });
+            }
+        }
+        let p: &Pseudonymiser = &ps;
+        let keep_unlisted = p.policy.unlisted() == Unlisted::Keep;
+        // Folded column names → position, for `shift` subjects when folding (first wins).
+        let mut folded_positions: HashMap<String, usize> = HashMap::new();
+        if options.fold_column_names {
+            for (i, n) in names.iter().enumerate() {
+                folded_positions.entry(fold_column_name(n)).or_insert(i);
+            }
+        }
+        let mut cols = Vec::with_capacity(names.len());
+        let mut out_header = Vec::with_capacity(names.len());
+        for name in &names {
+            let mut found = p.column_rule(name);
+            if found.is_none() {
+                if let Some(i) = p.near_miss_rule(name) {
+                    if options.fold_column_names {
+                        found = Some(i);
+                    } else if keep_unlisted && !options.reverse {
+                        let field = p.policy.fields().get(i).map(|r| r.name.clone());
+                        return Err(PseudoError::ColumnNearMiss {
+                            column: (*name).to_owned(),
+                            field: field.unwrap_or_default(),
+                        });
+                    }
+                }
+            }
+            let rule = found.and_then(|i| p.policy.fields().get(i).map(|r| (i, r)));
+            let col = match rule {
+                None if options.reverse => Col::Keep { unlisted: false },
+                None if keep_unlisted => Col::Keep { unlisted: true },
+                None => Col::Drop,
+                Some((i, r)) if options.reverse => {
+                    if r.is_reversible() {
+                        Col::Reverse { rule: i }
+                    } else {
+                        Col::Keep { unlisted: false }
+                    }
+                }
+                Some((_, r)) if r.transform == TransformSpec::Drop => Col::Drop,
+                Some((i, r)) => {
+                    let subject = match &r.transform {
+                        TransformSpec::Shift(s) => {
+                            let pos = match s.subject.segs.as_slice() {
+                                [Seg::Lit(x)] => positions.get(x.as_str()).copied().or_else(|| {
+                                    folded_positions.get(&fold_column_name(x)).copied()
+                                }),
+                                _ => None,
+                            };
+                            Some(pos.ok_or_else(|| PseudoError::MissingSubject {
+                                field: r.name.clone(),
+                            })?)
+                        }
+                        _ => None,
+                    };
+                    Col::Apply { rule: i, subject }
+                }
+            };
+            if col != Col::Drop {
+                out_header.push((*name).to_owned());
+            }
+            cols.push(col);
+        }
+        Ok(CsvPlan {
+            ps,
+            cols,
+            header: out_header,
+        })
+    }
+
+    /// The output header (dropped columns removed; for reversal, the input header).
     pub fn header(&self) -> &[String] {
         &self.header
     }
 
-    /// Transforms one row. Empty cells stay empty; errors name the field.
+    /// The positions (in the input header) of the columns no policy key selects and that
+    /// are kept (`"unlisted": "keep"`).
+    pub fn unlisted_columns(&self) -> impl Iterator<Item = usize> + '_ {
+        self.cols
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches!(c, Col::Keep { unlisted: true }))
+            .map(|(i, _)| i)
+    }
+
+    /// The positions of the unlisted kept columns ([`CsvPlan::unlisted_columns`]) whose cell
+    /// in `row` holds a valid Aadhaar number ([`crate::ids::detect`]: Verhoeff checked), so
+    /// that a caller can warn that identifiers leave untransformed. Never the values.
+    pub fn unlisted_aadhaar<T: AsRef<str>>(&self, row: &[T]) -> Vec<usize> {
+        self.unlisted_columns()
+            .filter(|&i| {
+                row.get(i).is_some_and(|c| {
+                    ids::detect(c.as_ref())
+                        .iter()
+                        .any(|s| s.kind == IdType::Aadhaar)
+                })
+            })
+            .collect()
+    }
+
+    /// Transforms (or, planned for reversal, restores) one row. Empty cells stay empty; errors
+    /// name the field.
     pub fn apply_row<T: AsRef<str>>(&self, row: &[T]) -> Result<Vec<String>, PseudoError> {
         if row.len() != self.cols.len() {
             return Err(PseudoError::RowLength {
@@ -698,20 +930,20 @@ impl CsvPlan<'_> {
                 actual: row.len(),
             });
         }
+        let ps: &Pseudonymiser = &self.ps;
+        let rule_at = |i: usize| ps.policy.fields().get(i).ok_or(PseudoError::Internal);
         let mut out = Vec::with_capacity(self.header.len());
         for (col, cell) in self.cols.iter().zip(row) {
             let cell = cell.as_ref();
             match col {
                 Col::Drop => {}
-                Col::Keep => out.push(cell.to_owned()),
-                Col::Apply { .. } if cell.is_empty() => out.push(String::new()),
+                Col::Keep { .. } => out.push(cell.to_owned()),
+                Col::Apply { .. } | Col::Reverse { .. } if cell.is_empty() => {
+                    out.push(String::new());
+                }
+                Col::Reverse { rule } => out.push(ps.reverse_rule(rule_at(*rule)?, cell)?),
                 Col::Apply { rule, subject } => {
-                    let r = self
-                        .ps
-                        .policy
-                        .fields()
-                        .get(*rule)
-                        .ok_or(PseudoError::Internal)?;
+                    let r = rule_at(*rule)?;
                     let subject = match subject {
                         Some(j) => Some(
                             row.get(*j)
@@ -723,7 +955,7 @@ impl CsvPlan<'_> {
                         ),
                         None => None,
                     };
-                    if let Some(v) = self.ps.apply_rule(r, cell, subject)? {
+                    if let Some(v) = ps.apply_rule(r, cell, subject)? {
                         out.push(v);
                     }
                 }
@@ -777,7 +1009,13 @@ fn generalise(rule: &FieldRule, canon: &str, g: GeneraliseSpec) -> Result<String
                 lo.to_string()
             } else {
                 let hi = lo.checked_add(w - 1).ok_or_else(out_of_range)?;
-                format!("{lo}-{hi}")
+                if lo < 0 {
+                    // `-10--1` would read as a formula or a typo; a bucket never spans zero
+                    // (lo < 0 implies hi < 0), so negative buckets alone use `..`.
+                    format!("{lo}..{hi}")
+                } else {
+                    format!("{lo}-{hi}")
+                }
             }
         }
     })
