@@ -159,6 +159,63 @@ pub unsafe extern "C" fn consentry_pseudonymiser_free(ps: *const consentry_pseud
     })
 }
 
+/// Writes the key check record of the pseudonymiser's master key and domain into `out`,
+/// NUL-terminated: compact JSON `{"v":1,"domain":...,"kcv":...}` where `kcv` is 16 hex digits,
+/// a keyed fingerprint of master key and domain (a MAC under its own derived key; it reveals
+/// no key that protects data). `consentry pseudonymise` writes it beside every output as
+/// `<out>.kcv`; store it with pseudonymised data and pass it to
+/// `consentry_pseudonymiser_check_key` before reversing: `ff1` is unauthenticated and reverses
+/// under a wrong key or domain to wrong but valid-looking values. Buffer rules as
+/// `consentry_verifier_verify`. Thread-safe.
+///
+/// # Safety
+/// `ps` must be a live pseudonymiser; `out` valid for `out_cap` bytes; `out_len` for one
+/// write; `err` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn consentry_pseudonymiser_key_check(
+    ps: *const consentry_pseudonymiser,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+    err: *mut consentry_error,
+) -> consentry_result {
+    guard(err, || {
+        // SAFETY: pointer validity is the caller's contract.
+        let ps = unsafe { handle(ps, "ps") }?;
+        let dst = OutBuf::new(out, out_cap, out_len)?;
+        // SAFETY: buffer validity is the caller's contract.
+        unsafe { dst.write(ps.inner.key_check_json().as_bytes(), true) }
+    })
+}
+
+/// Checks a key check record (from `consentry_pseudonymiser_key_check` or a `<file>.kcv` the
+/// CLI wrote) against the pseudonymiser's master key and domain: `CONSENTRY_RESULT_OK` when
+/// they match, `CONSENTRY_RESULT_PSEUDO_KEY_CHECK_MISMATCH` when the key or the domain differs
+/// (do not reverse), `CONSENTRY_RESULT_PSEUDO_KEY_CHECK_MALFORMED` when it is not such a
+/// record. Thread-safe.
+///
+/// # Safety
+/// `ps` must be a live pseudonymiser; `key_check_json` must point to `key_check_json_len`
+/// readable bytes; `err` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn consentry_pseudonymiser_check_key(
+    ps: *const consentry_pseudonymiser,
+    key_check_json: *const u8,
+    key_check_json_len: usize,
+    err: *mut consentry_error,
+) -> consentry_result {
+    guard(err, || {
+        // SAFETY: pointer validity is the caller's contract.
+        let (ps, json) = unsafe {
+            (
+                handle(ps, "ps")?,
+                text(key_check_json, key_check_json_len, "key_check_json")?,
+            )
+        };
+        ps.inner.check_key_json(json).map_err(|e| Fail::of(&e))
+    })
+}
+
 /// Transforms one value of policy field `field` (a policy key, e.g. `/aadhaar` or `aadhaar`
 /// for a one-step key), or with `reverse` restores a `token` or `ff1` output to its canonical
 /// value. Writes the result into `out`, NUL-terminated, its length without the NUL to
