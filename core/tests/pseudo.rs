@@ -844,3 +844,48 @@ fn negative_buckets_are_unambiguous_and_positive_ones_unchanged() {
     assert_eq!(v("n", "-11"), "-20..-11");
     assert_eq!(v("one", "-3"), "-3");
 }
+
+#[test]
+fn near_miss_json_keys_are_refused_when_unlisted_values_are_kept() {
+    let ps = ps(
+        json!({
+            "/patient/aadhaar": {"type": "aadhaar", "transform": "pseudonym"},
+            "/members/*/mobile": {"type": "mobile", "transform": "mask", "params": {"preset": "mobile"}},
+        }),
+        "keep",
+    );
+    for rec in [
+        json!({"patient": {"Aadhaar": "234567890124"}}),
+        json!({"patient": {"aadhaar": "234567890124", "aad haar": "234567890124"}}),
+        json!({"patient": {"aadh\u{200B}aar": "234567890124"}}),
+        json!({"members": [{"mobile": "9876543210"}, {"MOBILE": "9876543210"}]}),
+        json!({"members": [{"m\u{043E}bile": "9876543210"}]}),
+    ] {
+        let mut r = rec.clone();
+        let e = ps.apply_json(&mut r).unwrap_err();
+        assert_eq!(e.code(), Code::PseudoColumnNearMiss, "{rec}");
+        assert!(!e.to_string().contains("234567890124"));
+    }
+    // A near miss of a parent step too.
+    let mut r = json!({"Patient": {"aadhaar": "234567890124"}});
+    assert_eq!(
+        ps.apply_json(&mut r).unwrap_err().code(),
+        Code::PseudoColumnNearMiss
+    );
+    // Exact keys and unrelated keys pass.
+    let mut r = json!({"patient": {"aadhaar": "234567890124", "aadhaar_ref": "x"}, "ward": 1});
+    ps.apply_json(&mut r).unwrap();
+    assert_eq!(r["ward"], 1);
+    // With "unlisted": "drop" a near miss is simply dropped.
+    let dropping = Pseudonymiser::new(
+        &policy(
+            json!({"/patient/aadhaar": {"type": "aadhaar", "transform": "pseudonym"}}),
+            "drop",
+        ),
+        &MasterKey::from_bytes(KEY),
+    )
+    .unwrap();
+    let mut r = json!({"patient": {"Aadhaar": "234567890124"}});
+    dropping.apply_json(&mut r).unwrap();
+    assert_eq!(r, json!({"patient": {}}));
+}

@@ -242,6 +242,9 @@ pub struct Pseudonymiser {
     any_column: Option<usize>,
     /// [`fold_column_name`] of each one-step literal selector → rule (the first in key order).
     folded: HashMap<String, usize>,
+    /// Per rule, per selector step: the folded literal (`None` for `*`), for near-miss JSON
+    /// keys.
+    folded_steps: Vec<Vec<Option<String>>>,
 }
 
 impl core::fmt::Debug for Pseudonymiser {
@@ -304,6 +307,20 @@ impl Pseudonymiser {
                 _ => {}
             }
         }
+        let folded_steps = policy
+            .fields()
+            .iter()
+            .map(|f| {
+                f.selector
+                    .segs
+                    .iter()
+                    .map(|seg| match seg {
+                        Seg::Lit(x) => Some(fold_column_name(x)),
+                        Seg::Any => None,
+                    })
+                    .collect()
+            })
+            .collect();
         Ok(Pseudonymiser {
             policy: policy.clone(),
             keys,
@@ -311,6 +328,7 @@ impl Pseudonymiser {
             columns,
             any_column,
             folded,
+            folded_steps,
         })
     }
 
@@ -625,6 +643,11 @@ impl Pseudonymiser {
     /// they are (no value to transform). Outputs are JSON strings. On error the record may be
     /// partly transformed and must be discarded.
     pub fn apply_json(&self, record: &mut Value) -> Result<(), PseudoError> {
+        if self.policy.unlisted() == Unlisted::Keep {
+            for (rule, steps) in self.policy.fields().iter().zip(&self.folded_steps) {
+                near_miss_key(record, &rule.selector.segs, steps, rule)?;
+            }
+        }
         let mut jobs: Vec<(usize, Vec<Step>, Option<String>)> = Vec::new();
         let mut drops: Vec<Vec<Step>> = Vec::new();
         for (i, rule) in self.policy.fields().iter().enumerate() {
@@ -1023,6 +1046,68 @@ fn generalise(rule: &FieldRule, canon: &str, g: GeneraliseSpec) -> Result<String
 
 // ----- JSON walking -----
 
+/// Refuses an object key on the way along `segs` that is not the selector's literal step but
+/// folds to it ([`fold_column_name`]): with `"unlisted": "keep"` its value would pass through
+/// untransformed. `folded` holds the folded literal of each step.
+fn near_miss_key(
+    v: &Value,
+    segs: &[Seg],
+    folded: &[Option<String>],
+    rule: &FieldRule,
+) -> Result<(), PseudoError> {
+    let (Some((seg, rest)), Some((fold, fold_rest))) = (segs.split_first(), folded.split_first())
+    else {
+        return Ok(());
+    };
+    match (seg, v) {
+        (Seg::Lit(x), Value::Object(m)) => {
+            if let Some(fx) = fold {
+                if let Some(k) = m.keys().find(|k| *k != x && folds_to(k, fx)) {
+                    return Err(PseudoError::ColumnNearMiss {
+                        column: k.clone(),
+                        field: rule.name.clone(),
+                    });
+                }
+            }
+            match m.get(x) {
+                Some(child) => near_miss_key(child, rest, fold_rest, rule),
+                None => Ok(()),
+            }
+        }
+        (Seg::Lit(x), Value::Array(a)) => match index_of(x).and_then(|i| a.get(i)) {
+            Some(child) => near_miss_key(child, rest, fold_rest, rule),
+            None => Ok(()),
+        },
+        (Seg::Any, Value::Object(m)) => m
+            .values()
+            .try_for_each(|c| near_miss_key(c, rest, fold_rest, rule)),
+        (Seg::Any, Value::Array(a)) => a
+            .iter()
+            .try_for_each(|c| near_miss_key(c, rest, fold_rest, rule)),
+        _ => Ok(()),
+    }
+}
+
+/// Whether [`fold_column_name`]`(key) == folded`, without allocating for ASCII keys (most of
+/// them): white space dropped, letters lower-cased, compared byte by byte.
+fn folds_to(key: &str, folded: &str) -> bool {
+    if key.is_ascii() {
+        let mut k = key
+            .bytes()
+            .filter(|b| !b.is_ascii_whitespace() && *b != 0x0b)
+            .map(|b| b.to_ascii_lowercase());
+        let mut f = folded.bytes();
+        loop {
+            match (k.next(), f.next()) {
+                (None, None) => return true,
+                (Some(a), Some(b)) if a == b => {}
+                _ => return false,
+            }
+        }
+    }
+    fold_column_name(key) == folded
+}
+
 /// The text of a JSON leaf: `None` for null and `""` (nothing to transform), an error for
 /// objects, arrays and booleans.
 fn leaf_text(rule: &FieldRule, v: &Value) -> Result<Option<String>, PseudoError> {
@@ -1193,5 +1278,24 @@ fn prune(v: &mut Value, sels: &[&[Seg]]) {
             });
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_fold_comparison_agrees_with_the_fold() {
+        for (k, f) in [
+            ("Aa B\t", "aab"),
+            ("\u{b}X\r\n", "x"),
+            ("ab", "abc"),
+            ("abc", "ab"),
+            ("a_b", "ab"),
+            ("\u{430}b", "ab"),
+        ] {
+            assert_eq!(folds_to(k, f), fold_column_name(k) == f, "{k:?}");
+        }
     }
 }
