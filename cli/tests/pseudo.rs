@@ -693,6 +693,31 @@ fn near_miss_column_names_are_refused_unless_folded() {
     assert!(std::fs::read_to_string(d.join("back.csv"))
         .unwrap()
         .contains(&a));
+
+    // JSON lines: a near-miss key is refused the same way, under every --on-error.
+    std::fs::write(
+        d.join("in.jsonl"),
+        format!("{{\"Aadhaar\":\"{a}\",\"ward\":7}}\n"),
+    )
+    .unwrap();
+    let o = run(&pseudo_args("p.json", "m.key", "in.jsonl", "o.jsonl"), &d);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(err_code(&o), "pseudo_column_near_miss");
+    assert!(!d.join("o.jsonl").exists());
+    for mode in ["skip-row", "null-field"] {
+        let o = run(
+            &[
+                &pseudo_args("p.json", "m.key", "in.jsonl", "o.jsonl")[..],
+                &["--on-error", mode],
+            ]
+            .concat(),
+            &d,
+        );
+        assert_eq!(o.status.code(), Some(1), "{mode}");
+        let out = std::fs::read_to_string(d.join("o.jsonl")).unwrap();
+        assert!(!out.contains(&a), "{mode}: {out}");
+        assert!(!String::from_utf8_lossy(&o.stderr).contains(&a));
+    }
 }
 
 #[test]
