@@ -889,3 +889,14 @@ fn near_miss_json_keys_are_refused_when_unlisted_values_are_kept() {
     dropping.apply_json(&mut r).unwrap();
     assert_eq!(r, json!({"patient": {}}));
 }
+
+#[test]
+fn key_check_value_is_pinned() {
+    // Stored `.kcv` files must stay valid across releases: a change here breaks reversal.
+    // Independently: HKDF-SHA256(salt "consentry/v1/kcv", ikm 0x42 x 32, info domain, L 32),
+    // then HMAC-SHA256(that, "consentry/v1/key-check" 0x00 domain), first 8 bytes, hex
+    // (checked with Python's hmac/hashlib).
+    let kcv = consentry::pseudo::key_check_value(&MasterKey::from_bytes(KEY), "tn.health/research")
+        .unwrap();
+    assert_eq!(kcv, "6cabfb44cacf71ba");
+}
