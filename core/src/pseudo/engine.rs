@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::dates::Date;
 use super::keys::{DomainKeys, MasterKey, KEY_CHECK_LEN};
-use super::names::fold_column_name;
+use super::names::{fold_column_name, shown};
 use super::policy::{
     FieldRule, GeneraliseSpec, MaskSpec, Policy, Seg, ShiftSpec, TransformSpec, Unlisted,
 };
@@ -129,7 +129,7 @@ pub enum PseudoError {
     /// A CSV column is not in the policy, but its name differs from a policy key only by case,
     /// white space, invisible or look-alike characters ([`super::fold_column_name`]); with
     /// `"unlisted": "keep"` its values would pass through untouched.
-    #[error("column `{}` is not in the policy but looks like policy key `{field}` (case, spaces, invisible or look-alike characters): rename the column or fold column names", .column.escape_debug())]
+    #[error("column `{}` is not in the policy but looks like policy key `{field}` (case, spaces, invisible or look-alike characters): rename the column or fold column names", shown(.column))]
     ColumnNearMiss {
         /// The column name as written.
         column: String,
@@ -137,7 +137,7 @@ pub enum PseudoError {
         field: String,
     },
     /// A column the policy does not list holds valid identifiers.
-    #[error("column `{}` is not in the policy and holds {count} valid aadhaar number(s)", .column.escape_debug())]
+    #[error("column `{}` is not in the policy and holds {count} valid aadhaar number(s)", shown(.column))]
     UnlistedIdentifier {
         /// The column name.
         column: String,
@@ -343,7 +343,8 @@ impl Pseudonymiser {
 
     /// The key check record as compact JSON: `{"v":1,"domain":...,"kcv":...}`.
     pub fn key_check_json(&self) -> String {
-        serde_json::json!({ "v": 1, "domain": self.keys.domain, "kcv": self.keys.kcv }).to_string()
+        let domain = Value::String(self.keys.domain.clone());
+        format!(r#"{{"v":1,"domain":{domain},"kcv":"{}"}}"#, self.keys.kcv)
     }
 
     /// Checks a key check value recorded for `domain` against this pseudonymiser's master key
@@ -378,18 +379,17 @@ impl Pseudonymiser {
     /// assert_eq!(e.code().as_str(), "pseudo_key_check_mismatch");
     /// ```
     pub fn check_key_json(&self, json: &str) -> Result<(), PseudoError> {
-        #[derive(serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Doc {
-            v: u32,
-            domain: String,
-            kcv: String,
+        // Read through `Value` (already in every build) rather than a derived deserialiser.
+        let doc: Value = serde_json::from_str(json).map_err(|_| PseudoError::KeyCheckMalformed)?;
+        let m = doc.as_object().ok_or(PseudoError::KeyCheckMalformed)?;
+        let member = |k: &str| m.get(k).ok_or(PseudoError::KeyCheckMalformed);
+        let v = member("v")?.as_u64();
+        let domain = member("domain")?.as_str();
+        let kcv = member("kcv")?.as_str();
+        match (v, domain, kcv) {
+            (Some(1), Some(domain), Some(kcv)) if m.len() == 3 => self.check_key(domain, kcv),
+            _ => Err(PseudoError::KeyCheckMalformed),
         }
-        let doc: Doc = serde_json::from_str(json).map_err(|_| PseudoError::KeyCheckMalformed)?;
-        if doc.v != 1 {
-            return Err(PseudoError::KeyCheckMalformed);
-        }
-        self.check_key(&doc.domain, &doc.kcv)
     }
 
     /// The policy.

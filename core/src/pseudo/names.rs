@@ -74,10 +74,51 @@ fn latin_lookalike(c: char) -> Option<char> {
     })
 }
 
+/// Lower case for the scripts column names are written in here (Latin: ASCII, Latin-1,
+/// Latin Extended-A; Greek; Cyrillic), by hand: `char::to_lowercase` would add its 11 KB
+/// Unicode table to the npm module for no other use.
+fn lower(c: char) -> char {
+    let u = u32::from(c);
+    let l = match u {
+        0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE | 0x391..=0x3A1 | 0x3A3..=0x3AB | 0x410..=0x42F => {
+            u + 0x20
+        }
+        0x400..=0x40F => u + 0x50,
+        0x100..=0x12F
+        | 0x132..=0x137
+        | 0x14A..=0x177
+        | 0x460..=0x481
+        | 0x48A..=0x4BF
+        | 0x4D0..=0x52F
+            if u % 2 == 0 =>
+        {
+            u + 1
+        }
+        0x139..=0x148 | 0x179..=0x17E if u % 2 == 1 => u + 1,
+        _ => u,
+    };
+    char::from_u32(l).unwrap_or(c)
+}
+
+/// A column name as shown in a message: control, white-space (other than a space) and
+/// invisible characters written as `\u{..}`, so that a near miss is visible.
+pub(crate) fn shown(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_control() || (c.is_whitespace() && c != ' ') || is_invisible(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The folded form of a column name, under which names that differ only by case, white space,
 /// invisible (zero-width, format) characters or common Cyrillic / Greek look-alikes of Latin
 /// letters are equal: NFKC (so full-width and compatibility forms become plain letters), then
-/// white space and invisible characters removed, look-alikes mapped to Latin, and lower case.
+/// white space and invisible characters removed, look-alikes mapped to Latin, and lower case
+/// (Latin, Greek and Cyrillic letters).
 ///
 /// Used to refuse a column that is a near miss of a policy key (`"unlisted": "keep"` would
 /// otherwise pass its values through untouched).
@@ -93,8 +134,7 @@ fn latin_lookalike(c: char) -> Option<char> {
 pub fn fold_column_name(name: &str) -> String {
     name.nfkc()
         .filter(|c| !c.is_whitespace() && !is_invisible(*c))
-        .map(|c| latin_lookalike(c).unwrap_or(c))
-        .flat_map(char::to_lowercase)
+        .map(|c| lower(latin_lookalike(c).unwrap_or(c)))
         .collect()
 }
 
@@ -140,6 +180,29 @@ mod tests {
         assert_eq!(fold_column_name("ΑΑDΗΑΑR"), "aadhaar");
         assert_eq!(fold_column_name("aadhaar\u{FEFF}"), "aadhaar");
         assert_eq!(fold_column_name("\u{2060}"), "");
+        assert_eq!(fold_column_name("ÉTAT Ğ"), "étatğ");
+        assert_eq!(shown("a\u{200B}b\tc d"), "a\\u{200b}b\\u{9}c d");
+    }
+
+    #[test]
+    fn lower_agrees_with_the_standard_library_where_it_maps() {
+        let ranges = [0x20..0x250u32, 0x370..0x400, 0x400..0x530];
+        for u in ranges.into_iter().flatten() {
+            let Some(c) = char::from_u32(u) else { continue };
+            let l = lower(c);
+            if l != c {
+                assert_eq!(c.to_lowercase().collect::<String>(), l.to_string(), "{c:?}");
+            }
+        }
+        for c in [
+            'A', 'Z', 'À', 'Þ', 'Ā', 'Ž', 'Α', 'Ω', 'А', 'Я', 'Ё', 'Ѣ', 'Ӑ',
+        ] {
+            assert_eq!(
+                lower(c).to_string(),
+                c.to_lowercase().collect::<String>(),
+                "{c:?}"
+            );
+        }
     }
 
     #[test]
