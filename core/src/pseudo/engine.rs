@@ -1,7 +1,6 @@
 //! The pseudonymiser: a policy with its domain keys, applied per value, JSON record or CSV row.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::ops::Deref;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -236,12 +235,13 @@ pub struct Pseudonymiser {
     /// for binary search: most probes then settle on the length without comparing bytes.
     index: Vec<(String, usize)>,
     /// CSV column name → rule, for the one-step literal selectors (`x` and `/x` both select
-    /// column `x`).
-    columns: HashMap<String, usize>,
+    /// column `x`), sorted by [`sort_keys`].
+    columns: Vec<(String, usize)>,
     /// The rule of a `/*` selector (it selects every column), if any.
     any_column: Option<usize>,
-    /// [`fold_column_name`] of each one-step literal selector → rule (the first in key order).
-    folded: HashMap<String, usize>,
+    /// [`fold_column_name`] of each one-step literal selector → rule (the first in key order),
+    /// sorted by [`sort_keys`].
+    folded: Vec<(String, usize)>,
     /// Per rule, per selector step: the folded literal (`None` for `*`), for near-miss JSON
     /// keys.
     folded_steps: Vec<Vec<Option<String>>>,
@@ -269,6 +269,19 @@ fn by_len_then_bytes(a: &str, b: &str) -> core::cmp::Ordering {
         .then_with(|| a.as_bytes().cmp(b.as_bytes()))
 }
 
+/// Sorts a key table by [`by_len_then_bytes`], stably: equal keys keep their order. Sorted
+/// tables rather than hash maps: one shared sort and search keep the npm module small, and the
+/// cost stays n log n.
+fn sort_keys(table: &mut [(String, usize)]) {
+    table.sort_by(|(a, _), (b, _)| by_len_then_bytes(a, b));
+}
+
+/// The value of the first entry with key `key` in a table sorted by [`sort_keys`].
+fn find_key(table: &[(String, usize)], key: &str) -> Option<usize> {
+    let at = table.partition_point(|(k, _)| by_len_then_bytes(k, key).is_lt());
+    table.get(at).filter(|(k, _)| k == key).map(|(_, v)| *v)
+}
+
 fn escape_pointer(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
 }
@@ -293,20 +306,22 @@ impl Pseudonymiser {
                 }
             }
         }
-        index.sort_by(|(a, _), (b, _)| by_len_then_bytes(a, b));
-        let mut columns = HashMap::new();
-        let mut folded = HashMap::new();
+        sort_keys(&mut index);
+        let mut columns = Vec::new();
+        let mut folded = Vec::new();
         let mut any_column = None;
         for (i, f) in policy.fields().iter().enumerate() {
             match f.selector.segs.as_slice() {
                 [Seg::Lit(x)] => {
-                    columns.entry(x.clone()).or_insert(i);
-                    folded.entry(fold_column_name(x)).or_insert(i);
+                    columns.push((x.clone(), i));
+                    folded.push((fold_column_name(x), i));
                 }
                 [Seg::Any] => any_column = any_column.or(Some(i)),
                 _ => {}
             }
         }
+        sort_keys(&mut columns);
+        sort_keys(&mut folded);
         let folded_steps = policy
             .fields()
             .iter()
@@ -398,11 +413,8 @@ impl Pseudonymiser {
     }
 
     fn rule(&self, field: &str) -> Result<&FieldRule, PseudoError> {
-        self.index
-            .binary_search_by(|(k, _)| by_len_then_bytes(k, field))
-            .ok()
-            .and_then(|pos| self.index.get(pos))
-            .and_then(|(_, i)| self.policy.fields().get(*i))
+        find_key(&self.index, field)
+            .and_then(|i| self.policy.fields().get(i))
             .ok_or_else(|| PseudoError::UnknownField {
                 field: field.to_owned(),
             })
@@ -729,12 +741,12 @@ impl Pseudonymiser {
 
     /// The rule index a column name selects exactly (`x`, `/x`, or `/*`).
     fn column_rule(&self, name: &str) -> Option<usize> {
-        self.columns.get(name).copied().or(self.any_column)
+        find_key(&self.columns, name).or(self.any_column)
     }
 
     /// The rule index a column name resembles ([`fold_column_name`]), when it selects none.
     fn near_miss_rule(&self, name: &str) -> Option<usize> {
-        self.folded.get(&fold_column_name(name)).copied()
+        find_key(&self.folded, &fold_column_name(name))
     }
 
     /// Plans the transformation of CSV rows with this header: which column gets which rule,
@@ -837,22 +849,31 @@ impl<P: Deref<Target = Pseudonymiser>> CsvPlan<P> {
         options: CsvOptions,
     ) -> Result<CsvPlan<P>, PseudoError> {
         let names: Vec<&str> = header.iter().map(AsRef::as_ref).collect();
-        let mut positions: HashMap<&str, usize> = HashMap::with_capacity(names.len());
-        for (i, n) in names.iter().enumerate() {
-            if positions.insert(n, i).is_some() {
-                return Err(PseudoError::DuplicateColumn {
-                    column: (*n).to_owned(),
-                });
-            }
+        let mut positions: Vec<(String, usize)> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| ((*n).to_owned(), i))
+            .collect();
+        sort_keys(&mut positions);
+        if let Some([(dup, _), _]) = positions
+            .windows(2)
+            .find(|w| matches!(w, [(a, _), (b, _)] if a == b))
+        {
+            return Err(PseudoError::DuplicateColumn {
+                column: dup.clone(),
+            });
         }
         let p: &Pseudonymiser = &ps;
         let keep_unlisted = p.policy.unlisted() == Unlisted::Keep;
         // Folded column names → position, for `shift` subjects when folding (first wins).
-        let mut folded_positions: HashMap<String, usize> = HashMap::new();
+        let mut folded_positions: Vec<(String, usize)> = Vec::new();
         if options.fold_column_names {
-            for (i, n) in names.iter().enumerate() {
-                folded_positions.entry(fold_column_name(n)).or_insert(i);
-            }
+            folded_positions = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (fold_column_name(n), i))
+                .collect();
+            sort_keys(&mut folded_positions);
         }
         let mut cols = Vec::with_capacity(names.len());
         let mut out_header = Vec::with_capacity(names.len());
@@ -888,9 +909,8 @@ impl<P: Deref<Target = Pseudonymiser>> CsvPlan<P> {
                     let subject = match &r.transform {
                         TransformSpec::Shift(s) => {
                             let pos = match s.subject.segs.as_slice() {
-                                [Seg::Lit(x)] => positions.get(x.as_str()).copied().or_else(|| {
-                                    folded_positions.get(&fold_column_name(x)).copied()
-                                }),
+                                [Seg::Lit(x)] => find_key(&positions, x)
+                                    .or_else(|| find_key(&folded_positions, &fold_column_name(x))),
                                 _ => None,
                             };
                             Some(pos.ok_or_else(|| PseudoError::MissingSubject {
