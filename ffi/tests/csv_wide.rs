@@ -33,7 +33,7 @@ fn a_16k_column_csv_is_planned_once_and_transformed_correctly_through_the_c_abi(
         let r = consentry_pseudonymiser_new(
             POLICY.as_ptr(),
             POLICY.len(),
-            [9u8; 32].as_ptr(),
+            b"a master key for the wide csv!!!".as_ptr(),
             32,
             &mut ps,
             err,

@@ -393,8 +393,8 @@ impl Pseudonymiser {
     /// use consentry::pseudo::{MasterKey, Policy, Pseudonymiser};
     /// let policy = Policy::from_json(r#"{"domain": "d1", "unlisted": "drop",
     ///   "fields": {"aadhaar": {"type": "aadhaar", "transform": "ff1"}}}"#).unwrap();
-    /// let a = Pseudonymiser::new(&policy, &MasterKey::from_bytes([1; 32])).unwrap();
-    /// let b = Pseudonymiser::new(&policy, &MasterKey::from_bytes([2; 32])).unwrap();
+    /// let a = Pseudonymiser::new(&policy, &MasterKey::from_bytes(*b"one master key, thirty-two bytes")).unwrap();
+    /// let b = Pseudonymiser::new(&policy, &MasterKey::from_bytes(*b"another master key, also 32 byte")).unwrap();
     /// assert!(a.check_key_json(&a.key_check_json()).is_ok());
     /// let e = b.check_key_json(&a.key_check_json()).unwrap_err();
     /// assert_eq!(e.code().as_str(), "pseudo_key_check_mismatch");

@@ -157,11 +157,11 @@ pub const KEY_CHECK_LEN: usize = 8;
 ///
 /// ```
 /// use consentry::pseudo::{key_check_value, MasterKey};
-/// let k = MasterKey::from_bytes([7; 32]);
+/// let k = MasterKey::from_bytes(*b"one master key, thirty-two bytes");
 /// let a = key_check_value(&k, "tn.health/research")?;
 /// assert_eq!(a.len(), 16);
 /// assert_ne!(a, key_check_value(&k, "tn.health/other")?);
-/// assert_ne!(a, key_check_value(&MasterKey::from_bytes([8; 32]), "tn.health/research")?);
+/// assert_ne!(a, key_check_value(&MasterKey::from_bytes(*b"another master key, also 32 byte"), "tn.health/research")?);
 /// # Ok::<(), consentry::pseudo::PseudoError>(())
 /// ```
 pub fn key_check_value(master: &MasterKey, domain: &str) -> Result<String, PseudoError> {
