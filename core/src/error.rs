@@ -311,6 +311,16 @@ define_codes! {
     PseudoDuplicateColumn = 5010 => "pseudo_duplicate_column",
     /// the operation needs a different transform on the field (e.g. a shift offset of a non-`shift` field)
     PseudoWrongTransform = 5011 => "pseudo_wrong_transform",
+    /// the key check value of a pseudonymised file does not match the master key and domain (reversal refused)
+    PseudoKeyCheckMismatch = 5012 => "pseudo_key_check_mismatch",
+    /// a pseudonymised file has no key check value to reverse against
+    PseudoKeyCheckMissing = 5013 => "pseudo_key_check_missing",
+    /// a key check value is not in the expected form
+    PseudoKeyCheckMalformed = 5014 => "pseudo_key_check_malformed",
+    /// a CSV column name differs from a policy key only by case, spaces, invisible or look-alike characters
+    PseudoColumnNearMiss = 5015 => "pseudo_column_near_miss",
+    /// a column the policy does not list holds identifiers (e.g. valid Aadhaar numbers)
+    PseudoUnlistedIdentifier = 5016 => "pseudo_unlisted_identifier",
     /// an internal cryptographic operation failed (never expected)
     PseudoInternal = 5099 => "pseudo_internal",
 

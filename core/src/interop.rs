@@ -472,21 +472,12 @@ pub fn pseudonymise_with(
         }
         (None, None, None, Some(csv)) => {
             let mut rows = Vec::with_capacity(csv.rows.len());
-            let header = if req.reverse {
-                for (i, row) in csv.rows.iter().enumerate() {
-                    rows.push(
-                        p.reverse_csv_row(&csv.header, row)
-                            .map_err(|e| row_err(i, &e))?,
-                    );
-                }
-                csv.header.clone()
-            } else {
-                let plan = p.csv_plan(&csv.header).map_err(err)?;
-                for (i, row) in csv.rows.iter().enumerate() {
-                    rows.push(plan.apply_row(row).map_err(|e| row_err(i, &e))?);
-                }
-                plan.header().to_vec()
-            };
+            let options = crate::pseudo::CsvOptions::default().reverse(req.reverse);
+            let plan = p.csv_plan_with(&csv.header, options).map_err(err)?;
+            for (i, row) in csv.rows.iter().enumerate() {
+                rows.push(plan.apply_row(row).map_err(|e| row_err(i, &e))?);
+            }
+            let header = plan.header().to_vec();
             Ok(serde_json::json!({ "csv": CsvRows { header, rows } }))
         }
         _ => Err(ErrorBody::new(

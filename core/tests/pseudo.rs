@@ -7,7 +7,7 @@
 )]
 
 use consentry::ids::{self, IdType};
-use consentry::pseudo::{MasterKey, Policy, PolicyError, PseudoError, Pseudonymiser};
+use consentry::pseudo::{CsvOptions, MasterKey, Policy, PolicyError, PseudoError, Pseudonymiser};
 use consentry::Code;
 use serde_json::json;
 
@@ -352,7 +352,7 @@ fn mask_generalise_shift_drop() {
     assert_eq!(v("band", "1995-04-02"), "20-29");
     assert_eq!(v("pin", "600 001"), "600");
     assert_eq!(v("w", "37"), "30-39");
-    assert_eq!(v("w", "-3"), "-10--1");
+    assert_eq!(v("w", "-3"), "-10..-1");
     assert_eq!(ps.transform_value("x", "anything").unwrap(), None);
     assert_eq!(
         ps.transform_value("band", "2026-01-01").unwrap_err().code(),
@@ -688,4 +688,240 @@ fn all_zero_or_all_same_byte_master_key_is_refused_when_the_pseudonymiser_is_bui
     let mut almost = [0u8; 32];
     almost[31] = 1;
     assert!(Pseudonymiser::new(&pol, &MasterKey::from_bytes(almost)).is_ok());
+}
+
+#[test]
+fn key_check_value_refuses_reversal_under_another_key_or_domain() {
+    let fields = json!({"aadhaar": {"type": "aadhaar", "transform": "ff1"}});
+    let a = ps(fields.clone(), "drop");
+    let kcv = a.key_check_json();
+    let doc: serde_json::Value = serde_json::from_str(&kcv).unwrap();
+    assert_eq!(doc["v"], 1);
+    assert_eq!(doc["domain"], "tn.health/research");
+    assert_eq!(doc["kcv"].as_str().unwrap(), a.key_check());
+    assert_eq!(a.key_check().len(), 16);
+    // The check value is not any derived key, nor the master key.
+    assert!(!kcv.contains(&hex::encode(&KEY[..8])));
+    assert!(a.check_key_json(&kcv).is_ok());
+
+    let other_key = Pseudonymiser::new(
+        &policy(fields.clone(), "drop"),
+        &MasterKey::from_bytes(*b"another master key, not the test"),
+    )
+    .unwrap();
+    let e = other_key.check_key_json(&kcv).unwrap_err();
+    assert_eq!(e.code(), Code::PseudoKeyCheckMismatch);
+    // FF1 itself cannot tell: the wrong key decrypts to a different, well-formed Aadhaar.
+    let t = a
+        .transform_value("aadhaar", "234567890124")
+        .unwrap()
+        .unwrap();
+    let wrong = other_key.reverse_value("aadhaar", &t).unwrap();
+    assert!(ids::is_valid(IdType::Aadhaar, &wrong) && wrong != "234567890124");
+
+    let doc = json!({"domain": "tn.health/other", "fields": fields, "unlisted": "drop"});
+    let other_domain = Pseudonymiser::new(
+        &Policy::from_json(&doc.to_string()).unwrap(),
+        &MasterKey::from_bytes(KEY),
+    )
+    .unwrap();
+    let e = other_domain.check_key_json(&kcv).unwrap_err();
+    assert_eq!(e.code(), Code::PseudoKeyCheckMismatch);
+    assert!(e.to_string().contains("`tn.health/research`"), "{e}");
+
+    for bad in [
+        "",
+        "{}",
+        r#"{"v":2,"domain":"tn.health/research","kcv":"0011223344556677"}"#,
+        r#"{"v":1,"domain":"tn.health/research","kcv":"00"}"#,
+        r#"{"v":1,"domain":"tn.health/research","kcv":"zz11223344556677"}"#,
+        r#"{"v":1,"domain":"tn.health/research","kcv":"0011223344556677","x":1}"#,
+    ] {
+        assert_eq!(
+            a.check_key_json(bad).unwrap_err().code(),
+            Code::PseudoKeyCheckMalformed,
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn near_miss_column_names_are_refused_or_folded() {
+    let ps = ps(
+        json!({
+            "aadhaar": {"type": "aadhaar", "transform": "pseudonym"},
+            "name": {"type": "name", "transform": "drop"},
+        }),
+        "keep",
+    );
+    for near in [
+        "Aadhaar",
+        "aadhaar ",
+        "aad haar",
+        "aadh\u{200B}aar",
+        "\u{0430}adhaar",
+        "AADH\u{0391}AR",
+        "\u{FF41}adhaar",
+        "NAME",
+    ] {
+        let e = ps.csv_plan(&[near, "ward"]).unwrap_err();
+        assert_eq!(e.code(), Code::PseudoColumnNearMiss, "{near:?}");
+        assert!(!e.to_string().contains('\u{200B}'), "escaped: {e}");
+    }
+    // Folding treats the column as the policy key.
+    let opts = CsvOptions::default().fold_column_names(true);
+    let plan = ps
+        .csv_plan_with(&["Aadhaar ", "ward", "Name"], opts)
+        .unwrap();
+    assert_eq!(plan.header(), ["Aadhaar ", "ward"]);
+    let out = plan.apply_row(&["234567890124", "w1", "Asha"]).unwrap();
+    assert_eq!(
+        out[0],
+        ps.transform_value("aadhaar", "234567890124")
+            .unwrap()
+            .unwrap()
+    );
+    // Distinct names are not near misses; with "unlisted": "drop" near misses are dropped.
+    assert!(ps.csv_plan(&["aadhaar_2", "names"]).is_ok());
+    let dropping = Pseudonymiser::new(
+        &policy(
+            json!({"aadhaar": {"type": "aadhaar", "transform": "pseudonym"}}),
+            "drop",
+        ),
+        &MasterKey::from_bytes(KEY),
+    )
+    .unwrap();
+    assert!(dropping.csv_plan(&["Aadhaar"]).unwrap().header().is_empty());
+}
+
+#[test]
+fn unlisted_columns_holding_aadhaar_numbers_are_found() {
+    let ps = ps(
+        json!({"aadhaar": {"type": "aadhaar", "transform": "pseudonym"}}),
+        "keep",
+    );
+    let plan = ps.csv_plan(&["aadhaar", "ref", "notes", "ward"]).unwrap();
+    assert_eq!(plan.unlisted_columns().collect::<Vec<_>>(), [1, 2, 3]);
+    let row = [
+        "234567890124",
+        "2345 6789 0124",
+        "id 234567890124 seen",
+        "234567890125",
+    ];
+    assert_eq!(plan.unlisted_aadhaar(&row), [1, 2]);
+}
+
+#[test]
+fn wide_csv_header_plans_once_and_transforms_correctly() {
+    const COLS: usize = 16_384;
+    let ps = ps(
+        json!({
+            "c100": {"type": "aadhaar", "transform": "ff1"},
+            "c16000": {"type": "mobile", "transform": "token"},
+            "c5": {"type": "text", "transform": "drop"},
+        }),
+        "keep",
+    );
+    let header: Vec<String> = (0..COLS).map(|i| format!("c{i}")).collect();
+    let row: Vec<String> = (0..COLS)
+        .map(|i| match i {
+            100 => "234567890124".to_owned(),
+            16000 => "9876543210".to_owned(),
+            _ => format!("v{i}"),
+        })
+        .collect();
+    let plan = ps.csv_plan(&header).unwrap();
+    assert_eq!(plan.header().len(), COLS - 1);
+    let out = plan.apply_row(&row).unwrap();
+    assert_eq!(out.len(), COLS - 1);
+    assert_eq!(out[4], "v4");
+    assert_eq!(out[5], "v6");
+    assert_ne!(out[99], "234567890124");
+    assert!(out[15_999].starts_with("t1."));
+    let back_plan = ps
+        .csv_plan_with(plan.header(), CsvOptions::default().reverse(true))
+        .unwrap();
+    let back = back_plan.apply_row(&out).unwrap();
+    assert_eq!(back[99], "234567890124");
+    assert_eq!(back[15_999], "+919876543210");
+    assert_eq!(ps.reverse_csv_row(plan.header(), &out).unwrap(), back);
+    // A duplicate at the far end of a wide header is still found.
+    let mut dup = header.clone();
+    dup.push("c0".to_owned());
+    assert_eq!(
+        ps.csv_plan(&dup).unwrap_err().code(),
+        Code::PseudoDuplicateColumn
+    );
+}
+
+#[test]
+fn negative_buckets_are_unambiguous_and_positive_ones_unchanged() {
+    let ps = ps(
+        json!({"n": {"type": "number", "transform": "generalise", "params": {"bucket": 10}},
+               "one": {"type": "number", "transform": "generalise", "params": {"bucket": 1}}}),
+        "drop",
+    );
+    let v = |f: &str, x: &str| ps.transform_value(f, x).unwrap().unwrap();
+    assert_eq!(v("n", "0"), "0-9");
+    assert_eq!(v("n", "37"), "30-39");
+    assert_eq!(v("n", "-1"), "-10..-1");
+    assert_eq!(v("n", "-10"), "-10..-1");
+    assert_eq!(v("n", "-11"), "-20..-11");
+    assert_eq!(v("one", "-3"), "-3");
+}
+
+#[test]
+fn near_miss_json_keys_are_refused_when_unlisted_values_are_kept() {
+    let ps = ps(
+        json!({
+            "/patient/aadhaar": {"type": "aadhaar", "transform": "pseudonym"},
+            "/members/*/mobile": {"type": "mobile", "transform": "mask", "params": {"preset": "mobile"}},
+        }),
+        "keep",
+    );
+    for rec in [
+        json!({"patient": {"Aadhaar": "234567890124"}}),
+        json!({"patient": {"aadhaar": "234567890124", "aad haar": "234567890124"}}),
+        json!({"patient": {"aadh\u{200B}aar": "234567890124"}}),
+        json!({"members": [{"mobile": "9876543210"}, {"MOBILE": "9876543210"}]}),
+        json!({"members": [{"m\u{043E}bile": "9876543210"}]}),
+    ] {
+        let mut r = rec.clone();
+        let e = ps.apply_json(&mut r).unwrap_err();
+        assert_eq!(e.code(), Code::PseudoColumnNearMiss, "{rec}");
+        assert!(!e.to_string().contains("234567890124"));
+    }
+    // A near miss of a parent step too.
+    let mut r = json!({"Patient": {"aadhaar": "234567890124"}});
+    assert_eq!(
+        ps.apply_json(&mut r).unwrap_err().code(),
+        Code::PseudoColumnNearMiss
+    );
+    // Exact keys and unrelated keys pass.
+    let mut r = json!({"patient": {"aadhaar": "234567890124", "aadhaar_ref": "x"}, "ward": 1});
+    ps.apply_json(&mut r).unwrap();
+    assert_eq!(r["ward"], 1);
+    // With "unlisted": "drop" a near miss is simply dropped.
+    let dropping = Pseudonymiser::new(
+        &policy(
+            json!({"/patient/aadhaar": {"type": "aadhaar", "transform": "pseudonym"}}),
+            "drop",
+        ),
+        &MasterKey::from_bytes(KEY),
+    )
+    .unwrap();
+    let mut r = json!({"patient": {"Aadhaar": "234567890124"}});
+    dropping.apply_json(&mut r).unwrap();
+    assert_eq!(r, json!({"patient": {}}));
+}
+
+#[test]
+fn key_check_value_is_pinned() {
+    // Stored `.kcv` files must stay valid across releases: a change here breaks reversal.
+    // Independently: HKDF-SHA256(salt "consentry/v1/kcv", ikm KEY, info domain, L 32),
+    // then HMAC-SHA256(that, "consentry/v1/key-check" 0x00 domain), first 8 bytes, hex
+    // (checked with Python's hmac/hashlib).
+    let kcv = consentry::pseudo::key_check_value(&MasterKey::from_bytes(KEY), "tn.health/research")
+        .unwrap();
+    assert_eq!(kcv, "1d02ab7fd6bfb03d");
 }

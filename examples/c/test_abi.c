@@ -760,6 +760,24 @@ static void test_pseudonymiser(void) {
   EXPECT(consentry_pseudonymiser_value(ps, S("name"), S("x"), false, out, SIZE_MAX, &n, &dropped, err),
          CONSENTRY_RESULT_INVALID_ARGUMENT);
 
+  /* key check: the record a reversal compares first; another key or domain is refused */
+  EXPECT(consentry_pseudonymiser_key_check(ps, out, sizeof out, &n, err), CONSENTRY_RESULT_OK);
+  CHECK(n == strlen((char *)out) && strstr((char *)out, "\"domain\":\"tn.health/research-2026\"") != NULL &&
+        strstr((char *)out, "\"kcv\":\"") != NULL && strstr((char *)out, MASTER_HEX) == NULL);
+  EXPECT(consentry_pseudonymiser_check_key(ps, out, n, err), CONSENTRY_RESULT_OK);
+  {
+    uint8_t other_key[CONSENTRY_MASTER_KEY_LEN] = {1};
+    const consentry_pseudonymiser *other = NULL;
+    EXPECT(consentry_pseudonymiser_new(S(POLICY), other_key, sizeof other_key, &other, err), CONSENTRY_RESULT_OK);
+    EXPECT(consentry_pseudonymiser_check_key(other, out, n, err), CONSENTRY_RESULT_PSEUDO_KEY_CHECK_MISMATCH);
+    consentry_pseudonymiser_free(other);
+  }
+  EXPECT(consentry_pseudonymiser_check_key(ps, S("{\"v\":1}"), err), CONSENTRY_RESULT_PSEUDO_KEY_CHECK_MALFORMED);
+  EXPECT(consentry_pseudonymiser_check_key(NULL, out, n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_pseudonymiser_check_key(ps, NULL, 0, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_pseudonymiser_key_check(ps, out, 4, &n, err), CONSENTRY_RESULT_BUFFER_TOO_SMALL);
+  EXPECT(consentry_pseudonymiser_key_check(NULL, out, sizeof out, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+
   /* record: the JSON interface's record */
   const char rec[] = "{\"name\": \"Arun K\", \"aadhaar\": \"234567890124\", \"visit\": \"2026-05-18\", "
                      "\"notes\": \"x\", \"ward\": 7}";
@@ -801,6 +819,11 @@ static void test_pseudonymiser(void) {
   EXPECT(consentry_csv_plan_new(ps, S("a,\"b\n"), false, &plan, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
   EXPECT(consentry_csv_plan_new(ps, S("a\nb\n"), false, &plan, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
   EXPECT(consentry_csv_plan_new(ps, S("visit\n"), false, &plan, err), CONSENTRY_RESULT_PSEUDO_MISSING_SUBJECT);
+  /* a near miss of a policy key (unlisted columns kept) would pass its values through: refused */
+  EXPECT(consentry_csv_plan_new(ps, S("Aadhaar,ward\n"), false, &plan, err), CONSENTRY_RESULT_PSEUDO_COLUMN_NEAR_MISS);
+  EXPECT(consentry_csv_plan_new(ps, S("\"aad\xe2\x80\x8bhaar\",ward\n"), false, &plan, err),
+         CONSENTRY_RESULT_PSEUDO_COLUMN_NEAR_MISS);
+  CHECK(plan == (const consentry_csv_plan *)0x1);
   EXPECT(consentry_csv_plan_new(NULL, S("a"), false, &plan, err), CONSENTRY_RESULT_NULL_ARGUMENT);
   EXPECT(consentry_csv_plan_new(ps, NULL, 0, false, &plan, err), CONSENTRY_RESULT_NULL_ARGUMENT);
   EXPECT(consentry_csv_plan_new(ps, S("a"), false, NULL, err), CONSENTRY_RESULT_NULL_ARGUMENT);
@@ -856,6 +879,77 @@ static void test_pseudonymiser(void) {
   consentry_csv_plan_free(back);
   consentry_csv_plan_free(plan);
   consentry_pseudonymiser_free(ps);
+}
+
+/* A 16,384-column CSV: the header is planned once (a hash lookup per column) and every row reuses
+ * the plan; each row's cells land where they belong, forward and reversed. No timing here: the
+ * cost is measured by `cargo bench -p consentry --bench pseudo -- csv_plan_16k`. */
+static void test_csv_wide(void) {
+  enum { COLS = 16384, ROWS = 8 };
+  static const char WIDE_POLICY[] =
+      "{\"domain\": \"wide\", \"unlisted\": \"keep\", \"fields\": {"
+      "\"c7\": {\"type\": \"aadhaar\", \"transform\": \"ff1\"},"
+      "\"c16383\": {\"type\": \"mobile\", \"transform\": \"token\"},"
+      "\"c3\": {\"type\": \"text\", \"transform\": \"drop\"}}}";
+  const size_t cap = (size_t)COLS * 16 + 256;
+  char *line = malloc(cap), *back_line = malloc(cap);
+  uint8_t *out = malloc(cap), *back = malloc(cap);
+  CHECK(line && back_line && out && back);
+  if (!line || !back_line || !out || !back) return;
+  const consentry_pseudonymiser *ps = NULL;
+  const consentry_csv_plan *plan = NULL, *rev = NULL;
+  size_t n = 0, m = 0, len = 0;
+  EXPECT(consentry_pseudonymiser_new(S(WIDE_POLICY), master, sizeof master, &ps, err), CONSENTRY_RESULT_OK);
+  for (int i = 0; i < COLS; i++) len += (size_t)snprintf(line + len, cap - len, i ? ",c%d" : "c%d", i);
+  EXPECT(consentry_csv_plan_new(ps, (const uint8_t *)line, len, false, &plan, err), CONSENTRY_RESULT_OK);
+  EXPECT(consentry_csv_plan_header(plan, out, cap, &n, err), CONSENTRY_RESULT_OK);
+  CHECK(strncmp((char *)out, "c0,c1,c2,c4,c5,c6,c7,c8,", 24) == 0);
+  EXPECT(consentry_csv_plan_new(ps, out, n, true, &rev, err), CONSENTRY_RESULT_OK);
+  int good = 0;
+  for (int r = 0; r < ROWS; r++) {
+    len = 0;
+    for (int i = 0; i < COLS; i++) {
+      const char *sep = i ? "," : "";
+      if (i == 7)
+        len += (size_t)snprintf(line + len, cap - len, "%s234567890124", sep);
+      else if (i == COLS - 1)
+        len += (size_t)snprintf(line + len, cap - len, "%s98765%05d", sep, r);
+      else
+        len += (size_t)snprintf(line + len, cap - len, "%sr%dc%d", sep, r, i);
+    }
+    EXPECT(consentry_csv_plan_row(plan, (const uint8_t *)line, len, out, cap, &n, err), CONSENTRY_RESULT_OK);
+    /* cells: c3 dropped, c7 an ff1 token (not the number), the last a token, the rest as they were */
+    int commas = 0;
+    for (size_t k = 0; k < n; k++) commas += out[k] == ',';
+    char want[64];
+    snprintf(want, sizeof want, "r%dc0,r%dc1,r%dc2,r%dc4,r%dc5,r%dc6,", r, r, r, r, r, r);
+    const char *tail = strrchr((char *)out, ',');
+    int ok = commas == COLS - 2 && strncmp((char *)out, want, strlen(want)) == 0 &&
+             strstr((char *)out, "234567890124") == NULL && tail && strncmp(tail, ",t1.", 4) == 0;
+    EXPECT(consentry_csv_plan_row(rev, out, n, back, cap, &m, err), CONSENTRY_RESULT_OK);
+    snprintf(want, sizeof want, ",r%dc6,234567890124,r%dc8,", r, r);
+    char mobile[32];
+    snprintf(mobile, sizeof mobile, ",+9198765%05d\n", r);
+    tail = strrchr((char *)back, ',');
+    ok = ok && strstr((char *)back, want) != NULL && tail && strcmp(tail, mobile) == 0;
+    good += ok;
+  }
+  CHECK(good == ROWS);
+  /* a duplicate at the far end of the wide header is still found */
+  len = 0;
+  for (int i = 0; i < COLS; i++) len += (size_t)snprintf(line + len, cap - len, "c%d,", i);
+  len += (size_t)snprintf(line + len, cap - len, "c0");
+  const consentry_csv_plan *dup = (const consentry_csv_plan *)0x1;
+  EXPECT(consentry_csv_plan_new(ps, (const uint8_t *)line, len, false, &dup, err), CONSENTRY_RESULT_PSEUDO_DUPLICATE_COLUMN);
+  CHECK(dup == (const consentry_csv_plan *)0x1);
+  printf("csv: %d rows of %d columns through one plan, and reversed\n", ROWS, COLS);
+  consentry_csv_plan_free(rev);
+  consentry_csv_plan_free(plan);
+  consentry_pseudonymiser_free(ps);
+  free(line);
+  free(back_line);
+  free(out);
+  free(back);
 }
 
 static void test_ids(void) {
@@ -976,6 +1070,7 @@ int main(int argc, char **argv) {
   test_call_json();
   test_decide();
   test_pseudonymiser();
+  test_csv_wide();
   test_ids();
   test_panic();
   test_threads();

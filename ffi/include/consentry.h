@@ -311,6 +311,16 @@ enum consentry_result
   CONSENTRY_RESULT_PSEUDO_DUPLICATE_COLUMN = 5010,
   // `pseudo_wrong_transform`: the operation needs a different transform on the field (e.g. a shift offset of a non-`shift` field)
   CONSENTRY_RESULT_PSEUDO_WRONG_TRANSFORM = 5011,
+  // `pseudo_key_check_mismatch`: the key check value of a pseudonymised file does not match the master key and domain (reversal refused)
+  CONSENTRY_RESULT_PSEUDO_KEY_CHECK_MISMATCH = 5012,
+  // `pseudo_key_check_missing`: a pseudonymised file has no key check value to reverse against
+  CONSENTRY_RESULT_PSEUDO_KEY_CHECK_MISSING = 5013,
+  // `pseudo_key_check_malformed`: a key check value is not in the expected form
+  CONSENTRY_RESULT_PSEUDO_KEY_CHECK_MALFORMED = 5014,
+  // `pseudo_column_near_miss`: a CSV column name differs from a policy key only by case, spaces, invisible or look-alike characters
+  CONSENTRY_RESULT_PSEUDO_COLUMN_NEAR_MISS = 5015,
+  // `pseudo_unlisted_identifier`: a column the policy does not list holds identifiers (e.g. valid Aadhaar numbers)
+  CONSENTRY_RESULT_PSEUDO_UNLISTED_IDENTIFIER = 5016,
   // `pseudo_internal`: an internal cryptographic operation failed (never expected)
   CONSENTRY_RESULT_PSEUDO_INTERNAL = 5099,
   // `policy_malformed`: the policy is not valid JSON or does not follow the policy schema
@@ -824,6 +834,38 @@ consentry_result consentry_pseudonymiser_new(const uint8_t *policy_json,
 // `ps` must be NULL or a pointer from `consentry_pseudonymiser_new` not yet freed.
 void consentry_pseudonymiser_free(const consentry_pseudonymiser *ps);
 
+// Writes the key check record of the pseudonymiser's master key and domain into `out`,
+// NUL-terminated: compact JSON `{"v":1,"domain":...,"kcv":...}` where `kcv` is 16 hex digits,
+// a keyed fingerprint of master key and domain (a MAC under its own derived key; it reveals
+// no key that protects data). `consentry pseudonymise` writes it beside every output as
+// `<out>.kcv`; store it with pseudonymised data and pass it to
+// `consentry_pseudonymiser_check_key` before reversing: `ff1` is unauthenticated and reverses
+// under a wrong key or domain to wrong but valid-looking values. Buffer rules as
+// `consentry_verifier_verify`. Thread-safe.
+//
+// # Safety
+// `ps` must be a live pseudonymiser; `out` valid for `out_cap` bytes; `out_len` for one
+// write; `err` NULL or live.
+consentry_result consentry_pseudonymiser_key_check(const consentry_pseudonymiser *ps,
+                                                   uint8_t *out,
+                                                   size_t out_cap,
+                                                   size_t *out_len,
+                                                   consentry_error *err);
+
+// Checks a key check record (from `consentry_pseudonymiser_key_check` or a `<file>.kcv` the
+// CLI wrote) against the pseudonymiser's master key and domain: `CONSENTRY_RESULT_OK` when
+// they match, `CONSENTRY_RESULT_PSEUDO_KEY_CHECK_MISMATCH` when the key or the domain differs
+// (do not reverse), `CONSENTRY_RESULT_PSEUDO_KEY_CHECK_MALFORMED` when it is not such a
+// record. Thread-safe.
+//
+// # Safety
+// `ps` must be a live pseudonymiser; `key_check_json` must point to `key_check_json_len`
+// readable bytes; `err` NULL or live.
+consentry_result consentry_pseudonymiser_check_key(const consentry_pseudonymiser *ps,
+                                                   const uint8_t *key_check_json,
+                                                   size_t key_check_json_len,
+                                                   consentry_error *err);
+
 // Transforms one value of policy field `field` (a policy key, e.g. `/aadhaar` or `aadhaar`
 // for a one-step key), or with `reverse` restores a `token` or `ff1` output to its canonical
 // value. Writes the result into `out`, NUL-terminated, its length without the NUL to
@@ -875,9 +917,13 @@ consentry_result consentry_pseudonymiser_record(const consentry_pseudonymiser *p
 // column by its name, `/` + its name, or `/*`. With `reverse`, rows are restored instead
 // (`token` and `ff1` cells) and the header is the pseudonymised file's. Get the output
 // header line with `consentry_csv_plan_header`, then pass each following line to
-// `consentry_csv_plan_row`. Free it with `consentry_csv_plan_free`. A column named twice is
-// `CONSENTRY_RESULT_PSEUDO_DUPLICATE_COLUMN`; a blank header or one that is not CSV,
-// `CONSENTRY_RESULT_INVALID_ARGUMENT`.
+// `consentry_csv_plan_row`. Free it with `consentry_csv_plan_free`. The header is resolved
+// here once (cost linear in its columns); each row then costs only its own cells. A column
+// named twice is `CONSENTRY_RESULT_PSEUDO_DUPLICATE_COLUMN`; with `"unlisted": "keep"`, a
+// column that is not in the policy but whose name differs from a policy key only by case,
+// spaces, invisible or look-alike characters is `CONSENTRY_RESULT_PSEUDO_COLUMN_NEAR_MISS`
+// (its values would otherwise pass through untransformed); a blank header or one that is not
+// CSV, `CONSENTRY_RESULT_INVALID_ARGUMENT`.
 //
 // CSV is RFC 4180 as the CLI reads and writes it (the `csv` crate's defaults): `,`
 // separated, fields with `,`, `"` or a line break quoted, `""` for a quote inside quotes.

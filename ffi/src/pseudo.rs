@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use consentry::ids::{self, IdType};
+use consentry::pseudo::{CsvOptions, CsvPlan};
 use consentry::{Code, MasterKey, Policy, Pseudonymiser};
 
 use crate::boundary::{bytes, guard, guard_void, handle, text, Fail, Out, OutBuf};
@@ -27,9 +28,8 @@ pub struct consentry_pseudonymiser {
 /// rows that follow it one line at a time. Immutable and thread-safe. It keeps its
 /// pseudonymiser alive: either may be freed first.
 pub struct consentry_csv_plan {
-    ps: Arc<Pseudonymiser>,
-    header: Vec<String>,
-    reverse: bool,
+    /// The header resolved once (a hash lookup per column); every row reuses it.
+    plan: CsvPlan<Arc<Pseudonymiser>>,
     /// The output header line, `\n`-terminated.
     out_header: Vec<u8>,
 }
@@ -159,6 +159,63 @@ pub unsafe extern "C" fn consentry_pseudonymiser_free(ps: *const consentry_pseud
     })
 }
 
+/// Writes the key check record of the pseudonymiser's master key and domain into `out`,
+/// NUL-terminated: compact JSON `{"v":1,"domain":...,"kcv":...}` where `kcv` is 16 hex digits,
+/// a keyed fingerprint of master key and domain (a MAC under its own derived key; it reveals
+/// no key that protects data). `consentry pseudonymise` writes it beside every output as
+/// `<out>.kcv`; store it with pseudonymised data and pass it to
+/// `consentry_pseudonymiser_check_key` before reversing: `ff1` is unauthenticated and reverses
+/// under a wrong key or domain to wrong but valid-looking values. Buffer rules as
+/// `consentry_verifier_verify`. Thread-safe.
+///
+/// # Safety
+/// `ps` must be a live pseudonymiser; `out` valid for `out_cap` bytes; `out_len` for one
+/// write; `err` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn consentry_pseudonymiser_key_check(
+    ps: *const consentry_pseudonymiser,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+    err: *mut consentry_error,
+) -> consentry_result {
+    guard(err, || {
+        // SAFETY: pointer validity is the caller's contract.
+        let ps = unsafe { handle(ps, "ps") }?;
+        let dst = OutBuf::new(out, out_cap, out_len)?;
+        // SAFETY: buffer validity is the caller's contract.
+        unsafe { dst.write(ps.inner.key_check_json().as_bytes(), true) }
+    })
+}
+
+/// Checks a key check record (from `consentry_pseudonymiser_key_check` or a `<file>.kcv` the
+/// CLI wrote) against the pseudonymiser's master key and domain: `CONSENTRY_RESULT_OK` when
+/// they match, `CONSENTRY_RESULT_PSEUDO_KEY_CHECK_MISMATCH` when the key or the domain differs
+/// (do not reverse), `CONSENTRY_RESULT_PSEUDO_KEY_CHECK_MALFORMED` when it is not such a
+/// record. Thread-safe.
+///
+/// # Safety
+/// `ps` must be a live pseudonymiser; `key_check_json` must point to `key_check_json_len`
+/// readable bytes; `err` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn consentry_pseudonymiser_check_key(
+    ps: *const consentry_pseudonymiser,
+    key_check_json: *const u8,
+    key_check_json_len: usize,
+    err: *mut consentry_error,
+) -> consentry_result {
+    guard(err, || {
+        // SAFETY: pointer validity is the caller's contract.
+        let (ps, json) = unsafe {
+            (
+                handle(ps, "ps")?,
+                text(key_check_json, key_check_json_len, "key_check_json")?,
+            )
+        };
+        ps.inner.check_key_json(json).map_err(|e| Fail::of(&e))
+    })
+}
+
 /// Transforms one value of policy field `field` (a policy key, e.g. `/aadhaar` or `aadhaar`
 /// for a one-step key), or with `reverse` restores a `token` or `ff1` output to its canonical
 /// value. Writes the result into `out`, NUL-terminated, its length without the NUL to
@@ -279,9 +336,13 @@ pub unsafe extern "C" fn consentry_pseudonymiser_record(
 /// column by its name, `/` + its name, or `/*`. With `reverse`, rows are restored instead
 /// (`token` and `ff1` cells) and the header is the pseudonymised file's. Get the output
 /// header line with `consentry_csv_plan_header`, then pass each following line to
-/// `consentry_csv_plan_row`. Free it with `consentry_csv_plan_free`. A column named twice is
-/// `CONSENTRY_RESULT_PSEUDO_DUPLICATE_COLUMN`; a blank header or one that is not CSV,
-/// `CONSENTRY_RESULT_INVALID_ARGUMENT`.
+/// `consentry_csv_plan_row`. Free it with `consentry_csv_plan_free`. The header is resolved
+/// here once (cost linear in its columns); each row then costs only its own cells. A column
+/// named twice is `CONSENTRY_RESULT_PSEUDO_DUPLICATE_COLUMN`; with `"unlisted": "keep"`, a
+/// column that is not in the policy but whose name differs from a policy key only by case,
+/// spaces, invisible or look-alike characters is `CONSENTRY_RESULT_PSEUDO_COLUMN_NEAR_MISS`
+/// (its values would otherwise pass through untransformed); a blank header or one that is not
+/// CSV, `CONSENTRY_RESULT_INVALID_ARGUMENT`.
 ///
 /// CSV is RFC 4180 as the CLI reads and writes it (the `csv` crate's defaults): `,`
 /// separated, fields with `,`, `"` or a line break quoted, `""` for a quote inside quotes.
@@ -309,18 +370,11 @@ pub unsafe extern "C" fn consentry_csv_plan_new(
         let out = Out::new(out, "out")?;
         let header = csv_cells(line, "header_line")?
             .ok_or_else(|| Fail::new(Code::InvalidArgument, "`header_line` is blank"))?;
-        let out_header = if reverse {
-            csv_line(&header)?
-        } else {
-            let plan = ps.inner.csv_plan(&header).map_err(|e| Fail::of(&e))?;
-            csv_line(plan.header())?
-        };
-        let plan = Arc::into_raw(Arc::new(consentry_csv_plan {
-            ps: Arc::clone(&ps.inner),
-            header,
-            reverse,
-            out_header,
-        }));
+        let options = CsvOptions::default().reverse(reverse);
+        let plan =
+            CsvPlan::new(Arc::clone(&ps.inner), &header, options).map_err(|e| Fail::of(&e))?;
+        let out_header = csv_line(plan.header())?;
+        let plan = Arc::into_raw(Arc::new(consentry_csv_plan { plan, out_header }));
         // SAFETY: `out` is valid for a write (contract).
         unsafe { out.write(plan) };
         Ok(())
@@ -398,12 +452,7 @@ pub unsafe extern "C" fn consentry_csv_plan_row(
             // SAFETY: buffer validity is the caller's contract.
             return unsafe { dst.write(b"", true) };
         };
-        let cells = if plan.reverse {
-            plan.ps.reverse_csv_row(&plan.header, &row)
-        } else {
-            plan.ps.apply_csv_row(&plan.header, &row)
-        }
-        .map_err(|e| Fail::of(&e))?;
+        let cells = plan.plan.apply_row(&row).map_err(|e| Fail::of(&e))?;
         let text = csv_line(&cells)?;
         // SAFETY: buffer validity is the caller's contract.
         unsafe { dst.write(&text, true) }

@@ -238,6 +238,16 @@ pub enum consentry_result {
     PseudoDuplicateColumn = 5010,
     /// `pseudo_wrong_transform`: the operation needs a different transform on the field (e.g. a shift offset of a non-`shift` field)
     PseudoWrongTransform = 5011,
+    /// `pseudo_key_check_mismatch`: the key check value of a pseudonymised file does not match the master key and domain (reversal refused)
+    PseudoKeyCheckMismatch = 5012,
+    /// `pseudo_key_check_missing`: a pseudonymised file has no key check value to reverse against
+    PseudoKeyCheckMissing = 5013,
+    /// `pseudo_key_check_malformed`: a key check value is not in the expected form
+    PseudoKeyCheckMalformed = 5014,
+    /// `pseudo_column_near_miss`: a CSV column name differs from a policy key only by case, spaces, invisible or look-alike characters
+    PseudoColumnNearMiss = 5015,
+    /// `pseudo_unlisted_identifier`: a column the policy does not list holds identifiers (e.g. valid Aadhaar numbers)
+    PseudoUnlistedIdentifier = 5016,
     /// `pseudo_internal`: an internal cryptographic operation failed (never expected)
     PseudoInternal = 5099,
     /// `policy_malformed`: the policy is not valid JSON or does not follow the policy schema
@@ -383,6 +393,11 @@ impl consentry_result {
             5009 => Some(Self::PseudoSubjectRequired),
             5010 => Some(Self::PseudoDuplicateColumn),
             5011 => Some(Self::PseudoWrongTransform),
+            5012 => Some(Self::PseudoKeyCheckMismatch),
+            5013 => Some(Self::PseudoKeyCheckMissing),
+            5014 => Some(Self::PseudoKeyCheckMalformed),
+            5015 => Some(Self::PseudoColumnNearMiss),
+            5016 => Some(Self::PseudoUnlistedIdentifier),
             5099 => Some(Self::PseudoInternal),
             5100 => Some(Self::PolicyMalformed),
             5101 => Some(Self::PolicyUnknownTransform),
@@ -516,6 +531,11 @@ impl consentry_result {
             Self::PseudoSubjectRequired => c"pseudo_subject_required",
             Self::PseudoDuplicateColumn => c"pseudo_duplicate_column",
             Self::PseudoWrongTransform => c"pseudo_wrong_transform",
+            Self::PseudoKeyCheckMismatch => c"pseudo_key_check_mismatch",
+            Self::PseudoKeyCheckMissing => c"pseudo_key_check_missing",
+            Self::PseudoKeyCheckMalformed => c"pseudo_key_check_malformed",
+            Self::PseudoColumnNearMiss => c"pseudo_column_near_miss",
+            Self::PseudoUnlistedIdentifier => c"pseudo_unlisted_identifier",
             Self::PseudoInternal => c"pseudo_internal",
             Self::PolicyMalformed => c"policy_malformed",
             Self::PolicyUnknownTransform => c"policy_unknown_transform",
@@ -648,6 +668,11 @@ impl consentry_result {
             Self::PseudoSubjectRequired => c"a `shift` field was transformed without its subject",
             Self::PseudoDuplicateColumn => c"a CSV header names the same column twice",
             Self::PseudoWrongTransform => c"the operation needs a different transform on the field (e.g. a shift offset of a non-`shift` field)",
+            Self::PseudoKeyCheckMismatch => c"the key check value of a pseudonymised file does not match the master key and domain (reversal refused)",
+            Self::PseudoKeyCheckMissing => c"a pseudonymised file has no key check value to reverse against",
+            Self::PseudoKeyCheckMalformed => c"a key check value is not in the expected form",
+            Self::PseudoColumnNearMiss => c"a CSV column name differs from a policy key only by case, spaces, invisible or look-alike characters",
+            Self::PseudoUnlistedIdentifier => c"a column the policy does not list holds identifiers (e.g. valid Aadhaar numbers)",
             Self::PseudoInternal => c"an internal cryptographic operation failed (never expected)",
             Self::PolicyMalformed => c"the policy is not valid JSON or does not follow the policy schema",
             Self::PolicyUnknownTransform => c"a field names a transform that does not exist",

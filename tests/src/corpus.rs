@@ -1251,6 +1251,22 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
         p(json!({"record": {"name": "Subject 0", "visit": "0001-01-01"}})),
         err(Code::PseudoDateOutOfRange),
     );
+    // With `unlisted: keep`, a column that differs from a policy key only by case, spaces or
+    // look-alike letters would pass through untransformed: refused.
+    for (id, col) in [
+        ("pseudo-near-miss-case", "Name"),
+        ("pseudo-near-miss-cyrillic", "n\u{0430}me"),
+    ] {
+        g.push(
+            id,
+            "unlisted kept; a column that folds to the policy key `name` but is not it",
+            "pseudonymise",
+            json!({"policy": {"domain": "d", "unlisted": "keep",
+                              "fields": {"name": {"type": "name", "transform": "pseudonym"}}},
+                   "masterKey": key, "csv": {"header": ["name", col], "rows": [["Arun K", "Arun K"]]}}),
+            err(Code::PseudoColumnNearMiss),
+        );
+    }
     let mut r = p(json!({"field": "/name", "value": "x"}));
     r["masterKey"] = "00ff".into();
     g.push(

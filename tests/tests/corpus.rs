@@ -630,6 +630,27 @@ const COVERED_ELSEWHERE: &[(Code, &str, &str)] = &[
         "core/tests/ledger.rs",
         "verify_with_checks_an_expected_head_and_a_sealed_end",
     ),
+    // The key check file and unlisted identifiers are the CLI's (files beside the data).
+    (
+        Code::PseudoKeyCheckMismatch,
+        "cli/tests/pseudo.rs",
+        "ff1_reversal_with_a_wrong_key_or_domain_is_refused_by_the_key_check",
+    ),
+    (
+        Code::PseudoKeyCheckMissing,
+        "cli/tests/pseudo.rs",
+        "ff1_reversal_with_a_wrong_key_or_domain_is_refused_by_the_key_check",
+    ),
+    (
+        Code::PseudoKeyCheckMalformed,
+        "cli/tests/pseudo.rs",
+        "ff1_reversal_with_a_wrong_key_or_domain_is_refused_by_the_key_check",
+    ),
+    (
+        Code::PseudoUnlistedIdentifier,
+        "cli/tests/pseudo.rs",
+        "unlisted_columns_holding_aadhaar_numbers_are_reported_or_refused",
+    ),
     // The C ABI's own codes: examples/c/test_abi.c, run by scripts/test-c.
     (
         Code::NullArgument,

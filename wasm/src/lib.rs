@@ -452,6 +452,27 @@ impl Pseudonymiser {
         )
     }
 
+    /// The key check record of this master key and domain, JSON text
+    /// `{"v":1,"domain":...,"kcv":...}` (a keyed fingerprint; no key material). Store it with
+    /// pseudonymised data and pass it to `checkKey` before reversing: `ff1` is unauthenticated
+    /// and reverses under a wrong key or domain to wrong but valid-looking values.
+    #[wasm_bindgen(getter, js_name = keyCheck)]
+    pub fn key_check(&self) -> String {
+        self.inner.key_check_json()
+    }
+
+    /// Throws `pseudo_key_check_mismatch` when a key check record (from `keyCheck` or a CLI
+    /// `<file>.kcv`) was made with another master key or domain, `pseudo_key_check_malformed`
+    /// when it is not one.
+    #[wasm_bindgen(js_name = checkKey)]
+    pub fn check_key(&self, key_check: &str) -> JsResult<()> {
+        lift(
+            self.inner
+                .check_key_json(key_check)
+                .map_err(|e| ErrorBody::from_error(&e)),
+        )
+    }
+
     /// A whole JSON record through the policy.
     #[wasm_bindgen(unchecked_return_type = "Record<string, unknown>")]
     pub fn record(

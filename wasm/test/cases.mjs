@@ -314,6 +314,22 @@ export const cases = [
     assert.throws(c, () => c.callJson('pseudonymise', { policy: p.policy, masterKey: '00'.repeat(32), record: p.record }), { code: 'master_key_weak' });
   }],
 
+  ['Pseudonymiser: keyCheck / checkKey refuse reversal under another master key or domain', (c, fx) => {
+    const p = fx.pseudo;
+    const ps = new c.Pseudonymiser(p.policy, p.masterKey);
+    const kcv = JSON.parse(ps.keyCheck);
+    assert.equal(kcv.v, 1);
+    assert.equal(kcv.domain, p.policy.domain);
+    assert.ok(/^[0-9a-f]{16}$/.test(kcv.kcv), 'kcv is 16 hex digits');
+    assert.ok(!ps.keyCheck.includes(p.masterKey), 'no key material');
+    ps.checkKey(ps.keyCheck);
+    const otherKey = new c.Pseudonymiser(p.policy, '0123456789abcdef'.repeat(4));
+    assert.throws(c, () => otherKey.checkKey(ps.keyCheck), { code: 'pseudo_key_check_mismatch' });
+    const otherDomain = new c.Pseudonymiser({ ...p.policy, domain: p.policy.domain + '/other' }, p.masterKey);
+    assert.throws(c, () => otherDomain.checkKey(ps.keyCheck), { code: 'pseudo_key_check_mismatch' });
+    assert.throws(c, () => ps.checkKey('{"v":1}'), { code: 'pseudo_key_check_malformed' });
+  }],
+
   ['identifiers: idValidate / idMask / idDetect are the core\'s (same as callJson), never echo a value', (c) => {
     // Synthetic numbers only: 234567890124 passes Verhoeff, ...125 does not.
     const good = '2345 6789 0124';

@@ -1,20 +1,22 @@
 //! The pseudonymiser: a policy with its domain keys, applied per value, JSON record or CSV row.
 
 use std::borrow::Cow;
+use std::ops::Deref;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde_json::Value;
 
 use super::dates::Date;
-use super::keys::{DomainKeys, MasterKey};
+use super::keys::{DomainKeys, MasterKey, KEY_CHECK_LEN};
+use super::names::{fold_column_name, shown};
 use super::policy::{
     FieldRule, GeneraliseSpec, MaskSpec, Policy, Seg, ShiftSpec, TransformSpec, Unlisted,
 };
 use super::primitives::{self, Ff1};
 use super::types::{canonicalise, ValueType};
 use crate::error::Code;
-use crate::ids::{self, mask_keep_last};
+use crate::ids::{self, mask_keep_last, IdType};
 
 /// Prefix of `token` outputs (version 1 of the token format).
 pub const TOKEN_PREFIX: &str = "t1.";
@@ -107,6 +109,40 @@ pub enum PseudoError {
         /// The column name.
         column: String,
     },
+    /// The key check value recorded with a pseudonymised file is not the one of this master
+    /// key and domain: reversing would give wrong values (FF1 always decrypts to something), so
+    /// it is refused.
+    #[error("key check value does not match: the file was pseudonymised with another master key or domain (file domain `{file_domain}`, policy domain `{domain}`)")]
+    KeyCheckMismatch {
+        /// The domain recorded with the file.
+        file_domain: String,
+        /// The policy's domain.
+        domain: String,
+    },
+    /// No key check value was found for a file to be reversed.
+    #[error("no key check value: the file cannot be checked against the master key and domain")]
+    KeyCheckMissing,
+    /// A key check record is not `{"v":1,"domain":...,"kcv":...}` with a 16-hex-digit `kcv`.
+    #[error("key check value is malformed")]
+    KeyCheckMalformed,
+    /// A CSV column is not in the policy, but its name differs from a policy key only by case,
+    /// white space, invisible or look-alike characters ([`super::fold_column_name`]); with
+    /// `"unlisted": "keep"` its values would pass through untouched.
+    #[error("column `{}` is not in the policy but looks like policy key `{field}` (case, spaces, invisible or look-alike characters): rename the column or fold column names", shown(.column))]
+    ColumnNearMiss {
+        /// The column name as written.
+        column: String,
+        /// The policy key it resembles.
+        field: String,
+    },
+    /// A column the policy does not list holds valid identifiers.
+    #[error("column `{}` is not in the policy and holds {count} valid aadhaar number(s)", shown(.column))]
+    UnlistedIdentifier {
+        /// The column name.
+        column: String,
+        /// How many cells hold one.
+        count: u64,
+    },
     /// Key material is malformed.
     #[error("key is malformed")]
     InvalidKey,
@@ -136,6 +172,11 @@ impl PseudoError {
             PseudoError::RowLength { .. } => Code::PseudoRowLength,
             PseudoError::DuplicateColumn { .. } => Code::PseudoDuplicateColumn,
             PseudoError::WrongTransform { .. } => Code::PseudoWrongTransform,
+            PseudoError::KeyCheckMismatch { .. } => Code::PseudoKeyCheckMismatch,
+            PseudoError::KeyCheckMissing => Code::PseudoKeyCheckMissing,
+            PseudoError::KeyCheckMalformed => Code::PseudoKeyCheckMalformed,
+            PseudoError::ColumnNearMiss { .. } => Code::PseudoColumnNearMiss,
+            PseudoError::UnlistedIdentifier { .. } => Code::PseudoUnlistedIdentifier,
             PseudoError::InvalidKey => Code::PseudoInvalidKey,
             PseudoError::WeakKey => Code::MasterKeyWeak,
             PseudoError::Internal => Code::PseudoInternal,
@@ -157,6 +198,11 @@ impl PseudoError {
             | PseudoError::WrongTransform { field } => Some(field),
             PseudoError::RowLength { .. }
             | PseudoError::DuplicateColumn { .. }
+            | PseudoError::KeyCheckMismatch { .. }
+            | PseudoError::KeyCheckMissing
+            | PseudoError::KeyCheckMalformed
+            | PseudoError::ColumnNearMiss { .. }
+            | PseudoError::UnlistedIdentifier { .. }
             | PseudoError::InvalidKey
             | PseudoError::WeakKey
             | PseudoError::Internal => None,
@@ -194,6 +240,17 @@ pub struct Pseudonymiser {
     /// Policy keys and their aliases, sorted by length and then bytes ([`by_len_then_bytes`]),
     /// for binary search: most probes then settle on the length without comparing bytes.
     index: Vec<(String, usize)>,
+    /// CSV column name → rule, for the one-step literal selectors (`x` and `/x` both select
+    /// column `x`), sorted by [`sort_keys`].
+    columns: Vec<(String, usize)>,
+    /// The rule of a `/*` selector (it selects every column), if any.
+    any_column: Option<usize>,
+    /// [`fold_column_name`] of each one-step literal selector → rule (the first in key order),
+    /// sorted by [`sort_keys`].
+    folded: Vec<(String, usize)>,
+    /// Per rule, per selector step: the folded literal (`None` for `*`), for near-miss JSON
+    /// keys.
+    folded_steps: Vec<Vec<Option<String>>>,
 }
 
 impl core::fmt::Debug for Pseudonymiser {
@@ -216,6 +273,19 @@ fn by_len_then_bytes(a: &str, b: &str) -> core::cmp::Ordering {
     a.len()
         .cmp(&b.len())
         .then_with(|| a.as_bytes().cmp(b.as_bytes()))
+}
+
+/// Sorts a key table by [`by_len_then_bytes`], stably: equal keys keep their order. Sorted
+/// tables rather than hash maps: one shared sort and search keep the npm module small, and the
+/// cost stays n log n.
+fn sort_keys(table: &mut [(String, usize)]) {
+    table.sort_by(|(a, _), (b, _)| by_len_then_bytes(a, b));
+}
+
+/// The value of the first entry with key `key` in a table sorted by [`sort_keys`].
+fn find_key(table: &[(String, usize)], key: &str) -> Option<usize> {
+    let at = table.partition_point(|(k, _)| by_len_then_bytes(k, key).is_lt());
+    table.get(at).filter(|(k, _)| k == key).map(|(_, v)| *v)
 }
 
 fn escape_pointer(s: &str) -> String {
@@ -242,12 +312,105 @@ impl Pseudonymiser {
                 }
             }
         }
-        index.sort_by(|(a, _), (b, _)| by_len_then_bytes(a, b));
+        sort_keys(&mut index);
+        let mut columns = Vec::new();
+        let mut folded = Vec::new();
+        let mut any_column = None;
+        for (i, f) in policy.fields().iter().enumerate() {
+            match f.selector.segs.as_slice() {
+                [Seg::Lit(x)] => {
+                    columns.push((x.clone(), i));
+                    folded.push((fold_column_name(x), i));
+                }
+                [Seg::Any] => any_column = any_column.or(Some(i)),
+                _ => {}
+            }
+        }
+        sort_keys(&mut columns);
+        sort_keys(&mut folded);
+        let folded_steps = policy
+            .fields()
+            .iter()
+            .map(|f| {
+                f.selector
+                    .segs
+                    .iter()
+                    .map(|seg| match seg {
+                        Seg::Lit(x) => Some(fold_column_name(x)),
+                        Seg::Any => None,
+                    })
+                    .collect()
+            })
+            .collect();
         Ok(Pseudonymiser {
             policy: policy.clone(),
             keys,
             index,
+            columns,
+            any_column,
+            folded,
+            folded_steps,
         })
+    }
+
+    /// The key check value of this pseudonymiser's master key and domain
+    /// ([`super::key_check_value`]): 16 lower-case hex digits, not secret. Written beside a
+    /// pseudonymised file ([`Pseudonymiser::key_check_json`]) so that reversal can refuse a
+    /// wrong key or domain: FF1 is unauthenticated and decrypts anything to some valid-looking
+    /// value.
+    pub fn key_check(&self) -> &str {
+        &self.keys.kcv
+    }
+
+    /// The key check record as compact JSON: `{"v":1,"domain":...,"kcv":...}`.
+    pub fn key_check_json(&self) -> String {
+        let domain = Value::String(self.keys.domain.clone());
+        format!(r#"{{"v":1,"domain":{domain},"kcv":"{}"}}"#, self.keys.kcv)
+    }
+
+    /// Checks a key check value recorded for `domain` against this pseudonymiser's master key
+    /// and domain: [`PseudoError::KeyCheckMismatch`] when either differs,
+    /// [`PseudoError::KeyCheckMalformed`] when `kcv` is not 16 hex digits.
+    pub fn check_key(&self, domain: &str, kcv: &str) -> Result<(), PseudoError> {
+        if kcv.len() != KEY_CHECK_LEN * 2 || !kcv.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(PseudoError::KeyCheckMalformed);
+        }
+        let same = kcv.eq_ignore_ascii_case(&self.keys.kcv) && domain == self.keys.domain;
+        if same {
+            Ok(())
+        } else {
+            Err(PseudoError::KeyCheckMismatch {
+                file_domain: domain.to_owned(),
+                domain: self.keys.domain.clone(),
+            })
+        }
+    }
+
+    /// Checks a key check record ([`Pseudonymiser::key_check_json`]'s form; unknown members and
+    /// other versions are [`PseudoError::KeyCheckMalformed`]) as [`Pseudonymiser::check_key`].
+    ///
+    /// ```
+    /// use consentry::pseudo::{MasterKey, Policy, Pseudonymiser};
+    /// let policy = Policy::from_json(r#"{"domain": "d1", "unlisted": "drop",
+    ///   "fields": {"aadhaar": {"type": "aadhaar", "transform": "ff1"}}}"#).unwrap();
+    /// let a = Pseudonymiser::new(&policy, &MasterKey::from_bytes(*b"one master key, thirty-two bytes")).unwrap();
+    /// let b = Pseudonymiser::new(&policy, &MasterKey::from_bytes(*b"another master key, also 32 byte")).unwrap();
+    /// assert!(a.check_key_json(&a.key_check_json()).is_ok());
+    /// let e = b.check_key_json(&a.key_check_json()).unwrap_err();
+    /// assert_eq!(e.code().as_str(), "pseudo_key_check_mismatch");
+    /// ```
+    pub fn check_key_json(&self, json: &str) -> Result<(), PseudoError> {
+        // Read through `Value` (already in every build) rather than a derived deserialiser.
+        let doc: Value = serde_json::from_str(json).map_err(|_| PseudoError::KeyCheckMalformed)?;
+        let m = doc.as_object().ok_or(PseudoError::KeyCheckMalformed)?;
+        let member = |k: &str| m.get(k).ok_or(PseudoError::KeyCheckMalformed);
+        let v = member("v")?.as_u64();
+        let domain = member("domain")?.as_str();
+        let kcv = member("kcv")?.as_str();
+        match (v, domain, kcv) {
+            (Some(1), Some(domain), Some(kcv)) if m.len() == 3 => self.check_key(domain, kcv),
+            _ => Err(PseudoError::KeyCheckMalformed),
+        }
     }
 
     /// The policy.
@@ -256,11 +419,8 @@ impl Pseudonymiser {
     }
 
     fn rule(&self, field: &str) -> Result<&FieldRule, PseudoError> {
-        self.index
-            .binary_search_by(|(k, _)| by_len_then_bytes(k, field))
-            .ok()
-            .and_then(|pos| self.index.get(pos))
-            .and_then(|(_, i)| self.policy.fields().get(*i))
+        find_key(&self.index, field)
+            .and_then(|i| self.policy.fields().get(i))
             .ok_or_else(|| PseudoError::UnknownField {
                 field: field.to_owned(),
             })
@@ -501,6 +661,11 @@ impl Pseudonymiser {
     /// they are (no value to transform). Outputs are JSON strings. On error the record may be
     /// partly transformed and must be discarded.
     pub fn apply_json(&self, record: &mut Value) -> Result<(), PseudoError> {
+        if self.policy.unlisted() == Unlisted::Keep {
+            for (rule, steps) in self.policy.fields().iter().zip(&self.folded_steps) {
+                near_miss_key(record, &rule.selector.segs, steps, rule)?;
+            }
+        }
         let mut jobs: Vec<(usize, Vec<Step>, Option<String>)> = Vec::new();
         let mut drops: Vec<Vec<Step>> = Vec::new();
         for (i, rule) in self.policy.fields().iter().enumerate() {
@@ -580,57 +745,33 @@ impl Pseudonymiser {
 
     // ----- CSV -----
 
+    /// The rule index a column name selects exactly (`x`, `/x`, or `/*`).
+    fn column_rule(&self, name: &str) -> Option<usize> {
+        find_key(&self.columns, name).or(self.any_column)
+    }
+
+    /// The rule index a column name resembles ([`fold_column_name`]), when it selects none.
+    fn near_miss_rule(&self, name: &str) -> Option<usize> {
+        find_key(&self.folded, &fold_column_name(name))
+    }
+
     /// Plans the transformation of CSV rows with this header: which column gets which rule,
     /// which are dropped, and the output header. Policy keys match a column when they are the
-    /// column name, `/` + the (escaped) column name, or `/*`.
-    pub fn csv_plan<S: AsRef<str>>(&self, header: &[S]) -> Result<CsvPlan<'_>, PseudoError> {
-        let names: Vec<&str> = header.iter().map(AsRef::as_ref).collect();
-        for (i, n) in names.iter().enumerate() {
-            if names.iter().skip(i + 1).any(|m| m == n) {
-                return Err(PseudoError::DuplicateColumn {
-                    column: (*n).to_owned(),
-                });
-            }
-        }
-        let mut cols = Vec::with_capacity(names.len());
-        let mut out_header = Vec::with_capacity(names.len());
-        for name in &names {
-            let found = self
-                .policy
-                .fields()
-                .iter()
-                .enumerate()
-                .find(|(_, r)| r.selector.matches_column(name));
-            let col = match found {
-                None if self.policy.unlisted() == Unlisted::Drop => Col::Drop,
-                None => Col::Keep,
-                Some((_, r)) if r.transform == TransformSpec::Drop => Col::Drop,
-                Some((i, r)) => {
-                    let subject = match &r.transform {
-                        TransformSpec::Shift(s) => Some(
-                            names
-                                .iter()
-                                .position(|n| s.subject.matches_column(n))
-                                .filter(|_| s.subject.wildcards() == 0)
-                                .ok_or_else(|| PseudoError::MissingSubject {
-                                    field: r.name.clone(),
-                                })?,
-                        ),
-                        _ => None,
-                    };
-                    Col::Apply { rule: i, subject }
-                }
-            };
-            if col != Col::Drop {
-                out_header.push((*name).to_owned());
-            }
-            cols.push(col);
-        }
-        Ok(CsvPlan {
-            ps: self,
-            cols,
-            header: out_header,
-        })
+    /// column name, `/` + the (escaped) column name, or `/*`. With `"unlisted": "keep"`, a
+    /// column whose name is a near miss of a policy key ([`fold_column_name`]) is refused
+    /// ([`PseudoError::ColumnNearMiss`]); see [`Pseudonymiser::csv_plan_with`] to fold instead.
+    /// Cost linear in the number of columns.
+    pub fn csv_plan<S: AsRef<str>>(&self, header: &[S]) -> Result<CsvPlan<&Self>, PseudoError> {
+        CsvPlan::new(self, header, CsvOptions::default())
+    }
+
+    /// [`Pseudonymiser::csv_plan`] with options: reversal, folding of near-miss column names.
+    pub fn csv_plan_with<S: AsRef<str>>(
+        &self,
+        header: &[S],
+        options: CsvOptions,
+    ) -> Result<CsvPlan<&Self>, PseudoError> {
+        CsvPlan::new(self, header, options)
     }
 
     /// Transforms one CSV row given its header (plans on every call; for many rows, use
@@ -644,59 +785,193 @@ impl Pseudonymiser {
     }
 
     /// Reverses the `token` and `ff1` cells of a pseudonymised CSV row; `header` is the output
-    /// header ([`CsvPlan::header`]). Other cells are returned unchanged.
+    /// header ([`CsvPlan::header`]). Other cells are returned unchanged. Plans on every call;
+    /// for many rows, use [`Pseudonymiser::csv_plan_with`] and [`CsvOptions::reverse`] once.
     pub fn reverse_csv_row<S: AsRef<str>, T: AsRef<str>>(
         &self,
         header: &[S],
         row: &[T],
     ) -> Result<Vec<String>, PseudoError> {
-        if header.len() != row.len() {
-            return Err(PseudoError::RowLength {
-                expected: header.len(),
-                actual: row.len(),
-            });
-        }
-        let mut out = Vec::with_capacity(row.len());
-        for (name, cell) in header.iter().zip(row) {
-            let cell = cell.as_ref();
-            let rule = self
-                .policy
-                .fields()
-                .iter()
-                .find(|r| r.selector.matches_column(name.as_ref()));
-            match rule {
-                Some(r) if r.is_reversible() && !cell.is_empty() => {
-                    out.push(self.reverse_rule(r, cell)?);
-                }
-                _ => out.push(cell.to_owned()),
-            }
-        }
-        Ok(out)
+        self.csv_plan_with(header, CsvOptions::default().reverse(true))?
+            .apply_row(row)
+    }
+}
+
+/// Options of a [`CsvPlan`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CsvOptions {
+    reverse: bool,
+    fold_column_names: bool,
+}
+
+impl CsvOptions {
+    /// Restore `token` and `ff1` cells instead of applying the policy; the header is the
+    /// pseudonymised file's and is kept as it is.
+    pub fn reverse(mut self, yes: bool) -> Self {
+        self.reverse = yes;
+        self
+    }
+
+    /// Treat a column whose name is a near miss of a policy key ([`fold_column_name`]) as that
+    /// key instead of refusing it.
+    pub fn fold_column_names(mut self, yes: bool) -> Self {
+        self.fold_column_names = yes;
+        self
     }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {
-    Keep,
+    /// Passed through; `unlisted` when no policy key selects it.
+    Keep {
+        unlisted: bool,
+    },
     Drop,
-    Apply { rule: usize, subject: Option<usize> },
+    Apply {
+        rule: usize,
+        subject: Option<usize>,
+    },
+    Reverse {
+        rule: usize,
+    },
 }
 
-/// A CSV header resolved against a policy (see [`Pseudonymiser::csv_plan`]).
+/// A CSV header resolved against a policy (see [`Pseudonymiser::csv_plan`]): build once per
+/// header, then transform every row with it. `P` is how the plan holds its pseudonymiser (a
+/// reference, or an `Arc` for a plan that outlives the borrow).
 #[derive(Debug)]
-pub struct CsvPlan<'a> {
-    ps: &'a Pseudonymiser,
+pub struct CsvPlan<P> {
+    ps: P,
     cols: Vec<Col>,
     header: Vec<String>,
 }
 
-impl CsvPlan<'_> {
-    /// The output header (dropped columns removed).
+impl<P: Deref<Target = Pseudonymiser>> CsvPlan<P> {
+    /// Plans `header` for `ps` (see [`Pseudonymiser::csv_plan`]). A column named twice is
+    /// [`PseudoError::DuplicateColumn`].
+    pub fn new<S: AsRef<str>>(
+        ps: P,
+        header: &[S],
+        options: CsvOptions,
+    ) -> Result<CsvPlan<P>, PseudoError> {
+        let names: Vec<&str> = header.iter().map(AsRef::as_ref).collect();
+        let mut positions: Vec<(String, usize)> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| ((*n).to_owned(), i))
+            .collect();
+        sort_keys(&mut positions);
+        if let Some([(dup, _), _]) = positions
+            .windows(2)
+            .find(|w| matches!(w, [(a, _), (b, _)] if a == b))
+        {
+            return Err(PseudoError::DuplicateColumn {
+                column: dup.clone(),
+            });
+        }
+        let p: &Pseudonymiser = &ps;
+        let keep_unlisted = p.policy.unlisted() == Unlisted::Keep;
+        // Folded column names → position, for `shift` subjects when folding (first wins).
+        let mut folded_positions: Vec<(String, usize)> = Vec::new();
+        if options.fold_column_names {
+            folded_positions = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (fold_column_name(n), i))
+                .collect();
+            sort_keys(&mut folded_positions);
+        }
+        let mut cols = Vec::with_capacity(names.len());
+        let mut out_header = Vec::with_capacity(names.len());
+        for name in &names {
+            let mut found = p.column_rule(name);
+            if found.is_none() {
+                if let Some(i) = p.near_miss_rule(name) {
+                    if options.fold_column_names {
+                        found = Some(i);
+                    } else if keep_unlisted && !options.reverse {
+                        let field = p.policy.fields().get(i).map(|r| r.name.clone());
+                        return Err(PseudoError::ColumnNearMiss {
+                            column: (*name).to_owned(),
+                            field: field.unwrap_or_default(),
+                        });
+                    }
+                }
+            }
+            let rule = found.and_then(|i| p.policy.fields().get(i).map(|r| (i, r)));
+            let col = match rule {
+                None if options.reverse => Col::Keep { unlisted: false },
+                None if keep_unlisted => Col::Keep { unlisted: true },
+                None => Col::Drop,
+                Some((i, r)) if options.reverse => {
+                    if r.is_reversible() {
+                        Col::Reverse { rule: i }
+                    } else {
+                        Col::Keep { unlisted: false }
+                    }
+                }
+                Some((_, r)) if r.transform == TransformSpec::Drop => Col::Drop,
+                Some((i, r)) => {
+                    let subject = match &r.transform {
+                        TransformSpec::Shift(s) => {
+                            let pos = match s.subject.segs.as_slice() {
+                                [Seg::Lit(x)] => find_key(&positions, x)
+                                    .or_else(|| find_key(&folded_positions, &fold_column_name(x))),
+                                _ => None,
+                            };
+                            Some(pos.ok_or_else(|| PseudoError::MissingSubject {
+                                field: r.name.clone(),
+                            })?)
+                        }
+                        _ => None,
+                    };
+                    Col::Apply { rule: i, subject }
+                }
+            };
+            if col != Col::Drop {
+                out_header.push((*name).to_owned());
+            }
+            cols.push(col);
+        }
+        Ok(CsvPlan {
+            ps,
+            cols,
+            header: out_header,
+        })
+    }
+
+    /// The output header (dropped columns removed; for reversal, the input header).
     pub fn header(&self) -> &[String] {
         &self.header
     }
 
-    /// Transforms one row. Empty cells stay empty; errors name the field.
+    /// The positions (in the input header) of the columns no policy key selects and that
+    /// are kept (`"unlisted": "keep"`).
+    pub fn unlisted_columns(&self) -> impl Iterator<Item = usize> + '_ {
+        self.cols
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches!(c, Col::Keep { unlisted: true }))
+            .map(|(i, _)| i)
+    }
+
+    /// The positions of the unlisted kept columns ([`CsvPlan::unlisted_columns`]) whose cell
+    /// in `row` holds a valid Aadhaar number ([`crate::ids::detect`]: Verhoeff checked), so
+    /// that a caller can warn that identifiers leave untransformed. Never the values.
+    pub fn unlisted_aadhaar<T: AsRef<str>>(&self, row: &[T]) -> Vec<usize> {
+        self.unlisted_columns()
+            .filter(|&i| {
+                row.get(i).is_some_and(|c| {
+                    ids::detect(c.as_ref())
+                        .iter()
+                        .any(|s| s.kind == IdType::Aadhaar)
+                })
+            })
+            .collect()
+    }
+
+    /// Transforms (or, planned for reversal, restores) one row. Empty cells stay empty; errors
+    /// name the field.
     pub fn apply_row<T: AsRef<str>>(&self, row: &[T]) -> Result<Vec<String>, PseudoError> {
         if row.len() != self.cols.len() {
             return Err(PseudoError::RowLength {
@@ -704,20 +979,20 @@ impl CsvPlan<'_> {
                 actual: row.len(),
             });
         }
+        let ps: &Pseudonymiser = &self.ps;
+        let rule_at = |i: usize| ps.policy.fields().get(i).ok_or(PseudoError::Internal);
         let mut out = Vec::with_capacity(self.header.len());
         for (col, cell) in self.cols.iter().zip(row) {
             let cell = cell.as_ref();
             match col {
                 Col::Drop => {}
-                Col::Keep => out.push(cell.to_owned()),
-                Col::Apply { .. } if cell.is_empty() => out.push(String::new()),
+                Col::Keep { .. } => out.push(cell.to_owned()),
+                Col::Apply { .. } | Col::Reverse { .. } if cell.is_empty() => {
+                    out.push(String::new());
+                }
+                Col::Reverse { rule } => out.push(ps.reverse_rule(rule_at(*rule)?, cell)?),
                 Col::Apply { rule, subject } => {
-                    let r = self
-                        .ps
-                        .policy
-                        .fields()
-                        .get(*rule)
-                        .ok_or(PseudoError::Internal)?;
+                    let r = rule_at(*rule)?;
                     let subject = match subject {
                         Some(j) => Some(
                             row.get(*j)
@@ -729,7 +1004,7 @@ impl CsvPlan<'_> {
                         ),
                         None => None,
                     };
-                    if let Some(v) = self.ps.apply_rule(r, cell, subject)? {
+                    if let Some(v) = ps.apply_rule(r, cell, subject)? {
                         out.push(v);
                     }
                 }
@@ -783,13 +1058,81 @@ fn generalise(rule: &FieldRule, canon: &str, g: GeneraliseSpec) -> Result<String
                 lo.to_string()
             } else {
                 let hi = lo.checked_add(w - 1).ok_or_else(out_of_range)?;
-                format!("{lo}-{hi}")
+                if lo < 0 {
+                    // `-10--1` would read as a formula or a typo; a bucket never spans zero
+                    // (lo < 0 implies hi < 0), so negative buckets alone use `..`.
+                    format!("{lo}..{hi}")
+                } else {
+                    format!("{lo}-{hi}")
+                }
             }
         }
     })
 }
 
 // ----- JSON walking -----
+
+/// Refuses an object key on the way along `segs` that is not the selector's literal step but
+/// folds to it ([`fold_column_name`]): with `"unlisted": "keep"` its value would pass through
+/// untransformed. `folded` holds the folded literal of each step.
+fn near_miss_key(
+    v: &Value,
+    segs: &[Seg],
+    folded: &[Option<String>],
+    rule: &FieldRule,
+) -> Result<(), PseudoError> {
+    let (Some((seg, rest)), Some((fold, fold_rest))) = (segs.split_first(), folded.split_first())
+    else {
+        return Ok(());
+    };
+    match (seg, v) {
+        (Seg::Lit(x), Value::Object(m)) => {
+            if let Some(fx) = fold {
+                if let Some(k) = m.keys().find(|k| *k != x && folds_to(k, fx)) {
+                    return Err(PseudoError::ColumnNearMiss {
+                        column: k.clone(),
+                        field: rule.name.clone(),
+                    });
+                }
+            }
+            match m.get(x) {
+                Some(child) => near_miss_key(child, rest, fold_rest, rule),
+                None => Ok(()),
+            }
+        }
+        (Seg::Lit(x), Value::Array(a)) => match index_of(x).and_then(|i| a.get(i)) {
+            Some(child) => near_miss_key(child, rest, fold_rest, rule),
+            None => Ok(()),
+        },
+        (Seg::Any, Value::Object(m)) => m
+            .values()
+            .try_for_each(|c| near_miss_key(c, rest, fold_rest, rule)),
+        (Seg::Any, Value::Array(a)) => a
+            .iter()
+            .try_for_each(|c| near_miss_key(c, rest, fold_rest, rule)),
+        _ => Ok(()),
+    }
+}
+
+/// Whether [`fold_column_name`]`(key) == folded`, without allocating for ASCII keys (most of
+/// them): white space dropped, letters lower-cased, compared byte by byte.
+fn folds_to(key: &str, folded: &str) -> bool {
+    if key.is_ascii() {
+        let mut k = key
+            .bytes()
+            .filter(|b| !b.is_ascii_whitespace() && *b != 0x0b)
+            .map(|b| b.to_ascii_lowercase());
+        let mut f = folded.bytes();
+        loop {
+            match (k.next(), f.next()) {
+                (None, None) => return true,
+                (Some(a), Some(b)) if a == b => {}
+                _ => return false,
+            }
+        }
+    }
+    fold_column_name(key) == folded
+}
 
 /// The text of a JSON leaf: `None` for null and `""` (nothing to transform), an error for
 /// objects, arrays and booleans.
@@ -961,5 +1304,24 @@ fn prune(v: &mut Value, sels: &[&[Seg]]) {
             });
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_fold_comparison_agrees_with_the_fold() {
+        for (k, f) in [
+            ("Aa B\t", "aab"),
+            ("\u{b}X\r\n", "x"),
+            ("ab", "abc"),
+            ("abc", "ab"),
+            ("a_b", "ab"),
+            ("\u{430}b", "ab"),
+        ] {
+            assert_eq!(folds_to(k, f), fold_column_name(k) == f, "{k:?}");
+        }
     }
 }

@@ -100,6 +100,9 @@ pub enum KeyKind {
     Ff1,
     /// HMAC-SHA256 key for `shift` offsets (32 bytes).
     Shift,
+    /// HMAC-SHA256 key for the key check value (32 bytes): a fingerprint of master key and
+    /// domain that reversal compares before it decrypts ([`key_check_value`]).
+    Check,
 }
 
 impl KeyKind {
@@ -110,6 +113,7 @@ impl KeyKind {
             KeyKind::Token => b"consentry/v1/token",
             KeyKind::Ff1 => b"consentry/v1/ff1",
             KeyKind::Shift => b"consentry/v1/shift",
+            KeyKind::Check => b"consentry/v1/kcv",
         }
     }
 
@@ -117,7 +121,7 @@ impl KeyKind {
     pub const fn key_len(self) -> usize {
         match self {
             KeyKind::Token => 64,
-            KeyKind::Pseudonym | KeyKind::Ff1 | KeyKind::Shift => 32,
+            KeyKind::Pseudonym | KeyKind::Ff1 | KeyKind::Shift | KeyKind::Check => 32,
         }
     }
 }
@@ -140,6 +144,40 @@ pub fn derive_domain_key(
     Ok(out)
 }
 
+/// The label the key check value is a MAC of (followed by the domain).
+const KEY_CHECK_LABEL: &[u8] = b"consentry/v1/key-check\0";
+
+/// Bytes of the MAC kept in a key check value (hex: twice as many characters).
+pub const KEY_CHECK_LEN: usize = 8;
+
+/// The key check value of `master` for `domain`: the first [`KEY_CHECK_LEN`] bytes of
+/// `HMAC-SHA256(K, "consentry/v1/key-check" || 0x00 || domain)` in lower-case hex, where `K` is
+/// the [`KeyKind::Check`] key derived for `domain`. It identifies the (master key, domain) pair
+/// without revealing any key that protects data: the check key is used for nothing else.
+///
+/// ```
+/// use consentry::pseudo::{key_check_value, MasterKey};
+/// let k = MasterKey::from_bytes(*b"one master key, thirty-two bytes");
+/// let a = key_check_value(&k, "tn.health/research")?;
+/// assert_eq!(a.len(), 16);
+/// assert_ne!(a, key_check_value(&k, "tn.health/other")?);
+/// assert_ne!(a, key_check_value(&MasterKey::from_bytes(*b"another master key, also 32 byte"), "tn.health/research")?);
+/// # Ok::<(), consentry::pseudo::PseudoError>(())
+/// ```
+pub fn key_check_value(master: &MasterKey, domain: &str) -> Result<String, PseudoError> {
+    let k = derive_domain_key(master, KeyKind::Check, domain)?;
+    let key = primitives::hmac_key(&k).map_err(|_| PseudoError::Internal)?;
+    let mut msg = Vec::with_capacity(KEY_CHECK_LABEL.len() + domain.len());
+    msg.extend_from_slice(KEY_CHECK_LABEL);
+    msg.extend_from_slice(domain.as_bytes());
+    let mac = primitives::hmac_sha256(&key, &msg);
+    Ok(mac
+        .iter()
+        .take(KEY_CHECK_LEN)
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
 /// The derived keys of one domain, prepared for use.
 ///
 /// Every key and prepared key state is zeroized on drop (the HMAC states by sha2's `zeroize`
@@ -151,6 +189,8 @@ pub(crate) struct DomainKeys {
     pub(crate) ff1_10: Ff1,
     pub(crate) ff1_36: Ff1,
     pub(crate) shift: primitives::HmacKey,
+    /// [`key_check_value`] of the master key and domain (not secret).
+    pub(crate) kcv: String,
 }
 
 impl DomainKeys {
@@ -166,6 +206,7 @@ impl DomainKeys {
             ff1_10: Ff1::new(&f, Alphabet::Digits).map_err(|_| PseudoError::Internal)?,
             ff1_36: Ff1::new(&f, Alphabet::Upper36).map_err(|_| PseudoError::Internal)?,
             shift: primitives::hmac_key(&s).map_err(|_| PseudoError::Internal)?,
+            kcv: key_check_value(master, domain)?,
         })
     }
 }

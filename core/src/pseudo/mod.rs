@@ -5,13 +5,20 @@
 //! `HKDF-SHA256(salt = "consentry/v1/" + kind, ikm = master, info = domain)` ([`KeyKind`]),
 //! derived once when a [`Pseudonymiser`] is built.
 //!
+//! Key check: [`key_check_value`] (16 hex digits, a MAC of a fixed label and the domain under
+//! the [`KeyKind::Check`] key) identifies the (master key, domain) pair without revealing a key
+//! that protects data. Store it with pseudonymised data ([`Pseudonymiser::key_check_json`]) and
+//! check it before reversing ([`Pseudonymiser::check_key_json`]): `ff1` is unauthenticated, and
+//! under a wrong key or domain it reverses to wrong but well-formed values. `token` (AES-SIV)
+//! is authenticated and the better choice for fields that must be reversed.
+//!
 //! | transform | output |
 //! |---|---|
 //! | `pseudonym` | HMAC-SHA256(pseudonym key, canonical value), first 16 bytes, base32 lower case, no padding (26 chars). One-way. |
 //! | `token` | `t1.` + base64url (no padding) of AES-SIV (RFC 5297, 64-byte key, associated data `[domain]`) of the canonical value. Reversible. |
-//! | `ff1` | FF1 (SP 800-38G Rev. 1, AES-256, tweak = domain) over the canonical digits (radix 10) or upper-case alphanumerics (radix 36). Aadhaar: the first 11 digits are encrypted and the 12th is the Verhoeff digit + 1 (mod 10), which always fails Verhoeff; mobile: the 10 national digits, output `+91` + 10 digits. Reversible. |
+//! | `ff1` | FF1 (SP 800-38G Rev. 1, AES-256, tweak = domain) over the canonical digits (radix 10) or upper-case alphanumerics (radix 36). Aadhaar: the first 11 digits are encrypted and the 12th is the Verhoeff digit + 1 (mod 10), which always fails Verhoeff; mobile: the 10 national digits, output `+91` + 10 digits. Reversible, unauthenticated (check the key first). |
 //! | `mask` | presets `aadhaar` (`XXXX XXXX 1234`) and `mobile` (`XXXXXX1234`), or `keep_last` N. Display only. |
-//! | `generalise` | date → `year` or `age_band` of N years at a reference date; PIN code → first N digits; number → `bucket` of width W (`lo-hi`). |
+//! | `generalise` | date → `year` or `age_band` of N years at a reference date; PIN code → first N digits; number → `bucket` of width W (`lo-hi`, inclusive; a negative bucket `lo..hi`, e.g. `-10..-1`). |
 //! | `shift` | date moved by `offset = (BE64(HMAC(shift key, canonical subject)[..8]) mod (2N+1)) - N` days. |
 //! | `drop` | removed. |
 //!
@@ -31,6 +38,7 @@
 mod dates;
 mod engine;
 mod keys;
+mod names;
 mod policy;
 #[doc(hidden)]
 pub mod primitives;
@@ -38,7 +46,8 @@ mod types;
 
 mod hook;
 
-pub use engine::{CsvPlan, PseudoError, Pseudonymiser, FF1_MAX_LEN, TOKEN_PREFIX};
-pub use keys::{derive_domain_key, KeyKind, MasterKey};
+pub use engine::{CsvOptions, CsvPlan, PseudoError, Pseudonymiser, FF1_MAX_LEN, TOKEN_PREFIX};
+pub use keys::{derive_domain_key, key_check_value, KeyKind, MasterKey, KEY_CHECK_LEN};
+pub use names::{csv_safe_cell, fold_column_name, is_formula_like};
 pub use policy::{FieldRule, Policy, PolicyError, Unlisted, TRANSFORM_IDS};
 pub use types::ValueType;

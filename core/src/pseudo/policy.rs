@@ -267,15 +267,6 @@ impl Selector {
     pub(crate) fn wildcards(&self) -> usize {
         self.segs.iter().filter(|s| matches!(s, Seg::Any)).count()
     }
-
-    /// Whether a CSV column named `col` is selected (single-step selectors only).
-    pub(crate) fn matches_column(&self, col: &str) -> bool {
-        match self.segs.as_slice() {
-            [Seg::Lit(x)] => x == col,
-            [Seg::Any] => true,
-            _ => false,
-        }
-    }
 }
 
 /// How `mask` hides a value.
