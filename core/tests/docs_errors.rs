@@ -15,16 +15,18 @@ const REASONS_HEADING: &str = "## Decision reason codes";
 
 fn errors_md() -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/errors.md");
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// One table row: number, name, meaning (white space squashed).
+type Row = (u32, String, String);
+
 /// A table row `| number | `name` | meaning |`, if the line is one.
-fn row(line: &str) -> Option<(u32, String, String)> {
+fn row(line: &str) -> Option<Row> {
     let inner = line.trim().strip_prefix('|')?.strip_suffix('|')?;
     let mut cells = inner.splitn(3, '|');
     let number = cells.next()?.trim().parse::<u32>().ok()?;
@@ -35,7 +37,7 @@ fn row(line: &str) -> Option<(u32, String, String)> {
 }
 
 /// The rows of the error code tables and of the reason code table, in document order.
-fn rows(doc: &str) -> (Vec<(u32, String, String)>, Vec<(u32, String, String)>) {
+fn rows(doc: &str) -> (Vec<Row>, Vec<Row>) {
     let (codes, reasons) = doc
         .split_once(REASONS_HEADING)
         .unwrap_or_else(|| panic!("docs/errors.md has no `{REASONS_HEADING}` heading"));
@@ -51,18 +53,15 @@ fn docs_errors_tables_list_every_code_with_its_number_name_and_meaning() {
     let mut by_number: BTreeMap<u32, (String, String)> = BTreeMap::new();
     for (n, name, meaning) in &documented {
         assert!(
-            by_number.insert(*n, (name.clone(), meaning.clone())).is_none(),
+            by_number
+                .insert(*n, (name.clone(), meaning.clone()))
+                .is_none(),
             "docs/errors.md lists code {n} twice"
         );
     }
     let expected: BTreeMap<u32, (String, String)> = Code::ALL
         .iter()
-        .map(|c| {
-            (
-                c.as_u32(),
-                (c.as_str().to_owned(), squash(c.description())),
-            )
-        })
+        .map(|c| (c.as_u32(), (c.as_str().to_owned(), squash(c.description()))))
         .collect();
     let missing: Vec<_> = expected
         .iter()
@@ -80,7 +79,10 @@ fn docs_errors_tables_list_every_code_with_its_number_name_and_meaning() {
     );
     for (n, (name, meaning)) in &expected {
         let (doc_name, doc_meaning) = &by_number[n];
-        assert_eq!(doc_name, name, "code {n}: docs/errors.md names it differently");
+        assert_eq!(
+            doc_name, name,
+            "code {n}: docs/errors.md names it differently"
+        );
         assert_eq!(
             doc_meaning, meaning,
             "code {n} `{name}`: the meaning in docs/errors.md is not Code::description()"
@@ -89,7 +91,10 @@ fn docs_errors_tables_list_every_code_with_its_number_name_and_meaning() {
     let numbers: Vec<u32> = documented.iter().map(|(n, _, _)| *n).collect();
     let mut sorted = numbers.clone();
     sorted.sort_unstable();
-    assert_eq!(numbers, sorted, "docs/errors.md lists codes in numeric order");
+    assert_eq!(
+        numbers, sorted,
+        "docs/errors.md lists codes in numeric order"
+    );
 }
 
 #[test]
