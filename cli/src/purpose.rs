@@ -29,6 +29,10 @@ pub(crate) struct DecideArgs {
     /// A taxonomy JSON file added to the shipped packs (repeatable).
     #[arg(long)]
     pub(crate) taxonomy: Vec<PathBuf>,
+    /// Let the `--taxonomy` files flag legitimate uses (a basis that skips consent and the
+    /// parental-consent check); refused without this flag.
+    #[arg(long)]
+    pub(crate) taxonomy_allow_legitimate_uses: bool,
     /// A signed status list to check the artefact's status in.
     #[arg(long)]
     pub(crate) status_list: Option<PathBuf>,
@@ -80,7 +84,8 @@ pub(crate) fn decide(a: &DecideArgs) -> Result<ExitCode, CliError> {
         .map(|p| Ok((p.display().to_string(), util::read_text(p)?)))
         .collect::<Result<Vec<_>, CliError>>()?;
     let taxonomy =
-        consentry::interop::taxonomy_with(&extra).map_err(|e| interop_err(e, EXIT_ERROR))?;
+        consentry::interop::taxonomy_with_options(&extra, a.taxonomy_allow_legitimate_uses)
+            .map_err(|e| interop_err(e, EXIT_ERROR))?;
     let verifier = consentry::Verifier::new(util::load_trust(&a.trust)?);
     let artefact = util::read_artefact(&a.artefact)?;
     let list = a.status_list.as_deref().map(util::read_file).transpose()?;

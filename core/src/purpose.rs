@@ -36,7 +36,7 @@
 //!
 //! | # | code | check |
 //! |---|---|---|
-//! | 1 | `invalid_request` | leeway ≤ 300 s; non-empty recipient, purpose and field list |
+//! | 1 | `invalid_request` | leeway ≤ 300 s; non-empty recipient, purpose and field list; the size caps of [`Request::check_limits`]; the field computation within [`MAX_FIELD_STEPS`] |
 //! | 2 | `not_yet_valid` | `nbf - leeway ≤ now` (when `nbf` is present) |
 //! | 3 | `expired` | `now < exp + leeway` |
 //! | 4 | `audience_mismatch` | the recipient is in `aud` |
@@ -116,7 +116,10 @@ mod decide;
 mod retention;
 mod taxonomy;
 
-pub use decide::{decide, mode_allows, Decision, Permit, Reason, ReasonCode, Request, StatusInput};
+pub use decide::{
+    decide, mode_allows, Decision, Permit, Reason, ReasonCode, Request, RequestTooLarge,
+    StatusInput, MAX_FIELD_STEPS, MAX_REQUEST_FIELDS, MAX_SELECTOR_DEPTH, MAX_SELECTOR_LEN,
+};
 pub use retention::{retention, Retention, ERASURE_NOTICE_LEAD, LOG_RETENTION};
 pub use taxonomy::{
     Pack, Purpose, Taxonomy, TaxonomyBuilder, TaxonomyError, MAX_CODE_LEN, MAX_DEPTH,

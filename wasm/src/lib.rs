@@ -219,6 +219,9 @@ pub struct Verifier {
     /// Extra taxonomy documents (origin, JSON text) added to the shipped packs.
     #[cfg(feature = "services")]
     taxonomies: Vec<(String, String)>,
+    /// Whether `taxonomies` may flag legitimate uses.
+    #[cfg(feature = "services")]
+    allow_legitimate_uses: bool,
     /// Built on the first `decide`, then kept.
     #[cfg(feature = "services")]
     taxonomy: std::cell::OnceCell<consentry::Taxonomy>,
@@ -228,14 +231,15 @@ pub struct Verifier {
 impl Verifier {
     /// A verifier over a copy of `trustStore`; `leeway` in seconds (default 60, at most 300);
     /// `taxonomies`: purpose taxonomy documents (objects or JSON text) added to the shipped packs
-    /// for `decide` (not in the portal module, which has no `decide`).
+    /// for `decide` (not in the portal module, which has no `decide`); they may not use a shipped
+    /// prefix or parent, nor flag legitimate uses unless `taxonomyAllowLegitimateUses` is true.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(js_name = trustStore)] trust_store: &TrustStore,
         #[wasm_bindgen(unchecked_optional_param_type = "VerifierOptions")] options: Option<Object>,
     ) -> JsResult<Verifier> {
         let known: &[&str] = if cfg!(feature = "services") {
-            &["leeway", "taxonomies"]
+            &["leeway", "taxonomies", "taxonomyAllowLegitimateUses"]
         } else {
             &["leeway"]
         };
@@ -257,6 +261,13 @@ impl Verifier {
                 taxonomies.push((name, text));
             }
         }
+        #[cfg(feature = "services")]
+        let allow_legitimate_uses = match opts.get("taxonomyAllowLegitimateUses") {
+            None => false,
+            Some(v) => v.as_bool().ok_or_else(|| {
+                invalid("`taxonomyAllowLegitimateUses` must be a boolean".to_owned())
+            })?,
+        };
         let inner = consentry::Verifier::new(trust_store.inner.clone());
         let inner = match leeway {
             None => inner,
@@ -266,6 +277,8 @@ impl Verifier {
             inner,
             #[cfg(feature = "services")]
             taxonomies,
+            #[cfg(feature = "services")]
+            allow_legitimate_uses,
             #[cfg(feature = "services")]
             taxonomy: std::cell::OnceCell::new(),
         })
@@ -302,7 +315,10 @@ impl Verifier {
         let taxonomy = match self.taxonomy.get() {
             Some(t) => t,
             None => {
-                let t = lift(interop::taxonomy_with(&self.taxonomies))?;
+                let t = lift(interop::taxonomy_with_options(
+                    &self.taxonomies,
+                    self.allow_legitimate_uses,
+                ))?;
                 self.taxonomy.get_or_init(|| t)
             }
         };
@@ -673,7 +689,7 @@ export interface Jwk { kty: string; crv?: string; x?: string; y?: string; kid?: 
 /** A JWK Set. */
 export interface Jwks { keys: Jwk[] }
 /** `leeway`: clock-skew leeway in seconds (default 60, at most 300). */
-export interface VerifierOptions { leeway?: number; taxonomies?: (object | string)[] }
+export interface VerifierOptions { leeway?: number; taxonomies?: (object | string)[]; taxonomyAllowLegitimateUses?: boolean }
 /** `now`: seconds since the epoch (default: `Date.now()`). */
 export interface NowOptions { now?: number }
 /** `statusList`: a signed status list to check the artefact's status in. */
