@@ -120,11 +120,12 @@ pub(crate) fn filter(
         }
         None => Box::new(consentry::scope::NoTransforms),
     };
-    let d: Decision = serde_json::from_str(&util::read_text(decision)?).map_err(|e| CliError {
-        code: consentry::Code::RequestInvalid.as_str().into(),
-        message: format!("`{}` is not a decision: {e}", decision.display()),
-        exit: EXIT_ERROR,
-    })?;
+    let d: Decision =
+        consentry::json::from_str(&util::read_text(decision)?).map_err(|e| CliError {
+            code: consentry::Code::RequestInvalid.as_str().into(),
+            message: format!("`{}` is not a decision: {e}", decision.display()),
+            exit: EXIT_ERROR,
+        })?;
     let Some(permit) = d.permit() else {
         return Err(CliError {
             code: "decision_denied".into(),

@@ -529,7 +529,7 @@ pub struct FilterRequest {
 
 /// `filter`: `{"record"}` holding only granted fields, each through its required transform.
 pub fn filter(req: &FilterRequest) -> Result<serde_json::Value, ErrorBody> {
-    let d: crate::Decision = serde_json::from_value(req.decision.clone())
+    let d: crate::Decision = crate::json::from_value(&req.decision)
         .map_err(|e| ErrorBody::new(Code::RequestInvalid, format!("`decision`: {e}")))?;
     let permit = d.permit().ok_or_else(|| {
         ErrorBody::new(
@@ -607,10 +607,9 @@ pub fn id_detect(req: &DetectRequest) -> Result<serde_json::Value, ErrorBody> {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(op: &str, json: &str) -> Result<T, ErrorBody> {
-    serde_json::from_str(json).map_err(|e| {
-        // serde_json messages name members and positions, not values.
-        ErrorBody::new(Code::RequestInvalid, format!("`{op}` request: {e}"))
-    })
+    // Messages name members and positions, never values (see `crate::json`).
+    crate::json::from_str(json)
+        .map_err(|e| ErrorBody::new(Code::RequestInvalid, format!("`{op}` request: {e}")))
 }
 
 /// Every operation [`call_json`] knows.

@@ -41,6 +41,7 @@ pub mod cose;
 mod error;
 pub mod ids;
 pub mod interop;
+pub mod json;
 mod keys;
 pub mod ledger;
 pub mod pseudo;

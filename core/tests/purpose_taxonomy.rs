@@ -199,7 +199,7 @@ fn load_errors_name_the_code_and_place() {
         (
             vec![("e.json", "{\n  \"version\": 1,\n  \"pack\": \"t\",\n  \"purposes\": [\n    {\"code\": \"t:a\"}\n  ]\n}".to_string())],
             Code::TaxonomyJson,
-            "taxonomy `e.json`: missing field `name` at line 5 column 19",
+            "taxonomy `e.json`: missing field `name` in member `purposes[0]` at line 5 column 19",
         ),
         (
             vec![("f.json", doc(r#"{"code":"t:a","name":"A","parnet":"t:b"}"#))],

@@ -558,7 +558,7 @@ pub unsafe extern "C" fn consentry_verifier_decide(
             Some(unsafe { bytes(status_list, status_list_len, "status_list") }?)
         };
         let dst = OutBuf::new(out, out_cap, out_len)?;
-        let request: consentry::Request = serde_json::from_str(req)
+        let request: consentry::Request = consentry::json::from_str(req)
             .map_err(|e| Fail::new(Code::RequestInvalid, format!("`request_json`: {e}")))?;
         let decision = interop::decide_with(&v.inner, &tax.inner, art, &request, list)?;
         // Through a JSON value, as the JSON interface does: the same text on every face.

@@ -90,8 +90,8 @@ fn json_of(name: &str, v: &JsValue) -> JsResult<serde_json::Value> {
             )))
         }
     };
-    // serde_json's messages name positions and types, never values.
-    serde_json::from_str(&text).map_err(|e| invalid(format!("`{name}` is not json: {e}")))
+    // Names positions, never values (see `consentry::json`).
+    consentry::json::from_str(&text).map_err(|e| invalid(format!("`{name}` is not json: {e}")))
 }
 
 /// A JS value from JSON the core produced.
@@ -310,7 +310,7 @@ impl Verifier {
             }
         }
         let req: consentry::Request =
-            serde_json::from_value(req).map_err(|e| invalid(format!("`request`: {e}")))?;
+            consentry::json::from_value(&req).map_err(|e| invalid(format!("`request`: {e}")))?;
         let artefact = bytes_of("artefact", &artefact)?;
         let taxonomy = match self.taxonomy.get() {
             Some(t) => t,
@@ -415,7 +415,7 @@ impl Pseudonymiser {
         match input {
             serde_json::Value::Object(mut o) if o.contains_key("header") => {
                 req.csv = Some(
-                    serde_json::from_value(serde_json::Value::Object(std::mem::take(&mut o)))
+                    consentry::json::from_value(&serde_json::Value::Object(std::mem::take(&mut o)))
                         .map_err(|e| invalid(format!("`csv`: {e}")))?,
                 );
             }

@@ -335,10 +335,10 @@ impl TaxonomyBuilder {
     }
 
     fn add(mut self, origin: &str, text: &str, extra: bool) -> Result<Self, TaxonomyError> {
-        let doc: RawDoc = serde_json::from_str(text).map_err(|e| TaxonomyError::Json {
+        let doc: RawDoc = crate::json::from_str(text).map_err(|e| TaxonomyError::Json {
             origin: origin.to_owned(),
-            line: e.line(),
-            column: e.column(),
+            line: e.line,
+            column: e.column,
             reason: e.to_string(),
         })?;
         let invalid = |at: String, reason| TaxonomyError::Invalid {
