@@ -233,3 +233,198 @@ fn cli_decide_refuses_a_taxonomy_legitimate_use_without_the_opt_in() {
         String::from_utf8_lossy(&o.stdout)
     );
 }
+
+const AADHAAR: &str = "234567890124";
+const KEY_DIGITS: &str = "3141592653589793238462643383279502884197169399375105820974944592";
+const NAME: &str = "Asha Devi 234567890124";
+
+/// Fails when stdout or stderr of `o` quotes a secret (or a long piece of one).
+fn assert_no_secret(o: &Output, what: &str) {
+    for stream in [&o.stdout, &o.stderr] {
+        let s = String::from_utf8_lossy(stream);
+        for secret in [
+            AADHAAR,
+            "2345678901",
+            KEY_DIGITS,
+            "3141592653",
+            "1415926535",
+            "Asha",
+        ] {
+            assert!(!s.contains(secret), "{what}: `{secret}` in {s}");
+        }
+    }
+}
+
+fn run_stdin(args: &[&str], dir: &Path, input: &str) -> Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_consentry"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn cli_never_quotes_a_secret_of_the_wrong_type() {
+    let d = setup("secrets", &claims("consent", false, "aa:101"));
+    // issue: a numeric `sub`, a name or a key as the grantor's role, a name as the mode.
+    let base = claims("consent", true, "aa:101");
+    let variants = [
+        base.replacen("\"sub\":\"pp-123\"", &format!("\"sub\":{AADHAAR}"), 1),
+        base.replacen(
+            "\"child\":true",
+            &format!("\"child\":true,\"grantor\":{{\"role\":\"{NAME}\",\"evidence\":\"e\"}}"),
+            1,
+        ),
+        base.replacen(
+            "\"child\":true",
+            &format!("\"child\":true,\"grantor\":{{\"role\":{KEY_DIGITS},\"evidence\":\"e\"}}"),
+            1,
+        ),
+        base.replacen("\"mode\":\"view\"", &format!("\"mode\":\"{NAME}\""), 1),
+        base.replacen("\"exp\":1900000000", &format!("\"exp\":\"{NAME}\""), 1),
+    ];
+    for (i, c) in variants.iter().enumerate() {
+        std::fs::write(d.join("bad.json"), c).unwrap();
+        let o = run(
+            &[
+                "issue",
+                "--key",
+                "k.pem",
+                "--claims",
+                "bad.json",
+                "--now",
+                "1800000000",
+            ],
+            &d,
+        );
+        assert_eq!(o.status.code(), Some(2), "claims variant {i}");
+        assert_eq!(stderr_json(&o)["code"], "claims_json", "claims variant {i}");
+        assert_no_secret(&o, &format!("issue, claims variant {i}"));
+    }
+    let o = run(
+        &[
+            "issue",
+            "--key",
+            "k.pem",
+            "--claims",
+            "bad.json",
+            "--now",
+            "1800000000",
+        ],
+        &d,
+    );
+    assert!(stderr_json(&o)["message"]
+        .as_str()
+        .unwrap()
+        .contains("member `exp`"));
+
+    // decide: a taxonomy and a trust store with secrets in the wrong places.
+    for (i, tax) in [
+        format!(r#"{{"version":1,"pack":"mine","purposes":[{{"code":{AADHAAR},"name":"n"}}]}}"#),
+        format!(r#"{{"version":1,"pack":"mine","purposes":[{{"code":"mine:a","name":"n","legitimate_use":"{NAME}"}}]}}"#),
+        format!(r#"{{"version":{KEY_DIGITS},"pack":"mine","purposes":[]}}"#),
+    ]
+    .iter()
+    .enumerate()
+    {
+        std::fs::write(d.join("t.json"), tax).unwrap();
+        let o = decide(&d, "aa:101", "/name", &["--taxonomy", "t.json"]);
+        assert_eq!(o.status.code(), Some(2), "taxonomy {i}");
+        assert_eq!(stderr_json(&o)["code"], "taxonomy_json", "taxonomy {i}");
+        assert_no_secret(&o, &format!("decide, taxonomy {i}"));
+    }
+    std::fs::write(
+        d.join("bad-trust.json"),
+        format!(r#"{{"keys":[{{"kty":"OKP","crv":"{NAME}","x":{KEY_DIGITS}}}]}}"#),
+    )
+    .unwrap();
+    let o = run(
+        &[
+            "decide",
+            "--trust",
+            "bad-trust.json",
+            "--now",
+            "1800000100",
+            "--aud",
+            "fiu.example",
+            "--purpose",
+            "aa:101",
+            "--op",
+            "view",
+            "--fields",
+            "/name",
+            "a.txt",
+        ],
+        &d,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_no_secret(&o, "decide, trust store");
+
+    // pseudonymise: a policy with a key as a number, a name as an enum value.
+    std::fs::write(d.join("in.jsonl"), "{\"name\": \"x\"}\n").unwrap();
+    std::fs::write(d.join("master.key"), "00".repeat(32)).unwrap();
+    for (i, policy) in [
+        format!(r#"{{"domain":{KEY_DIGITS},"unlisted":"drop","fields":{{}}}}"#),
+        format!(r#"{{"domain":"d","unlisted":"{NAME}","fields":{{}}}}"#),
+        format!(r#"{{"domain":"d","unlisted":"drop","fields":{{"/name":{{"type":{AADHAAR},"transform":"drop"}}}}}}"#),
+    ]
+    .iter()
+    .enumerate()
+    {
+        std::fs::write(d.join("p.json"), policy).unwrap();
+        let o = run(
+            &["pseudonymise", "--policy", "p.json", "--key", "master.key", "--in", "in.jsonl",
+              "--out", "out.jsonl"],
+            &d,
+        );
+        assert_eq!(o.status.code(), Some(2), "policy {i}");
+        assert_eq!(stderr_json(&o)["code"], "policy_malformed", "policy {i}");
+        assert_no_secret(&o, &format!("pseudonymise, policy {i}"));
+    }
+
+    // ledger append --stdin: a numeric `sub`, a name as the event kind.
+    let events = format!(
+        "{{\"event\":\"withdrawn\",\"sub\":{AADHAAR},\"cti\":\"AAAAAAAAAAAAAAAAAAAAAA\"}}\n\
+         {{\"event\":\"{NAME}\",\"sub\":\"pp-1\",\"cti\":\"AAAAAAAAAAAAAAAAAAAAAA\"}}\n\
+         {{\"event\":\"withdrawn\",\"sub\":\"pp-1\",\"cti\":{KEY_DIGITS}}}\n"
+    );
+    let o = run_stdin(
+        &["ledger", "append", "--ledger", "l.bin", "--stdin"],
+        &d,
+        &events,
+    );
+    assert_ne!(o.status.code(), Some(0));
+    assert_no_secret(&o, "ledger append --stdin");
+
+    // filter: a decision with a secret where a number and a selector belong.
+    std::fs::write(
+        d.join("dec.json"),
+        format!(r#"{{"allowed":true,"fields":["/name"],"transforms":{{}},"eraseBy":"{NAME}"}}"#),
+    )
+    .unwrap();
+    let o = run(
+        &[
+            "filter",
+            "--decision",
+            "dec.json",
+            "--in",
+            "in.jsonl",
+            "--out",
+            "f.jsonl",
+        ],
+        &d,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_no_secret(&o, "filter --decision");
+}
