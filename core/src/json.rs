@@ -143,10 +143,11 @@ fn data_detail(msg: &str, path: Option<&str>) -> String {
     } else if msg.starts_with("invalid length") {
         member("has the wrong length")
     } else if msg.starts_with("unknown variant") {
-        match path {
+        let at = match path {
             Some(p) => format!("unknown variant at member `{p}`"),
             None => "unknown variant".to_owned(),
-        }
+        };
+        format!("{at}{}", expected(msg))
     } else if let Some(kind) = ["unknown field", "missing field", "duplicate field"]
         .into_iter()
         .find(|k| msg.starts_with(k))
@@ -160,6 +161,7 @@ fn data_detail(msg: &str, path: Option<&str>) -> String {
             Some(p) if kind != "unknown field" && kind != "duplicate field" => {
                 format!("{kind} `{name}` in member `{p}`")
             }
+            _ if kind == "unknown field" => format!("{kind} `{name}`{}", expected(msg)),
             _ => format!("{kind} `{name}`"),
         }
     } else if msg.contains('"') || digit_run(msg) {
@@ -169,6 +171,14 @@ fn data_detail(msg: &str, path: Option<&str>) -> String {
         // This crate's own fixed texts (a selector rule, an unsupported version, ...).
         member(&format!("is invalid: {msg}"))
     }
+}
+
+/// The `, expected ...` list serde appends (names from the schema, never input): the
+/// last occurrence, which follows whatever the input held.
+fn expected(msg: &str) -> &str {
+    msg.rfind(", expected ")
+        .and_then(|i| msg.get(i..))
+        .unwrap_or("")
 }
 
 /// A member name as it may appear in a message: short, and without a run of four or more
@@ -328,7 +338,7 @@ mod tests {
             ),
             (
                 r#"{"sub": "a", "items": [{"role": "parent"}, {"role": "Asha Devi"}]}"#,
-                "unknown variant at member `items[1].role` at line 1 column 63",
+                "unknown variant at member `items[1].role`, expected `parent` at line 1 column 63",
             ),
             (
                 r#"{"sub": "a", "items": [{"role": "parent", "tags": ["x", 234567890124]}]}"#,
@@ -344,11 +354,11 @@ mod tests {
             ),
             (
                 r#"{"sub": "a", "extra": 1}"#,
-                "unknown field `extra` at line 1 column 20",
+                "unknown field `extra`, expected one of `sub`, `items`, `n` at line 1 column 20",
             ),
             (
                 r#"{"sub": "a", "x234567890124": 1}"#,
-                "unknown field `…` at line 1 column 28",
+                "unknown field `…`, expected one of `sub`, `items`, `n` at line 1 column 28",
             ),
             ("[1]", "member `[0]` has the wrong type at line 1 column 2"),
             (
@@ -369,7 +379,7 @@ mod tests {
             ),
             (
                 r#"{"sub": "a", "items": [{"role": {"Asha Devi": 234567890124}}]}"#,
-                "unknown variant at member `items[0].role` at line 1 column 44",
+                "unknown variant at member `items[0].role`, expected `parent` at line 1 column 44",
             ),
             ("{\"sub\": ", "EOF while parsing a value at line 1 column 8"),
         ];
