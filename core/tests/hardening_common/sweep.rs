@@ -6,16 +6,16 @@
 use serde_json::{json, Value};
 
 /// An Aadhaar number (Verhoeff-valid) passed as a JSON number.
-pub const AADHAAR: &str = "234567890124";
+pub(crate) const AADHAAR: &str = "234567890124";
 /// A 64-hex-digit master key whose digits are all decimal, passed as a JSON number.
-pub const MASTER_KEY_DIGITS: &str =
+pub(crate) const MASTER_KEY_DIGITS: &str =
     "3141592653589793238462643383279502884197169399375105820974944592";
 /// A person's name and number, put where an enum value or a string belongs.
-pub const NAME: &str = "Asha Devi 234567890124";
+pub(crate) const NAME: &str = "Asha Devi 234567890124";
 
 /// What must never appear in an error: each secret, and long pieces of it (a number printed in
 /// floating point keeps its leading digits).
-pub fn leaks(text: &str) -> Option<&'static str> {
+pub(crate) fn leaks(text: &str) -> Option<&'static str> {
     [
         AADHAAR,
         "2345678901",
@@ -29,7 +29,7 @@ pub fn leaks(text: &str) -> Option<&'static str> {
 }
 
 /// The replacement values: the Aadhaar and the master key as numbers, the name as a string.
-pub fn secrets() -> Vec<Value> {
+pub(crate) fn secrets() -> Vec<Value> {
     vec![
         serde_json::from_str(AADHAAR).unwrap(),
         serde_json::from_str(MASTER_KEY_DIGITS).unwrap(),
@@ -40,7 +40,7 @@ pub fn secrets() -> Vec<Value> {
 }
 
 /// A valid-shaped request for every operation of `consentry::interop::OPERATIONS`.
-pub fn templates(pkcs8_b64: &str) -> Vec<(&'static str, Value)> {
+pub(crate) fn templates(pkcs8_b64: &str) -> Vec<(&'static str, Value)> {
     let claims = json!({"iss": "cm", "sub": "pp-1", "aud": "fiu", "exp": 1_900_000_000,
         "consent": {"v": 1, "basis": "consent", "child": true,
             "grantor": {"role": "parent", "evidence": "e"},
@@ -101,7 +101,7 @@ pub fn templates(pkcs8_b64: &str) -> Vec<(&'static str, Value)> {
 
 /// Members holding an enum value (a fixed list of names): the string secret goes there as an
 /// unknown variant. Elsewhere a string member is replaced only by secrets of another type.
-pub const ENUM_MEMBERS: &[&str] = &[
+pub(crate) const ENUM_MEMBERS: &[&str] = &[
     "operation",
     "mode",
     "role",
@@ -117,7 +117,7 @@ pub const ENUM_MEMBERS: &[&str] = &[
 /// Every variant of `v` with one member (at any depth, the whole value included) replaced by
 /// `secret` (a string secret replaces a string only in an [`ENUM_MEMBERS`] member), with the
 /// path replaced.
-pub fn mutations(v: &Value, secret: &Value) -> Vec<(String, Value)> {
+pub(crate) fn mutations(v: &Value, secret: &Value) -> Vec<(String, Value)> {
     mutations_at(v, secret, true)
 }
 
@@ -152,7 +152,7 @@ fn mutations_at(v: &Value, secret: &Value, enum_member: bool) -> Vec<(String, Va
 
 /// Runs `call` (op, request JSON → response envelope) on every mutation of every template and
 /// checks that no error envelope quotes a secret. Returns how many error envelopes it saw.
-pub fn sweep(pkcs8_b64: &str, call: &mut dyn FnMut(&str, &str) -> String) -> usize {
+pub(crate) fn sweep(pkcs8_b64: &str, call: &mut dyn FnMut(&str, &str) -> String) -> usize {
     let mut errors = 0;
     for (op, template) in templates(pkcs8_b64) {
         for secret in secrets() {
