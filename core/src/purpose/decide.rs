@@ -875,6 +875,15 @@ impl Budget {
     }
 }
 
+/// Budget steps for copying `segs`: one, plus one per 8 bytes of keys (so that long keys from
+/// the artefact cannot make a bounded number of steps copy unbounded text).
+fn bytes_cost(segs: &[Segment]) -> usize {
+    segs.iter().fold(1, |acc, s| match s {
+        Segment::Key(k) => acc.saturating_add(k.len() / 8),
+        Segment::Any => acc,
+    })
+}
+
 /// A trie of selectors, one path of segments per selector.
 #[derive(Default)]
 struct Trie<'a> {
@@ -946,7 +955,7 @@ impl<'a> Trie<'a> {
             // A granted selector of length `d` (at most `r`'s): the merged prefix, then `r`'s rest.
             let mut segs = prefix.clone();
             segs.extend(rest.iter().cloned());
-            if !budget.spend(1) {
+            if !budget.spend(bytes_cost(&segs)) {
                 return false;
             }
             out.extend(Selector::from_segments(segs));
@@ -959,6 +968,9 @@ impl<'a> Trie<'a> {
                     .into_iter()
                     .flatten()
                 {
+                    if !budget.spend(1 + k.len() / 8) {
+                        return false;
+                    }
                     prefix.push(Segment::Key(k.clone()));
                     let ok = self.intersect(child, r, d + 1, prefix, out, budget);
                     prefix.pop();
@@ -974,6 +986,9 @@ impl<'a> Trie<'a> {
                     .iter()
                     .map(|(k, &c)| (Segment::Key((*k).to_owned()), c));
                 for (seg, child) in keyed.chain(n.any.map(|c| (Segment::Any, c))) {
+                    if !budget.spend(bytes_cost(core::slice::from_ref(&seg))) {
+                        return false;
+                    }
                     prefix.push(seg);
                     let ok = self.intersect(child, r, d + 1, prefix, out, budget);
                     prefix.pop();
@@ -1002,12 +1017,16 @@ impl<'a> Trie<'a> {
             .iter()
             .map(|(k, &c)| (Segment::Key((*k).to_owned()), c));
         for (seg, child) in keyed.chain(n.any.map(|c| (Segment::Any, c))) {
-            if !budget.spend(1) {
+            if !budget.spend(bytes_cost(core::slice::from_ref(&seg))) {
                 return false;
             }
             prefix.push(seg);
             let end = self.node(child).is_some_and(|c| c.end);
             if end {
+                if !budget.spend(bytes_cost(prefix)) {
+                    prefix.pop();
+                    return false;
+                }
                 out.extend(Selector::from_segments(prefix.clone()));
             }
             let ok = self.below(child, prefix, out, budget);
@@ -1063,8 +1082,9 @@ impl<'a> Trie<'a> {
 /// it meets (a key follows its own key and `*`; a `*` follows every child). The intersections go
 /// into a second trie, and each is checked for a cover by walking only its own keys and `*`. No
 /// pass is quadratic in the number of requested selectors; every step is counted against
-/// `budget`, so the work is at most `O(R·L + G·L + MAX_FIELD_STEPS·L)` for `R` requested and `G`
-/// granted selectors of at most `L` segments.
+/// `budget` (copying a key costs one step per 8 bytes), so the work and the memory are at most
+/// `O(R·L + G·L + MAX_FIELD_STEPS)` for `R` requested and `G` granted selectors of at most `L`
+/// segments, whatever the artefact holds.
 fn intersect_all(
     requested: &[Selector],
     granted: &[Selector],
@@ -1158,6 +1178,19 @@ mod tests {
         let fast = intersect_all(&requested, &granted, &mut budget).unwrap();
         assert_eq!(fast, intersect_all_reference(&requested, &granted));
         assert!(fast.len() > 1500);
+    }
+
+    #[test]
+    fn long_granted_keys_cannot_multiply_into_unbounded_output() {
+        // 4,096 requested `*` selectors each meeting one 60,000-byte granted key would copy
+        // 245 MB; the budget stops it first.
+        let granted = vec![Selector::parse(&format!("/{}", "k".repeat(60_000))).unwrap()];
+        let requested: Vec<Selector> = (0..MAX_REQUEST_FIELDS)
+            .map(|i| Selector::parse(&format!("/*/a{i}")).unwrap())
+            .collect();
+        let mut budget = Budget::new(MAX_FIELD_STEPS);
+        assert_eq!(intersect_all(&requested, &granted, &mut budget), None);
+        assert!(budget.exhausted());
     }
 
     #[test]
