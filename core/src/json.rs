@@ -69,20 +69,14 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
 /// Converts a parsed JSON value into `T`, describing failures with [`describe`] (without line
 /// and column, which would refer to the value's compact text, not the caller's input).
 pub fn from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, JsonError> {
-    let first = match T::deserialize(value) {
-        Ok(t) => return Ok(t),
-        Err(e) => e,
-    };
-    // The member comes from the value's compact text, when it fails there the same way.
+    // Through the compact text: one deserializer (the text one, which every caller has anyway)
+    // and a position from which the member is found.
     let text = value.to_string();
-    let detail = match serde_json::from_str::<T>(&text) {
-        Err(e) => describe(&e, &text).detail,
-        Ok(_) => data_detail(&first.to_string(), None),
-    };
-    Err(JsonError {
-        line: 0,
-        column: 0,
-        detail,
+    serde_json::from_str(&text).map_err(|e| {
+        let mut d = describe(&e, &text);
+        d.line = 0;
+        d.column = 0;
+        d
     })
 }
 

@@ -271,7 +271,8 @@ macro_rules! reason_codes {
 }
 
 reason_codes! {
-    /// the request itself is malformed (leeway over 300 s, empty recipient, purpose or fields)
+    /// the request itself is malformed (leeway over 300 s, empty recipient, purpose or fields, over
+    /// the size caps) or its fields cannot be computed within the step budget
     InvalidRequest = 1 => "invalid_request",
     /// now is before `nbf` minus leeway
     NotYetValid = 2 => "not_yet_valid",
