@@ -88,7 +88,7 @@ pub fn describe(e: &serde_json::Error, text: &str) -> JsonError {
     // value"), though the text is well-formed: it is a wrong type.
     let well_formed = || {
         e.classify() == serde_json::error::Category::Syntax
-            && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+            && serde_json::from_str::<serde_json::Value>(text).is_ok()
     };
     let detail = match e.classify() {
         _ if well_formed() => {

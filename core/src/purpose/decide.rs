@@ -893,16 +893,27 @@ struct Trie<'a> {
 
 #[derive(Default)]
 struct TrieNode<'a> {
-    /// Children by key segment.
-    keys: BTreeMap<&'a str, usize>,
+    /// Children by key segment, sorted by key (selectors go in sorted, so keys arrive in order).
+    keys: Vec<(&'a str, usize)>,
     /// The child by `*`.
     any: Option<usize>,
     /// Whether a selector ends here.
     end: bool,
 }
 
+impl<'a> TrieNode<'a> {
+    fn key(&self, k: &str) -> Option<usize> {
+        self.keys
+            .binary_search_by(|(x, _)| (*x).cmp(k))
+            .ok()
+            .and_then(|i| self.keys.get(i))
+            .map(|&(_, c)| c)
+    }
+}
+
 impl<'a> Trie<'a> {
-    fn new(selectors: impl IntoIterator<Item = &'a Selector>) -> Self {
+    /// A trie of `selectors`, which must be sorted (children are appended in key order).
+    fn new(selectors: &'a [Selector]) -> Self {
         let mut t = Trie {
             nodes: vec![TrieNode::default()],
         };
@@ -913,11 +924,16 @@ impl<'a> Trie<'a> {
                 let Some(node) = t.nodes.get_mut(cur) else {
                     break;
                 };
-                let slot = match seg {
-                    Segment::Any => node.any.get_or_insert(next),
-                    Segment::Key(k) => node.keys.entry(k.as_str()).or_insert(next),
+                cur = match seg {
+                    Segment::Any => *node.any.get_or_insert(next),
+                    Segment::Key(k) => match node.keys.last() {
+                        Some(&(last, c)) if last == k.as_str() => c,
+                        _ => {
+                            node.keys.push((k.as_str(), next));
+                            next
+                        }
+                    },
                 };
-                cur = *slot;
                 if cur == next {
                     t.nodes.push(TrieNode::default());
                 }
@@ -965,10 +981,7 @@ impl<'a> Trie<'a> {
             // `r` ends here: every longer granted selector below, as it is.
             None => self.below(node, prefix, out, budget),
             Some(Segment::Key(k)) => {
-                for child in [n.keys.get(k.as_str()).copied(), n.any]
-                    .into_iter()
-                    .flatten()
-                {
+                for child in [n.key(k), n.any].into_iter().flatten() {
                     if !budget.spend(1 + k.len() / 8) {
                         return false;
                     }
@@ -982,10 +995,7 @@ impl<'a> Trie<'a> {
                 true
             }
             Some(Segment::Any) => {
-                let keyed = n
-                    .keys
-                    .iter()
-                    .map(|(k, &c)| (Segment::Key((*k).to_owned()), c));
+                let keyed = n.keys.iter().map(|&(k, c)| (Segment::Key(k.to_owned()), c));
                 for (seg, child) in keyed.chain(n.any.map(|c| (Segment::Any, c))) {
                     if !budget.spend(bytes_cost(core::slice::from_ref(&seg))) {
                         return false;
@@ -1013,10 +1023,7 @@ impl<'a> Trie<'a> {
         let Some(n) = self.node(node) else {
             return true;
         };
-        let keyed = n
-            .keys
-            .iter()
-            .map(|(k, &c)| (Segment::Key((*k).to_owned()), c));
+        let keyed = n.keys.iter().map(|&(k, c)| (Segment::Key(k.to_owned()), c));
         for (seg, child) in keyed.chain(n.any.map(|c| (Segment::Any, c))) {
             if !budget.spend(bytes_cost(core::slice::from_ref(&seg))) {
                 return false;
@@ -1062,8 +1069,8 @@ impl<'a> Trie<'a> {
                 None => Some(false),
             },
             Some(Segment::Key(k)) => {
-                if let Some(c) = n.keys.get(k.as_str()) {
-                    if self.covered(*c, s, d + 1, exact, budget)? {
+                if let Some(c) = n.key(k) {
+                    if self.covered(c, s, d + 1, exact, budget)? {
                         return Some(true);
                     }
                 }
@@ -1091,7 +1098,9 @@ fn intersect_all(
     granted: &[Selector],
     budget: &mut Budget,
 ) -> Option<Vec<Selector>> {
-    let grants = Trie::new(granted);
+    let mut sorted = granted.to_vec();
+    sorted.sort();
+    let grants = Trie::new(&sorted);
     let mut all = Vec::new();
     let mut prefix = Vec::new();
     for r in requested {
