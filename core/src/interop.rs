@@ -529,12 +529,8 @@ pub struct FilterRequest {
 
 /// `filter`: `{"record"}` holding only granted fields, each through its required transform.
 pub fn filter(req: &FilterRequest) -> Result<serde_json::Value, ErrorBody> {
-    // Directly from the value (the text deserializer for decisions would only add code size to
-    // the npm module); the message names no value either way.
-    let d: crate::Decision = serde_json::from_value(req.decision.clone()).map_err(|e| {
-        let e = crate::json::describe_value(&e);
-        ErrorBody::new(Code::RequestInvalid, format!("`decision`: {e}"))
-    })?;
+    let d: crate::Decision = crate::json::from_value(&req.decision)
+        .map_err(|e| ErrorBody::new(Code::RequestInvalid, format!("`decision`: {e}")))?;
     let permit = d.permit().ok_or_else(|| {
         ErrorBody::new(
             Code::RequestInvalid,

@@ -80,18 +80,6 @@ pub fn from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, J
     })
 }
 
-/// Describes an error from deserializing a parsed value directly (`serde_json::from_value`),
-/// where no position exists: what is wrong, without the member's path and without any value.
-/// [`from_value`] names the member; this is for callers that must not instantiate the text
-/// deserializer for their type.
-pub fn describe_value(e: &serde_json::Error) -> JsonError {
-    JsonError {
-        line: 0,
-        column: 0,
-        detail: data_detail(&e.to_string(), None),
-    }
-}
-
 /// Describes a `serde_json` error on `text` (the input it came from, used to find the member)
 /// without any value from the input.
 pub fn describe(e: &serde_json::Error, text: &str) -> JsonError {
@@ -404,11 +392,6 @@ mod tests {
         .unwrap();
         let e = from_value::<Doc>(&v).unwrap_err().to_string();
         assert!(e.contains("wrong type") && !e.contains("14159"), "{e}");
-        let raw = serde_json::from_value::<Doc>(v).unwrap_err();
-        assert_eq!(
-            describe_value(&raw).to_string(),
-            "the document has the wrong type"
-        );
         let v = serde_json::json!({"sub": 234567890124_u64});
         let e = from_value::<Doc>(&v).unwrap_err();
         assert_eq!(e.to_string(), "member `sub` has the wrong type");
