@@ -106,10 +106,7 @@ pub fn describe(e: &serde_json::Error, text: &str) -> JsonError {
         // Syntax and end-of-input messages name characters and positions, not values.
         _ => {
             let msg = e.to_string();
-            match msg.rsplit_once(" at line ") {
-                Some((head, _)) => head.to_owned(),
-                None => msg,
-            }
+            without_position(&msg).to_owned()
         }
     };
     JsonError {
@@ -126,10 +123,7 @@ fn data_detail(msg: &str, path: Option<&str>) -> String {
         Some(p) => format!("member `{p}` {what}"),
         None => format!("the document {what}"),
     };
-    let msg = match msg.rsplit_once(" at line ") {
-        Some((head, _)) => head,
-        None => msg,
-    };
+    let msg = without_position(msg);
     if msg.starts_with("invalid type") {
         member("has the wrong type")
     } else if msg.starts_with("invalid value") {
@@ -149,8 +143,8 @@ fn data_detail(msg: &str, path: Option<&str>) -> String {
         let name = msg
             .get(kind.len()..)
             .and_then(|r| r.trim_start().strip_prefix('`'))
-            .and_then(|r| r.split_once('`'))
-            .map_or("…", |(n, _)| safe_name(n));
+            .and_then(|r| r.bytes().position(|b| b == b'`').and_then(|i| r.get(..i)))
+            .map_or("…", safe_name);
         match path {
             Some(p) if kind != "unknown field" && kind != "duplicate field" => {
                 format!("{kind} `{name}` in member `{p}`")
@@ -170,7 +164,7 @@ fn data_detail(msg: &str, path: Option<&str>) -> String {
 /// The `, expected ...` list serde appends (names from the schema, never input): the
 /// last occurrence, which follows whatever the input held.
 fn expected(msg: &str) -> &str {
-    msg.rfind(", expected ")
+    rfind(msg, ", expected ")
         .and_then(|i| msg.get(i..))
         .unwrap_or("")
 }
@@ -183,6 +177,20 @@ fn safe_name(name: &str) -> &str {
     } else {
         name
     }
+}
+
+/// The last position of `pat` in `hay` (a plain byte scan: messages are short).
+fn rfind(hay: &str, pat: &str) -> Option<usize> {
+    hay.as_bytes()
+        .windows(pat.len())
+        .rposition(|w| w == pat.as_bytes())
+}
+
+/// `msg` without serde_json's trailing ` at line L column C`.
+fn without_position(msg: &str) -> &str {
+    rfind(msg, " at line ")
+        .and_then(|i| msg.get(..i))
+        .unwrap_or(msg)
 }
 
 /// Whether `s` holds a run of four or more ASCII digits.
@@ -211,7 +219,11 @@ fn member_at(text: &str, line: usize, column: usize, drop_key: bool) -> Option<S
     let start = if line == 1 {
         0
     } else {
-        text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)?
+        text.bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .nth(line - 2)
+            .map(|(i, _)| i + 1)?
     };
     let end = start.saturating_add(column).min(text.len());
     let prefix = text.as_bytes().get(..end)?;
@@ -235,7 +247,7 @@ fn member_at(text: &str, line: usize, column: usize, drop_key: bool) -> Option<S
                 if let Some(Frame::Object { key, want_key }) = stack.last_mut() {
                     if *want_key {
                         let raw = prefix.get(from..j.min(prefix.len())).unwrap_or(&[]);
-                        *key = Some(String::from_utf8_lossy(raw).into_owned());
+                        *key = Some(core::str::from_utf8(raw).unwrap_or("…").to_owned());
                         *want_key = false;
                         last_was_key = true;
                     }

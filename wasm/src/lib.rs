@@ -90,8 +90,8 @@ fn json_of(name: &str, v: &JsValue) -> JsResult<serde_json::Value> {
             )))
         }
     };
-    // Names positions, never values (see `consentry::json`).
-    consentry::json::from_str(&text).map_err(|e| invalid(format!("`{name}` is not json: {e}")))
+    // Any JSON value fits, so only syntax errors arise: they name positions, never values.
+    serde_json::from_str(&text).map_err(|e| invalid(format!("`{name}` is not json: {e}")))
 }
 
 /// A JS value from JSON the core produced.
