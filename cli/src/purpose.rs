@@ -29,6 +29,10 @@ pub(crate) struct DecideArgs {
     /// A taxonomy JSON file added to the shipped packs (repeatable).
     #[arg(long)]
     pub(crate) taxonomy: Vec<PathBuf>,
+    /// Let the `--taxonomy` files flag legitimate uses (a basis that skips consent and the
+    /// parental-consent check); refused without this flag.
+    #[arg(long)]
+    pub(crate) taxonomy_allow_legitimate_uses: bool,
     /// A signed status list to check the artefact's status in.
     #[arg(long)]
     pub(crate) status_list: Option<PathBuf>,
@@ -79,7 +83,8 @@ fn decision(a: &DecideArgs, now: i64) -> Result<Decision, CliError> {
         .map(|p| Ok((p.display().to_string(), util::read_text(p)?)))
         .collect::<Result<Vec<_>, CliError>>()?;
     let taxonomy =
-        consentry::interop::taxonomy_with(&extra).map_err(|e| interop_err(e, EXIT_ERROR))?;
+        consentry::interop::taxonomy_with_options(&extra, a.taxonomy_allow_legitimate_uses)
+            .map_err(|e| interop_err(e, EXIT_ERROR))?;
     let verifier = consentry::Verifier::new(util::load_trust(&a.trust)?);
     let artefact = util::read_artefact(&a.artefact)?;
     let list = a.status_list.as_deref().map(util::read_file).transpose()?;
@@ -132,6 +137,9 @@ pub(crate) struct FilterArgs {
     /// With --artefact: a taxonomy JSON file added to the shipped packs (repeatable).
     #[arg(long, requires = "artefact")]
     pub(crate) taxonomy: Vec<PathBuf>,
+    /// With --artefact: let the `--taxonomy` files flag legitimate uses.
+    #[arg(long)]
+    pub(crate) taxonomy_allow_legitimate_uses: bool,
     /// With --artefact: a signed status list to check the artefact's status in.
     #[arg(long, requires = "artefact")]
     pub(crate) status_list: Option<PathBuf>,
@@ -176,7 +184,7 @@ pub(crate) fn filter(a: &FilterArgs) -> Result<ExitCode, CliError> {
     let d = match (&a.decision, &a.artefact) {
         (Some(decision), None) => {
             let d: Decision =
-                serde_json::from_str(&util::read_text(decision)?).map_err(|e| CliError {
+                consentry::json::from_str(&util::read_text(decision)?).map_err(|e| CliError {
                     code: consentry::Code::RequestInvalid.as_str().into(),
                     message: format!("`{}` is not a decision: {e}", decision.display()),
                     exit: EXIT_ERROR,
@@ -196,6 +204,7 @@ pub(crate) fn filter(a: &FilterArgs) -> Result<ExitCode, CliError> {
                 op: a.op.clone().ok_or_else(missing)?,
                 fields: a.fields.clone().ok_or_else(missing)?,
                 taxonomy: a.taxonomy.clone(),
+                taxonomy_allow_legitimate_uses: a.taxonomy_allow_legitimate_uses,
                 status_list: a.status_list.clone(),
                 now: Some(now),
                 uses: a.uses,

@@ -184,6 +184,46 @@ fn bench(c: &mut Criterion) {
             )
         })
     });
+    // A 20-field grant, asked for 20 and for 2,000 selectors (each meeting a granted one).
+    let wide: Vec<String> = (0..20).map(|i| format!("/f{i}/*")).collect();
+    let wide_claims = Claims::builder("cm.example", "pp-1", "fiu.example")
+        .issued_at(NOW - 1000)
+        .expires(NOW + 86_400)
+        .cti(Cti([6; 16]))
+        .notice(Notice {
+            id: "n-1".into(),
+            sha256: [1; 32],
+            lang: "en-IN".into(),
+        })
+        .grant(Grant::new("aa:101", &wide, Mode::View))
+        .build()
+        .unwrap();
+    let wide_verified = verifier
+        .verify(
+            &issue(&wide_claims, &key, &rng).unwrap(),
+            "fiu.example",
+            NOW,
+        )
+        .unwrap();
+    for n in [20usize, 2000] {
+        let fields: Vec<String> = (0..n).map(|i| format!("/f{}/k{i}", i % 20)).collect();
+        let req = Request::new("fiu.example", "aa:101", Mode::View, &fields, NOW).unwrap();
+        let d = decide(&wide_verified, &req, &taxonomy, StatusInput::Valid);
+        assert_eq!(d.permit().map(|p| p.fields.len()), Some(n));
+        g.bench_function(
+            format!("decide, {n} selectors against a 20-field grant"),
+            |b| {
+                b.iter(|| {
+                    decide(
+                        black_box(&wide_verified),
+                        black_box(&req),
+                        &taxonomy,
+                        StatusInput::Valid,
+                    )
+                })
+            },
+        );
+    }
     g.bench_function(format!("filter {size} B record"), |b| {
         b.iter(|| permit.filter(black_box(&record), &hook).unwrap())
     });

@@ -515,7 +515,7 @@ impl Claims {
 
     /// Parses and validates the JSON view.
     pub fn from_json(json: &str) -> Result<Self, ClaimsError> {
-        let c: Claims = serde_json::from_str(json).map_err(json_err)?;
+        let c: Claims = crate::json::from_str(json).map_err(json_err)?;
         c.validate()?;
         Ok(c)
     }
@@ -527,10 +527,11 @@ impl Claims {
         now: i64,
         rng: &dyn SecureRandom,
     ) -> Result<Self, ClaimsError> {
-        let mut v: serde_json::Value = serde_json::from_str(json).map_err(json_err)?;
+        let mut v: serde_json::Value = crate::json::from_str(json).map_err(json_err)?;
         let obj = v.as_object_mut().ok_or_else(|| ClaimsError::Json {
             reason: "claims must be a json object".into(),
         })?;
+        let complete = obj.contains_key("iat") && obj.contains_key("cti");
         obj.entry("iat").or_insert_with(|| now.into());
         if !obj.contains_key("cti") {
             let cti = Cti::random(rng).map_err(|_| ClaimsError::Json {
@@ -538,7 +539,13 @@ impl Claims {
             })?;
             obj.insert("cti".into(), cti.to_base64().into());
         }
-        let c: Claims = serde_json::from_value(v).map_err(json_err)?;
+        // With nothing added, the text itself gives line and column; otherwise the member.
+        let c: Claims = if complete {
+            crate::json::from_str(json)
+        } else {
+            crate::json::from_value(&v)
+        }
+        .map_err(json_err)?;
         c.validate()?;
         Ok(c)
     }
@@ -657,8 +664,8 @@ impl Claims {
     }
 }
 
-fn json_err(e: serde_json::Error) -> ClaimsError {
-    // serde_json messages name members and types, never values.
+fn json_err(e: crate::json::JsonError) -> ClaimsError {
+    // Names members and positions, never values (see `crate::json`).
     ClaimsError::Json {
         reason: e.to_string(),
     }

@@ -185,6 +185,12 @@ define_codes! {
     TaxonomyCycle = 1604 => "taxonomy_cycle",
     /// a purpose hierarchy deeper than the limit
     TaxonomyTooDeep = 1605 => "taxonomy_too_deep",
+    /// a caller-supplied taxonomy that uses a shipped pack's prefix (`aa`, `abdm`, `dpdp`, `svc`)
+    TaxonomyShippedPrefix = 1606 => "taxonomy_shipped_prefix",
+    /// a caller-supplied purpose placed under a shipped purpose
+    TaxonomyShippedParent = 1607 => "taxonomy_shipped_parent",
+    /// a caller-supplied purpose flagged as a legitimate use without the caller's explicit opt-in
+    TaxonomyLegitimateUseNotAllowed = 1608 => "taxonomy_legitimate_use_not_allowed",
 
     // 1700-1799: record filtering
     /// a record that is neither a json object nor an array
@@ -265,6 +271,8 @@ define_codes! {
     // 2000-2099: the binding-neutral interop layer
     /// a request that does not parse, or names an unknown operation
     RequestInvalid = 2000 => "request_invalid",
+    /// a request over a size cap (too many fields, a selector too long or too deep)
+    RequestTooLarge = 2010 => "request_too_large",
 
     // 2100-2199: the C ABI (consentry-ffi)
     /// a required pointer argument is NULL

@@ -170,10 +170,21 @@ pub fn verify(req: &VerifyRequest) -> Result<serde_json::Value, ErrorBody> {
 }
 
 /// The shipped taxonomy packs plus `extra` documents (origin, JSON text), e.g. a user's own
-/// purposes file.
+/// purposes file. Extra documents may not use a shipped prefix, attach under a shipped code or
+/// flag legitimate uses (see [`taxonomy_with_options`]).
 pub fn taxonomy_with(extra: &[(String, String)]) -> Result<crate::Taxonomy, ErrorBody> {
+    taxonomy_with_options(extra, false)
+}
+
+/// [`taxonomy_with`], letting the extra documents flag legitimate uses when
+/// `allow_legitimate_uses` is set (the caller vouches for them: such a basis skips consent and
+/// the parental-consent check).
+pub fn taxonomy_with_options(
+    extra: &[(String, String)],
+    allow_legitimate_uses: bool,
+) -> Result<crate::Taxonomy, ErrorBody> {
     let err = |e: crate::TaxonomyError| ErrorBody::from_error(&e);
-    let mut b = crate::Taxonomy::builder();
+    let mut b = crate::Taxonomy::builder().allow_legitimate_uses(allow_legitimate_uses);
     for pack in crate::purpose::Pack::ALL {
         b = b.pack(*pack).map_err(err)?;
     }
@@ -196,13 +207,17 @@ pub struct DecideRequest {
     /// Taxonomy documents (JSON text) added to the shipped packs.
     #[serde(default)]
     pub taxonomies: Vec<String>,
+    /// Lets `taxonomies` flag legitimate uses (default: refused).
+    #[serde(default)]
+    pub taxonomy_allow_legitimate_uses: bool,
     /// A signed status list, base64url.
     #[serde(default)]
     pub status_list: Option<String>,
 }
 
 /// Decides a request against an artefact: the artefact is authenticated (signature, header,
-/// strict claims); time, audience, status and everything else are decision checks, so an
+/// strict claims); a request over the size caps is refused with `request_too_large`
+/// ([`crate::Request::check_limits`]); time, audience, status and everything else are decision checks, so an
 /// expired or withdrawn artefact gives a denial with its reasons, not an error.
 pub fn decide_with(
     verifier: &Verifier,
@@ -211,6 +226,9 @@ pub fn decide_with(
     request: &crate::Request,
     status_list: Option<&[u8]>,
 ) -> Result<crate::Decision, ErrorBody> {
+    request
+        .check_limits()
+        .map_err(|e| ErrorBody::from_error(&e))?;
     let v = verifier
         .authenticate(artefact)
         .map_err(|e| ErrorBody::from_error(&e))?;
@@ -238,7 +256,7 @@ pub fn decide(req: &DecideRequest) -> Result<serde_json::Value, ErrorBody> {
         .enumerate()
         .map(|(i, t)| (format!("taxonomies[{i}]"), t.clone()))
         .collect();
-    let taxonomy = taxonomy_with(&extra)?;
+    let taxonomy = taxonomy_with_options(&extra, req.taxonomy_allow_legitimate_uses)?;
     let artefact = bytes_of("artefact", &req.artefact)?;
     let list = opt_bytes_of("statusList", req.status_list.as_deref())?;
     let d = decide_with(
@@ -521,7 +539,7 @@ pub struct FilterRequest {
 /// `filter`: `{"record"}` holding only granted fields, each through its required transform.
 /// The decision is not signed: pass one your own `decide` produced.
 pub fn filter(req: &FilterRequest) -> Result<serde_json::Value, ErrorBody> {
-    let d: crate::Decision = serde_json::from_value(req.decision.clone())
+    let d: crate::Decision = crate::json::from_value(&req.decision)
         .map_err(|e| ErrorBody::new(Code::RequestInvalid, format!("`decision`: {e}")))?;
     let permit = d.permit().ok_or_else(|| {
         ErrorBody::new(
@@ -604,10 +622,9 @@ pub fn id_detect(req: &DetectRequest) -> Result<serde_json::Value, ErrorBody> {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(op: &str, json: &str) -> Result<T, ErrorBody> {
-    serde_json::from_str(json).map_err(|e| {
-        // serde_json messages name members and positions, not values.
-        ErrorBody::new(Code::RequestInvalid, format!("`{op}` request: {e}"))
-    })
+    // Messages name members and positions, never values (see `crate::json`).
+    crate::json::from_str(json)
+        .map_err(|e| ErrorBody::new(Code::RequestInvalid, format!("`{op}` request: {e}")))
 }
 
 /// Every operation [`call_json`] knows.

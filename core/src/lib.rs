@@ -51,6 +51,7 @@ mod curve;
 mod error;
 pub mod ids;
 pub mod interop;
+pub mod json;
 mod keys;
 pub mod ledger;
 pub mod pseudo;

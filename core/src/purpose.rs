@@ -18,7 +18,7 @@
 //!     { "code": "mine:loans", "name": "Loans" },
 //!     { "code": "mine:loans/underwriting", "parent": "mine:loans", "name": "Underwriting",
 //!       "description": "optional", "ref": "optional" },
-//!     { "code": "mine:ads", "parent": "svc:marketing", "name": "Ads", "child_prohibited": true },
+//!     { "code": "mine:ads", "name": "Ads", "child_prohibited": true },
 //!     { "code": "mine:6(1)(c)", "name": "Legal obligation", "legitimate_use": true }
 //!   ] }
 //! ```
@@ -26,7 +26,14 @@
 //! Flags: `child_prohibited` (DPDP s.9(3): tracking, behavioural monitoring, targeted advertising
 //! directed at children) is **inherited** by descendants; `legitimate_use` marks codes that may
 //! stand as an artefact's `basis` instead of `consent` (not inherited). A parent may live in
-//! another pack, as long as it is loaded into the same taxonomy.
+//! another of the caller's packs, as long as it is loaded into the same taxonomy.
+//!
+//! Caller documents cannot widen consent: they may not use a shipped prefix (`aa`, `abdm`,
+//! `dpdp`, `svc`) for their `pack` or codes (`taxonomy_shipped_prefix`), may not name a shipped
+//! code as `parent` (`taxonomy_shipped_parent`: a grant of the shipped purpose would cover it),
+//! and may flag `legitimate_use` (a basis that skips consent and the parental-consent check)
+//! only when the caller allows it with [`TaxonomyBuilder::allow_legitimate_uses`]
+//! (`taxonomy_legitimate_use_not_allowed` otherwise).
 //!
 //! # Decisions
 //!
@@ -36,7 +43,7 @@
 //!
 //! | # | code | check |
 //! |---|---|---|
-//! | 1 | `invalid_request` | leeway ≤ 300 s; non-empty recipient, purpose and field list |
+//! | 1 | `invalid_request` | leeway ≤ 300 s; non-empty recipient, purpose and field list; the size caps of [`Request::check_limits`]; the field computation within [`MAX_FIELD_STEPS`] |
 //! | 2 | `not_yet_valid` | `nbf - leeway ≤ now` (when `nbf` is present) |
 //! | 3 | `expired` | `now < exp + leeway` |
 //! | 19 | `issued_in_future` | `iat ≤ now + leeway` (added later: the number is new, the place is here) |
@@ -65,7 +72,14 @@
 //! **Time** follows the verifier: `nbf - leeway ≤ now < exp + leeway` and `iat ≤ now + leeway`. **Mode lattice**: `store` implies `view`;
 //! every other mode allows only itself. **Fields**: the permit holds the pairwise intersections
 //! of requested and granted selectors ([`Selector::intersect`]), minus any covered by another,
-//! sorted; a requested selector that meets no granted one is silently left out. **Transforms**:
+//! sorted; a requested selector that meets no granted one is silently left out. They are
+//! computed with prefix tries (each requested selector walks only the granted branches it meets;
+//! each result is checked for a cover along its own keys and `*`), never pairwise, and every step
+//! counts against [`MAX_FIELD_STEPS`]: the cost is at most linear in the request and grant sizes
+//! plus that fixed budget, and a decision that would exceed it denies with `invalid_request`.
+//! Requests are capped ([`MAX_REQUEST_FIELDS`] selectors of at most [`MAX_SELECTOR_LEN`] bytes
+//! and [`MAX_SELECTOR_DEPTH`] segments); faces refuse a larger one with `request_too_large`.
+//! **Transforms**:
 //! every grant transform whose selector meets a permitted field is listed under the
 //! intersection. **Erase-by**: `min(now + data_life, exp)` (just `exp` without `data_life`).
 //!
@@ -116,7 +130,10 @@ mod decide;
 mod retention;
 mod taxonomy;
 
-pub use decide::{decide, mode_allows, Decision, Permit, Reason, ReasonCode, Request, StatusInput};
+pub use decide::{
+    decide, mode_allows, Decision, Permit, Reason, ReasonCode, Request, RequestTooLarge,
+    StatusInput, MAX_FIELD_STEPS, MAX_REQUEST_FIELDS, MAX_SELECTOR_DEPTH, MAX_SELECTOR_LEN,
+};
 pub use retention::{retention, Retention, ERASURE_NOTICE_LEAD, LOG_RETENTION};
 pub use taxonomy::{
     Pack, Purpose, Taxonomy, TaxonomyBuilder, TaxonomyError, MAX_CODE_LEN, MAX_DEPTH,

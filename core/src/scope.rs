@@ -157,6 +157,24 @@ impl Selector {
         self.segments.len()
     }
 
+    /// Length in bytes of the text form ([`Selector`]'s `Display`, with `~0` / `~1` escapes).
+    ///
+    /// ```
+    /// use consentry::scope::Selector;
+    /// assert_eq!(Selector::parse("/a~1b/*").unwrap().text_len(), 7);
+    /// ```
+    pub fn text_len(&self) -> usize {
+        self.segments
+            .iter()
+            .map(|s| match s {
+                Segment::Any => 2,
+                Segment::Key(k) => {
+                    1 + k.len() + k.bytes().filter(|&b| b == b'~' || b == b'/').count()
+                }
+            })
+            .sum()
+    }
+
     /// Always `false`: a selector has at least one segment. Present for API symmetry.
     pub fn is_empty(&self) -> bool {
         self.segments.is_empty()

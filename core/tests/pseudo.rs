@@ -167,7 +167,7 @@ fn policy_schema_errors() {
         ),
         (
             r#"{"domain":"d","fields":{},"unlisted":"maybe"}"#,
-            "unknown variant",
+            "unknown variant at member `unlisted`",
         ),
         (
             r#"{"domain":"d","fields":{"a":{"type":"text","transform":"drop","param":{}}},"unlisted":"keep"}"#,
@@ -179,9 +179,9 @@ fn policy_schema_errors() {
         ),
         (
             r#"{"domain":"d","fields":{"a":{"type":7,"transform":"drop"}},"unlisted":"keep"}"#,
-            "wrong type",
+            "member `fields.a.type` has the wrong type",
         ),
-        (r#"{"domain": "#, "not valid JSON"),
+        (r#"{"domain": "#, "EOF while parsing a value"),
     ] {
         let err = Policy::from_json(doc).unwrap_err();
         assert_eq!(err.code(), Code::PolicyMalformed);

@@ -125,20 +125,21 @@ fn user_document_extends_shipped_packs() {
     let mine = r#"{"version":1,"pack":"mine","name":"Mine","source":"tests","purposes":[
         {"code":"mine:loans","name":"Loans","description":"d","ref":"r"},
         {"code":"mine:loans/collections","parent":"mine:loans","name":"Collections"},
-        {"code":"mine:ads","parent":"svc:marketing","name":"Our ads","child_prohibited":true},
-        {"code":"mine:retarget","parent":"svc:marketing/targeted-ads","name":"Retargeting"},
+        {"code":"mine:ads","name":"Our ads","child_prohibited":true},
+        {"code":"mine:retarget","parent":"mine:ads","name":"Retargeting"},
         {"code":"gdpr:6(1)(c)","name":"Legal obligation","legitimate_use":true}
     ]}"#;
     let t = Pack::ALL
         .iter()
         .try_fold(Taxonomy::builder(), |b, p| b.pack(*p))
         .unwrap()
+        .allow_legitimate_uses(true)
         .json("mine.json", mine)
         .unwrap()
         .build()
         .unwrap();
     assert!(t.covers("mine:loans", "mine:loans/collections"));
-    assert!(t.covers("svc:marketing", "mine:ads"));
+    assert!(t.covers("mine:ads", "mine:retarget"));
     assert!(t.is_child_prohibited("mine:ads"));
     assert!(t.is_child_prohibited("mine:retarget"), "inherited");
     assert!(t.is_legitimate_use("gdpr:6(1)(c)"));
@@ -174,11 +175,11 @@ fn load_errors_name_the_code_and_place() {
         ),
         (
             vec![
-                ("svc.json", Pack::Service.json().to_string()),
-                ("mine.json", doc(r#"{"code":"svc:tracking","name":"again"}"#)),
+                ("a.json", doc(r#"{"code":"t:a","name":"A"}"#)),
+                ("b.json", doc(r#"{"code":"t:a","name":"again"}"#)),
             ],
             Code::TaxonomyDuplicateCode,
-            "taxonomy `mine.json` at `purposes[0]`: duplicate purpose code `svc:tracking` (first defined in `svc.json`)",
+            "taxonomy `b.json` at `purposes[0]`: duplicate purpose code `t:a` (first defined in `a.json`)",
         ),
         (
             vec![("b.json", doc(r#"{"code":"t:a","name":"A"},{"code":"t:b","parent":"t:zz","name":"B"}"#))],
@@ -198,7 +199,7 @@ fn load_errors_name_the_code_and_place() {
         (
             vec![("e.json", "{\n  \"version\": 1,\n  \"pack\": \"t\",\n  \"purposes\": [\n    {\"code\": \"t:a\"}\n  ]\n}".to_string())],
             Code::TaxonomyJson,
-            "taxonomy `e.json`: missing field `name` at line 5 column 19",
+            "taxonomy `e.json`: missing field `name` in member `purposes[0]` at line 5 column 19",
         ),
         (
             vec![("f.json", doc(r#"{"code":"t:a","name":"A","parnet":"t:b"}"#))],
@@ -301,6 +302,13 @@ fn codes_are_in_the_shared_code_list() {
         (Code::TaxonomyUnknownParent, 1603, "taxonomy_unknown_parent"),
         (Code::TaxonomyCycle, 1604, "taxonomy_cycle"),
         (Code::TaxonomyTooDeep, 1605, "taxonomy_too_deep"),
+        (Code::TaxonomyShippedPrefix, 1606, "taxonomy_shipped_prefix"),
+        (Code::TaxonomyShippedParent, 1607, "taxonomy_shipped_parent"),
+        (
+            Code::TaxonomyLegitimateUseNotAllowed,
+            1608,
+            "taxonomy_legitimate_use_not_allowed",
+        ),
         (Code::RecordNotContainer, 1700, "record_not_container"),
         (Code::TransformUnsupported, 1701, "transform_unsupported"),
         (Code::TransformFailed, 1702, "transform_failed"),
@@ -310,4 +318,99 @@ fn codes_are_in_the_shared_code_list() {
         assert_eq!(c.as_str(), s);
         assert_eq!(Code::from_u32(n), Some(c));
     }
+}
+
+/// The shipped packs plus one caller document.
+fn with_extra(extra: &str, allow_legitimate_uses: bool) -> Result<Taxonomy, TaxonomyError> {
+    Pack::ALL
+        .iter()
+        .try_fold(Taxonomy::builder(), |b, p| b.pack(*p))?
+        .allow_legitimate_uses(allow_legitimate_uses)
+        .json("extra.json", extra)?
+        .build()
+}
+
+#[test]
+fn a_caller_pack_cannot_graft_targeted_ads_under_aa_101() {
+    let graft = r#"{"version":1,"pack":"fid","purposes":[
+        {"code":"fid:targeted-ads","parent":"aa:101","name":"Targeted ads"}]}"#;
+    let e = with_extra(graft, false).unwrap_err();
+    assert_eq!(e.code(), Code::TaxonomyShippedParent);
+    assert_eq!(
+        e.to_string(),
+        "taxonomy `extra.json` at `purposes[0].parent`: purpose `fid:targeted-ads` may not be placed under shipped purpose `aa:101`"
+    );
+    // Not even with the legitimate-use opt-in, and not under a category or another pack's code.
+    for parent in [
+        "aa:cat-1",
+        "svc:marketing",
+        "abdm:CAREMGT",
+        "dpdp:7",
+        "AA:101",
+    ] {
+        let graft = graft.replace("aa:101", parent);
+        assert_eq!(
+            with_extra(&graft, true).unwrap_err().code(),
+            Code::TaxonomyShippedParent,
+            "{parent}"
+        );
+    }
+}
+
+#[test]
+fn a_caller_pack_cannot_add_codes_inside_a_shipped_namespace() {
+    for (code, prefix) in [
+        ("aa:106", "aa"),
+        ("svc:marketing/extra", "svc"),
+        ("dpdp:7(z)", "dpdp"),
+        ("ABDM:X", "abdm"),
+        ("svc", "svc"),
+    ] {
+        let d =
+            format!(r#"{{"version":1,"pack":"mine","purposes":[{{"code":"{code}","name":"N"}}]}}"#);
+        let e = with_extra(&d, true).unwrap_err();
+        assert_eq!(e.code(), Code::TaxonomyShippedPrefix, "{code}");
+        assert_eq!(
+            e.to_string(),
+            format!("taxonomy `extra.json` at `purposes[0].code`: the prefix `{prefix}` belongs to a shipped pack; use your own")
+        );
+    }
+    // A pack named like a shipped one is refused too, even alone.
+    let d = r#"{"version":1,"pack":"svc","purposes":[{"code":"mine:a","name":"N"}]}"#;
+    let e = Taxonomy::from_json("svc2.json", d).unwrap_err();
+    assert_eq!(e.code(), Code::TaxonomyShippedPrefix);
+    assert_eq!(
+        e.to_string(),
+        "taxonomy `svc2.json` at `pack`: the prefix `svc` belongs to a shipped pack; use your own"
+    );
+    // Shipped packs through `json` are caller documents like any other.
+    let e = Taxonomy::from_json("svc.json", Pack::Service.json()).unwrap_err();
+    assert_eq!(e.code(), Code::TaxonomyShippedPrefix);
+    // Codes that merely contain a shipped id elsewhere are fine.
+    assert!(with_extra(r#"{"version":1,"pack":"mine","purposes":[{"code":"mine:aa:101","name":"N"},{"code":"svcx:a","name":"N"}]}"#, false).is_ok());
+}
+
+#[test]
+fn a_caller_pack_cannot_declare_a_legitimate_use_without_the_opt_in() {
+    let d = r#"{"version":1,"pack":"gdpr","purposes":[
+        {"code":"gdpr:6(1)(a)","name":"Consent"},
+        {"code":"gdpr:6(1)(c)","name":"Legal obligation","legitimate_use":true}]}"#;
+    let e = with_extra(d, false).unwrap_err();
+    assert_eq!(e.code(), Code::TaxonomyLegitimateUseNotAllowed);
+    assert_eq!(
+        e.to_string(),
+        "taxonomy `extra.json` at `purposes[1].legitimate_use`: purpose `gdpr:6(1)(c)` declares a legitimate use, which caller-supplied taxonomies may do only when explicitly allowed"
+    );
+    let t = with_extra(d, true).unwrap();
+    assert!(t.is_legitimate_use("gdpr:6(1)(c)"));
+    // The order of the opt-in and the document does not matter.
+    let t = Taxonomy::builder()
+        .json("x", d)
+        .unwrap()
+        .allow_legitimate_uses(true)
+        .build()
+        .unwrap();
+    assert!(t.is_legitimate_use("gdpr:6(1)(c)"));
+    // The shipped DPDP legitimate uses need no opt-in.
+    assert!(Taxonomy::shipped().unwrap().is_legitimate_use("dpdp:7(a)"));
 }

@@ -609,6 +609,47 @@ static void test_decide(void) {
          CONSENTRY_RESULT_INVALID_ARGUMENT);
   EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len, S(allow), NULL, 0, out, 4, &n, err),
          CONSENTRY_RESULT_BUFFER_TOO_SMALL);
+  /* Over the cap (4096 selectors): refused with its code, never decided. */
+  {
+    size_t big_cap = 4097 * 12 + 256;
+    char *big = malloc(big_cap);
+    size_t at = (size_t)snprintf(big, big_cap, "{\"recipient\": \"tn.health.dept\", \"purpose\": \"abdm:CAREMGT\", "
+                                                "\"operation\": \"view\", \"now\": 1764300000, \"fields\": [");
+    for (int i = 0; i < 4097; i++) at += (size_t)snprintf(big + at, big_cap - at, "%s\"/f%d\"", i ? "," : "", i);
+    snprintf(big + at, big_cap - at, "]}");
+    EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len, (const uint8_t *)big, strlen(big), NULL, 0, out, sizeof out, &n, err),
+           CONSENTRY_RESULT_REQUEST_TOO_LARGE);
+    free(big);
+  }
+  /* Caller taxonomies cannot widen consent: no shipped parent or prefix, no legitimate use
+   * without the flag. */
+  {
+    const consentry_taxonomy *t2 = NULL;
+    EXPECT(consentry_taxonomy_new(S("{\"version\":1,\"pack\":\"fid\",\"purposes\":[{\"code\":\"fid:ads\","
+                                    "\"parent\":\"aa:101\",\"name\":\"Ads\"}]}"), &t2, err),
+           CONSENTRY_RESULT_TAXONOMY_SHIPPED_PARENT);
+    EXPECT(consentry_taxonomy_new(S("{\"version\":1,\"pack\":\"mine\",\"purposes\":[{\"code\":\"aa:106\","
+                                    "\"name\":\"More\"}]}"), &t2, err),
+           CONSENTRY_RESULT_TAXONOMY_SHIPPED_PREFIX);
+    const char lu[] = "{\"version\":1,\"pack\":\"mine\",\"purposes\":[{\"code\":\"mine:lu\",\"name\":\"Ours\","
+                      "\"legitimate_use\":true}]}";
+    EXPECT(consentry_taxonomy_new(S(lu), &t2, err), CONSENTRY_RESULT_TAXONOMY_LEGITIMATE_USE_NOT_ALLOWED);
+    EXPECT(consentry_taxonomy_new_with(S(lu), 0, &t2, err), CONSENTRY_RESULT_TAXONOMY_LEGITIMATE_USE_NOT_ALLOWED);
+    EXPECT(consentry_taxonomy_new_with(S(lu), 2, &t2, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+    EXPECT(consentry_taxonomy_new_with(S(lu), CONSENTRY_TAXONOMY_ALLOW_LEGITIMATE_USES, &t2, err), CONSENTRY_RESULT_OK);
+    consentry_taxonomy_free(t2);
+  }
+  /* A secret of the wrong type in the request is never quoted in the error. */
+  {
+    const char secret[] = "{\"recipient\": \"tn.health.dept\", \"purpose\": \"abdm:CAREMGT\", "
+                          "\"operation\": \"Asha Devi\", \"fields\": [234567890124], \"now\": 1764300000}";
+    static uint8_t msg[1024];
+    size_t k = 0;
+    EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len, S(secret), NULL, 0, out, sizeof out, &n, err),
+           CONSENTRY_RESULT_REQUEST_INVALID);
+    CHECK(consentry_error_message(err, msg, sizeof msg, &k) == CONSENTRY_RESULT_OK);
+    CHECK(strstr((char *)msg, "Asha") == NULL && strstr((char *)msg, "234567890124") == NULL);
+  }
   free(req);
   free(a64);
   free(jwks);

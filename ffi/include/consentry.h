@@ -73,6 +73,11 @@
 // an artefact valid.
 #define CONSENTRY_STATUS_LIST_STALE 2
 
+// `consentry_taxonomy_new_with` flag: let the caller's document flag legitimate uses (a basis
+// that skips consent and the parental-consent check). Without it such a document is refused
+// with `CONSENTRY_RESULT_TAXONOMY_LEGITIMATE_USE_NOT_ALLOWED`.
+#define CONSENTRY_TAXONOMY_ALLOW_LEGITIMATE_USES 1
+
 // The length of a pseudonymisation master key in bytes.
 #define CONSENTRY_MASTER_KEY_LEN 32
 
@@ -197,6 +202,12 @@ enum consentry_result
   CONSENTRY_RESULT_TAXONOMY_CYCLE = 1604,
   // `taxonomy_too_deep`: a purpose hierarchy deeper than the limit
   CONSENTRY_RESULT_TAXONOMY_TOO_DEEP = 1605,
+  // `taxonomy_shipped_prefix`: a caller-supplied taxonomy that uses a shipped pack's prefix (`aa`, `abdm`, `dpdp`, `svc`)
+  CONSENTRY_RESULT_TAXONOMY_SHIPPED_PREFIX = 1606,
+  // `taxonomy_shipped_parent`: a caller-supplied purpose placed under a shipped purpose
+  CONSENTRY_RESULT_TAXONOMY_SHIPPED_PARENT = 1607,
+  // `taxonomy_legitimate_use_not_allowed`: a caller-supplied purpose flagged as a legitimate use without the caller's explicit opt-in
+  CONSENTRY_RESULT_TAXONOMY_LEGITIMATE_USE_NOT_ALLOWED = 1608,
   // `record_not_container`: a record that is neither a json object nor an array
   CONSENTRY_RESULT_RECORD_NOT_CONTAINER = 1700,
   // `transform_unsupported`: a required transform that no hook implements (never passed through)
@@ -269,6 +280,8 @@ enum consentry_result
   CONSENTRY_RESULT_LEDGER_FILE_REPLACED = 1917,
   // `request_invalid`: a request that does not parse, or names an unknown operation
   CONSENTRY_RESULT_REQUEST_INVALID = 2000,
+  // `request_too_large`: a request over a size cap (too many fields, a selector too long or too deep)
+  CONSENTRY_RESULT_REQUEST_TOO_LARGE = 2010,
   // `null_argument`: a required pointer argument is NULL
   CONSENTRY_RESULT_NULL_ARGUMENT = 2100,
   // `buffer_too_small`: the output buffer is too small; the size needed is reported
@@ -564,6 +577,18 @@ consentry_result consentry_taxonomy_new(const uint8_t *extra_json,
                                         size_t extra_json_len,
                                         const consentry_taxonomy **out,
                                         consentry_error *err);
+
+// `consentry_taxonomy_new` with `flags` (0, or `CONSENTRY_TAXONOMY_ALLOW_LEGITIMATE_USES`; any
+// other bit is `CONSENTRY_RESULT_INVALID_ARGUMENT`). A caller's document may never use a shipped
+// prefix (`aa`, `abdm`, `dpdp`, `svc`) or place a purpose under a shipped one.
+//
+// # Safety
+// As `consentry_taxonomy_new`.
+consentry_result consentry_taxonomy_new_with(const uint8_t *extra_json,
+                                             size_t extra_json_len,
+                                             uint32_t flags,
+                                             const consentry_taxonomy **out,
+                                             consentry_error *err);
 
 // Frees a taxonomy. NULL is a no-op. No other thread may still be using it.
 //

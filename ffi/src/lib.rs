@@ -482,6 +482,46 @@ pub unsafe extern "C" fn consentry_taxonomy_new(
     })
 }
 
+/// `consentry_taxonomy_new_with` flag: let the caller's document flag legitimate uses (a basis
+/// that skips consent and the parental-consent check). Without it such a document is refused
+/// with `CONSENTRY_RESULT_TAXONOMY_LEGITIMATE_USE_NOT_ALLOWED`.
+pub const CONSENTRY_TAXONOMY_ALLOW_LEGITIMATE_USES: u32 = 1;
+
+/// `consentry_taxonomy_new` with `flags` (0, or `CONSENTRY_TAXONOMY_ALLOW_LEGITIMATE_USES`; any
+/// other bit is `CONSENTRY_RESULT_INVALID_ARGUMENT`). A caller's document may never use a shipped
+/// prefix (`aa`, `abdm`, `dpdp`, `svc`) or place a purpose under a shipped one.
+///
+/// # Safety
+/// As `consentry_taxonomy_new`.
+#[no_mangle]
+pub unsafe extern "C" fn consentry_taxonomy_new_with(
+    extra_json: *const u8,
+    extra_json_len: usize,
+    flags: u32,
+    out: *mut *const consentry_taxonomy,
+    err: *mut consentry_error,
+) -> consentry_result {
+    guard(err, || {
+        if flags & !CONSENTRY_TAXONOMY_ALLOW_LEGITIMATE_USES != 0 {
+            return Err(Fail::new(Code::InvalidArgument, "`flags` has unknown bits"));
+        }
+        let extra = if extra_json.is_null() {
+            Vec::new()
+        } else {
+            // SAFETY: not NULL; validity is the caller's contract.
+            let t = unsafe { text(extra_json, extra_json_len, "extra_json") }?;
+            vec![("extra_json".to_owned(), t.to_owned())]
+        };
+        let out = Out::new(out, "out")?;
+        let allow = flags & CONSENTRY_TAXONOMY_ALLOW_LEGITIMATE_USES != 0;
+        let inner = interop::taxonomy_with_options(&extra, allow)?;
+        let t = Arc::into_raw(Arc::new(consentry_taxonomy { inner }));
+        // SAFETY: `out` is valid for a write (contract).
+        unsafe { out.write(t) };
+        Ok(())
+    })
+}
+
 /// Frees a taxonomy. NULL is a no-op. No other thread may still be using it.
 ///
 /// # Safety
@@ -541,7 +581,7 @@ pub unsafe extern "C" fn consentry_verifier_decide(
             Some(unsafe { bytes(status_list, status_list_len, "status_list") }?)
         };
         let dst = OutBuf::new(out, out_cap, out_len)?;
-        let request: consentry::Request = serde_json::from_str(req)
+        let request: consentry::Request = consentry::json::from_str(req)
             .map_err(|e| Fail::new(Code::RequestInvalid, format!("`request_json`: {e}")))?;
         let decision = interop::decide_with(&v.inner, &tax.inner, art, &request, list)?;
         // Through a JSON value, as the JSON interface does: the same text on every face.

@@ -124,6 +124,12 @@ pub enum consentry_result {
     TaxonomyCycle = 1604,
     /// `taxonomy_too_deep`: a purpose hierarchy deeper than the limit
     TaxonomyTooDeep = 1605,
+    /// `taxonomy_shipped_prefix`: a caller-supplied taxonomy that uses a shipped pack's prefix (`aa`, `abdm`, `dpdp`, `svc`)
+    TaxonomyShippedPrefix = 1606,
+    /// `taxonomy_shipped_parent`: a caller-supplied purpose placed under a shipped purpose
+    TaxonomyShippedParent = 1607,
+    /// `taxonomy_legitimate_use_not_allowed`: a caller-supplied purpose flagged as a legitimate use without the caller's explicit opt-in
+    TaxonomyLegitimateUseNotAllowed = 1608,
     /// `record_not_container`: a record that is neither a json object nor an array
     RecordNotContainer = 1700,
     /// `transform_unsupported`: a required transform that no hook implements (never passed through)
@@ -196,6 +202,8 @@ pub enum consentry_result {
     LedgerFileReplaced = 1917,
     /// `request_invalid`: a request that does not parse, or names an unknown operation
     RequestInvalid = 2000,
+    /// `request_too_large`: a request over a size cap (too many fields, a selector too long or too deep)
+    RequestTooLarge = 2010,
     /// `null_argument`: a required pointer argument is NULL
     NullArgument = 2100,
     /// `buffer_too_small`: the output buffer is too small; the size needed is reported
@@ -336,6 +344,9 @@ impl consentry_result {
             1603 => Some(Self::TaxonomyUnknownParent),
             1604 => Some(Self::TaxonomyCycle),
             1605 => Some(Self::TaxonomyTooDeep),
+            1606 => Some(Self::TaxonomyShippedPrefix),
+            1607 => Some(Self::TaxonomyShippedParent),
+            1608 => Some(Self::TaxonomyLegitimateUseNotAllowed),
             1700 => Some(Self::RecordNotContainer),
             1701 => Some(Self::TransformUnsupported),
             1702 => Some(Self::TransformFailed),
@@ -372,6 +383,7 @@ impl consentry_result {
             1916 => Some(Self::LedgerNotSealed),
             1917 => Some(Self::LedgerFileReplaced),
             2000 => Some(Self::RequestInvalid),
+            2010 => Some(Self::RequestTooLarge),
             2100 => Some(Self::NullArgument),
             2101 => Some(Self::BufferTooSmall),
             2102 => Some(Self::InvalidUtf8),
@@ -474,6 +486,9 @@ impl consentry_result {
             Self::TaxonomyUnknownParent => c"taxonomy_unknown_parent",
             Self::TaxonomyCycle => c"taxonomy_cycle",
             Self::TaxonomyTooDeep => c"taxonomy_too_deep",
+            Self::TaxonomyShippedPrefix => c"taxonomy_shipped_prefix",
+            Self::TaxonomyShippedParent => c"taxonomy_shipped_parent",
+            Self::TaxonomyLegitimateUseNotAllowed => c"taxonomy_legitimate_use_not_allowed",
             Self::RecordNotContainer => c"record_not_container",
             Self::TransformUnsupported => c"transform_unsupported",
             Self::TransformFailed => c"transform_failed",
@@ -510,6 +525,7 @@ impl consentry_result {
             Self::LedgerNotSealed => c"ledger_not_sealed",
             Self::LedgerFileReplaced => c"ledger_file_replaced",
             Self::RequestInvalid => c"request_invalid",
+            Self::RequestTooLarge => c"request_too_large",
             Self::NullArgument => c"null_argument",
             Self::BufferTooSmall => c"buffer_too_small",
             Self::InvalidUtf8 => c"invalid_utf8",
@@ -611,6 +627,9 @@ impl consentry_result {
             Self::TaxonomyUnknownParent => c"a `parent` that names no purpose in the taxonomy",
             Self::TaxonomyCycle => c"parent links that form a cycle",
             Self::TaxonomyTooDeep => c"a purpose hierarchy deeper than the limit",
+            Self::TaxonomyShippedPrefix => c"a caller-supplied taxonomy that uses a shipped pack's prefix (`aa`, `abdm`, `dpdp`, `svc`)",
+            Self::TaxonomyShippedParent => c"a caller-supplied purpose placed under a shipped purpose",
+            Self::TaxonomyLegitimateUseNotAllowed => c"a caller-supplied purpose flagged as a legitimate use without the caller's explicit opt-in",
             Self::RecordNotContainer => c"a record that is neither a json object nor an array",
             Self::TransformUnsupported => c"a required transform that no hook implements (never passed through)",
             Self::TransformFailed => c"a transform hook failed on a value",
@@ -647,6 +666,7 @@ impl consentry_result {
             Self::LedgerNotSealed => c"the ledger does not end with a checkpoint covering every record",
             Self::LedgerFileReplaced => c"the ledger file was replaced or moved while it was open",
             Self::RequestInvalid => c"a request that does not parse, or names an unknown operation",
+            Self::RequestTooLarge => c"a request over a size cap (too many fields, a selector too long or too deep)",
             Self::NullArgument => c"a required pointer argument is NULL",
             Self::BufferTooSmall => c"the output buffer is too small; the size needed is reported",
             Self::InvalidUtf8 => c"a text argument is not UTF-8",

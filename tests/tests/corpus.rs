@@ -651,6 +651,26 @@ const COVERED_ELSEWHERE: &[(Code, &str, &str)] = &[
         "cli/tests/pseudo.rs",
         "unlisted_columns_holding_aadhaar_numbers_are_reported_or_refused",
     ),
+    (
+        Code::TaxonomyShippedPrefix,
+        "core/tests/purpose_taxonomy.rs",
+        "a_caller_pack_cannot_add_codes_inside_a_shipped_namespace",
+    ),
+    (
+        Code::TaxonomyShippedParent,
+        "core/tests/purpose_taxonomy.rs",
+        "a_caller_pack_cannot_graft_targeted_ads_under_aa_101",
+    ),
+    (
+        Code::TaxonomyLegitimateUseNotAllowed,
+        "core/tests/purpose_taxonomy.rs",
+        "a_caller_pack_cannot_declare_a_legitimate_use_without_the_opt_in",
+    ),
+    (
+        Code::RequestTooLarge,
+        "core/tests/hardening.rs",
+        "call_json_decide_refuses_an_over_cap_request_with_request_too_large",
+    ),
     // The C ABI's own codes: examples/c/test_abi.c, run by scripts/test-c.
     (
         Code::NullArgument,

@@ -90,7 +90,7 @@ fn json_of(name: &str, v: &JsValue) -> JsResult<serde_json::Value> {
             )))
         }
     };
-    // serde_json's messages name positions and types, never values.
+    // Any JSON value fits, so only syntax errors arise: they name positions, never values.
     serde_json::from_str(&text).map_err(|e| invalid(format!("`{name}` is not json: {e}")))
 }
 
@@ -219,6 +219,9 @@ pub struct Verifier {
     /// Extra taxonomy documents (origin, JSON text) added to the shipped packs.
     #[cfg(feature = "services")]
     taxonomies: Vec<(String, String)>,
+    /// Whether `taxonomies` may flag legitimate uses.
+    #[cfg(feature = "services")]
+    allow_legitimate_uses: bool,
     /// Built on the first `decide`, then kept.
     #[cfg(feature = "services")]
     taxonomy: std::cell::OnceCell<consentry::Taxonomy>,
@@ -228,14 +231,15 @@ pub struct Verifier {
 impl Verifier {
     /// A verifier over a copy of `trustStore`; `leeway` in seconds (default 60, at most 300);
     /// `taxonomies`: purpose taxonomy documents (objects or JSON text) added to the shipped packs
-    /// for `decide` (not in the portal module, which has no `decide`).
+    /// for `decide` (not in the portal module, which has no `decide`); they may not use a shipped
+    /// prefix or parent, nor flag legitimate uses unless `taxonomyAllowLegitimateUses` is true.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(js_name = trustStore)] trust_store: &TrustStore,
         #[wasm_bindgen(unchecked_optional_param_type = "VerifierOptions")] options: Option<Object>,
     ) -> JsResult<Verifier> {
         let known: &[&str] = if cfg!(feature = "services") {
-            &["leeway", "taxonomies"]
+            &["leeway", "taxonomies", "taxonomyAllowLegitimateUses"]
         } else {
             &["leeway"]
         };
@@ -257,6 +261,13 @@ impl Verifier {
                 taxonomies.push((name, text));
             }
         }
+        #[cfg(feature = "services")]
+        let allow_legitimate_uses = match opts.get("taxonomyAllowLegitimateUses") {
+            None => false,
+            Some(v) => v.as_bool().ok_or_else(|| {
+                invalid("`taxonomyAllowLegitimateUses` must be a boolean".to_owned())
+            })?,
+        };
         let inner = consentry::Verifier::new(trust_store.inner.clone());
         let inner = match leeway {
             None => inner,
@@ -266,6 +277,8 @@ impl Verifier {
             inner,
             #[cfg(feature = "services")]
             taxonomies,
+            #[cfg(feature = "services")]
+            allow_legitimate_uses,
             #[cfg(feature = "services")]
             taxonomy: std::cell::OnceCell::new(),
         })
@@ -297,12 +310,15 @@ impl Verifier {
             }
         }
         let req: consentry::Request =
-            serde_json::from_value(req).map_err(|e| invalid(format!("`request`: {e}")))?;
+            consentry::json::from_value(&req).map_err(|e| invalid(format!("`request`: {e}")))?;
         let artefact = bytes_of("artefact", &artefact)?;
         let taxonomy = match self.taxonomy.get() {
             Some(t) => t,
             None => {
-                let t = lift(interop::taxonomy_with(&self.taxonomies))?;
+                let t = lift(interop::taxonomy_with_options(
+                    &self.taxonomies,
+                    self.allow_legitimate_uses,
+                ))?;
                 self.taxonomy.get_or_init(|| t)
             }
         };
@@ -413,7 +429,7 @@ impl Pseudonymiser {
         match input {
             serde_json::Value::Object(mut o) if o.contains_key("header") => {
                 req.csv = Some(
-                    serde_json::from_value(serde_json::Value::Object(std::mem::take(&mut o)))
+                    consentry::json::from_value(&serde_json::Value::Object(std::mem::take(&mut o)))
                         .map_err(|e| invalid(format!("`csv`: {e}")))?,
                 );
             }
@@ -708,7 +724,7 @@ export interface Jwk { kty: string; crv?: string; x?: string; y?: string; kid?: 
 /** A JWK Set. */
 export interface Jwks { keys: Jwk[] }
 /** `leeway`: clock-skew leeway in seconds (default 60, at most 300). */
-export interface VerifierOptions { leeway?: number; taxonomies?: (object | string)[] }
+export interface VerifierOptions { leeway?: number; taxonomies?: (object | string)[]; taxonomyAllowLegitimateUses?: boolean }
 /** `now`: seconds since the epoch (default: `Date.now()`). */
 export interface NowOptions { now?: number }
 /**

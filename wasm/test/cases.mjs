@@ -366,6 +366,134 @@ export const cases = [
     assert.ok(r.spans[0].utf16Start < r.spans[0].start, 'the offsets differ outside ASCII');
     assert.deepEqual(c.idDetect('').spans, []);
   }],
+  ['decide: an over-cap request is refused with request_too_large; a large one is answered exactly', (c, fx) => {
+    const v = new c.Verifier(trustOf(c, fx.trust));
+    const good = fx.cases.find((k) => k.name === 'good ed25519');
+    const base = fx.decide[0].request;
+    const over = { ...base, fields: Array.from({ length: 4097 }, (_, i) => `/f${i}`) };
+    assert.throws(c, () => v.decide(good.artefact, over), { code: 'request_too_large', numericCode: 2010,
+      message: '`fields` names 4097 selectors; at most 4096 are allowed' });
+    assert.throws(c, () => c.callJson('decide', { artefact: good.artefact, trust: fx.trust, request: over }),
+      { code: 'request_too_large', numericCode: 2010 });
+    const deep = { ...base, fields: [`/name${'/a'.repeat(40)}`] };
+    assert.throws(c, () => v.decide(good.artefact, deep), { code: 'request_too_large' });
+    // 2,000 selectors that meet nothing, beside the fixture's own: the fixture's answer.
+    const large = { ...base, fields: [...base.fields, ...Array.from({ length: 2000 }, (_, i) => `/zz${i}`)] };
+    assert.deepEqual(v.decide(good.artefact, large), v.decide(good.artefact, base), 'large request');
+  }],
+
+  ['taxonomies: caller packs cannot graft under, or add to, shipped purposes, nor declare legitimate uses unasked', (c, fx) => {
+    const trust = trustOf(c, fx.trust);
+    const good = fx.cases.find((k) => k.name === 'good ed25519');
+    const req = fx.decide[0].request;
+    const graft = { version: 1, pack: 'fid', purposes: [{ code: 'fid:targeted-ads', parent: 'aa:101', name: 'Ads' }] };
+    const inside = { version: 1, pack: 'mine', purposes: [{ code: 'aa:106', name: 'More' }] };
+    const lu = { version: 1, pack: 'mine', purposes: [{ code: 'mine:lu', name: 'Ours', legitimate_use: true }] };
+    const decideWith = (taxonomies, extra = {}) => new c.Verifier(trust, { taxonomies, ...extra }).decide(good.artefact, req);
+    assert.throws(c, () => decideWith([graft], { taxonomyAllowLegitimateUses: true }), { code: 'taxonomy_shipped_parent', numericCode: 1607 });
+    assert.throws(c, () => decideWith([inside]), { code: 'taxonomy_shipped_prefix', numericCode: 1606 });
+    assert.throws(c, () => decideWith([lu]), { code: 'taxonomy_legitimate_use_not_allowed', numericCode: 1608 });
+    assert.deepEqual(decideWith([lu], { taxonomyAllowLegitimateUses: true }), new c.Verifier(trust).decide(good.artefact, req));
+    assert.throws(c, () => new c.Verifier(trust, { taxonomyAllowLegitimateUses: 'yes' }), { code: 'request_invalid' });
+    const call = (taxonomies, allow) => () => c.callJson('decide', { artefact: good.artefact, trust: fx.trust, request: req,
+      taxonomies: taxonomies.map((t) => JSON.stringify(t)), taxonomyAllowLegitimateUses: allow });
+    assert.throws(c, call([graft], true), { code: 'taxonomy_shipped_parent' });
+    assert.throws(c, call([lu], false), { code: 'taxonomy_legitimate_use_not_allowed' });
+  }],
+
+  ['no secret in any error: every callJson operation and the class constructors', (c, fx) => {
+    const AADHAAR = '234567890124';
+    const KEY = '3141592653589793238462643383279502884197169399375105820974944592';
+    const NAME = 'Asha Devi 234567890124';
+    const leaks = (m) => [AADHAAR, '2345678901', KEY, '3141592653', '1415926535', 'Asha'].find((s) => m.includes(s));
+    const ENUMS = ['operation', 'mode', 'role', 'unlisted', 'type', 'transform', 'event', 'kty', 'crv', 'basis'];
+    const key = '00'.repeat(32);
+    const policy = { domain: 'd', unlisted: 'drop', fields: { '/aadhaar': { type: 'aadhaar', transform: 'ff1' },
+      '/name': { type: 'text', transform: 'pseudonym' } } };
+    const claims = { ...fx.claims, consent: { ...fx.claims.consent, child: true, grantor: { role: 'parent', evidence: 'e' } } };
+    const templates = [
+      ['verify', { artefact: 'AAAA', trust: fx.trust, audience: 'a', now: 1, leeway: 1, statusList: 'AAAA' }],
+      ['decide', { artefact: 'AAAA', trust: fx.trust, request: { ...fx.decide[0].request, uses: 0, leeway: 1 },
+        taxonomies: [], taxonomyAllowLegitimateUses: false, statusList: 'AAAA' }],
+      ['filter', { decision: { allowed: true, fields: ['/name'], transforms: { '/name': 'pseudonym' }, eraseBy: 1 },
+        record: { name: 'x' }, policy, masterKey: key }],
+      ['pseudonymise', { policy, masterKey: key, reverse: false, field: '/name', value: 'x' }],
+      ['pseudonymise', { policy, masterKey: key, csv: { header: ['name'], rows: [['x']] } }],
+      ['idValidate', { type: 'aadhaar', value: 'x' }],
+      ['idMask', { type: 'aadhaar', value: 'x' }],
+      ['idDetect', { text: 'x' }],
+      ['inspect', { artefact: 'AAAA' }],
+      ['issue', { claims, pkcs8: fx.pkcs8.ed25519, now: fx.now }],
+      ['statusGet', { statusList: 'AAAA', trust: fx.trust, idx: 1, now: 1 }],
+      ['keyPublic', { pkcs8: fx.pkcs8.ed25519 }],
+    ];
+    assert.deepEqual([...new Set(templates.map(([op]) => op))].sort(), [...c.operations()].sort(), 'every operation swept');
+    // Every member (at any depth) replaced by each secret; the key and the Aadhaar go in as JSON
+    // number literals (the text is built by hand so that no digit is lost to floating point).
+    const secrets = [AADHAAR, KEY, JSON.stringify(NAME), `[${AADHAAR}]`, `{${JSON.stringify(NAME)}: 1}`];
+    const MARK = '"\u0000secret\u0000"';
+    function* mutate(v, isEnum) {
+      if (typeof v !== 'string' || isEnum) yield { path: '$', value: MARK, stringSlot: typeof v === 'string' };
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          for (const m of mutate(v[i], false)) yield { ...m, path: `${i}/${m.path}`, value: `[${v.map((x, j) => (j === i ? m.value : JSON.stringify(x))).join(',')}]` };
+        }
+      } else if (v && typeof v === 'object') {
+        const keys = Object.keys(v);
+        for (const k of keys) {
+          for (const m of mutate(v[k], ENUMS.includes(k))) {
+            yield { ...m, path: `${k}/${m.path}`, value: `{${keys.map((x) => `${JSON.stringify(x)}:${x === k ? m.value : JSON.stringify(v[x])}`).join(',')}}` };
+          }
+        }
+      }
+    }
+    let errors = 0;
+    for (const [op, t] of templates) {
+      for (const m of mutate(t, false)) {
+        for (const s of secrets) {
+          if (m.stringSlot && s !== JSON.stringify(NAME)) continue;
+          const text = m.value.replace(MARK, s);
+          try {
+            c.callJson(op, text);
+          } catch (e) {
+            errors++;
+            if (!(e instanceof c.ConsentryError)) fail(`${op} ${m.path}: not a ConsentryError: ${e}`);
+            const l = leaks(`${e.message} ${e.code}`);
+            if (l) fail(`${op} ${m.path}: the error quotes ${l}: ${e.message}`);
+          }
+        }
+      }
+    }
+    assert.ok(errors > 300, `errors seen: ${errors}`);
+    // Constructors and methods that take JSON: the same secrets, the same silence.
+    const thrownMessage = (fn) => {
+      try {
+        fn();
+      } catch (e) {
+        if (!(e instanceof c.ConsentryError)) fail(`not a ConsentryError: ${e}`);
+        return e.message;
+      }
+      return fail('nothing thrown');
+    };
+    const trust = trustOf(c, fx.trust);
+    const good = fx.cases.find((k) => k.name === 'good ed25519');
+    for (const fn of [
+      () => new c.Pseudonymiser(`{"domain":${KEY},"unlisted":"drop","fields":{}}`, key),
+      () => new c.Pseudonymiser({ domain: 'd', unlisted: NAME, fields: {} }, key),
+      () => new c.Pseudonymiser(`{"domain":"d","unlisted":"drop","fields":{"/a":{"type":${AADHAAR},"transform":"drop"}}}`, key),
+      () => new c.Verifier(trust, { taxonomies: [`{"version":1,"pack":"t","purposes":[{"code":${AADHAAR},"name":"n"}]}`] }).decide(good.artefact, fx.decide[0].request),
+      () => new c.Verifier(trust).decide(good.artefact, `{"recipient":"r","purpose":"p","operation":"${NAME}","fields":["/a"],"now":1}`),
+      () => new c.Verifier(trust).decide(good.artefact, { ...fx.decide[0].request, fields: [Number(AADHAAR)] }),
+      () => new c.TrustStore().addJwk(`{"kty":"OKP","crv":"${NAME}","x":${KEY}}`),
+      () => c.issue(`${JSON.stringify({ ...fx.claims, sub: 'MARK' }).replace('"MARK"', AADHAAR)}`, fx.pkcs8.ed25519, { now: fx.now }),
+      () => c.issue({ ...claims, consent: { ...claims.consent, grantor: { role: NAME, evidence: 'e' } } }, fx.pkcs8.ed25519, { now: fx.now }),
+    ]) {
+      const m = thrownMessage(fn);
+      const l = leaks(m);
+      if (l) fail(`the error quotes ${l}: ${m}`);
+    }
+  }],
+
   ['bad input throws ConsentryError, never a plain object', (c, fx) => {
     const v = new c.Verifier(trustOf(c, fx.trust));
     const opts = { now: fx.now };

@@ -403,7 +403,7 @@ pub struct Policy {
 impl Policy {
     /// Parses and validates a policy document.
     pub fn from_json(json: &str) -> Result<Policy, PolicyError> {
-        let doc: PolicyDoc = serde_json::from_str(json).map_err(malformed)?;
+        let doc: PolicyDoc = crate::json::from_str(json).map_err(malformed)?;
         Policy::from_doc(doc)
     }
 
@@ -471,28 +471,12 @@ impl Policy {
     }
 }
 
-fn malformed(e: serde_json::Error) -> PolicyError {
-    let msg = e.to_string();
-    // serde_json's messages for schema errors name keys only; anything else might quote a
-    // value, so it is replaced by a fixed text.
-    let detail = [
-        "unknown field",
-        "missing field",
-        "duplicate field",
-        "unknown variant",
-    ]
-    .iter()
-    .find(|p| msg.starts_with(*p))
-    .and_then(|_| msg.split(" at line ").next())
-    .map(str::to_owned)
-    .unwrap_or_else(|| match e.classify() {
-        serde_json::error::Category::Data => "a value has the wrong type".to_owned(),
-        _ => "not valid JSON".to_owned(),
-    });
+fn malformed(e: crate::json::JsonError) -> PolicyError {
+    // Names members and positions, never values (see `crate::json`).
     PolicyError::Malformed {
-        line: e.line(),
-        column: e.column(),
-        detail,
+        line: e.line,
+        column: e.column,
+        detail: e.detail().to_owned(),
     }
 }
 

@@ -147,6 +147,41 @@ pub enum TaxonomyError {
         /// a code on the cycle
         code: String,
     },
+    /// A caller-supplied document that uses a shipped pack's prefix (`aa`, `abdm`, `dpdp`, `svc`)
+    /// as its `pack` or as the prefix of a code: it would add codes inside a shipped namespace.
+    #[error("taxonomy `{origin}` at `{at}`: the prefix `{prefix}` belongs to a shipped pack; use your own")]
+    ShippedPrefix {
+        /// the document
+        origin: String,
+        /// the member, e.g. `purposes[0].code`
+        at: String,
+        /// the shipped prefix
+        prefix: String,
+    },
+    /// A caller-supplied purpose whose `parent` is a shipped code: a grant of the shipped code
+    /// would then cover it.
+    #[error("taxonomy `{origin}` at `{at}`: purpose `{code}` may not be placed under shipped purpose `{parent}`")]
+    ShippedParent {
+        /// the child's code
+        code: String,
+        /// the shipped parent
+        parent: String,
+        /// the document
+        origin: String,
+        /// the member, `purposes[i].parent`
+        at: String,
+    },
+    /// A caller-supplied purpose flagged `legitimate_use` (a basis that skips consent and the
+    /// parental-consent check) without [`TaxonomyBuilder::allow_legitimate_uses`].
+    #[error("taxonomy `{origin}` at `{at}`: purpose `{code}` declares a legitimate use, which caller-supplied taxonomies may do only when explicitly allowed")]
+    LegitimateUseNotAllowed {
+        /// the code
+        code: String,
+        /// the document
+        origin: String,
+        /// the member, `purposes[i].legitimate_use`
+        at: String,
+    },
     /// A hierarchy deeper than [`MAX_DEPTH`].
     #[error("taxonomy: purpose `{code}` is nested deeper than {max} levels")]
     TooDeep {
@@ -166,6 +201,9 @@ impl HasCode for TaxonomyError {
             TaxonomyError::UnknownParent { .. } => Code::TaxonomyUnknownParent,
             TaxonomyError::Cycle { .. } => Code::TaxonomyCycle,
             TaxonomyError::TooDeep { .. } => Code::TaxonomyTooDeep,
+            TaxonomyError::ShippedPrefix { .. } => Code::TaxonomyShippedPrefix,
+            TaxonomyError::ShippedParent { .. } => Code::TaxonomyShippedParent,
+            TaxonomyError::LegitimateUseNotAllowed { .. } => Code::TaxonomyLegitimateUseNotAllowed,
         }
     }
 }
@@ -206,17 +244,41 @@ struct RawPurpose {
 struct Origin {
     doc: String,
     index: usize,
+    /// From a caller's document ([`TaxonomyBuilder::json`]), not a shipped pack.
+    extra: bool,
+}
+
+/// The shipped pack prefix `code` falls in, if any: the part before the first `:` (the whole
+/// code without one), compared ignoring ASCII case.
+fn shipped_prefix(code: &str) -> Option<&'static str> {
+    let prefix = code.split(':').next().unwrap_or(code);
+    Pack::ALL
+        .iter()
+        .map(|p| p.id())
+        .find(|id| id.eq_ignore_ascii_case(prefix))
 }
 
 /// Collects packs and documents, then links them into a [`Taxonomy`].
 ///
+/// Caller documents ([`TaxonomyBuilder::json`]) cannot widen what a grant of a shipped purpose
+/// covers: they may not use a shipped prefix (`aa`, `abdm`, `dpdp`, `svc`) for their `pack` or
+/// codes, may not name a shipped code as `parent`, and may not flag `legitimate_use` unless
+/// [`TaxonomyBuilder::allow_legitimate_uses`] says so.
+///
 /// ```
 /// use consentry::purpose::{Pack, Taxonomy};
+/// use consentry::{Code, HasCode};
 /// let mine = r#"{"version": 1, "pack": "mine", "purposes": [
-///     {"code": "mine:retargeting", "parent": "svc:marketing/targeted-ads", "name": "Retargeting"}]}"#;
+///     {"code": "mine:ads", "name": "Ads", "child_prohibited": true},
+///     {"code": "mine:ads/retargeting", "parent": "mine:ads", "name": "Retargeting"}]}"#;
 /// let t = Taxonomy::builder().pack(Pack::Service)?.json("mine.json", mine)?.build()?;
-/// assert!(t.covers("svc:marketing", "mine:retargeting"));
-/// assert!(t.is_child_prohibited("mine:retargeting"));
+/// assert!(t.covers("mine:ads", "mine:ads/retargeting"));
+/// assert!(t.is_child_prohibited("mine:ads/retargeting"));
+///
+/// let graft = r#"{"version": 1, "pack": "fid", "purposes": [
+///     {"code": "fid:targeted-ads", "parent": "aa:101", "name": "Ads"}]}"#;
+/// let err = Taxonomy::builder().pack(Pack::AccountAggregator)?.json("fid.json", graft).unwrap_err();
+/// assert_eq!(err.code(), Code::TaxonomyShippedParent);
 ///
 /// let bad = r#"{"version": 1, "pack": "x", "purposes": [{"code": "x:a", "parent": "x:b", "name": "A"}]}"#;
 /// let err = Taxonomy::builder().json("bad.json", bad)?.build().unwrap_err();
@@ -228,6 +290,7 @@ struct Origin {
 pub struct TaxonomyBuilder {
     entries: Vec<(Purpose, Origin)>,
     packs: Vec<String>,
+    allow_legitimate_uses: bool,
 }
 
 fn check_code(code: &str) -> Option<&'static str> {
@@ -250,16 +313,32 @@ impl TaxonomyBuilder {
 
     /// Adds a shipped pack.
     pub fn pack(self, pack: Pack) -> Result<Self, TaxonomyError> {
-        self.json(&format!("{}.json", pack.id()), pack.json())
+        self.add(&format!("{}.json", pack.id()), pack.json(), false)
     }
 
-    /// Parses a taxonomy document named `origin` (used in error messages) and adds its purposes.
-    /// Links (parents, duplicates, cycles) are checked by [`TaxonomyBuilder::build`].
-    pub fn json(mut self, origin: &str, text: &str) -> Result<Self, TaxonomyError> {
-        let doc: RawDoc = serde_json::from_str(text).map_err(|e| TaxonomyError::Json {
+    /// Lets caller documents flag purposes `legitimate_use` (default: refused with
+    /// `taxonomy_legitimate_use_not_allowed`). Such a purpose may stand as an artefact's basis
+    /// instead of `consent`, which also skips the parental-consent check: allow it only for
+    /// documents you vouch for.
+    #[must_use]
+    pub fn allow_legitimate_uses(mut self, allow: bool) -> Self {
+        self.allow_legitimate_uses = allow;
+        self
+    }
+
+    /// Parses a caller's taxonomy document named `origin` (used in error messages) and adds its
+    /// purposes. The document may not use a shipped prefix, name a shipped parent or (unless
+    /// allowed) flag a legitimate use. Links (parents, duplicates, cycles) are checked by
+    /// [`TaxonomyBuilder::build`].
+    pub fn json(self, origin: &str, text: &str) -> Result<Self, TaxonomyError> {
+        self.add(origin, text, true)
+    }
+
+    fn add(mut self, origin: &str, text: &str, extra: bool) -> Result<Self, TaxonomyError> {
+        let doc: RawDoc = crate::json::from_str(text).map_err(|e| TaxonomyError::Json {
             origin: origin.to_owned(),
-            line: e.line(),
-            column: e.column(),
+            line: e.line,
+            column: e.column,
             reason: e.to_string(),
         })?;
         let invalid = |at: String, reason| TaxonomyError::Invalid {
@@ -273,13 +352,32 @@ impl TaxonomyBuilder {
         if doc.pack.is_empty() {
             return Err(invalid("pack".into(), "`pack` must not be empty"));
         }
+        let shipped = |at: String, prefix: &str| TaxonomyError::ShippedPrefix {
+            origin: origin.to_owned(),
+            at,
+            prefix: prefix.to_owned(),
+        };
+        if let Some(prefix) = shipped_prefix(&doc.pack).filter(|_| extra) {
+            return Err(shipped("pack".into(), prefix));
+        }
         for (index, p) in doc.purposes.into_iter().enumerate() {
             if let Some(reason) = check_code(&p.code) {
                 return Err(invalid(format!("purposes[{index}].code"), reason));
             }
+            if let Some(prefix) = shipped_prefix(&p.code).filter(|_| extra) {
+                return Err(shipped(format!("purposes[{index}].code"), prefix));
+            }
             if let Some(parent) = &p.parent {
                 if let Some(reason) = check_code(parent) {
                     return Err(invalid(format!("purposes[{index}].parent"), reason));
+                }
+                if extra && shipped_prefix(parent).is_some() {
+                    return Err(TaxonomyError::ShippedParent {
+                        code: p.code,
+                        parent: parent.clone(),
+                        origin: origin.to_owned(),
+                        at: format!("purposes[{index}].parent"),
+                    });
                 }
             }
             if p.name.trim().is_empty() {
@@ -301,6 +399,7 @@ impl TaxonomyBuilder {
             let origin = Origin {
                 doc: origin.to_owned(),
                 index,
+                extra,
             };
             self.entries.push((purpose, origin));
         }
@@ -313,6 +412,19 @@ impl TaxonomyBuilder {
     /// Links the purposes: every code unique, every parent known, no cycles, depth at most
     /// [`MAX_DEPTH`]. Errors are reported for the first offending entry in load order.
     pub fn build(self) -> Result<Taxonomy, TaxonomyError> {
+        if !self.allow_legitimate_uses {
+            let declared = self
+                .entries
+                .iter()
+                .find(|(p, o)| o.extra && p.legitimate_use);
+            if let Some((p, o)) = declared {
+                return Err(TaxonomyError::LegitimateUseNotAllowed {
+                    code: p.code.clone(),
+                    origin: o.doc.clone(),
+                    at: format!("purposes[{}].legitimate_use", o.index),
+                });
+            }
+        }
         let mut index: BTreeMap<String, usize> = BTreeMap::new();
         for (i, (p, o)) in self.entries.iter().enumerate() {
             if let Some(&first) = index.get(&p.code) {
