@@ -89,7 +89,13 @@ fn decision(a: &DecideArgs, now: i64) -> Result<Decision, CliError> {
     let artefact = util::read_artefact(&a.artefact)?;
     let list = a.status_list.as_deref().map(util::read_file).transpose()?;
     consentry::interop::decide_with(&verifier, &taxonomy, &artefact, &request, list.as_deref())
-        .map_err(|e| interop_err(e, EXIT_ERROR))
+        .map_err(|e| {
+            // An artefact or status list that fails verification is refused input (exit 1, as
+            // `verify` gives); a request outside its caps is a usage error (exit 2).
+            let usage = e.code == consentry::Code::RequestTooLarge.as_str()
+                || e.code == consentry::Code::RequestInvalid.as_str();
+            interop_err(e, if usage { EXIT_ERROR } else { EXIT_REJECTED })
+        })
 }
 
 /// Prints the decision JSON; exit 0 permit, 1 deny, 2 error.

@@ -715,3 +715,73 @@ fn withdraw_records_the_event_and_flips_the_bit() {
     );
     assert_eq!(stderr_json(&o)["code"], "cli_no_status_claim");
 }
+
+#[test]
+fn decide_refuses_a_forged_artefact_with_the_exit_code_verify_gives() {
+    let (d, _) = setup("decide-forged", "ed25519");
+    // Another issuer's key in the trust file: the artefact no longer verifies.
+    assert!(run(
+        &["key", "new", "--alg", "ed25519", "--out", "other.pem"],
+        &d
+    )
+    .status
+    .success());
+    let o = run(&["key", "public", "--key", "other.pem", "--jwks"], &d);
+    std::fs::write(d.join("other.json"), &o.stdout).unwrap();
+    let args = [
+        "--aud",
+        "tn.health",
+        "--purpose",
+        "aa:101",
+        "--op",
+        "view",
+        "--fields",
+        "/name",
+    ];
+    let mut v = vec![
+        "verify",
+        "--trust",
+        "other.json",
+        "--aud",
+        "tn.health",
+        "a.txt",
+    ];
+    v.extend_from_slice(&["--now", "1800000100"]);
+    let verify = run(&v, &d);
+    let mut dd = vec!["decide", "--trust", "other.json", "--now", "1800000100"];
+    dd.extend_from_slice(&args);
+    dd.push("a.txt");
+    let decide = run(&dd, &d);
+    assert_eq!(verify.status.code(), Some(1));
+    assert_eq!(
+        decide.status.code(),
+        Some(1),
+        "an unverifiable artefact is refused input"
+    );
+    assert_eq!(stderr_json(&decide)["code"], "key_unknown_kid");
+    assert_eq!(stderr_json(&verify)["code"], "key_unknown_kid");
+    // A request outside the caps stays a usage error.
+    let many: Vec<String> = (0..5000).map(|i| format!("/f{i}")).collect();
+    let many = many.join(",");
+    let o = run(
+        &[
+            "decide",
+            "--trust",
+            "trust.json",
+            "--now",
+            "1800000100",
+            "--aud",
+            "tn.health",
+            "--purpose",
+            "aa:101",
+            "--op",
+            "view",
+            "--fields",
+            &many,
+            "a.txt",
+        ],
+        &d,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr_json(&o)["code"], "request_too_large");
+}
