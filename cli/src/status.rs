@@ -80,8 +80,11 @@ impl HeldList {
     /// (`status_list_symlink`): re-signing would replace the link, not the published file.
     fn open(list: &Path) -> Result<HeldList, CliError> {
         use std::fs::OpenOptions;
-        if std::fs::symlink_metadata(list).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(list_symlink(list));
+        match std::fs::symlink_metadata(list) {
+            Ok(m) if m.file_type().is_symlink() => return Err(list_symlink(list)),
+            Ok(_) => {}
+            // No lock file is left beside a list that does not exist.
+            Err(e) => return Err(CliError::io("read", list, &e)),
         }
         let mut lock_path = list.as_os_str().to_owned();
         lock_path.push(".lock");

@@ -298,6 +298,16 @@ fn status_set_and_withdraw_refuse_a_symlinked_list() {
         .file_type()
         .is_symlink());
     assert_eq!(std::fs::read(d.join("pub/real.cwt")).unwrap(), before);
+    // A missing list leaves no lock file behind.
+    let o = run(
+        &set_cmd("gone.cwt", 3, "invalid")
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        &d,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!d.join("gone.cwt.lock").exists());
     // Naming the real file works.
     let o = run(
         &set_cmd("pub/real.cwt", 3, "invalid")
