@@ -22,14 +22,14 @@ pub(crate) fn issue(key: &Path, claims: &Path, now: Option<i64>) -> Result<ExitC
     })?;
     let bytes = consentry::issue(&c, &sk, &rng).map_err(|e| CliError::core(&e, EXIT_ERROR))?;
     println!("{}", consentry::b64::encode(&bytes));
-    eprintln!(
+    crate::util::note(&format!(
         "issued artefact cti {} ({} bytes, {} purpose(s), {}, kid {})",
         c.cti.to_base64(),
         bytes.len(),
         c.consent.purposes.len(),
         sk.algorithm().name(),
         consentry::b64::encode(&sk.verifying_key().thumbprint())
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -41,7 +41,9 @@ pub(crate) fn inspect(arg: &str) -> Result<ExitCode, CliError> {
         "{}",
         serde_json::to_string_pretty(&u.to_json_value()).unwrap_or_default()
     );
-    eprintln!("NOTE: the signature was NOT checked; use `consentry verify` before relying on this");
+    crate::util::note(
+        "NOTE: the signature was NOT checked; use `consentry verify` before relying on this",
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -67,7 +69,7 @@ impl Checker {
         let trust = util::load_trust(&opts.trust)?;
         let list = match &opts.status_list {
             Some(p) => Some(crate::status::verify_list(
-                &util::read_file(p)?,
+                &util::read_status_list(p)?,
                 &opts.trust,
                 now,
             )?),
@@ -207,11 +209,11 @@ pub(crate) fn verify_batch(opts: &VerifyOpts, file: &str) -> Result<ExitCode, Cl
     }
     out.flush()
         .map_err(|e| CliError::io("write", Path::new("<stdout>"), &e))?;
-    eprintln!(
+    crate::util::note(&format!(
         "verified {} artefact(s) on {} thread(s): {valid} valid, {rejected} rejected, {blank} blank line(s) skipped",
         valid + rejected,
         rayon::current_num_threads()
-    );
+    ));
     Ok(if rejected == 0 {
         ExitCode::SUCCESS
     } else {

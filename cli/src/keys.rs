@@ -15,12 +15,12 @@ pub(crate) fn new(alg: Algorithm, out: &Path, force: bool) -> Result<ExitCode, C
         .map_err(|_| CliError::usage("cannot encode the key as pem"))?;
     util::write_private(out, pem.as_bytes(), force)?;
     let key = SigningKey::from_pkcs8(&der, &rng).map_err(|e| CliError::core(&e, EXIT_ERROR))?;
-    eprintln!(
+    crate::util::note(&format!(
         "wrote a new {} private key to {} (mode 0600); kid {}",
         alg.name(),
         out.display(),
         consentry::b64::encode(&key.verifying_key().thumbprint())
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -636,7 +636,7 @@ fn verify(path: &Path, trust: &Path, opts: &VerifyOptions) -> Result<ExitCode, C
                     },
                 };
                 let err = ledger_err(path, &e, EXIT_REJECTED);
-                eprintln!(
+                crate::util::note(&format!(
                     "{}",
                     serde_json::json!({
                         "warning": err.code,
@@ -644,7 +644,7 @@ fn verify(path: &Path, trust: &Path, opts: &VerifyOptions) -> Result<ExitCode, C
                         "index": t.index,
                         "offset": t.offset,
                     })
-                );
+                ));
             }
             println!(
                 "{}",
@@ -671,7 +671,7 @@ fn report_bad_record(path: &Path, e: &BadRecord, exit: u8) {
         LedgerError::Frame { following, .. } => members.push(("bytes", following.into())),
         _ => {}
     }
-    eprintln!("{}", util::with_members(err.to_json(), &members));
+    crate::util::note(&util::with_members(err.to_json(), &members).to_string());
 }
 
 /// Reads the whole ledger under a shared lock: a snapshot between two writers' batches, never
@@ -767,11 +767,11 @@ fn repair(path: &Path, dry_run: bool) -> Result<ExitCode, CliError> {
             || "at the start".to_owned(),
             |s| format!("after record {s}"),
         );
-        eprintln!(
+        crate::util::note(&format!(
             "{} {bytes} bytes of an interrupted append at byte {offset} ({reason}), {after}; the {} records before them are kept",
             if repaired { "removed" } else { "would remove" },
             plan.records
-        );
+        ));
     }
     let out = util::with_members(
         plan.to_json_value(),

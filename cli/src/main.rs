@@ -185,6 +185,10 @@ enum StatusCommand {
         /// New status: valid, invalid (or revoked), suspended.
         #[arg(long)]
         value: String,
+        /// Allow an entry that is invalid (revoked: consent withdrawn) to change; without it,
+        /// invalid is final and the change is refused with `status_transition_refused`.
+        #[arg(long)]
+        force_unrevoke: bool,
         /// Seconds since the epoch to use as now (default: the clock).
         #[arg(long)]
         now: Option<i64>,
@@ -380,8 +384,9 @@ fn main() -> ExitCode {
             key,
             idx,
             value,
+            force_unrevoke,
             now,
-        }) => status::set(&list, &key, idx, &value, now),
+        }) => status::set(&list, &key, idx, &value, force_unrevoke, now),
         Command::Status(StatusCommand::Get {
             list,
             idx,

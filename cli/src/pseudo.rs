@@ -133,13 +133,16 @@ fn kcv_path(file: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// Largest key check file read: it holds a few dozen bytes of JSON.
+const MAX_KCV_FILE: usize = 4096;
+
 /// Before reversing: the input's key check file must match the key and domain (or be absent
 /// with --allow-missing-key-check).
 fn check_key_file(p: &Pseudonymiser, args: &PseudonymiseArgs) -> Result<(), CliError> {
     let path = kcv_path(&args.input);
-    let text = match std::fs::read(&path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    let text = match util::read_regular_small(&path, MAX_KCV_FILE)? {
+        Some(bytes) => bytes,
+        None => {
             if args.allow_missing_key_check {
                 eprintln!(
                     "warning: no key check file `{}`: a wrong master key or domain goes undetected for ff1 fields",
@@ -157,7 +160,6 @@ fn check_key_file(p: &Pseudonymiser, args: &PseudonymiseArgs) -> Result<(), CliE
                 exit: EXIT_ERROR,
             });
         }
-        Err(e) => return Err(CliError::io("read", &path, &e)),
     };
     let text = String::from_utf8(text).map_err(|_| PseudoError::KeyCheckMalformed);
     text.and_then(|t| p.check_key_json(&t)).map_err(|e| {

@@ -87,7 +87,11 @@ fn decision(a: &DecideArgs, now: i64) -> Result<Decision, CliError> {
             .map_err(|e| interop_err(e, EXIT_ERROR))?;
     let verifier = consentry::Verifier::new(util::load_trust(&a.trust)?);
     let artefact = util::read_artefact(&a.artefact)?;
-    let list = a.status_list.as_deref().map(util::read_file).transpose()?;
+    let list = a
+        .status_list
+        .as_deref()
+        .map(util::read_status_list)
+        .transpose()?;
     consentry::interop::decide_with(&verifier, &taxonomy, &artefact, &request, list.as_deref())
         .map_err(|e| {
             // An artefact or status list that fails verification is refused input (exit 1, as
@@ -282,10 +286,10 @@ fn apply(
     }
     // Filtered records are personal data: 0600, replaced atomically.
     util::write_private(output, &out, true)?;
-    eprintln!(
+    crate::util::note(&format!(
         "filtered {kept} record(s) to {} field selector(s): {}",
         permit.fields.len(),
         output.display()
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }

@@ -7,6 +7,8 @@ use consentry::status::{
     StatusList, StatusListOptions, StatusListToken, StatusValue, VerifiedStatusList,
 };
 
+use consentry::Code;
+
 use crate::util::{self, CliError, EXIT_ERROR, EXIT_REJECTED};
 
 fn status_err(e: &consentry::StatusError, exit: u8) -> CliError {
@@ -39,27 +41,154 @@ pub(crate) fn new(
         .sign(&sk, &rng)
         .map_err(|e| status_err(&e, EXIT_ERROR))?;
     util::write_atomic(out, &bytes)?;
-    eprintln!(
+    crate::util::note(&format!(
         "wrote status list {uri} to {} ({} entries, {bits} bit(s) each, {} bytes signed)",
         out.display(),
         token.list.len(),
         bytes.len()
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads a list file, signed by `key`'s public key, for the issuer to update.
+/// The issuer's list file, held for an update: an exclusive lock on `<list>.lock` (a stable
+/// file beside the list, created 0600 without following a symlink and never deleted: the list
+/// itself is replaced by a rename, so it cannot carry the lock), the list's bytes read under
+/// the lock, and its mode. Two writers on one list run one after the other: read, set, sign
+/// and rename happen under the lock, so no update is lost. `withdraw` takes this lock first,
+/// then the ledger's.
+struct HeldList {
+    path: std::path::PathBuf,
+    _lock: std::fs::File,
+    bytes: Vec<u8>,
+    #[cfg_attr(not(unix), allow(dead_code))]
+    mode: u32,
+}
+
+fn list_symlink(list: &Path) -> CliError {
+    CliError::core_code(
+        Code::StatusListSymlink,
+        format!(
+            "status list `{}` is a symbolic link: it is not replaced (name the list file itself)",
+            list.display()
+        ),
+        EXIT_ERROR,
+    )
+}
+
+impl HeldList {
+    /// Locks `list` for an update and reads it. A symlinked list is refused
+    /// (`status_list_symlink`): re-signing would replace the link, not the published file.
+    fn open(list: &Path) -> Result<HeldList, CliError> {
+        use std::fs::OpenOptions;
+        match std::fs::symlink_metadata(list) {
+            Ok(m) if m.file_type().is_symlink() => return Err(list_symlink(list)),
+            Ok(_) => {}
+            // No lock file is left beside a list that does not exist.
+            Err(e) => return Err(CliError::io("read", list, &e)),
+        }
+        let mut lock_path = list.as_os_str().to_owned();
+        lock_path.push(".lock");
+        let lock_path = std::path::PathBuf::from(lock_path);
+        let mut opts = OpenOptions::new();
+        opts.read(true).write(true).create(true).truncate(false);
+        no_follow(&mut opts, 0o600);
+        let lock = opts
+            .open(&lock_path)
+            .map_err(|e| CliError::io("open the lock file", &lock_path, &e))?;
+        let is_file = lock
+            .metadata()
+            .map_err(|e| CliError::io("inspect", &lock_path, &e))?
+            .is_file();
+        if !is_file {
+            return Err(CliError::not_a_file("lock file", &lock_path));
+        }
+        lock.lock()
+            .map_err(|e| CliError::io("lock", &lock_path, &e))?;
+        let mut opts = OpenOptions::new();
+        opts.read(true);
+        no_follow(&mut opts, 0);
+        let f = opts.open(list).map_err(|e| {
+            if std::fs::symlink_metadata(list).is_ok_and(|m| m.file_type().is_symlink()) {
+                list_symlink(list)
+            } else {
+                CliError::io("read", list, &e)
+            }
+        })?;
+        let meta = f
+            .metadata()
+            .map_err(|e| CliError::io("inspect", list, &e))?;
+        if !meta.is_file() {
+            return Err(CliError::not_a_file("status list", list));
+        }
+        #[cfg(unix)]
+        let mode = {
+            use std::os::unix::fs::PermissionsExt as _;
+            meta.permissions().mode() & 0o777
+        };
+        #[cfg(not(unix))]
+        let mode = 0;
+        let bytes = util::read_capped(f, util::max_status_list_file(), list)?
+            .ok_or_else(|| util::file_too_large(list, util::max_status_list_file()))?;
+        Ok(HeldList {
+            path: list.to_path_buf(),
+            _lock: lock,
+            bytes,
+            mode,
+        })
+    }
+
+    /// Replaces the list with `signed` (a new file renamed over it, with the old file's mode,
+    /// never more open than it), still under the lock; the lock goes when `self` is dropped.
+    fn replace(self, signed: &[u8]) -> Result<(), CliError> {
+        use std::io::Write as _;
+        let mut out = util::OutFile::create(&self.path, util::Privacy::Public, true)?;
+        #[cfg(unix)]
+        out.set_mode(self.mode)?;
+        out.file()
+            .write_all(signed)
+            .map_err(|e| CliError::io("write", &self.path, &e))?;
+        out.commit()
+    }
+}
+
+fn no_follow(opts: &mut std::fs::OpenOptions, mode: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        opts.custom_flags(libc::O_NOFOLLOW);
+        if mode != 0 {
+            opts.mode(mode);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (opts, mode);
+}
+
+/// A change `from` -> `to` the transition rule refuses ([`StatusValue::may_become`]).
+fn transition_refused(idx: u64, from: StatusValue, to: StatusValue, hint: &str) -> CliError {
+    CliError::core_code(
+        Code::StatusTransitionRefused,
+        format!(
+            "index {idx} is {} and cannot become {}: a withdrawal is final{hint}",
+            from.name(),
+            to.name()
+        ),
+        EXIT_ERROR,
+    )
+}
+
+/// Verifies a list's bytes, signed by `key`'s public key, for the issuer to update.
 fn read_own(
     list: &Path,
+    bytes: &[u8],
     key: &consentry::SigningKey,
     now: i64,
 ) -> Result<StatusListToken, CliError> {
-    let bytes = util::read_file(list)?;
     let mut trust = consentry::TrustStore::new();
     trust
         .add(key.verifying_key().clone())
         .map_err(|e| CliError::core(&e, EXIT_ERROR))?;
-    StatusListToken::verify(&bytes, &trust, now, &StatusListOptions::default())
+    StatusListToken::verify(bytes, &trust, now, &StatusListOptions::default())
         .map(|v| v.token)
         .map_err(|e| {
             let mut err = status_err(&e, EXIT_ERROR);
@@ -78,6 +207,7 @@ pub(crate) fn set(
     key: &Path,
     idx: u64,
     value: &str,
+    force_unrevoke: bool,
     now: Option<i64>,
 ) -> Result<ExitCode, CliError> {
     let rng = ring::rand::SystemRandom::new();
@@ -86,11 +216,20 @@ pub(crate) fn set(
     let value = StatusValue::from_name(value).ok_or_else(|| {
         CliError::usage("--value must be valid, invalid (revoked), suspended or a number")
     })?;
-    let mut token = read_own(list, &sk, now)?;
+    let held = HeldList::open(list)?;
+    let mut token = read_own(list, &held.bytes, &sk, now)?;
     let before = token
         .list
         .get(idx)
         .map_err(|e| status_err(&e, EXIT_ERROR))?;
+    if !force_unrevoke && !before.may_become(value) {
+        return Err(transition_refused(
+            idx,
+            before,
+            value,
+            " (pass --force-unrevoke to reinstate a withdrawn artefact)",
+        ));
+    }
     token
         .list
         .set(idx, value)
@@ -99,13 +238,13 @@ pub(crate) fn set(
     let bytes = token
         .sign(&sk, &rng)
         .map_err(|e| status_err(&e, EXIT_ERROR))?;
-    util::write_atomic(list, &bytes)?;
-    eprintln!(
+    held.replace(&bytes)?;
+    crate::util::note(&format!(
         "index {idx}: {} -> {}; list re-signed ({} bytes)",
         before.name(),
         value.name(),
         bytes.len()
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -120,7 +259,7 @@ pub(crate) fn get(
     trust: Option<&Path>,
     now: Option<i64>,
 ) -> Result<ExitCode, CliError> {
-    let bytes = util::read_file(list)?;
+    let bytes = util::read_status_list(list)?;
     let opts = StatusListOptions::default();
     let (token, verified) = match trust {
         Some(t) => (verify_list(&bytes, t, util::now_or(now)?)?.token, true),
@@ -140,7 +279,9 @@ pub(crate) fn get(
     );
     println!("{out}");
     if !verified {
-        eprintln!("NOTE: the list's signature was NOT checked; pass --trust JWKS.json to check it");
+        crate::util::note(
+            "NOTE: the list's signature was NOT checked; pass --trust JWKS.json to check it",
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -158,7 +299,7 @@ pub(crate) fn verify_list(
 
 /// `status verify`: prints a summary of a verified list.
 pub(crate) fn verify(list: &Path, trust: &Path, now: Option<i64>) -> Result<ExitCode, CliError> {
-    let bytes = util::read_file(list)?;
+    let bytes = util::read_status_list(list)?;
     let v = verify_list(&bytes, trust, util::now_or(now)?)?;
     let counts = v.token.counts();
     let count = |i: usize| counts.get(i).copied().unwrap_or(0);
@@ -234,7 +375,8 @@ pub(crate) fn withdraw(
         message: "the artefact has no status claim: it cannot be withdrawn through a list".into(),
         exit: EXIT_ERROR,
     })?;
-    let mut token = read_own(list, &sk, now)?;
+    let held = HeldList::open(list)?;
+    let mut token = read_own(list, &held.bytes, &sk, now)?;
     if token.sub != st.status_list.uri {
         return Err(CliError {
             code: "cli_wrong_list".into(),
@@ -255,6 +397,9 @@ pub(crate) fn withdraw(
         .list
         .get(idx)
         .map_err(|e| status_err(&e, EXIT_ERROR))?;
+    if !before.may_become(value) {
+        return Err(transition_refused(idx, before, value, ""));
+    }
     token
         .list
         .set(idx, value)
@@ -265,15 +410,15 @@ pub(crate) fn withdraw(
     let signed = token
         .sign(&sk, &rng)
         .map_err(|e| status_err(&e, EXIT_ERROR))?;
-    util::write_atomic(list, &signed)?;
+    held.replace(&signed)?;
     println!("{ack}");
-    eprintln!(
+    crate::util::note(&format!(
         "artefact {} at index {idx}: {} -> {}; list re-signed, `{}` recorded in {}",
         v.claims.cti.to_base64(),
         before.name(),
         value.name(),
         kind.as_str(),
         ledger.display()
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }

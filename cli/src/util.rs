@@ -46,14 +46,36 @@ impl CliError {
         }
     }
 
+    /// An error with a core code and a CLI message.
+    pub(crate) fn core_code(code: Code, message: String, exit: u8) -> Self {
+        CliError {
+            code: code.as_str().into(),
+            message,
+            exit,
+        }
+    }
+
+    /// A path that names a directory, device, pipe or socket where a regular file is expected.
+    pub(crate) fn not_a_file(what: &str, path: &Path) -> Self {
+        CliError {
+            code: "cli_not_a_file".into(),
+            message: format!(
+                "{what} `{}` is not a regular file (a directory, device or pipe)",
+                path.display()
+            ),
+            exit: EXIT_ERROR,
+        }
+    }
+
     /// The error as the JSON object printed on stderr and in batch output.
     pub(crate) fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "code": self.code, "message": self.message })
     }
 
-    /// Prints the JSON object on stderr.
+    /// Prints the JSON object on stderr. A closed or broken stderr is ignored (never a panic):
+    /// the exit status still tells the outcome.
     pub(crate) fn print(&self) {
-        eprintln!("{}", self.to_json());
+        note(&self.to_json().to_string());
     }
 }
 
@@ -82,9 +104,79 @@ pub(crate) fn now_or(given: Option<i64>) -> Result<i64, CliError> {
         .ok_or_else(|| CliError::usage("the system clock is before 1970; pass --now"))
 }
 
-/// Reads a whole file.
+/// Writes one line on stderr, ignoring a closed or broken stream (`eprintln!` would panic).
+pub(crate) fn note(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
+/// Largest file a file argument may name (trust stores, taxonomies, policies, claims,
+/// decisions): 16 MiB. A longer file is refused with `input_too_large` after reading at most
+/// this many bytes plus one.
+pub(crate) const MAX_INPUT_FILE: usize = 16 << 20;
+
+/// Reads a whole file of at most [`MAX_INPUT_FILE`] bytes.
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path).map_err(|e| CliError::io("read", path, &e))
+    read_file_capped(path, MAX_INPUT_FILE)
+}
+
+/// Reads a whole file of at most `cap` bytes; a longer one (`/dev/zero`, a huge file) is refused
+/// with `input_too_large` (exit 2) after reading `cap + 1` bytes.
+pub(crate) fn read_file_capped(path: &Path, cap: usize) -> Result<Vec<u8>, CliError> {
+    let f = std::fs::File::open(path).map_err(|e| CliError::io("read", path, &e))?;
+    read_capped(f, cap, path)?.ok_or_else(|| file_too_large(path, cap))
+}
+
+/// Largest signed status list file read: the core's default cap on a signed Status List Token
+/// (4 MiB).
+pub(crate) fn max_status_list_file() -> usize {
+    consentry::status::StatusListOptions::default().max_size
+}
+
+/// Reads a signed status list file of at most [`max_status_list_file`] bytes.
+pub(crate) fn read_status_list(path: &Path) -> Result<Vec<u8>, CliError> {
+    read_file_capped(path, max_status_list_file())
+}
+
+/// Reads a small side file that must be a regular file (`<in>.kcv`): opened with
+/// `O_NOFOLLOW|O_NONBLOCK` (a symlink is refused, a FIFO never blocks), refused unless a regular
+/// file (`cli_not_a_file`), at most `cap` bytes (`input_too_large`). `None` when it is missing.
+pub(crate) fn read_regular_small(path: &Path, cap: usize) -> Result<Option<Vec<u8>>, CliError> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let f = match opts.open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file()) {
+                return Err(CliError::not_a_file("file", path));
+            }
+            return Err(CliError::io("read", path, &e));
+        }
+    };
+    let meta = f
+        .metadata()
+        .map_err(|e| CliError::io("inspect", path, &e))?;
+    if !meta.is_file() {
+        return Err(CliError::not_a_file("file", path));
+    }
+    read_capped(f, cap, path)?
+        .map(Some)
+        .ok_or_else(|| file_too_large(path, cap))
+}
+
+/// A file argument over its cap: refused (exit 2), named by size, never echoed.
+pub(crate) fn file_too_large(path: &Path, cap: usize) -> CliError {
+    CliError {
+        code: Code::InputTooLarge.as_str().into(),
+        message: format!("`{}` is larger than {cap} bytes", path.display()),
+        exit: EXIT_ERROR,
+    }
 }
 
 /// Reads a UTF-8 text file.
@@ -112,7 +204,7 @@ pub(crate) fn too_large(what: &str) -> CliError {
 }
 
 /// Reads at most `cap` bytes; `None` when the input holds more (only `cap + 1` bytes are read).
-fn read_capped(
+pub(crate) fn read_capped(
     r: impl std::io::Read,
     cap: usize,
     path: &Path,
@@ -254,9 +346,8 @@ pub(crate) fn read_key_file(path: &Path) -> Result<zeroize::Zeroizing<Vec<u8>>, 
         use std::os::unix::fs::PermissionsExt as _;
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
-            eprintln!(
-                "{}",
-                serde_json::json!({
+            note(
+                &serde_json::json!({
                     "warning": "key_file_permissions",
                     "message": format!(
                         "key file `{}` is open to group or others (mode {mode:04o}): \
@@ -264,6 +355,7 @@ pub(crate) fn read_key_file(path: &Path) -> Result<zeroize::Zeroizing<Vec<u8>>, 
                         path.display()
                     ),
                 })
+                .to_string(),
             );
         }
     }
@@ -318,8 +410,8 @@ pub(crate) enum Privacy {
     /// Mode 0600 from creation to the end: private keys, master keys, pseudonymised,
     /// re-identified (`--reverse`) and filtered records. The final file keeps 0600.
     Private,
-    /// Mode 0666 less the umask, as `File::create` would give: signed status lists and other
-    /// material meant to be published.
+    /// Mode 0644 less the umask (readable by all, never writable by group or others, whatever
+    /// the umask): signed status lists and other material meant to be published.
     Public,
 }
 
@@ -356,7 +448,7 @@ impl OutFile {
         );
         let mode = match privacy {
             Privacy::Private => 0o600,
-            Privacy::Public => 0o666,
+            Privacy::Public => 0o644,
         };
         let tmp = tempfile::Builder::new()
             .prefix(&prefix)
@@ -369,6 +461,16 @@ impl OutFile {
             dest: dest.to_path_buf(),
             replace,
         })
+    }
+
+    /// Gives the new file `mode` (permission bits only), e.g. the mode of the file it replaces.
+    #[cfg(unix)]
+    pub(crate) fn set_mode(&mut self, mode: u32) -> Result<(), CliError> {
+        use std::os::unix::fs::PermissionsExt as _;
+        self.tmp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode & 0o777))
+            .map_err(|e| CliError::io("set the mode of", &self.dest, &e))
     }
 
     /// The temporary file, to write to.

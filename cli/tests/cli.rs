@@ -659,7 +659,8 @@ fn withdraw_records_the_event_and_flips_the_bit() {
     assert_eq!(events.len(), 1);
     assert_eq!(events[0]["event"], "withdrawn");
 
-    assert!(run(
+    // A withdrawal is final: resume lifts only a suspension.
+    let o = run(
         &[
             "withdraw",
             "a.txt",
@@ -672,20 +673,20 @@ fn withdraw_records_the_event_and_flips_the_bit() {
             "--action",
             "resume",
             "--now",
-            "1800000060"
+            "1800000060",
         ],
-        &d
-    )
-    .status
-    .success());
-    assert_eq!(decide(&d, &args).status.code(), Some(0));
+        &d,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("status_transition_refused"));
+    assert_eq!(decide(&d, &args).status.code(), Some(1));
     let o = run(
         &[
             "ledger", "export", "--ledger", "c.ledger", "--sub", "pp-123",
         ],
         &d,
     );
-    assert_eq!(String::from_utf8(o.stdout).unwrap().lines().count(), 2);
+    assert_eq!(String::from_utf8(o.stdout).unwrap().lines().count(), 1);
     // An artefact without a status claim cannot be withdrawn through a list.
     let o = run(
         &[

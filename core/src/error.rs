@@ -229,6 +229,10 @@ define_codes! {
     StatusListStale = 1811 => "status_list_stale",
     /// the artefact's status is a value other than valid, invalid or suspended (not valid)
     StatusValueUnknown = 1812 => "status_value_unknown",
+    /// the status list path is a symbolic link: writers do not replace it (name the list file itself)
+    StatusListSymlink = 1813 => "status_list_symlink",
+    /// a status change that undoes a withdrawal: invalid (revoked) is final
+    StatusTransitionRefused = 1814 => "status_transition_refused",
 
     // 1900-1999: ledger
     /// a damaged record frame that is not a torn tail (corruption or tampering)

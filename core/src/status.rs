@@ -102,6 +102,14 @@ impl StatusValue {
             n => n.parse::<u8>().ok().map(StatusValue::from_u8),
         }
     }
+
+    /// Whether an entry holding `self` may be set to `next`. INVALID (revoked, consent
+    /// withdrawn) is final: it may only stay INVALID. Every other value may become any value
+    /// (a suspension is lifted by VALID, an application value may change). Writers refuse a
+    /// refused change with `status_transition_refused`.
+    pub const fn may_become(self, next: StatusValue) -> bool {
+        !matches!(self, StatusValue::Invalid) || matches!(next, StatusValue::Invalid)
+    }
 }
 
 /// Largest list consentry creates or accepts by default: 2^24 entries.
@@ -627,6 +635,21 @@ fn decode_token(payload: &[u8], max_entries: u64) -> Result<StatusListToken, Sta
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invalid_is_final_and_suspension_may_be_lifted() {
+        use StatusValue::{Invalid, Other, Suspended, Valid};
+        for next in [Valid, Suspended, Other(3)] {
+            assert!(!Invalid.may_become(next), "invalid -> {next:?}");
+        }
+        assert!(Invalid.may_become(Invalid));
+        assert!(Invalid.may_become(StatusValue::from_u8(1)));
+        for from in [Valid, Suspended, Other(3)] {
+            for next in [Valid, Invalid, Suspended, Other(4)] {
+                assert!(from.may_become(next), "{from:?} -> {next:?}");
+            }
+        }
+    }
 
     #[test]
     fn bit_packing_matches_the_draft() {

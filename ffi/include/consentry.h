@@ -242,6 +242,10 @@ enum consentry_result
   CONSENTRY_RESULT_STATUS_LIST_STALE = 1811,
   // `status_value_unknown`: the artefact's status is a value other than valid, invalid or suspended (not valid)
   CONSENTRY_RESULT_STATUS_VALUE_UNKNOWN = 1812,
+  // `status_list_symlink`: the status list path is a symbolic link: writers do not replace it (name the list file itself)
+  CONSENTRY_RESULT_STATUS_LIST_SYMLINK = 1813,
+  // `status_transition_refused`: a status change that undoes a withdrawal: invalid (revoked) is final
+  CONSENTRY_RESULT_STATUS_TRANSITION_REFUSED = 1814,
   // `ledger_frame_corrupt`: a damaged record frame that is not a torn tail (corruption or tampering)
   CONSENTRY_RESULT_LEDGER_FRAME_CORRUPT = 1900,
   // `ledger_entry_undecodable`: a ledger record that is not strict, deterministic CBOR

@@ -164,6 +164,10 @@ pub enum consentry_result {
     StatusListStale = 1811,
     /// `status_value_unknown`: the artefact's status is a value other than valid, invalid or suspended (not valid)
     StatusValueUnknown = 1812,
+    /// `status_list_symlink`: the status list path is a symbolic link: writers do not replace it (name the list file itself)
+    StatusListSymlink = 1813,
+    /// `status_transition_refused`: a status change that undoes a withdrawal: invalid (revoked) is final
+    StatusTransitionRefused = 1814,
     /// `ledger_frame_corrupt`: a damaged record frame that is not a torn tail (corruption or tampering)
     LedgerFrameCorrupt = 1900,
     /// `ledger_entry_undecodable`: a ledger record that is not strict, deterministic CBOR
@@ -364,6 +368,8 @@ impl consentry_result {
             1810 => Some(Self::StatusListOtherUri),
             1811 => Some(Self::StatusListStale),
             1812 => Some(Self::StatusValueUnknown),
+            1813 => Some(Self::StatusListSymlink),
+            1814 => Some(Self::StatusTransitionRefused),
             1900 => Some(Self::LedgerFrameCorrupt),
             1901 => Some(Self::LedgerEntryUndecodable),
             1902 => Some(Self::LedgerEntryInvalid),
@@ -506,6 +512,8 @@ impl consentry_result {
             Self::StatusListOtherUri => c"status_list_other_uri",
             Self::StatusListStale => c"status_list_stale",
             Self::StatusValueUnknown => c"status_value_unknown",
+            Self::StatusListSymlink => c"status_list_symlink",
+            Self::StatusTransitionRefused => c"status_transition_refused",
             Self::LedgerFrameCorrupt => c"ledger_frame_corrupt",
             Self::LedgerEntryUndecodable => c"ledger_entry_undecodable",
             Self::LedgerEntryInvalid => c"ledger_entry_invalid",
@@ -647,6 +655,8 @@ impl consentry_result {
             Self::StatusListOtherUri => c"the status list is published at a URI other than the artefact's `status` URI",
             Self::StatusListStale => c"the status list is expired or past its refresh time (`ttl`): it cannot prove an artefact valid",
             Self::StatusValueUnknown => c"the artefact's status is a value other than valid, invalid or suspended (not valid)",
+            Self::StatusListSymlink => c"the status list path is a symbolic link: writers do not replace it (name the list file itself)",
+            Self::StatusTransitionRefused => c"a status change that undoes a withdrawal: invalid (revoked) is final",
             Self::LedgerFrameCorrupt => c"a damaged record frame that is not a torn tail (corruption or tampering)",
             Self::LedgerEntryUndecodable => c"a ledger record that is not strict, deterministic CBOR",
             Self::LedgerEntryInvalid => c"a ledger record or event that breaks a rule of the format",

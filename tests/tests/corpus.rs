@@ -351,6 +351,16 @@ fn every_reason_code_has_a_case() {
 /// [`covered_elsewhere_names_tests_that_exist_and_assert_their_code`]. A new code in neither
 /// the corpus, this list nor [`NOT_PROVOKED`] fails [`every_error_code_is_covered`].
 const COVERED_ELSEWHERE: &[(Code, &str, &str)] = &[
+    (
+        Code::StatusListSymlink,
+        "cli/tests/list_writers.rs",
+        "status_set_and_withdraw_refuse_a_symlinked_list",
+    ),
+    (
+        Code::StatusTransitionRefused,
+        "cli/tests/list_writers.rs",
+        "resume_and_status_set_valid_cannot_undo_a_withdrawal",
+    ),
     (Code::CborTooDeep, "core/tests/malformed.rs", "deep_nesting"),
     (
         Code::InputTooLarge,
