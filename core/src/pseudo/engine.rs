@@ -812,7 +812,9 @@ pub struct CsvOptions {
 
 impl CsvOptions {
     /// Restore `token` and `ff1` cells instead of applying the policy; the header is the
-    /// pseudonymised file's and is kept as it is.
+    /// pseudonymised file's and is kept as it is. A near-miss column is refused
+    /// ([`PseudoError::ColumnNearMiss`]) whatever `"unlisted"` says (reversal keeps every
+    /// column it does not restore), unless [`CsvOptions::fold_column_names`].
     pub fn reverse(mut self, yes: bool) -> Self {
         self.reverse = yes;
         self
