@@ -8,7 +8,8 @@
 //!
 //! Files: a ledger is opened without following a symbolic link (`O_NOFOLLOW`; a link is
 //! refused, `ledger_symlink`) and must be a regular file (`ledger_not_a_file`); a missing one is
-//! created with `O_CREAT|O_EXCL`, mode 0600. Every writer takes an exclusive lock (`flock`) for
+//! created with `O_CREAT|O_EXCL`, mode 0600; an existing one writable by its group or others
+//! is refused by writers (`ledger_insecure_permissions`). Every writer takes an exclusive lock (`flock`) for
 //! read head → append → fsync and reads the head under it, so concurrent writers (processes)
 //! extend one chain. A writer never truncates: a file that is not a ledger
 //! (`ledger_not_a_ledger`), a torn tail (`ledger_torn_tail`) or corruption is refused with
@@ -16,7 +17,7 @@
 //! `export` read under a shared lock, so they never see a batch half written.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead as _, Read as _, Seek as _, Write as _};
+use std::io::{Read as _, Seek as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc;
@@ -333,7 +334,33 @@ fn regular(f: File, path: &Path) -> Result<File, CliError> {
             ),
         ));
     }
+    insecure_mode(&meta, path)?;
     Ok(f)
+}
+
+/// Refuses an existing ledger file writable by its group or by others (say, one an attacker
+/// created 0666 before the first append): anyone could then rewrite or truncate it. The mode
+/// is left as it is; the message says how to fix it.
+#[cfg(unix)]
+fn insecure_mode(meta: &std::fs::Metadata, path: &Path) -> Result<(), CliError> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o022 == 0 {
+        return Ok(());
+    }
+    Err(cli_err(
+        Code::LedgerInsecurePermissions,
+        format!(
+            "ledger `{}` is writable by its group or others (mode {mode:03o}): check who made \
+             it, then `chmod 600` it (nothing written)",
+            path.display()
+        ),
+    ))
+}
+
+#[cfg(not(unix))]
+fn insecure_mode(_: &std::fs::Metadata, _: &Path) -> Result<(), CliError> {
+    Ok(())
 }
 
 /// Is the open file still the one the path names (not renamed away or replaced)?
@@ -564,13 +591,24 @@ fn append_stdin(path: &Path, now: Option<i64>) -> Result<ExitCode, CliError> {
     let (tx, rx) = mpsc::sync_channel::<(u64, Result<Event, CliError>)>(QUEUE);
     std::thread::spawn(move || {
         let stdin = std::io::stdin();
+        let mut input = stdin.lock();
         let mut line_no = 0u64;
-        for line in stdin.lock().lines() {
+        // A line is held only up to the cap: a longer one is skipped to its end and refused.
+        while let Ok(Some(line)) = util::read_line_capped(&mut input, ledger::MAX_ENTRY_SIZE) {
             line_no += 1;
             let parsed = match line {
-                Ok(l) if l.trim().is_empty() => continue,
-                Ok(l) => Event::from_json(&l).map_err(|e| CliError::core(&e, EXIT_ERROR)),
-                Err(_) => Err(CliError::usage("the line is not utf-8 text")),
+                util::Line::Text(l) if l.trim().is_empty() => continue,
+                util::Line::Text(l) => {
+                    Event::from_json(&l).map_err(|e| CliError::core(&e, EXIT_ERROR))
+                }
+                util::Line::TooLong => Err(cli_err(
+                    Code::LedgerEntryTooLarge,
+                    format!(
+                        "the event line is longer than {} bytes",
+                        ledger::MAX_ENTRY_SIZE
+                    ),
+                )),
+                util::Line::NotUtf8 => Err(CliError::usage("the line is not utf-8 text")),
             };
             if tx.send((line_no, parsed)).is_err() {
                 break;

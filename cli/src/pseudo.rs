@@ -4,7 +4,7 @@
 //! in input order, and the next chunk is read, so memory stays flat whatever the file size.
 //! Output goes to a temporary file renamed into place at the end: a failed run leaves none.
 
-use std::io::{BufRead as _, IsTerminal as _, Read as _, Write as _};
+use std::io::{IsTerminal as _, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -85,9 +85,11 @@ pub(crate) struct PseudonymiseArgs {
     /// undetected for `ff1` fields; `token` fields still fail).
     #[arg(long, requires = "reverse")]
     allow_missing_key_check: bool,
-    /// CSV only: prefix a `'` to output cells starting with `=`, `+`, `-`, `@`, tab or CR, so
-    /// that spreadsheets show them as text instead of running them (CSV injection). Such a
-    /// file is for viewing; keep the plain output for --reverse.
+    /// CSV only: prefix a `'` to output cells starting with tab, CR or LF, or whose first
+    /// character after leading spaces, tabs, CRs and LFs is `=`, `+`, `-`, `@`, `|` or a
+    /// full-width form of one (numbers like `-5` included), so that spreadsheets show them as
+    /// text instead of running them (CSV injection). Such a file is for viewing; keep the
+    /// plain output for --reverse.
     #[arg(long)]
     csv_safe: bool,
     /// CSV only: treat a column whose name differs from a policy key only by case, spaces,
@@ -206,10 +208,24 @@ impl Rejection {
         }
     }
 
+    /// A JSON-lines record longer than [`MAX_RECORD_LINE`] (`input_too_large`).
+    fn too_long(row: u64) -> Self {
+        Rejection {
+            row,
+            field: None,
+            code: consentry::Code::InputTooLarge.as_str(),
+            message: format!("the record is longer than {MAX_RECORD_LINE} bytes"),
+        }
+    }
+
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "row": self.row, "column": self.field, "code": self.code, "message": self.message })
     }
 }
+
+/// Most bytes of one JSON-lines record (`pseudonymise`, `filter`): a longer line is skipped
+/// without being held and refused as `input_too_large`.
+pub(crate) const MAX_RECORD_LINE: usize = 16 << 20;
 
 /// Counts for the summary.
 #[derive(Default)]
@@ -637,16 +653,30 @@ fn run_jsonl(
         .filter_map(|f| field_selector(f.name()))
         .collect();
     let mut tally = Tally::default();
-    let mut lines = std::io::BufReader::new(input).lines();
+    let mut lines = std::io::BufReader::new(input);
     let mut line_no = 0u64;
     loop {
-        let mut chunk: Vec<(u64, String)> = Vec::with_capacity(CHUNK);
-        for line in lines.by_ref() {
+        // A record longer than the cap is skipped to its end, never held, and rejected.
+        let mut chunk: Vec<(u64, Option<String>)> = Vec::with_capacity(CHUNK);
+        while let Some(line) = util::read_line_capped(&mut lines, MAX_RECORD_LINE)
+            .map_err(|e| CliError::io("read", &args.input, &e))?
+        {
             line_no += 1;
-            let line = line.map_err(|e| CliError::io("read", &args.input, &e))?;
-            if line.trim().is_empty() {
-                continue;
-            }
+            let line = match line {
+                util::Line::Text(l) if l.trim().is_empty() => continue,
+                util::Line::Text(l) => Some(l),
+                util::Line::TooLong => None,
+                util::Line::NotUtf8 => {
+                    return Err(CliError::io(
+                        "read",
+                        &args.input,
+                        &std::io::Error::new(
+                            std::io::ErrorKind::InvalidData,
+                            "stream did not contain valid UTF-8",
+                        ),
+                    ))
+                }
+            };
             tally.rows += 1;
             chunk.push((line_no, line));
             if chunk.len() == CHUNK {
@@ -666,6 +696,9 @@ fn run_jsonl(
         let results: Vec<Result<Out<String>, CliError>> = chunk
             .par_iter()
             .map(|(n, line)| {
+                let Some(line) = line else {
+                    return Ok(Out::Rejected(Rejection::too_long(*n)));
+                };
                 let mut record: serde_json::Value =
                     serde_json::from_str(line).map_err(|e| CliError {
                         code: "record_json".into(),

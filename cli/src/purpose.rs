@@ -1,6 +1,6 @@
 //! `consentry decide` and `consentry filter`: purpose limitation at the point of use.
 
-use std::io::{BufRead as _, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -265,9 +265,34 @@ fn apply(
     let file = std::fs::File::open(input).map_err(|e| CliError::io("open", input, &e))?;
     let mut out = Vec::new();
     let (mut n, mut kept) = (0u64, 0u64);
-    for line in std::io::BufReader::new(file).lines() {
+    let mut lines = std::io::BufReader::new(file);
+    while let Some(line) = util::read_line_capped(&mut lines, crate::pseudo::MAX_RECORD_LINE)
+        .map_err(|e| CliError::io("read", input, &e))?
+    {
         n += 1;
-        let line = line.map_err(|e| CliError::io("read", input, &e))?;
+        let line = match line {
+            util::Line::Text(l) => l,
+            util::Line::TooLong => {
+                return Err(CliError {
+                    code: consentry::Code::InputTooLarge.as_str().into(),
+                    message: format!(
+                        "line {n}: the record is longer than {} bytes",
+                        crate::pseudo::MAX_RECORD_LINE
+                    ),
+                    exit: EXIT_ERROR,
+                })
+            }
+            util::Line::NotUtf8 => {
+                return Err(CliError::io(
+                    "read",
+                    input,
+                    &std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "stream did not contain valid UTF-8",
+                    ),
+                ))
+            }
+        };
         if line.trim().is_empty() {
             continue;
         }

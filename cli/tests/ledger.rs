@@ -1183,3 +1183,186 @@ fn verify_sealed_requires_a_final_checkpoint() {
     let (code, err) = sealed(&d);
     assert_eq!((code, err["code"].as_str()), (1, Some("ledger_not_sealed")));
 }
+
+/// `--sealed` means nothing after the last checkpoint, torn bytes included: an interrupted
+/// append after the checkpoint fails it (`ledger_torn_tail`), while a plain verify still
+/// reports the torn tail and passes.
+#[test]
+fn verify_sealed_fails_on_a_torn_tail_after_the_checkpoint() {
+    let d = setup("sealedtorn");
+    append_n(&d, 2, 1_764_300_000);
+    let o = run(
+        &[
+            "ledger",
+            "checkpoint",
+            "--ledger",
+            "l.bin",
+            "--key",
+            "k.pem",
+        ],
+        &d,
+    );
+    assert!(o.status.success());
+    let verify_args = [
+        "ledger",
+        "verify",
+        "--ledger",
+        "l.bin",
+        "--trust",
+        "trust.json",
+    ];
+    let sealed = [&verify_args[..], &["--sealed"]].concat();
+    assert_eq!(code_of(&sealed, &d).0, 0);
+    // An append after the checkpoint, interrupted: its frame is cut short.
+    append_n(&d, 1, 1_764_300_100);
+    let path = d.join("l.bin");
+    let full = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &full[..full.len() - 3]).unwrap();
+    let (code, err) = code_of(&sealed, &d);
+    assert_eq!(
+        (code, err["code"].as_str()),
+        (1, Some("ledger_torn_tail")),
+        "{err}"
+    );
+    // Without --sealed the torn tail is reported, not failed (it may be an interrupted append).
+    let o = run(&verify_args, &d);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// An existing ledger file writable by its group or others (an attacker's 0666 file, empty or
+/// not) is refused by every writer with `ledger_insecure_permissions`, left unchanged; after
+/// `chmod 600` it is accepted.
+#[test]
+fn a_group_or_world_writable_ledger_is_refused_by_writers() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let d = setup("insecure");
+    let path = d.join("l.bin");
+    let chmod = |mode: u32| {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    // An empty file planted 0666 before the first append.
+    std::fs::write(&path, b"").unwrap();
+    chmod(0o666);
+    let (code, err) = append_one_code(&d);
+    assert_eq!(
+        (code, err["code"].as_str()),
+        (2, Some("ledger_insecure_permissions")),
+        "{err}"
+    );
+    assert!(err["message"].as_str().unwrap().contains("chmod 600"));
+    assert_eq!(std::fs::read(&path).unwrap(), b"", "nothing written");
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o666,
+        "mode left as it is"
+    );
+    let mut child = bin()
+        .args(["ledger", "append", "--ledger", "l.bin", "--stdin"])
+        .current_dir(&d)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(event_line(0, 1).as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("ledger_insecure_permissions"));
+    let (code, err) = code_of(
+        &[
+            "ledger",
+            "checkpoint",
+            "--ledger",
+            "l.bin",
+            "--key",
+            "k.pem",
+        ],
+        &d,
+    );
+    assert_eq!(
+        (code, err["code"].as_str()),
+        (2, Some("ledger_insecure_permissions"))
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), b"");
+    // A ledger with records, made group-writable later: refused as well.
+    chmod(0o600);
+    append_n(&d, 1, 1_764_300_000);
+    let before = std::fs::read(&path).unwrap();
+    for mode in [0o620, 0o602] {
+        chmod(mode);
+        let (code, err) = append_one_code(&d);
+        assert_eq!(
+            (code, err["code"].as_str()),
+            (2, Some("ledger_insecure_permissions")),
+            "{mode:o}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+    // Readers still read it; after chmod 600 writers accept it.
+    assert_eq!(
+        code_of(
+            &[
+                "ledger",
+                "verify",
+                "--ledger",
+                "l.bin",
+                "--trust",
+                "trust.json"
+            ],
+            &d
+        )
+        .0,
+        0
+    );
+    chmod(0o600);
+    assert_eq!(append_one_code(&d).0, 0);
+}
+
+/// `append --stdin` holds at most `MAX_ENTRY_SIZE` bytes of a line: a longer one (here 8 MiB)
+/// is skipped to its end and acknowledged as `ledger_entry_too_large`; the next line is
+/// appended.
+#[test]
+fn append_stdin_refuses_an_over_long_line_without_holding_it() {
+    let d = setup("longline");
+    let mut child = bin()
+        .args(["ledger", "append", "--ledger", "l.bin", "--stdin"])
+        .current_dir(&d)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        stdin.write_all(event_line(0, 0).as_bytes()).unwrap();
+        let big = format!(
+            "{{\"event\":\"used\",\"sub\":\"{}\",\"cti\":\"AQEBAQEBAQEBAQEBAQEBAQ\"}}\n",
+            "x".repeat(8 << 20)
+        );
+        stdin.write_all(big.as_bytes()).unwrap();
+        stdin.write_all(event_line(0, 2).as_bytes()).unwrap();
+    });
+    let o = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(o.status.code(), Some(2), "one line failed");
+    let acks: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(acks.len(), 3, "{acks:?}");
+    assert_eq!(acks[0]["seq"], 0);
+    assert_eq!(acks[1]["line"], 2);
+    assert_eq!(acks[1]["code"], "ledger_entry_too_large");
+    assert_eq!(acks[2]["seq"], 1);
+    assert_eq!(records(&d.join("l.bin")).len(), 2);
+}

@@ -756,3 +756,227 @@ fn unlisted_columns_holding_aadhaar_numbers_are_reported_or_refused() {
     assert!(!String::from_utf8_lossy(&o.stderr).contains(&b));
     assert!(!d.join("out.csv").exists(), "no output");
 }
+
+/// `--reverse` refuses a near-miss column as the forward run does: a file pseudonymised with
+/// `--fold-column-names` from an `Aadhaar` header, reversed without the flag, would keep the
+/// FF1 values in `Aadhaar` as they are (exit 0). JSON lines likewise.
+#[test]
+fn reverse_refuses_a_near_miss_column_unless_folded() {
+    let d = dir("revnear");
+    let a = aadhaar(5);
+    std::fs::write(d.join("in.csv"), format!("Aadhaar,ward\n{a},7\n")).unwrap();
+    let o = run(
+        &[
+            &pseudo_args("p.json", "m.key", "in.csv", "out.csv")[..],
+            &["--fold-column-names"],
+        ]
+        .concat(),
+        &d,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(
+        &[
+            &pseudo_args("p.json", "m.key", "out.csv", "back.csv")[..],
+            &["--reverse"],
+        ]
+        .concat(),
+        &d,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(err_code(&o), "pseudo_column_near_miss");
+    assert!(!d.join("back.csv").exists(), "no half-reversed output");
+    // With --fold-column-names the column is mapped and restored.
+    let o = run(
+        &[
+            &pseudo_args("p.json", "m.key", "out.csv", "back.csv")[..],
+            &["--reverse", "--fold-column-names"],
+        ]
+        .concat(),
+        &d,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read_to_string(d.join("back.csv"))
+        .unwrap()
+        .contains(&a));
+
+    // JSON lines: a pseudonymised record whose key was renamed to a near miss.
+    std::fs::write(
+        d.join("in.jsonl"),
+        format!("{{\"aadhaar\":\"{a}\",\"ward\":7}}\n"),
+    )
+    .unwrap();
+    let o = run(&pseudo_args("p.json", "m.key", "in.jsonl", "o.jsonl"), &d);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let renamed = std::fs::read_to_string(d.join("o.jsonl"))
+        .unwrap()
+        .replace("\"aadhaar\"", "\"Aadhaar\"");
+    std::fs::write(d.join("r.jsonl"), renamed).unwrap();
+    std::fs::copy(d.join("o.jsonl.kcv"), d.join("r.jsonl.kcv")).unwrap();
+    let o = run(
+        &[
+            &pseudo_args("p.json", "m.key", "r.jsonl", "rb.jsonl")[..],
+            &["--reverse"],
+        ]
+        .concat(),
+        &d,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(err_code(&o), "pseudo_column_near_miss");
+    assert!(!d.join("rb.jsonl").exists());
+}
+
+/// `--csv-safe` neutralises triggers behind leading white space, full-width triggers, a leading
+/// line feed and the DDE pipe; numbers such as `-5` are neutralised too.
+#[test]
+fn csv_safe_neutralises_spaced_full_width_newline_and_pipe_triggers() {
+    let d = dir("csvsafe2");
+    let cells = [
+        " =HYPERLINK(1)",
+        "\t =1",
+        "  @SUM(A1)",
+        "\u{FF1D}cmd",
+        "\u{FF0B}1",
+        "\u{FF0D}1",
+        "\u{FF20}x",
+        "\n=1",
+        "\r\n+1",
+        "|cmd",
+        " |cmd",
+        "-5",
+    ];
+    let mut text = String::from("note,name\n");
+    for c in cells {
+        text.push_str(&format!("\"{c}\",Meena\n"));
+    }
+    text.push_str("plain,Meena\n");
+    std::fs::write(d.join("in.csv"), text).unwrap();
+    let o = run(
+        &[
+            &pseudo_args("p.json", "m.key", "in.csv", "safe.csv")[..],
+            &["--csv-safe"],
+        ]
+        .concat(),
+        &d,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(d.join("safe.csv"))
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    assert_eq!(rows.len(), cells.len() + 1);
+    for (row, c) in rows.iter().zip(cells) {
+        assert_eq!(row[0], format!("'{c}"), "{c:?}");
+        assert!(!consentry::pseudo::is_formula_like(&row[0]), "{c:?}");
+    }
+    assert_eq!(rows[cells.len()][0], "plain");
+}
+
+/// The near-miss fold sees through combining marks, precomposed accented letters, Latin
+/// look-alikes (`ɑ`, `ǀ`) and control characters (DEL, C0, C1): each header is refused.
+#[test]
+fn near_miss_fold_catches_marks_latin_lookalikes_and_controls() {
+    let d = dir("nearmiss2");
+    let a = aadhaar(9);
+    for col in [
+        "a\u{300}adhaar",
+        "\u{251}adhaar",
+        "aadhaa\u{155}",
+        "aadhaar\u{7f}",
+        "aad\u{1}haar",
+        "aadhaar\u{85}",
+        "aadhaar\u{1AB0}",
+        "aadhaar\u{20D0}\u{FE20}\u{1DC0}",
+        "mobi\u{1C0}e",
+    ] {
+        std::fs::write(d.join("in.csv"), format!("\"{col}\",ward\n{a},7\n")).unwrap();
+        let o = run(&pseudo_args("p.json", "m.key", "in.csv", "out.csv"), &d);
+        assert_eq!(o.status.code(), Some(2), "{col:?}");
+        assert_eq!(err_code(&o), "pseudo_column_near_miss", "{col:?}");
+        assert!(!String::from_utf8_lossy(&o.stderr).contains(&a));
+        assert!(!d.join("out.csv").exists(), "{col:?}");
+    }
+}
+
+/// A JSON-lines record longer than 16 MiB is skipped without being held and refused as
+/// `input_too_large`, under --on-error like any row error; `filter` fails the run.
+#[test]
+fn an_over_long_jsonl_record_is_refused_as_input_too_large() {
+    let d = dir("longrec");
+    let big = format!("{{\"name\":\"{}\"}}\n", "x".repeat(17 << 20));
+    std::fs::write(
+        d.join("in.jsonl"),
+        format!("{{\"name\":\"Meena\"}}\n{big}{{\"name\":\"Ravi\"}}\n"),
+    )
+    .unwrap();
+    let o = run(&pseudo_args("p.json", "m.key", "in.jsonl", "o.jsonl"), &d);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(err_code(&o), "input_too_large");
+    assert!(!d.join("o.jsonl").exists());
+    let o = run(
+        &[
+            &pseudo_args("p.json", "m.key", "in.jsonl", "o.jsonl")[..],
+            &["--on-error", "skip-row"],
+        ]
+        .concat(),
+        &d,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("\"code\":\"input_too_large\""), "{err}");
+    assert!(err.contains("\"row\":2"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(d.join("o.jsonl"))
+            .unwrap()
+            .lines()
+            .count(),
+        2
+    );
+    std::fs::write(
+        d.join("permit.json"),
+        r#"{"allowed":true,"fields":["/name"],"transforms":{},"eraseBy":4000000000}"#,
+    )
+    .unwrap();
+    let o = run(
+        &[
+            "filter",
+            "--decision",
+            "permit.json",
+            "--in",
+            "in.jsonl",
+            "--out",
+            "f.jsonl",
+        ],
+        &d,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(err_code(&o), "input_too_large");
+    assert!(!d.join("f.jsonl").exists());
+}

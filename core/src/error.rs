@@ -271,6 +271,8 @@ define_codes! {
     LedgerNotSealed = 1916 => "ledger_not_sealed",
     /// the ledger file was replaced or moved while it was open
     LedgerFileReplaced = 1917 => "ledger_file_replaced",
+    /// the ledger file is writable by its group or by others: anyone could rewrite it
+    LedgerInsecurePermissions = 1918 => "ledger_insecure_permissions",
 
     // 2000-2099: the binding-neutral interop layer
     /// a request that does not parse, or names an unknown operation

@@ -1005,7 +1005,8 @@ pub struct VerifyOptions {
     /// truncation and rewriting after it.
     pub expect_head: Option<[u8; 32]>,
     /// Fail unless the last record is a checkpoint, so that it covers every record
-    /// ([`LedgerError::NotSealed`]; an empty ledger is not sealed).
+    /// ([`LedgerError::NotSealed`]; an empty ledger is not sealed), and nothing follows it:
+    /// a torn tail fails too ([`LedgerError::TornTail`]).
     pub sealed: bool,
 }
 
@@ -1173,6 +1174,10 @@ fn walk(
                 },
             });
         }
+    }
+    // Strict, and sealed (nothing may follow the last checkpoint, torn bytes included): a
+    // torn tail fails.
+    if opts.strict || opts.sealed {
         if let Some(e) = tail_error(&scan, scan.tail) {
             return Err(e);
         }

@@ -282,6 +282,8 @@ enum consentry_result
   CONSENTRY_RESULT_LEDGER_NOT_SEALED = 1916,
   // `ledger_file_replaced`: the ledger file was replaced or moved while it was open
   CONSENTRY_RESULT_LEDGER_FILE_REPLACED = 1917,
+  // `ledger_insecure_permissions`: the ledger file is writable by its group or by others: anyone could rewrite it
+  CONSENTRY_RESULT_LEDGER_INSECURE_PERMISSIONS = 1918,
   // `request_invalid`: a request that does not parse, or names an unknown operation
   CONSENTRY_RESULT_REQUEST_INVALID = 2000,
   // `request_too_large`: a request over a size cap (too many fields, a selector too long or too deep)

@@ -204,6 +204,8 @@ pub enum consentry_result {
     LedgerNotSealed = 1916,
     /// `ledger_file_replaced`: the ledger file was replaced or moved while it was open
     LedgerFileReplaced = 1917,
+    /// `ledger_insecure_permissions`: the ledger file is writable by its group or by others: anyone could rewrite it
+    LedgerInsecurePermissions = 1918,
     /// `request_invalid`: a request that does not parse, or names an unknown operation
     RequestInvalid = 2000,
     /// `request_too_large`: a request over a size cap (too many fields, a selector too long or too deep)
@@ -388,6 +390,7 @@ impl consentry_result {
             1915 => Some(Self::LedgerHeadMismatch),
             1916 => Some(Self::LedgerNotSealed),
             1917 => Some(Self::LedgerFileReplaced),
+            1918 => Some(Self::LedgerInsecurePermissions),
             2000 => Some(Self::RequestInvalid),
             2010 => Some(Self::RequestTooLarge),
             2100 => Some(Self::NullArgument),
@@ -532,6 +535,7 @@ impl consentry_result {
             Self::LedgerHeadMismatch => c"ledger_head_mismatch",
             Self::LedgerNotSealed => c"ledger_not_sealed",
             Self::LedgerFileReplaced => c"ledger_file_replaced",
+            Self::LedgerInsecurePermissions => c"ledger_insecure_permissions",
             Self::RequestInvalid => c"request_invalid",
             Self::RequestTooLarge => c"request_too_large",
             Self::NullArgument => c"null_argument",
@@ -675,6 +679,7 @@ impl consentry_result {
             Self::LedgerHeadMismatch => c"the ledger's head is not the hash the caller expects (records lost or added)",
             Self::LedgerNotSealed => c"the ledger does not end with a checkpoint covering every record",
             Self::LedgerFileReplaced => c"the ledger file was replaced or moved while it was open",
+            Self::LedgerInsecurePermissions => c"the ledger file is writable by its group or by others: anyone could rewrite it",
             Self::RequestInvalid => c"a request that does not parse, or names an unknown operation",
             Self::RequestTooLarge => c"a request over a size cap (too many fields, a selector too long or too deep)",
             Self::NullArgument => c"a required pointer argument is NULL",

@@ -636,6 +636,11 @@ const COVERED_ELSEWHERE: &[(Code, &str, &str)] = &[
         "verify_with_checks_an_expected_head_and_a_sealed_end",
     ),
     (
+        Code::LedgerInsecurePermissions,
+        "cli/tests/ledger.rs",
+        "a_group_or_world_writable_ledger_is_refused_by_writers",
+    ),
+    (
         Code::LedgerNotSealed,
         "core/tests/ledger.rs",
         "verify_with_checks_an_expected_head_and_a_sealed_end",

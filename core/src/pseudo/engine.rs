@@ -726,8 +726,14 @@ impl Pseudonymiser {
     }
 
     /// Reverses every `token` and `ff1` field of a pseudonymised JSON record in place, to the
-    /// canonical values; everything else is left as it is.
+    /// canonical values; everything else is left as it is. A key that is a near miss of a
+    /// policy key ([`fold_column_name`]) is refused ([`PseudoError::ColumnNearMiss`]), as in a
+    /// forward run with `"unlisted": "keep"`.
     pub fn reverse_json(&self, record: &mut Value) -> Result<(), PseudoError> {
+        // Everything not restored is kept: a near-miss key is refused as in a forward run.
+        for (rule, steps) in self.policy.fields().iter().zip(&self.folded_steps) {
+            near_miss_key(record, &rule.selector.segs, steps, rule)?;
+        }
         for rule in self.policy.fields().iter().filter(|r| r.is_reversible()) {
             let mut targets = Vec::new();
             collect(record, &rule.selector.segs, &mut Vec::new(), &mut targets);
@@ -806,7 +812,9 @@ pub struct CsvOptions {
 
 impl CsvOptions {
     /// Restore `token` and `ff1` cells instead of applying the policy; the header is the
-    /// pseudonymised file's and is kept as it is.
+    /// pseudonymised file's and is kept as it is. A near-miss column is refused
+    /// ([`PseudoError::ColumnNearMiss`]) whatever `"unlisted"` says (reversal keeps every
+    /// column it does not restore), unless [`CsvOptions::fold_column_names`].
     pub fn reverse(mut self, yes: bool) -> Self {
         self.reverse = yes;
         self
@@ -889,7 +897,9 @@ impl<P: Deref<Target = Pseudonymiser>> CsvPlan<P> {
                 if let Some(i) = p.near_miss_rule(name) {
                     if options.fold_column_names {
                         found = Some(i);
-                    } else if keep_unlisted && !options.reverse {
+                    } else if keep_unlisted || options.reverse {
+                        // Reversal keeps every column it does not restore, so a near miss
+                        // would leave its pseudonymised values in place: refused as forward.
                         let field = p.policy.fields().get(i).map(|r| r.name.clone());
                         return Err(PseudoError::ColumnNearMiss {
                             column: (*name).to_owned(),
@@ -1120,7 +1130,7 @@ fn folds_to(key: &str, folded: &str) -> bool {
     if key.is_ascii() {
         let mut k = key
             .bytes()
-            .filter(|b| !b.is_ascii_whitespace() && *b != 0x0b)
+            .filter(|b| *b != b' ' && !b.is_ascii_control())
             .map(|b| b.to_ascii_lowercase());
         let mut f = folded.bytes();
         loop {
@@ -1320,6 +1330,8 @@ mod tests {
             ("abc", "ab"),
             ("a_b", "ab"),
             ("\u{430}b", "ab"),
+            ("a\u{7f}b\u{1}", "ab"),
+            ("a\u{0}B", "ab"),
         ] {
             assert_eq!(folds_to(k, f), fold_column_name(k) == f, "{k:?}");
         }

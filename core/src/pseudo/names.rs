@@ -70,6 +70,9 @@ fn latin_lookalike(c: char) -> Option<char> {
         'Υ' | 'υ' | 'γ' => 'y',
         'Χ' | 'χ' => 'x',
         'Ζ' => 'z',
+        // Latin look-alikes: alpha, dental click
+        'ɑ' => 'a',
+        'ǀ' => 'l',
         _ => return None,
     })
 }
@@ -114,11 +117,28 @@ pub(crate) fn shown(name: &str) -> String {
     out
 }
 
+/// Whether `c` is a combining mark in one of the combining-diacritics blocks (U+0300–U+036F,
+/// U+1AB0–U+1AFF, U+1DC0–U+1DFF, U+20D0–U+20FF, U+FE20–U+FE2F). By hand, like
+/// [`is_invisible`]: no character database in the npm module.
+fn is_combining_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+    )
+}
+
 /// The folded form of a column name, under which names that differ only by case, white space,
-/// invisible (zero-width, format) characters or common Cyrillic / Greek look-alikes of Latin
-/// letters are equal: NFKC (so full-width and compatibility forms become plain letters), then
-/// white space and invisible characters removed, look-alikes mapped to Latin, and lower case
-/// (Latin, Greek and Cyrillic letters).
+/// control, invisible (zero-width, format) characters, accents (combining marks) or common
+/// Cyrillic / Greek / Latin look-alikes of Latin letters are equal: NFKD (so full-width and
+/// compatibility forms become plain letters and accented letters a letter and its marks),
+/// then white space, control characters (C0, DEL, C1), invisible characters and combining
+/// marks removed, look-alikes mapped to Latin, and lower case (Latin, Greek and Cyrillic
+/// letters). Both sides of a comparison are folded alike, so the result is only ever compared,
+/// never shown.
 ///
 /// Used to refuse a column that is a near miss of a policy key (`"unlisted": "keep"` would
 /// otherwise pass its values through untouched).
@@ -126,24 +146,35 @@ pub(crate) fn shown(name: &str) -> String {
 /// ```
 /// use consentry::pseudo::fold_column_name;
 /// let k = fold_column_name("aadhaar");
-/// for near in ["Aadhaar", " aadhaar ", "aad haar", "aadh\u{200B}aar", "\u{430}adhaar", "ＡＡＤＨＡＡＲ"] {
+/// for near in ["Aadhaar", " aadhaar ", "aad haar", "aadh\u{200B}aar", "\u{430}adhaar", "ＡＡＤＨＡＡＲ",
+///     "a\u{300}adhaar", "aadhaaŕ", "\u{251}adhaar", "aadhaar\u{7f}"] {
 ///     assert_eq!(fold_column_name(near), k, "{near:?}");
 /// }
 /// assert_ne!(fold_column_name("aadhaar_2"), k);
 /// ```
 pub fn fold_column_name(name: &str) -> String {
-    name.nfkc()
-        .filter(|c| !c.is_whitespace() && !is_invisible(*c))
+    name.nfkd()
+        .filter(|c| {
+            !c.is_whitespace() && !c.is_control() && !is_invisible(*c) && !is_combining_mark(*c)
+        })
         .map(|c| lower(latin_lookalike(c).unwrap_or(c)))
         .collect()
 }
 
-/// Whether a spreadsheet would read `cell` as a formula (or a command): it starts with `=`,
-/// `+`, `-`, `@`, a tab or a carriage return.
+/// Whether a spreadsheet would read `cell` as a formula (or a command): it starts with a tab,
+/// a carriage return or a line feed, or its first character after any leading ASCII white
+/// space (space, tab, CR, LF) is `=`, `+`, `-`, `@` or `|` (DDE), or the full-width form of
+/// one of them (`＝` `＋` `－` `＠` `｜`). A number such as `-5` is formula-like too (and so
+/// neutralised): the rule does not read cells.
 pub fn is_formula_like(cell: &str) -> bool {
+    if matches!(cell.as_bytes().first(), Some(b'\t' | b'\r' | b'\n')) {
+        return true;
+    }
     matches!(
-        cell.as_bytes().first(),
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+        cell.trim_start_matches([' ', '\t', '\r', '\n'])
+            .chars()
+            .next(),
+        Some('=' | '+' | '-' | '@' | '|' | '＝' | '＋' | '－' | '＠' | '｜')
     )
 }
 
@@ -180,7 +211,18 @@ mod tests {
         assert_eq!(fold_column_name("ΑΑDΗΑΑR"), "aadhaar");
         assert_eq!(fold_column_name("aadhaar\u{FEFF}"), "aadhaar");
         assert_eq!(fold_column_name("\u{2060}"), "");
-        assert_eq!(fold_column_name("ÉTAT Ğ"), "étatğ");
+        assert_eq!(fold_column_name("ÉTAT Ğ"), "etatg");
+        for near in [
+            "a\u{300}adhaar",
+            "\u{251}adhaar",
+            "aadhaa\u{155}",
+            "aadhaar\u{7f}",
+            "aad\u{1}haar\u{85}",
+            "aadhaar\u{1AB0}\u{1DC0}\u{20D0}\u{FE20}",
+        ] {
+            assert_eq!(fold_column_name(near), "aadhaar", "{near:?}");
+        }
+        assert_eq!(fold_column_name("ma\u{1C0}e"), fold_column_name("male"));
         assert_eq!(shown("a\u{200B}b\tc d"), "a\\u{200b}b\\u{9}c d");
     }
 
@@ -207,11 +249,32 @@ mod tests {
 
     #[test]
     fn formula_cells() {
-        for c in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+        for c in [
+            "=1+1",
+            "+1",
+            "-1",
+            "-5",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "\nx",
+            " =HYPERLINK(1)",
+            "\t =1",
+            "\n=1",
+            " \r\n+1",
+            "|cmd",
+            "  |cmd",
+            "＝cmd",
+            "＋1",
+            "－1",
+            "＠SUM(A1)",
+            "｜cmd",
+            " ＝1",
+        ] {
             assert!(is_formula_like(c), "{c:?}");
             assert_eq!(csv_safe_cell(c), format!("'{c}"));
         }
-        for c in ["", "a=b", " =1", "'=1", "1-2"] {
+        for c in ["", "a=b", "'=1", "1-2", " 1", "  ", "x|y"] {
             assert!(!is_formula_like(c), "{c:?}");
         }
     }
