@@ -156,7 +156,8 @@ fn check_key_file(p: &Pseudonymiser, args: &PseudonymiseArgs) -> Result<(), CliE
             return Err(CliError {
                 code: e.code().as_str().into(),
                 message: format!(
-                    "{e}: `{}` not found (it is written beside every pseudonymised file;                      --allow-missing-key-check to reverse without it)",
+                    "{e}: `{}` not found (it is written beside every pseudonymised file; \
+                     --allow-missing-key-check to reverse without it)",
                     path.display()
                 ),
                 exit: EXIT_ERROR,
