@@ -229,6 +229,9 @@ define_codes! {
     StatusListStale = 1811 => "status_list_stale",
     /// the artefact's status is a value other than valid, invalid or suspended (not valid)
     StatusValueUnknown = 1812 => "status_value_unknown",
+    // 1820-1829: status-list freshness and issuer hardening
+    /// the status list's `iat` is after now plus leeway: it cannot prove an artefact valid
+    StatusListIssuedInFuture = 1820 => "status_list_issued_in_future",
 
     // 1900-1999: ledger
     /// a damaged record frame that is not a torn tail (corruption or tampering)
@@ -798,6 +801,13 @@ pub enum VerifyError {
         /// the list's `exp`, or when it should have been refreshed
         at: i64,
     },
+    /// The supplied status list was issued in the future (`iat` after now plus leeway): it
+    /// cannot prove an artefact valid.
+    #[error("the status list's `iat` {iat} is in the future: it cannot prove the artefact valid")]
+    StatusListIssuedInFuture {
+        /// the list's `iat`
+        iat: i64,
+    },
     /// The artefact's status is an application-specific or reserved value (above 2): unknown,
     /// hence not valid.
     #[error(
@@ -866,6 +876,7 @@ impl HasCode for VerifyError {
             VerifyError::StatusListForeign => Code::StatusListForeign,
             VerifyError::StatusListOtherUri { .. } => Code::StatusListOtherUri,
             VerifyError::StatusListStale { .. } => Code::StatusListStale,
+            VerifyError::StatusListIssuedInFuture { .. } => Code::StatusListIssuedInFuture,
             VerifyError::StatusValueUnknown { .. } => Code::StatusValueUnknown,
         }
     }
