@@ -164,6 +164,8 @@ pub enum consentry_result {
     StatusListStale = 1811,
     /// `status_value_unknown`: the artefact's status is a value other than valid, invalid or suspended (not valid)
     StatusValueUnknown = 1812,
+    /// `status_list_issued_in_future`: the status list's `iat` is after now plus leeway: it cannot prove an artefact valid
+    StatusListIssuedInFuture = 1820,
     /// `ledger_frame_corrupt`: a damaged record frame that is not a torn tail (corruption or tampering)
     LedgerFrameCorrupt = 1900,
     /// `ledger_entry_undecodable`: a ledger record that is not strict, deterministic CBOR
@@ -364,6 +366,7 @@ impl consentry_result {
             1810 => Some(Self::StatusListOtherUri),
             1811 => Some(Self::StatusListStale),
             1812 => Some(Self::StatusValueUnknown),
+            1820 => Some(Self::StatusListIssuedInFuture),
             1900 => Some(Self::LedgerFrameCorrupt),
             1901 => Some(Self::LedgerEntryUndecodable),
             1902 => Some(Self::LedgerEntryInvalid),
@@ -506,6 +509,7 @@ impl consentry_result {
             Self::StatusListOtherUri => c"status_list_other_uri",
             Self::StatusListStale => c"status_list_stale",
             Self::StatusValueUnknown => c"status_value_unknown",
+            Self::StatusListIssuedInFuture => c"status_list_issued_in_future",
             Self::LedgerFrameCorrupt => c"ledger_frame_corrupt",
             Self::LedgerEntryUndecodable => c"ledger_entry_undecodable",
             Self::LedgerEntryInvalid => c"ledger_entry_invalid",
@@ -647,6 +651,7 @@ impl consentry_result {
             Self::StatusListOtherUri => c"the status list is published at a URI other than the artefact's `status` URI",
             Self::StatusListStale => c"the status list is expired or past its refresh time (`ttl`): it cannot prove an artefact valid",
             Self::StatusValueUnknown => c"the artefact's status is a value other than valid, invalid or suspended (not valid)",
+            Self::StatusListIssuedInFuture => c"the status list's `iat` is after now plus leeway: it cannot prove an artefact valid",
             Self::LedgerFrameCorrupt => c"a damaged record frame that is not a torn tail (corruption or tampering)",
             Self::LedgerEntryUndecodable => c"a ledger record that is not strict, deterministic CBOR",
             Self::LedgerEntryInvalid => c"a ledger record or event that breaks a rule of the format",
