@@ -66,8 +66,8 @@ enum Command {
         leeway: u64,
         /// A status list (signed file) to check the artefact's status in; verified with --trust.
         /// Fails closed: succeeds only when the artefact's own issuer's fresh list shows it
-        /// valid (a list signed by another key, published elsewhere, stale or expired, or a
-        /// value above 2 exits 1).
+        /// valid (a list signed by another key, published elsewhere, stale, expired or issued
+        /// in the future, or a value above 2 exits 1).
         #[arg(long, value_name = "LIST")]
         status_list: Option<PathBuf>,
         /// With --status-list: accept an unknown status (another issuer's or URI's list, a

@@ -363,7 +363,7 @@ pub(crate) fn withdraw(
         .map_err(|e| CliError::core(&e, EXIT_REJECTED))?;
     // A list speaks only for its own issuer's artefacts: the artefact must be signed by the
     // list's key, or another issuer's artefact could flip an index in this list.
-    if verifier.trust_store().get(&v.kid) != Some(sk.verifying_key()) {
+    if !v.is_signed_by(&sk.verifying_key().thumbprint()) {
         let mut err = CliError::core(&consentry::VerifyError::StatusListForeign, EXIT_REJECTED);
         err.message =
             "the artefact is not signed by the list's key: a list withdraws only its own issuer's artefacts"

@@ -233,6 +233,9 @@ define_codes! {
     StatusListSymlink = 1813 => "status_list_symlink",
     /// a status change that undoes a withdrawal: invalid (revoked) is final
     StatusTransitionRefused = 1814 => "status_transition_refused",
+    // 1820-1829: status-list freshness and issuer hardening
+    /// the status list's `iat` is after now plus leeway: it cannot prove an artefact valid
+    StatusListIssuedInFuture = 1820 => "status_list_issued_in_future",
 
     // 1900-1999: ledger
     /// a damaged record frame that is not a torn tail (corruption or tampering)
@@ -804,6 +807,13 @@ pub enum VerifyError {
         /// the list's `exp`, or when it should have been refreshed
         at: i64,
     },
+    /// The supplied status list was issued in the future (`iat` after now plus leeway): it
+    /// cannot prove an artefact valid.
+    #[error("the status list's `iat` {iat} is in the future: it cannot prove the artefact valid")]
+    StatusListIssuedInFuture {
+        /// the list's `iat`
+        iat: i64,
+    },
     /// The artefact's status is an application-specific or reserved value (above 2): unknown,
     /// hence not valid.
     #[error(
@@ -872,6 +882,7 @@ impl HasCode for VerifyError {
             VerifyError::StatusListForeign => Code::StatusListForeign,
             VerifyError::StatusListOtherUri { .. } => Code::StatusListOtherUri,
             VerifyError::StatusListStale { .. } => Code::StatusListStale,
+            VerifyError::StatusListIssuedInFuture { .. } => Code::StatusListIssuedInFuture,
             VerifyError::StatusValueUnknown { .. } => Code::StatusValueUnknown,
         }
     }

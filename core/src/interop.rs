@@ -87,7 +87,8 @@ pub struct VerifyRequest {
     #[serde(default)]
     pub status_list: Option<String>,
     /// With `statusList`: accept an unknown status (a list signed by another key or published
-    /// elsewhere, a stale list, a value above 2); it is reported in `status`. Default false.
+    /// elsewhere, a stale, expired or future-dated list, a value above 2); it is reported in
+    /// `status`. An index past the end of the list is refused all the same. Default false.
     #[serde(default)]
     pub accept_unknown_status: bool,
 }

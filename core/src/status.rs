@@ -112,6 +112,10 @@ impl StatusValue {
     }
 }
 
+/// Clock-skew leeway in seconds for a list's `iat`: a list issued more than this after `now`
+/// is [`Freshness::IssuedInFuture`] (the verifier's default leeway, the same on every face).
+pub const STATUS_LIST_LEEWAY: u64 = crate::verify::DEFAULT_LEEWAY;
+
 /// Largest list consentry creates or accepts by default: 2^24 entries.
 pub const DEFAULT_MAX_ENTRIES: u64 = 1 << 24;
 
@@ -395,13 +399,22 @@ impl Default for StatusListOptions {
     }
 }
 
-/// Whether a verified list is current at the time of checking. Reported, not enforced: the
-/// caller's policy decides what a stale list means.
+/// Whether a verified list is current at the time of checking. Only a fresh list proves an
+/// artefact VALID ([`crate::StatusCheck::input`]); a list that is not fresh still proves
+/// revocation and suspension. A list with neither `exp` nor `ttl` stays fresh for good once
+/// issued: its issuer chose no expiry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Freshness {
-    /// Within `exp` and `iat + ttl` (where present).
+    /// Issued (`iat`) at or before now + [`STATUS_LIST_LEEWAY`], and within `exp` and
+    /// `iat + ttl` (where present).
     Fresh,
+    /// Issued in the future: `iat` is after now + [`STATUS_LIST_LEEWAY`]. A list dated ahead
+    /// (a wrong clock, or one minted to outlive its refresh time) is not fresh.
+    IssuedInFuture {
+        /// the list's `iat`
+        iat: i64,
+    },
     /// Past `exp`.
     Expired {
         /// the list's `exp`
@@ -420,10 +433,14 @@ impl Freshness {
         self == Freshness::Fresh
     }
 
-    /// The JSON form: `{"state": "fresh"}`, `{"state": "expired", "exp": ..}`, `{"state": "stale", "refreshBy": ..}`.
+    /// The JSON form: `{"state": "fresh"}`, `{"state": "future", "iat": ..}`,
+    /// `{"state": "expired", "exp": ..}`, `{"state": "stale", "refreshBy": ..}`.
     pub fn to_json_value(self) -> serde_json::Value {
         match self {
             Freshness::Fresh => serde_json::json!({ "state": "fresh" }),
+            Freshness::IssuedInFuture { iat } => {
+                serde_json::json!({ "state": "future", "iat": iat })
+            }
             Freshness::Expired { exp } => serde_json::json!({ "state": "expired", "exp": exp }),
             Freshness::Stale { refresh_by } => {
                 serde_json::json!({ "state": "stale", "refreshBy": refresh_by })
@@ -439,6 +456,10 @@ pub struct VerifiedStatusList {
     pub token: StatusListToken,
     /// The `kid` that signed it.
     pub kid: Vec<u8>,
+    /// The RFC 9679 thumbprint of the trusted key that signed it: the key's identity, compared
+    /// with [`crate::VerifiedArtefact::is_signed_by`] (never compare `kid`s: one key may be
+    /// bound under several).
+    pub key_thumbprint: [u8; 32],
     /// Freshness at the time of verification.
     pub freshness: Freshness,
 }
@@ -504,6 +525,9 @@ impl StatusListToken {
         let token = decode_token(msg.payload, opts.max_entries)?;
         let freshness = match (token.exp, token.ttl) {
             (Some(exp), _) if now >= exp => Freshness::Expired { exp },
+            _ if i128::from(token.iat) > i128::from(now) + i128::from(STATUS_LIST_LEEWAY) => {
+                Freshness::IssuedInFuture { iat: token.iat }
+            }
             (_, Some(ttl)) if i128::from(now) >= i128::from(token.iat) + i128::from(ttl) => {
                 Freshness::Stale {
                     refresh_by: token
@@ -516,6 +540,7 @@ impl StatusListToken {
         Ok(VerifiedStatusList {
             token,
             kid: kid.to_vec(),
+            key_thumbprint: key.thumbprint(),
             freshness,
         })
     }

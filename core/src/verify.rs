@@ -73,6 +73,10 @@ pub struct VerifiedArtefact {
     pub claims: Claims,
     /// The `kid` the artefact named.
     pub kid: Vec<u8>,
+    /// The RFC 9679 thumbprint of the trusted key that signed it: the key's identity (one key
+    /// may be bound under several `kid`s, so compare this, never the `kid`; see
+    /// [`VerifiedArtefact::is_signed_by`]).
+    pub key_thumbprint: [u8; 32],
     /// The algorithm of the signing key.
     pub alg: Algorithm,
     /// The status check.
@@ -223,6 +227,7 @@ impl Verifier {
         Ok(VerifiedArtefact {
             claims,
             kid: kid.to_vec(),
+            key_thumbprint: key.thumbprint(),
             alg,
             status,
         })
@@ -233,8 +238,9 @@ impl StatusCheck {
     /// The artefact's status for a decision — the one rule every face applies: no status claim
     /// is VALID (it cannot be withdrawn through a list); a list that was not consulted (none,
     /// another URI, another issuer's key) is UNKNOWN; otherwise the list's value, where values
-    /// above 2 are UNKNOWN and a stale or expired list still proves revocation and suspension
-    /// (withdrawal is not undone by age) but cannot prove VALID, which becomes UNKNOWN.
+    /// above 2 are UNKNOWN and a list that is not fresh (stale, expired or issued in the future)
+    /// still proves revocation and suspension (withdrawal is not undone by age) but cannot
+    /// prove VALID, which becomes UNKNOWN.
     pub fn input(&self) -> StatusInput {
         match self {
             StatusCheck::NoStatusClaim => StatusInput::Valid,
@@ -270,6 +276,9 @@ impl StatusCheck {
                         at: *exp,
                     })
                 }
+                (StatusValue::Valid, Freshness::IssuedInFuture { iat }) => {
+                    Some(VerifyError::StatusListIssuedInFuture { iat: *iat })
+                }
                 (StatusValue::Valid, Freshness::Stale { refresh_by }) => {
                     Some(VerifyError::StatusListStale {
                         state: "stale",
@@ -283,12 +292,22 @@ impl StatusCheck {
 }
 
 impl VerifiedArtefact {
+    /// Whether the artefact was signed by the key whose RFC 9679 thumbprint is
+    /// `key_thumbprint` — the one rule for "same issuer" (a status list speaks only for its own
+    /// issuer's artefacts). Keys are compared, not `kid`s: a trust store may bind one key under
+    /// several `kid`s (its thumbprint and a JWK's own `kid`), and the same key is the same
+    /// issuer whichever `kid` a signed object names.
+    pub fn is_signed_by(&self, key_thumbprint: &[u8; 32]) -> bool {
+        self.key_thumbprint == *key_thumbprint
+    }
+
     /// The artefact's status in `list` (or in none): the list applies only when it is
     /// published at the artefact's `status` URI AND signed by the artefact's own key (the same
-    /// `kid`, which names one key in a trust store; both must have been verified with the same
-    /// store). Any other list leaves the status [`StatusCheck::NotChecked`]: another issuer's
-    /// list can neither revoke nor un-revoke an artefact. Fails only when the artefact's index
-    /// lies past the end of its own list.
+    /// key, compared by thumbprint with [`VerifiedArtefact::is_signed_by`], whatever `kid` each
+    /// names; both must have been verified with the same trust store). Any other list leaves the
+    /// status [`StatusCheck::NotChecked`]: another issuer's list can neither revoke nor
+    /// un-revoke an artefact. Fails only when the artefact's index lies past the end of its own
+    /// list.
     pub fn status_in(&self, list: Option<&VerifiedStatusList>) -> Result<StatusCheck, VerifyError> {
         let Some(st) = &self.claims.status else {
             return Ok(StatusCheck::NoStatusClaim);
@@ -304,7 +323,7 @@ impl VerifiedArtefact {
         let Some(list) = list else {
             return not_checked(NotChecked::NoList);
         };
-        if list.kid != self.kid {
+        if !self.is_signed_by(&list.key_thumbprint) {
             return not_checked(NotChecked::ForeignList);
         }
         if list.token.sub != *uri {
@@ -330,7 +349,8 @@ impl Verifier {
     /// claim). Revoked and suspended artefacts fail with `revoked` / `suspended`; a list signed
     /// by another key fails with `status_list_foreign`, one published elsewhere with
     /// `status_list_other_uri`, an expired or stale list showing VALID with
-    /// `status_list_stale`, a value above 2 with `status_value_unknown`. See
+    /// `status_list_stale`, a list issued in the future (`iat` after now + 60 s) showing VALID
+    /// with `status_list_issued_in_future`, a value above 2 with `status_value_unknown`. See
     /// [`Verifier::verify_with_status_accepting_unknown`] to accept an unknown status.
     pub fn verify_with_status(
         &self,

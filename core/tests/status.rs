@@ -361,3 +361,244 @@ fn bad_lists_get_typed_errors() {
         Code::StatusValueTooWide
     );
 }
+
+/// The issuer's JWK bound under its own `kid` string `issuer-a` as well as its thumbprint.
+fn trust_with_custom_kid() -> TrustStore {
+    let mut jwk = issuer().verifying_key().to_jwk();
+    let mut t = trust();
+    jwk["kid"] = "issuer-a".into();
+    t.add_jwk(&jwk).unwrap();
+    assert_eq!(
+        t.get(b"issuer-a"),
+        Some(issuer().verifying_key()),
+        "one key, two kids"
+    );
+    t
+}
+
+/// [`artefact_at`], signed by the same issuer key but naming the `kid` `issuer-a`.
+fn artefact_at_with_kid(idx: u64, kid: &[u8]) -> Vec<u8> {
+    let c = consentry::Claims {
+        status: Some(consentry::Status {
+            status_list: consentry::StatusListRef {
+                idx,
+                uri: URI.into(),
+            },
+        }),
+        ..common::typical_claims()
+    };
+    consentry::cose::sign1_with_kid(
+        &c.to_cbor().unwrap(),
+        consentry::cose::ARTEFACT_TYP,
+        kid,
+        &issuer(),
+        &rng(),
+    )
+    .unwrap()
+}
+
+/// `decide` (every face's path: `interop::decide_with`) for `abdm:CAREMGT` view `/name`.
+fn decide_reasons(
+    v: &consentry::Verifier,
+    art: &[u8],
+    list: &[u8],
+    now: i64,
+    accept_unknown: bool,
+) -> Vec<consentry::purpose::ReasonCode> {
+    let request =
+        consentry::Request::new(AUD, "abdm:CAREMGT", consentry::Mode::View, ["/name"], now)
+            .unwrap()
+            .accept_unknown_status(accept_unknown);
+    let taxonomy = consentry::Taxonomy::shipped().unwrap();
+    let d = consentry::interop::decide_with(v, &taxonomy, art, &request, Some(list)).unwrap();
+    d.reasons().iter().map(|r| r.code).collect()
+}
+
+#[test]
+fn the_issuers_own_list_revokes_an_artefact_signed_under_another_kid_of_the_same_key() {
+    // Attack: the artefact names the JWK's own `kid` (`issuer-a`), the list the thumbprint;
+    // comparing `kid` bytes called the issuer's own list foreign, and accepting an unknown
+    // status then let a REVOKED artefact verify and `decide` permit.
+    let t = trust_with_custom_kid();
+    let v = consentry::Verifier::new(t.clone());
+    let art = artefact_at_with_kid(7, b"issuer-a");
+    let list_bytes = signed_list(&[(7, StatusValue::Invalid)], Some(3_600));
+    let list =
+        StatusListToken::verify(&list_bytes, &t, NOW, &StatusListOptions::default()).unwrap();
+    assert_ne!(list.kid, b"issuer-a", "the list names the thumbprint kid");
+    let a = v.authenticate(&art).unwrap();
+    assert_eq!(a.kid, b"issuer-a");
+    assert!(a.is_signed_by(&list.key_thumbprint));
+    assert!(a.is_signed_by(&issuer().verifying_key().thumbprint()));
+
+    assert_eq!(
+        v.verify_with_status(&art, AUD, NOW, &list)
+            .unwrap_err()
+            .code(),
+        Code::Revoked
+    );
+    assert_eq!(
+        v.verify_with_status_accepting_unknown(&art, AUD, NOW, &list)
+            .unwrap_err()
+            .code(),
+        Code::Revoked
+    );
+    assert_eq!(
+        consentry::StatusInput::from_list(&a, Some(&list)),
+        consentry::StatusInput::Revoked
+    );
+    for accept in [false, true] {
+        assert_eq!(
+            decide_reasons(&v, &art, &list_bytes, NOW, accept),
+            [consentry::purpose::ReasonCode::Revoked],
+            "accept unknown: {accept}"
+        );
+    }
+    // And the list's VALID proves the custom-kid artefact valid (same issuer).
+    let valid = verified_list(&signed_list(&[], Some(3_600)), NOW);
+    assert!(v.verify_with_status(&art, AUD, NOW, &valid).is_ok());
+    // Another key under its own custom kid is still foreign.
+    let mut both = t;
+    let mut b_jwk = other_issuer().verifying_key().to_jwk();
+    b_jwk["kid"] = "issuer-b".into();
+    both.add_jwk(&b_jwk).unwrap();
+    let vb = consentry::Verifier::new(both);
+    let b_art = consentry::cose::sign1_with_kid(
+        &consentry::Claims {
+            status: Some(consentry::Status {
+                status_list: consentry::StatusListRef {
+                    idx: 7,
+                    uri: URI.into(),
+                },
+            }),
+            ..common::typical_claims()
+        }
+        .to_cbor()
+        .unwrap(),
+        consentry::cose::ARTEFACT_TYP,
+        b"issuer-b",
+        &other_issuer(),
+        &rng(),
+    )
+    .unwrap();
+    assert_eq!(
+        vb.verify_with_status(&b_art, AUD, NOW, &list)
+            .unwrap_err()
+            .code(),
+        Code::StatusListForeign
+    );
+}
+
+/// A list at `URI` issued at `iat`, with the given `ttl`/`exp`.
+fn list_issued_at(
+    iat: i64,
+    exp: Option<i64>,
+    ttl: Option<u64>,
+    set: &[(u64, StatusValue)],
+) -> Vec<u8> {
+    let mut list = StatusList::new(10_000, 2).unwrap();
+    for &(i, v) in set {
+        list.set(i, v).unwrap();
+    }
+    StatusListToken {
+        sub: URI.into(),
+        iat,
+        exp,
+        ttl,
+        list,
+    }
+    .sign(&issuer(), &rng())
+    .unwrap()
+}
+
+#[test]
+fn a_list_issued_in_the_future_cannot_prove_an_artefact_valid() {
+    // Attack: a list dated 2030 (or a day ahead) with a ttl counted from its `iat` stayed
+    // fresh, so it proved VALID now and long after its real refresh time.
+    let v = verifier();
+    let future = 1_900_000_000; // 2030
+    let bytes = list_issued_at(future, None, Some(3_600), &[(7, StatusValue::Invalid)]);
+    let list = verified_list(&bytes, NOW);
+    assert_eq!(list.freshness, Freshness::IssuedInFuture { iat: future });
+    assert!(!list.freshness.is_fresh());
+    assert_eq!(
+        list.freshness.to_json_value(),
+        serde_json::json!({"state": "future", "iat": future})
+    );
+    assert_eq!(
+        v.verify_with_status(&artefact_at(6), AUD, NOW, &list)
+            .unwrap_err()
+            .code(),
+        Code::StatusListIssuedInFuture
+    );
+    // Accepting an unknown status reports it, never as fresh.
+    let accepted = v
+        .verify_with_status_accepting_unknown(&artefact_at(6), AUD, NOW, &list)
+        .unwrap();
+    assert_eq!(
+        accepted.status,
+        StatusCheck::Checked {
+            value: StatusValue::Valid,
+            freshness: Freshness::IssuedInFuture { iat: future }
+        }
+    );
+    // It still proves revocation, like a stale list.
+    assert_eq!(
+        v.verify_with_status(&artefact_at(7), AUD, NOW, &list)
+            .unwrap_err()
+            .code(),
+        Code::Revoked
+    );
+    assert_eq!(
+        decide_reasons(&v, &artefact_at(6), &bytes, NOW, false),
+        [consentry::purpose::ReasonCode::StatusUnknown]
+    );
+    assert_eq!(
+        decide_reasons(&v, &artefact_at(7), &bytes, NOW, true),
+        [consentry::purpose::ReasonCode::Revoked]
+    );
+    // Within the 60 s leeway a list is fresh; one second past it, it is not.
+    let edge = verified_list(&list_issued_at(NOW + 60, None, None, &[]), NOW);
+    assert_eq!(edge.freshness, Freshness::Fresh);
+    let past = verified_list(&list_issued_at(NOW + 61, None, None, &[]), NOW);
+    assert_eq!(past.freshness, Freshness::IssuedInFuture { iat: NOW + 61 });
+    // An expired list dated ahead is reported expired (either way, not fresh).
+    let both = verified_list(&list_issued_at(future, Some(NOW - 1), None, &[]), NOW);
+    assert_eq!(both.freshness, Freshness::Expired { exp: NOW - 1 });
+    // A list with neither `exp` nor `ttl` stays fresh once issued: the issuer chose no expiry.
+    let forever = verified_list(
+        &list_issued_at(NOW - 60, None, None, &[]),
+        NOW + 10 * 31_536_000,
+    );
+    assert_eq!(forever.freshness, Freshness::Fresh);
+}
+
+#[test]
+fn decide_denies_an_index_past_the_end_of_the_issuers_list_even_accepting_unknown() {
+    // Attack: `verify --accept-unknown-status` refused it, `decide` with acceptUnknownStatus
+    // permitted an artefact pointing outside its issuer's list.
+    let v = verifier();
+    let bytes = signed_list(&[], Some(3_600));
+    let list = verified_list(&bytes, NOW);
+    let art = artefact_at(10_000);
+    assert_eq!(
+        v.verify_with_status_accepting_unknown(&art, AUD, NOW, &list)
+            .unwrap_err()
+            .code(),
+        Code::StatusIndexOutOfRange
+    );
+    let a = v.authenticate(&art).unwrap();
+    assert_eq!(
+        consentry::StatusInput::from_list(&a, Some(&list)),
+        consentry::StatusInput::Malformed
+    );
+    for accept in [false, true] {
+        assert_eq!(
+            decide_reasons(&v, &art, &bytes, NOW, accept),
+            [consentry::purpose::ReasonCode::StatusUnknown],
+            "accept unknown: {accept}"
+        );
+    }
+    // The last index in range is still decided normally.
+    assert!(decide_reasons(&v, &artefact_at(9_999), &bytes, NOW, true).is_empty());
+}

@@ -73,6 +73,10 @@
 // an artefact valid.
 #define CONSENTRY_STATUS_LIST_STALE 2
 
+// List freshness: issued in the future (`iat` after now + 60 s); it cannot prove an artefact
+// valid.
+#define CONSENTRY_STATUS_LIST_FUTURE 3
+
 // `consentry_taxonomy_new_with` flag: let the caller's document flag legitimate uses (a basis
 // that skips consent and the parental-consent check). Without it such a document is refused
 // with `CONSENTRY_RESULT_TAXONOMY_LEGITIMATE_USE_NOT_ALLOWED`.
@@ -246,6 +250,8 @@ enum consentry_result
   CONSENTRY_RESULT_STATUS_LIST_SYMLINK = 1813,
   // `status_transition_refused`: a status change that undoes a withdrawal: invalid (revoked) is final
   CONSENTRY_RESULT_STATUS_TRANSITION_REFUSED = 1814,
+  // `status_list_issued_in_future`: the status list's `iat` is after now plus leeway: it cannot prove an artefact valid
+  CONSENTRY_RESULT_STATUS_LIST_ISSUED_IN_FUTURE = 1820,
   // `ledger_frame_corrupt`: a damaged record frame that is not a torn tail (corruption or tampering)
   CONSENTRY_RESULT_LEDGER_FRAME_CORRUPT = 1900,
   // `ledger_entry_undecodable`: a ledger record that is not strict, deterministic CBOR
@@ -549,7 +555,8 @@ consentry_result consentry_verifier_check(const consentry_verifier *verifier,
 // when its own issuer's fresh list shows it VALID. `CONSENTRY_RESULT_REVOKED` or
 // `CONSENTRY_RESULT_SUSPENDED` when so; `CONSENTRY_RESULT_STATUS_LIST_FOREIGN` for a list
 // signed by another key (it can neither revoke nor un-revoke), `_STATUS_LIST_OTHER_URI` for a
-// list published elsewhere, `_STATUS_LIST_STALE` for an expired or stale list, and
+// list published elsewhere, `_STATUS_LIST_STALE` for an expired or stale list,
+// `_STATUS_LIST_ISSUED_IN_FUTURE` for a list whose `iat` is after now + 60 s, and
 // `_STATUS_VALUE_UNKNOWN` for a value above 2. To accept an unknown status, use
 // `consentry_call_json` (`verify` with `"acceptUnknownStatus": true`). On `CONSENTRY_RESULT_BUFFER_TOO_SMALL`, `*out_len`
 // receives the capacity needed (with the NUL) and `out` is untouched (4 KiB fits any typical
@@ -704,9 +711,9 @@ consentry_result consentry_status_list_from_token(const consentry_verifier *veri
                                                   consentry_error *err);
 
 // The freshness of a list read with `consentry_status_list_from_token`, at the `now` it was
-// read: `CONSENTRY_STATUS_LIST_FRESH`, `_EXPIRED` or `_STALE` in `*out_state`, and in `*out_at`
-// (NULL to skip) the list's `exp` when expired, when it should have been refreshed when stale,
-// 0 when fresh. Only a fresh list can prove an artefact valid. A list made with
+// read: `CONSENTRY_STATUS_LIST_FRESH`, `_EXPIRED`, `_STALE` or `_FUTURE` in `*out_state`, and
+// in `*out_at` (NULL to skip) the list's `exp` when expired, when it should have been refreshed
+// when stale, its `iat` when issued in the future, 0 when fresh. Only a fresh list can prove an artefact valid. A list made with
 // `consentry_status_list_new` has no freshness: `CONSENTRY_RESULT_INVALID_ARGUMENT`.
 //
 // # Safety
@@ -732,8 +739,9 @@ consentry_result consentry_status_list_sub(const consentry_status_list *list,
                                            consentry_error *err);
 
 // The `kid` that signed a list read with `consentry_status_list_from_token` (binary, at most
-// 64 bytes). A list applies only to artefacts signed by the same key (compare with the
-// artefact's `kid`). Buffer rules as `consentry_issue`. A list made with
+// 64 bytes). A list applies only to artefacts signed by the same key; one key may be trusted
+// under several `kid`s, so the verifier compares keys, not `kid`s (`consentry_verifier_verify`
+// and `consentry_verifier_decide` apply the rule). Buffer rules as `consentry_issue`. A list made with
 // `consentry_status_list_new` has none: `CONSENTRY_RESULT_INVALID_ARGUMENT`.
 //
 // # Safety

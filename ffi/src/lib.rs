@@ -78,6 +78,9 @@ pub const CONSENTRY_STATUS_LIST_EXPIRED: u8 = 1;
 /// List freshness: past `iat + ttl`; a newer list should be fetched, and this one cannot prove
 /// an artefact valid.
 pub const CONSENTRY_STATUS_LIST_STALE: u8 = 2;
+/// List freshness: issued in the future (`iat` after now + 60 s); it cannot prove an artefact
+/// valid.
+pub const CONSENTRY_STATUS_LIST_FUTURE: u8 = 3;
 
 /// A status list: 1, 2, 4 or 8 bits per artefact. Mutable and NOT thread-safe.
 pub struct consentry_status_list {
@@ -399,7 +402,8 @@ pub unsafe extern "C" fn consentry_verifier_check(
 /// when its own issuer's fresh list shows it VALID. `CONSENTRY_RESULT_REVOKED` or
 /// `CONSENTRY_RESULT_SUSPENDED` when so; `CONSENTRY_RESULT_STATUS_LIST_FOREIGN` for a list
 /// signed by another key (it can neither revoke nor un-revoke), `_STATUS_LIST_OTHER_URI` for a
-/// list published elsewhere, `_STATUS_LIST_STALE` for an expired or stale list, and
+/// list published elsewhere, `_STATUS_LIST_STALE` for an expired or stale list,
+/// `_STATUS_LIST_ISSUED_IN_FUTURE` for a list whose `iat` is after now + 60 s, and
 /// `_STATUS_VALUE_UNKNOWN` for a value above 2. To accept an unknown status, use
 /// `consentry_call_json` (`verify` with `"acceptUnknownStatus": true`). On `CONSENTRY_RESULT_BUFFER_TOO_SMALL`, `*out_len`
 /// receives the capacity needed (with the NUL) and `out` is untouched (4 KiB fits any typical
@@ -779,9 +783,9 @@ fn token_info(list: &consentry_status_list) -> Result<&TokenInfo, Fail> {
 }
 
 /// The freshness of a list read with `consentry_status_list_from_token`, at the `now` it was
-/// read: `CONSENTRY_STATUS_LIST_FRESH`, `_EXPIRED` or `_STALE` in `*out_state`, and in `*out_at`
-/// (NULL to skip) the list's `exp` when expired, when it should have been refreshed when stale,
-/// 0 when fresh. Only a fresh list can prove an artefact valid. A list made with
+/// read: `CONSENTRY_STATUS_LIST_FRESH`, `_EXPIRED`, `_STALE` or `_FUTURE` in `*out_state`, and
+/// in `*out_at` (NULL to skip) the list's `exp` when expired, when it should have been refreshed
+/// when stale, its `iat` when issued in the future, 0 when fresh. Only a fresh list can prove an artefact valid. A list made with
 /// `consentry_status_list_new` has no freshness: `CONSENTRY_RESULT_INVALID_ARGUMENT`.
 ///
 /// # Safety
@@ -802,8 +806,10 @@ pub unsafe extern "C" fn consentry_status_list_freshness(
         let (state, at) = match info.freshness {
             Freshness::Expired { exp } => (CONSENTRY_STATUS_LIST_EXPIRED, exp),
             Freshness::Stale { refresh_by } => (CONSENTRY_STATUS_LIST_STALE, refresh_by),
-            // `Freshness` is non-exhaustive: anything but expired and stale is fresh today.
-            _ => (CONSENTRY_STATUS_LIST_FRESH, 0),
+            Freshness::IssuedInFuture { iat } => (CONSENTRY_STATUS_LIST_FUTURE, iat),
+            Freshness::Fresh => (CONSENTRY_STATUS_LIST_FRESH, 0),
+            // `Freshness` is non-exhaustive: a state added later is not fresh (fail closed).
+            _ => (CONSENTRY_STATUS_LIST_STALE, 0),
         };
         // SAFETY: `out` is valid for a write (contract); `out_at` NULL or valid (contract).
         unsafe {
@@ -843,8 +849,9 @@ pub unsafe extern "C" fn consentry_status_list_sub(
 }
 
 /// The `kid` that signed a list read with `consentry_status_list_from_token` (binary, at most
-/// 64 bytes). A list applies only to artefacts signed by the same key (compare with the
-/// artefact's `kid`). Buffer rules as `consentry_issue`. A list made with
+/// 64 bytes). A list applies only to artefacts signed by the same key; one key may be trusted
+/// under several `kid`s, so the verifier compares keys, not `kid`s (`consentry_verifier_verify`
+/// and `consentry_verifier_decide` apply the rule). Buffer rules as `consentry_issue`. A list made with
 /// `consentry_status_list_new` has none: `CONSENTRY_RESULT_INVALID_ARGUMENT`.
 ///
 /// # Safety

@@ -168,6 +168,8 @@ pub enum consentry_result {
     StatusListSymlink = 1813,
     /// `status_transition_refused`: a status change that undoes a withdrawal: invalid (revoked) is final
     StatusTransitionRefused = 1814,
+    /// `status_list_issued_in_future`: the status list's `iat` is after now plus leeway: it cannot prove an artefact valid
+    StatusListIssuedInFuture = 1820,
     /// `ledger_frame_corrupt`: a damaged record frame that is not a torn tail (corruption or tampering)
     LedgerFrameCorrupt = 1900,
     /// `ledger_entry_undecodable`: a ledger record that is not strict, deterministic CBOR
@@ -372,6 +374,7 @@ impl consentry_result {
             1812 => Some(Self::StatusValueUnknown),
             1813 => Some(Self::StatusListSymlink),
             1814 => Some(Self::StatusTransitionRefused),
+            1820 => Some(Self::StatusListIssuedInFuture),
             1900 => Some(Self::LedgerFrameCorrupt),
             1901 => Some(Self::LedgerEntryUndecodable),
             1902 => Some(Self::LedgerEntryInvalid),
@@ -517,6 +520,7 @@ impl consentry_result {
             Self::StatusValueUnknown => c"status_value_unknown",
             Self::StatusListSymlink => c"status_list_symlink",
             Self::StatusTransitionRefused => c"status_transition_refused",
+            Self::StatusListIssuedInFuture => c"status_list_issued_in_future",
             Self::LedgerFrameCorrupt => c"ledger_frame_corrupt",
             Self::LedgerEntryUndecodable => c"ledger_entry_undecodable",
             Self::LedgerEntryInvalid => c"ledger_entry_invalid",
@@ -661,6 +665,7 @@ impl consentry_result {
             Self::StatusValueUnknown => c"the artefact's status is a value other than valid, invalid or suspended (not valid)",
             Self::StatusListSymlink => c"the status list path is a symbolic link: writers do not replace it (name the list file itself)",
             Self::StatusTransitionRefused => c"a status change that undoes a withdrawal: invalid (revoked) is final",
+            Self::StatusListIssuedInFuture => c"the status list's `iat` is after now plus leeway: it cannot prove an artefact valid",
             Self::LedgerFrameCorrupt => c"a damaged record frame that is not a torn tail (corruption or tampering)",
             Self::LedgerEntryUndecodable => c"a ledger record that is not strict, deterministic CBOR",
             Self::LedgerEntryInvalid => c"a ledger record or event that breaks a rule of the format",

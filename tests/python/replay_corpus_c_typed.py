@@ -89,7 +89,7 @@ UNTYPED = {
 # Cases whose request cannot be expressed through typed arguments at all: a malformed
 # envelope, and acceptUnknownStatus on verify (consentry_verifier_verify always fails closed;
 # a C caller that accepts an unknown status says so through consentry_call_json).
-JSON_ONLY = {"request-malformed", "verify-status-foreign-accepted"}
+JSON_ONLY = {"request-malformed", "verify-status-foreign-accepted", "verify-status-future-accepted"}
 UNOBSERVABLE = {}
 
 

@@ -554,6 +554,129 @@ pub fn generate() -> Result<Vec<Case>, String> {
             deny(&[ReasonCode::StatusUnknown]),
         );
     }
+    // The issuer is the key, not the `kid`: the trust store binds the issuer's key under its
+    // thumbprint AND under the JWK's own `kid` `issuer-a`; an artefact naming `issuer-a` is
+    // revoked by its issuer's list (signed under the thumbprint), even accepting an unknown
+    // status, and `decide` denies `revoked`.
+    let mut custom = g.issuer.verifying_key().to_jwk();
+    custom["kid"] = "issuer-a".into();
+    let two_kids = json!({"keys": [g.issuer.verifying_key().to_jwk(), custom]});
+    let base_custom_kid = consentry::cose::sign1_with_kid(
+        &base_claims(2).to_cbor().map_err(|e| e.to_string())?,
+        consentry::cose::ARTEFACT_TYP,
+        b"issuer-a",
+        &g.issuer,
+        &g.rng,
+    )
+    .map_err(|e| e.to_string())?;
+    for (id, about, accept) in [
+        (
+            "verify-status-same-key-other-kid",
+            "signed under the issuer's custom `kid`, the issuer's list (thumbprint `kid`) says INVALID: revoked",
+            false,
+        ),
+        (
+            "verify-status-same-key-other-kid-accepted",
+            "the same with acceptUnknownStatus: the issuer's own list is not foreign, still revoked",
+            true,
+        ),
+    ] {
+        let mut r = json!({"artefact": b64(&base_custom_kid), "trust": two_kids, "audience": AUD,
+                           "now": NOW, "statusList": b64(&list_revoked)});
+        if accept {
+            r["acceptUnknownStatus"] = true.into();
+        }
+        g.push(id, about, "verify", r, err(Code::Revoked));
+    }
+    let mut r = json!({"artefact": b64(&base_custom_kid), "trust": two_kids,
+                       "request": req("abdm:CAREMGT", "view", &["/name"]),
+                       "statusList": b64(&list_revoked)});
+    r["request"]["acceptUnknownStatus"] = true.into();
+    g.push(
+        "decide-status-same-key-other-kid-accepted",
+        "decide, acceptUnknownStatus, artefact under the issuer's custom `kid`, its list says INVALID",
+        "decide",
+        r,
+        deny(&[ReasonCode::Revoked]),
+    );
+    // A list issued in the future (`iat` after now + 60 s) is not fresh: it cannot prove VALID
+    // (its ttl would count from a date not yet reached), but still revokes.
+    let future = status_list_as(&g.issuer, LIST_URI, NOW + DAY, NOW + 2 * DAY, &[])?;
+    g.verify(
+        "verify-status-future-valid",
+        "VALID on a list issued a day in the future proves nothing",
+        &base,
+        AUD,
+        NOW,
+        Some(&future),
+        err(Code::StatusListIssuedInFuture),
+    );
+    g.push(
+        "verify-status-future-accepted",
+        "the same with acceptUnknownStatus: verified, the list reported as issued in the future",
+        "verify",
+        json!({"artefact": b64(&base), "trust": g.jwks, "audience": AUD, "now": NOW,
+               "statusList": b64(&future), "acceptUnknownStatus": true}),
+        ok(vec![
+            is("/verified", true),
+            is("/status/state", "valid"),
+            is("/status/list/state", "future"),
+            is("/status/list/iat", NOW + DAY),
+        ]),
+    );
+    let future_revoked = status_list_as(
+        &g.issuer,
+        LIST_URI,
+        NOW + DAY,
+        NOW + 2 * DAY,
+        &[(2, StatusValue::Invalid)],
+    )?;
+    g.verify(
+        "verify-status-future-revoked",
+        "INVALID on a list issued in the future still revokes",
+        &base,
+        AUD,
+        NOW,
+        Some(&future_revoked),
+        err(Code::Revoked),
+    );
+    g.decide(
+        "decide-status-future",
+        "decide with a list issued in the future showing VALID",
+        &base,
+        req("abdm:CAREMGT", "view", &["/name"]),
+        Some(&future),
+        deny(&[ReasonCode::StatusUnknown]),
+    );
+    // An index past the end of the issuer's list is malformed evidence: `verify` refuses it and
+    // `decide` denies it, even accepting an unknown status.
+    let far = g.sign(&Claims {
+        status: Some(Status {
+            status_list: StatusListRef {
+                idx: 5_000,
+                uri: LIST_URI.into(),
+            },
+        }),
+        ..base_claims(40)
+    })?;
+    g.push(
+        "verify-status-index-out-of-range-accepted",
+        "index 5000 in a list of 1024, acceptUnknownStatus: refused",
+        "verify",
+        json!({"artefact": b64(&far), "trust": g.jwks, "audience": AUD, "now": NOW,
+               "statusList": b64(&list_valid), "acceptUnknownStatus": true}),
+        err(Code::StatusIndexOutOfRange),
+    );
+    let mut r = req("abdm:CAREMGT", "view", &["/name"]);
+    r["acceptUnknownStatus"] = true.into();
+    g.decide(
+        "decide-status-index-out-of-range-accepted",
+        "decide, acceptUnknownStatus, index 5000 in a list of 1024: denied, never permitted",
+        &far,
+        r,
+        Some(&list_valid),
+        deny(&[ReasonCode::StatusUnknown]),
+    );
     // verify: tampered in each part
     let sig_at = base.len() - 10;
     g.verify(
@@ -868,21 +991,25 @@ pub fn generate() -> Result<Vec<Case>, String> {
     r["now"] = (NOW - 2 * DAY).into();
     g.decide(
         "deny-not-yet-valid",
-        "before `nbf` (and so before `iat`, which follows it)",
+        "before `nbf` (and so before `iat`, which follows it); the list, issued after `now`, proves nothing",
         &full,
         r,
         l,
-        deny(&[ReasonCode::IssuedInFuture, ReasonCode::NotYetValid]),
+        deny(&[
+            ReasonCode::IssuedInFuture,
+            ReasonCode::NotYetValid,
+            ReasonCode::StatusUnknown,
+        ]),
     );
     let mut r = req("abdm:CAREMGT", "view", &["/name"]);
     r["now"] = (NOW - 2 * DAY).into();
     g.decide(
         "deny-issued-in-future",
-        "no `nbf`, but `iat` a day after `now` (beyond the leeway): `verify` refuses it too",
+        "no `nbf`, but `iat` a day after `now` (beyond the leeway): `verify` refuses it too; the list, issued after `now`, proves nothing",
         &base,
         r,
         l,
-        deny(&[ReasonCode::IssuedInFuture]),
+        deny(&[ReasonCode::IssuedInFuture, ReasonCode::StatusUnknown]),
     );
     let mut r = req("abdm:CAREMGT", "view", &["/name"]);
     r["now"] = (NOW + 400 * DAY).into();

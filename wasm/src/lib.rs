@@ -337,7 +337,8 @@ impl Verifier {
     /// Verifies `artefact` for the relying party `audience` at `now` (default: the clock),
     /// checking its status in `statusList` when given. With a list it fails closed: only the
     /// artefact's own issuer's fresh list showing VALID passes (`status_list_foreign`,
-    /// `status_list_other_uri`, `status_list_stale`, `status_value_unknown` otherwise), unless
+    /// `status_list_other_uri`, `status_list_stale`, `status_list_issued_in_future`,
+    /// `status_value_unknown` otherwise), unless
     /// `acceptUnknownStatus: true`, which reports the unknown status instead. Returns the
     /// verified artefact as a plain object; throws `ConsentryError` on any failure.
     #[wasm_bindgen(unchecked_return_type = "VerifiedArtefact")]
@@ -750,7 +751,7 @@ export interface Claims {
 }
 /** Claims to issue: `iat` defaults to now, `cti` to 16 random bytes. */
 export type ClaimsInput = Omit<Claims, "iat" | "cti"> & { iat?: number; cti?: string };
-export type Freshness = { state: "fresh" } | { state: "expired"; exp: number } | { state: "stale"; refreshBy: number };
+export type Freshness = { state: "fresh" } | { state: "future"; iat: number } | { state: "expired"; exp: number } | { state: "stale"; refreshBy: number };
 export type StatusCheck =
   | { state: "none" }
   | { state: "not_checked"; reason: "no_list" | "other_uri" | "foreign_list"; uri: string; idx: number }
@@ -761,7 +762,7 @@ export interface Inspected {
   header: { alg: string | null; kid: string | null; typ: string | null }; claims: Claims;
 }
 export interface IssueResult { artefact: string; cti: string }
-/** An entry of a verified list: `uri` is the list's `sub`, `kid` the key that signed it (it speaks only for artefacts with that `kid`), `list` its freshness. */
+/** An entry of a verified list: `uri` is the list's `sub`, `kid` the key that signed it (it speaks only for artefacts signed by the same key, whatever `kid` each names), `list` its freshness. */
 export interface StatusEntry { idx: number; status: string; value: number; uri: string; kid: string; list: Freshness }
 export interface CodeInfo { code: string; numericCode: number }
 /** What a recipient asks to do (`now` defaults to the clock). */

@@ -25,6 +25,10 @@ pub enum StatusInput {
     Suspended,
     /// Not checked, or not available (no list, a stale list, an application-specific value).
     Unknown,
+    /// The artefact's status index lies past the end of its own issuer's list: malformed
+    /// evidence. Always denied (`status_unknown`), even when the request accepts an unknown
+    /// status.
+    Malformed,
 }
 
 impl StatusInput {
@@ -47,18 +51,20 @@ impl StatusInput {
 
     /// The status of a verified artefact in a verified status list (or none), by the one rule
     /// of [`crate::StatusCheck::input`]: no status claim is VALID; no list, a list published at
-    /// another URI, a list signed by a key other than the artefact's (another issuer's list can
-    /// neither revoke nor un-revoke), or an index past its end is UNKNOWN; otherwise the list's
-    /// value, where values above 2 are UNKNOWN, and a stale or expired list still proves
-    /// revocation and suspension but cannot prove VALID, which becomes UNKNOWN. Both must have
-    /// been verified with the same trust store.
+    /// another URI, or a list signed by a key other than the artefact's (another issuer's list
+    /// can neither revoke nor un-revoke) is UNKNOWN; an index past the end of the artefact's own
+    /// list is MALFORMED (denied even when unknown is accepted, as `verify` refuses it);
+    /// otherwise the list's value, where values above 2 are UNKNOWN, and a list that is not
+    /// fresh (stale, expired, issued in the future) still proves revocation and suspension but
+    /// cannot prove VALID, which becomes UNKNOWN. Both must have been verified with the same
+    /// trust store.
     pub fn from_list(
         verified: &crate::VerifiedArtefact,
         list: Option<&crate::status::VerifiedStatusList>,
     ) -> Self {
         verified
             .status_in(list)
-            .map_or(StatusInput::Unknown, |c| c.input())
+            .map_or(StatusInput::Malformed, |c| c.input())
     }
 }
 
@@ -296,7 +302,8 @@ reason_codes! {
     Revoked = 5 => "revoked",
     /// the artefact is suspended (paused)
     Suspended = 6 => "suspended",
-    /// the artefact has a status claim but its status is unknown, and the request does not accept that
+    /// the artefact has a status claim but its status is unknown and the request does not accept
+    /// that, or its index lies past the end of its issuer's list (denied even when accepted)
     StatusUnknown = 7 => "status_unknown",
     /// the basis is neither `consent` nor a legitimate use in the taxonomy
     BasisInvalid = 8 => "basis_invalid",
@@ -628,6 +635,12 @@ pub fn decide(
             reasons.push(reason(
                 ReasonCode::StatusUnknown,
                 "artefact's status in its `status` list is unknown",
+            ));
+        }
+        StatusInput::Malformed => {
+            reasons.push(reason(
+                ReasonCode::StatusUnknown,
+                "artefact's `status` index lies past the end of its issuer's list",
             ));
         }
         StatusInput::Valid | StatusInput::Unknown => {}
