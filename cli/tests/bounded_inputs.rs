@@ -11,18 +11,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+use common::*;
+
 const BIN: &str = env!("CARGO_BIN_EXE_consentry");
 const URI: &str = "https://cm.example/status/1";
 const T0: &str = "1800000000";
-
-fn run(args: &[&str], dir: &Path) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
 
 fn ok(args: &[&str], dir: &Path) -> Output {
     let o = run(args, dir);
@@ -32,16 +26,6 @@ fn ok(args: &[&str], dir: &Path) -> Output {
         String::from_utf8_lossy(&o.stderr)
     );
     o
-}
-
-fn err_code(o: &Output) -> String {
-    let err = String::from_utf8_lossy(&o.stderr);
-    let line = err
-        .lines()
-        .rfind(|l| l.starts_with("{\"code\""))
-        .unwrap_or_else(|| panic!("no error object in {err}"));
-    let v: serde_json::Value = serde_json::from_str(line).unwrap();
-    v["code"].as_str().unwrap().to_owned()
 }
 
 const CLAIMS: &str = r#"{"iss":"cm.example","sub":"pp-1","aud":["tn.health"],"exp":1900000000,

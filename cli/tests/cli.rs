@@ -7,33 +7,10 @@
 )]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_consentry"))
-}
-
-fn run(args: &[&str], dir: &Path) -> Output {
-    bin()
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("consentry-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn stderr_json(o: &Output) -> serde_json::Value {
-    let s = String::from_utf8(o.stderr.clone()).unwrap();
-    serde_json::from_str(s.lines().last().unwrap())
-        .unwrap_or_else(|e| panic!("stderr not json ({e}): {s}"))
-}
+mod common;
+use common::*;
 
 const CLAIMS: &str = r#"{"iss":"cm.example","sub":"pp-123","aud":["tn.health","tn.research"],"exp":1900000000,
  "consent":{"v":1,"basis":"consent","notice":{"id":"n1","sha256":"q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s","lang":"ta-IN"},

@@ -8,29 +8,10 @@
 )]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-fn run(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_consentry"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("consentry-cli-h-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn stderr_json(o: &Output) -> serde_json::Value {
-    let s = String::from_utf8(o.stderr.clone()).unwrap();
-    serde_json::from_str(s.lines().last().unwrap())
-        .unwrap_or_else(|e| panic!("stderr not json ({e}): {s}"))
-}
+mod common;
+use common::*;
 
 /// A key, its trust file and an artefact issued from `claims` (as `a.txt`) in a fresh directory.
 fn setup(name: &str, claims: &str) -> PathBuf {
@@ -253,25 +234,6 @@ fn assert_no_secret(o: &Output, what: &str) {
             assert!(!s.contains(secret), "{what}: `{secret}` in {s}");
         }
     }
-}
-
-fn run_stdin(args: &[&str], dir: &Path, input: &str) -> Output {
-    use std::io::Write as _;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_consentry"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
 }
 
 #[test]

@@ -9,53 +9,13 @@
 )]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-fn run(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_consentry"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-/// Runs with `input` on stdin, written from another thread (the child may stop reading early).
-fn run_stdin(args: &[&str], dir: &Path, input: Vec<u8>) -> Output {
-    use std::io::Write as _;
-    let mut c = Command::new(env!("CARGO_BIN_EXE_consentry"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = c.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let o = c.wait_with_output().unwrap();
-    writer.join().unwrap();
-    o
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("consentry-files-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+mod common;
+use common::*;
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// The last stderr line as the CLI's JSON error.
-fn stderr_json(o: &Output) -> serde_json::Value {
-    let s = stderr(o);
-    serde_json::from_str(s.lines().last().unwrap_or_default())
-        .unwrap_or_else(|e| panic!("stderr not json ({e}): {s}"))
 }
 
 #[cfg(unix)]

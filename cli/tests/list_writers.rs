@@ -12,19 +12,13 @@ use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+use common::*;
+
 const URI: &str = "https://cm.example/status/1";
 const T0: &str = "1800000000";
 const NOW: &str = "1800000100";
 const BIN: &str = env!("CARGO_BIN_EXE_consentry");
-
-fn run(args: &[&str], dir: &Path) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
 
 fn ok(args: &[&str], dir: &Path) -> Output {
     let o = run(args, dir);
@@ -34,19 +28,6 @@ fn ok(args: &[&str], dir: &Path) -> Output {
         String::from_utf8_lossy(&o.stderr)
     );
     o
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("consentry-lw-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn stderr_json(o: &Output) -> serde_json::Value {
-    let s = String::from_utf8(o.stderr.clone()).unwrap();
-    serde_json::from_str(s.lines().last().unwrap())
-        .unwrap_or_else(|e| panic!("stderr not json ({e}): {s}"))
 }
 
 fn claims(idx: u64) -> String {

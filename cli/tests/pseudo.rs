@@ -6,31 +6,10 @@
     clippy::indexing_slicing
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::PathBuf;
 
-fn run(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_consentry"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn run_stdin(args: &[&str], dir: &Path, input: &str) -> Output {
-    use std::io::Write as _;
-    let mut c = Command::new(env!("CARGO_BIN_EXE_consentry"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    c.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    c.wait_with_output().unwrap()
-}
+mod common;
+use common::*;
 
 fn dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("consentry-pseudo-{name}-{}", std::process::id()));
@@ -405,17 +384,6 @@ fn filter_applies_the_permits_transforms_through_the_policy() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("transform_failed"));
     assert!(!d.join("t.jsonl").exists());
-}
-
-/// The stable code of the JSON error object on stderr.
-fn err_code(o: &Output) -> String {
-    let err = String::from_utf8_lossy(&o.stderr);
-    let line = err
-        .lines()
-        .find(|l| l.starts_with("{\"code\""))
-        .unwrap_or_else(|| panic!("no error object in {err}"));
-    let v: serde_json::Value = serde_json::from_str(line).unwrap();
-    v["code"].as_str().unwrap().to_owned()
 }
 
 fn pseudo_args<'a>(policy: &'a str, key: &'a str, input: &'a str, out: &'a str) -> Vec<&'a str> {

@@ -9,20 +9,14 @@
 )]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+mod common;
+use common::*;
 
 const URI_A: &str = "https://cm-a.example/status/1";
 const T0: &str = "1800000000";
 const NOW: &str = "1800000100";
-
-fn run(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_consentry"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
 
 fn ok(args: &[&str], dir: &Path) -> Output {
     let o = run(args, dir);
@@ -32,19 +26,6 @@ fn ok(args: &[&str], dir: &Path) -> Output {
         String::from_utf8_lossy(&o.stderr)
     );
     o
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("consentry-st-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn stderr_json(o: &Output) -> serde_json::Value {
-    let s = String::from_utf8(o.stderr.clone()).unwrap();
-    serde_json::from_str(s.lines().last().unwrap())
-        .unwrap_or_else(|e| panic!("stderr not json ({e}): {s}"))
 }
 
 fn stdout_json(o: &Output) -> serde_json::Value {

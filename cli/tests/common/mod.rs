@@ -1,0 +1,69 @@
+//! What every CLI test file needs: run the built `consentry`, a scratch folder, the JSON error.
+//! Each test file uses a part of it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The `consentry` binary under test.
+pub(crate) fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_consentry"))
+}
+
+/// Runs `consentry args` in `dir` with no standard input.
+pub(crate) fn run(args: &[&str], dir: &Path) -> Output {
+    bin()
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// Runs `consentry args` in `dir` with `input` on standard input (written from a thread, so a
+/// child that refuses before reading cannot deadlock or fail the test with a broken pipe).
+pub(crate) fn run_stdin(args: &[&str], dir: &Path, input: impl AsRef<[u8]>) -> Output {
+    use std::io::Write as _;
+    let input = input.as_ref().to_vec();
+    let mut c = bin()
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = c.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let o = c.wait_with_output().unwrap();
+    writer.join().unwrap();
+    o
+}
+
+/// A fresh, empty scratch folder for one test.
+pub(crate) fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("consentry-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// The last line of standard error, which must be the JSON error object.
+pub(crate) fn stderr_json(o: &Output) -> serde_json::Value {
+    let s = String::from_utf8_lossy(&o.stderr);
+    serde_json::from_str(s.lines().last().unwrap_or_default())
+        .unwrap_or_else(|e| panic!("stderr not json ({e}): {s}"))
+}
+
+/// The `code` of the last `{"code": ..}` line on standard error (warnings may precede it).
+pub(crate) fn err_code(o: &Output) -> String {
+    let err = String::from_utf8_lossy(&o.stderr);
+    let line = err
+        .lines()
+        .rfind(|l| l.starts_with("{\"code\""))
+        .unwrap_or_else(|| panic!("no error object in {err}"));
+    let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    v["code"].as_str().unwrap().to_owned()
+}
