@@ -414,17 +414,17 @@ const COVERED_ELSEWHERE: &[(Code, &str, &str)] = &[
     ),
     (
         Code::KeyUnsupported,
-        "core/src/keys.rs",
+        "core/src/keys/mod.rs",
         "cose_keys_enter_the_trust_store_under_their_kid_and_thumbprint",
     ),
     (
         Code::KeyPrivateMaterial,
-        "core/src/keys.rs",
+        "core/src/keys/mod.rs",
         "trust_store_refuses_private_jwk_and_conflicting_kid",
     ),
     (
         Code::KeyDuplicateKid,
-        "core/src/keys.rs",
+        "core/src/keys/mod.rs",
         "trust_store_refuses_private_jwk_and_conflicting_kid",
     ),
     (Code::KeyPkcs8Invalid, "examples/c/test_abi.c", "test_issue"),
@@ -435,7 +435,7 @@ const COVERED_ELSEWHERE: &[(Code, &str, &str)] = &[
     ),
     (
         Code::KeyKidInvalid,
-        "core/src/keys.rs",
+        "core/src/keys/mod.rs",
         "trust_store_refuses_private_jwk_and_conflicting_kid",
     ),
     (
