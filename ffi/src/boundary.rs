@@ -6,7 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use consentry::interop::ErrorBody;
 use consentry::{Code, HasCode};
 
-use crate::consentry_result;
+use crate::{consentry_error, consentry_result};
 
 /// A failure on its way to C: a core code number and a message.
 #[derive(Debug)]
@@ -38,39 +38,6 @@ impl From<ErrorBody> for Fail {
             code: e.numeric_code,
             message: e.message,
         }
-    }
-}
-
-/// A detailed error: the code and the message of the last failure of a call it was passed to.
-///
-/// Created by the caller with `consentry_error_new` and passed, optionally, as the last argument
-/// of fallible functions; a failing call overwrites it, a succeeding call leaves it alone. Not
-/// thread-safe: use one per thread (or per call).
-pub struct consentry_error {
-    pub(crate) code: u32,
-    /// The message, without interior NUL bytes, followed by one NUL.
-    pub(crate) message: Vec<u8>,
-}
-
-impl consentry_error {
-    pub(crate) fn empty() -> Self {
-        consentry_error {
-            code: 0,
-            message: vec![0],
-        }
-    }
-
-    fn set(&mut self, code: u32, message: &str) {
-        self.code = code;
-        self.message.clear();
-        self.message
-            .extend(message.bytes().map(|b| if b == 0 { b' ' } else { b }));
-        self.message.push(0);
-    }
-
-    /// The message without its NUL.
-    pub(crate) fn text(&self) -> &[u8] {
-        self.message.split_last().map_or(&[][..], |(_, t)| t)
     }
 }
 
