@@ -29,8 +29,10 @@
  * - `consentry_call_json`, `consentry_id_validate`, `consentry_id_mask` and the static-text
  *   functions are thread-safe.
  *
- * Linking: `cc app.c $(pkg-config --cflags --libs consentry)` after `scripts/install-c PREFIX`;
- * static: `pkg-config --static --libs consentry`.
+ * Linking, after `scripts/install-c PREFIX` (with PKG_CONFIG_PATH=PREFIX/lib/pkgconfig):
+ *   shared: `cc app.c $(pkg-config --cflags --libs consentry)` (SONAME libconsentry.so.0.MINOR
+ *           while the version is 0.x; the loader must find PREFIX/lib: rpath or LD_LIBRARY_PATH);
+ *   static: `cc app.c $(pkg-config --cflags --libs consentry-static)` (links libconsentry.a).
  */
 
 
