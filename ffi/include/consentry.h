@@ -308,6 +308,8 @@ enum consentry_result
   CONSENTRY_RESULT_INVALID_ARGUMENT = 2104,
   // `internal`: an error this build of the C library has no code for (a bug in consentry)
   CONSENTRY_RESULT_INTERNAL = 2105,
+  // `not_base64url`: a text argument that must be base64url (no padding) is not
+  CONSENTRY_RESULT_NOT_BASE64URL = 2110,
   // `id_invalid`: a value is not a valid identifier of its declared type
   CONSENTRY_RESULT_ID_INVALID = 4000,
   // `id_checksum`: a value has the shape of an identifier but its check digit or character is wrong
@@ -558,6 +560,22 @@ consentry_result consentry_verifier_check(const consentry_verifier *verifier,
                                           int64_t now,
                                           consentry_error *err);
 
+// `consentry_verifier_check` with the artefact as base64url text (no padding; surrounding
+// whitespace is ignored), as the command line, the JSON interface and npm take it: the same
+// verdict as for its bytes. Text that is not base64url is `CONSENTRY_RESULT_NOT_BASE64URL`
+// (text that is not UTF-8, `CONSENTRY_RESULT_INVALID_UTF8`); the message names the argument,
+// never its value.
+//
+// # Safety
+// As `consentry_verifier_check`.
+consentry_result consentry_verifier_check_b64(const consentry_verifier *verifier,
+                                              const uint8_t *artefact,
+                                              size_t artefact_len,
+                                              const uint8_t *audience,
+                                              size_t audience_len,
+                                              int64_t now,
+                                              consentry_error *err);
+
 // Verifies an artefact as `consentry_verifier_check` does and writes the verified artefact's
 // JSON (`{"verified": true, "alg", "kid", "status", "claims"}`) into `out`, NUL-terminated;
 // `*out_len` receives its length without the NUL. With a signed status list
@@ -590,6 +608,27 @@ consentry_result consentry_verifier_verify(const consentry_verifier *verifier,
                                            size_t *out_len,
                                            consentry_error *err);
 
+// `consentry_verifier_verify` with the artefact and the status list (NULL for none) as
+// base64url text (no padding; surrounding whitespace is ignored): the same result, byte for
+// byte, as for their bytes. Text that is not base64url is `CONSENTRY_RESULT_NOT_BASE64URL`
+// (text that is not UTF-8, `CONSENTRY_RESULT_INVALID_UTF8`); the message names the argument,
+// never its value. Buffer rules as `consentry_verifier_verify`.
+//
+// # Safety
+// As `consentry_verifier_verify`.
+consentry_result consentry_verifier_verify_b64(const consentry_verifier *verifier,
+                                               const uint8_t *artefact,
+                                               size_t artefact_len,
+                                               const uint8_t *audience,
+                                               size_t audience_len,
+                                               int64_t now,
+                                               const uint8_t *status_list,
+                                               size_t status_list_len,
+                                               uint8_t *out,
+                                               size_t out_cap,
+                                               size_t *out_len,
+                                               consentry_error *err);
+
 // Decides whether a use of data is allowed by an artefact: `request_json` is the request
 // (`{"recipient", "purpose", "operation", "fields", "now", "uses"?, "leeway"?,
 // "acceptUnknownStatus"?}`). The artefact is authenticated (signature, header, strict claims:
@@ -615,6 +654,27 @@ consentry_result consentry_verifier_decide(const consentry_verifier *verifier,
                                            size_t out_cap,
                                            size_t *out_len,
                                            consentry_error *err);
+
+// `consentry_verifier_decide` with the artefact and the status list (NULL for none) as
+// base64url text (no padding; surrounding whitespace is ignored): the same decision, byte for
+// byte, as for their bytes. Text that is not base64url is `CONSENTRY_RESULT_NOT_BASE64URL`
+// (text that is not UTF-8, `CONSENTRY_RESULT_INVALID_UTF8`); the message names the argument,
+// never its value. Buffer rules as `consentry_verifier_verify`.
+//
+// # Safety
+// As `consentry_verifier_decide`.
+consentry_result consentry_verifier_decide_b64(const consentry_verifier *verifier,
+                                               const consentry_taxonomy *taxonomy,
+                                               const uint8_t *artefact,
+                                               size_t artefact_len,
+                                               const uint8_t *request_json,
+                                               size_t request_json_len,
+                                               const uint8_t *status_list,
+                                               size_t status_list_len,
+                                               uint8_t *out,
+                                               size_t out_cap,
+                                               size_t *out_len,
+                                               consentry_error *err);
 
 // Creates a taxonomy of the shipped purpose packs plus, when `extra_json` is not NULL, one
 // taxonomy document of the caller's own (JSON text). Immutable and thread-safe. Free it with

@@ -222,6 +222,8 @@ pub enum consentry_result {
     InvalidArgument = 2104,
     /// `internal`: an error this build of the C library has no code for (a bug in consentry)
     Internal = 2105,
+    /// `not_base64url`: a text argument that must be base64url (no padding) is not
+    NotBase64url = 2110,
     /// `id_invalid`: a value is not a valid identifier of its declared type
     IdInvalid = 4000,
     /// `id_checksum`: a value has the shape of an identifier but its check digit or character is wrong
@@ -400,6 +402,7 @@ impl consentry_result {
             2103 => Some(Self::Panic),
             2104 => Some(Self::InvalidArgument),
             2105 => Some(Self::Internal),
+            2110 => Some(Self::NotBase64url),
             4000 => Some(Self::IdInvalid),
             4001 => Some(Self::IdChecksum),
             4002 => Some(Self::IdPanHolderType),

@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use consentry::{interop, Code, Verifier};
 
-use crate::boundary::{bytes, guard, guard_void, handle, text, Fail, Out, OutBuf};
+use crate::boundary::{
+    binary, guard, guard_void, handle, optional_binary, text, Fail, Form, Out, OutBuf,
+};
 use crate::taxonomy::consentry_taxonomy;
 use crate::trust_store::consentry_trust_store;
 use crate::{consentry_error, consentry_result};
@@ -86,17 +88,80 @@ pub unsafe extern "C" fn consentry_verifier_check(
     now: i64,
     err: *mut consentry_error,
 ) -> consentry_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        check(
+            Form::Bytes,
+            verifier,
+            artefact,
+            artefact_len,
+            audience,
+            audience_len,
+            now,
+            err,
+        )
+    }
+}
+
+/// `consentry_verifier_check` with the artefact as base64url text (no padding; surrounding
+/// whitespace is ignored), as the command line, the JSON interface and npm take it: the same
+/// verdict as for its bytes. Text that is not base64url is `CONSENTRY_RESULT_NOT_BASE64URL`
+/// (text that is not UTF-8, `CONSENTRY_RESULT_INVALID_UTF8`); the message names the argument,
+/// never its value.
+///
+/// # Safety
+/// As `consentry_verifier_check`.
+#[no_mangle]
+pub unsafe extern "C" fn consentry_verifier_check_b64(
+    verifier: *const consentry_verifier,
+    artefact: *const u8,
+    artefact_len: usize,
+    audience: *const u8,
+    audience_len: usize,
+    now: i64,
+    err: *mut consentry_error,
+) -> consentry_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        check(
+            Form::Base64url,
+            verifier,
+            artefact,
+            artefact_len,
+            audience,
+            audience_len,
+            now,
+            err,
+        )
+    }
+}
+
+/// The body of `consentry_verifier_check` and `_check_b64`.
+///
+/// # Safety
+/// As `consentry_verifier_check`.
+#[expect(clippy::too_many_arguments, reason = "the C signature, plus the form")]
+unsafe fn check(
+    form: Form,
+    verifier: *const consentry_verifier,
+    artefact: *const u8,
+    artefact_len: usize,
+    audience: *const u8,
+    audience_len: usize,
+    now: i64,
+    err: *mut consentry_error,
+) -> consentry_result {
     guard(err, || {
         // SAFETY: pointer validity is the caller's contract.
         let (v, art, aud) = unsafe {
             (
                 handle(verifier, "verifier")?,
-                bytes(artefact, artefact_len, "artefact")?,
+                binary(artefact, artefact_len, "artefact", form)?,
                 text(audience, audience_len, "audience")?,
             )
         };
         v.inner
-            .verify(art, aud, now)
+            .verify(&art, aud, now)
             .map(drop)
             .map_err(|e| Fail::of(&e))
     })
@@ -136,23 +201,93 @@ pub unsafe extern "C" fn consentry_verifier_verify(
     out_len: *mut usize,
     err: *mut consentry_error,
 ) -> consentry_result {
+    let args = VerifyArgs {
+        verifier,
+        artefact,
+        artefact_len,
+        audience,
+        audience_len,
+        now,
+        status_list,
+        status_list_len,
+    };
+    // SAFETY: forwarded contract.
+    unsafe { verify(Form::Bytes, &args, out, out_cap, out_len, err) }
+}
+
+/// `consentry_verifier_verify` with the artefact and the status list (NULL for none) as
+/// base64url text (no padding; surrounding whitespace is ignored): the same result, byte for
+/// byte, as for their bytes. Text that is not base64url is `CONSENTRY_RESULT_NOT_BASE64URL`
+/// (text that is not UTF-8, `CONSENTRY_RESULT_INVALID_UTF8`); the message names the argument,
+/// never its value. Buffer rules as `consentry_verifier_verify`.
+///
+/// # Safety
+/// As `consentry_verifier_verify`.
+#[no_mangle]
+pub unsafe extern "C" fn consentry_verifier_verify_b64(
+    verifier: *const consentry_verifier,
+    artefact: *const u8,
+    artefact_len: usize,
+    audience: *const u8,
+    audience_len: usize,
+    now: i64,
+    status_list: *const u8,
+    status_list_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+    err: *mut consentry_error,
+) -> consentry_result {
+    let args = VerifyArgs {
+        verifier,
+        artefact,
+        artefact_len,
+        audience,
+        audience_len,
+        now,
+        status_list,
+        status_list_len,
+    };
+    // SAFETY: forwarded contract.
+    unsafe { verify(Form::Base64url, &args, out, out_cap, out_len, err) }
+}
+
+/// The inputs of `consentry_verifier_verify`, as the caller gave them.
+struct VerifyArgs {
+    verifier: *const consentry_verifier,
+    artefact: *const u8,
+    artefact_len: usize,
+    audience: *const u8,
+    audience_len: usize,
+    now: i64,
+    status_list: *const u8,
+    status_list_len: usize,
+}
+
+/// The body of `consentry_verifier_verify` and `_verify_b64`.
+///
+/// # Safety
+/// As `consentry_verifier_verify`.
+unsafe fn verify(
+    form: Form,
+    a: &VerifyArgs,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+    err: *mut consentry_error,
+) -> consentry_result {
     guard(err, || {
-        // SAFETY: pointer validity is the caller's contract.
-        let (v, art, aud) = unsafe {
+        // SAFETY: pointer validity is the caller's contract; the status list may be NULL.
+        let (v, art, aud, list) = unsafe {
             (
-                handle(verifier, "verifier")?,
-                bytes(artefact, artefact_len, "artefact")?,
-                text(audience, audience_len, "audience")?,
+                handle(a.verifier, "verifier")?,
+                binary(a.artefact, a.artefact_len, "artefact", form)?,
+                text(a.audience, a.audience_len, "audience")?,
+                optional_binary(a.status_list, a.status_list_len, "status_list", form)?,
             )
         };
-        let list = if status_list.is_null() {
-            None
-        } else {
-            // SAFETY: not NULL; validity is the caller's contract.
-            Some(unsafe { bytes(status_list, status_list_len, "status_list") }?)
-        };
         let dst = OutBuf::new(out, out_cap, out_len)?;
-        let json = interop::verify_with(&v.inner, art, aud, now, list, false)?;
+        let json = interop::verify_with(&v.inner, &art, aud, a.now, list.as_deref(), false)?;
         let text = serde_json::to_vec(&json)
             .map_err(|_| Fail::new(Code::Internal, "the verified artefact does not serialise"))?;
         // SAFETY: buffer validity is the caller's contract.
@@ -188,26 +323,96 @@ pub unsafe extern "C" fn consentry_verifier_decide(
     out_len: *mut usize,
     err: *mut consentry_error,
 ) -> consentry_result {
+    let args = DecideArgs {
+        verifier,
+        taxonomy,
+        artefact,
+        artefact_len,
+        request_json,
+        request_json_len,
+        status_list,
+        status_list_len,
+    };
+    // SAFETY: forwarded contract.
+    unsafe { decide(Form::Bytes, &args, out, out_cap, out_len, err) }
+}
+
+/// `consentry_verifier_decide` with the artefact and the status list (NULL for none) as
+/// base64url text (no padding; surrounding whitespace is ignored): the same decision, byte for
+/// byte, as for their bytes. Text that is not base64url is `CONSENTRY_RESULT_NOT_BASE64URL`
+/// (text that is not UTF-8, `CONSENTRY_RESULT_INVALID_UTF8`); the message names the argument,
+/// never its value. Buffer rules as `consentry_verifier_verify`.
+///
+/// # Safety
+/// As `consentry_verifier_decide`.
+#[no_mangle]
+pub unsafe extern "C" fn consentry_verifier_decide_b64(
+    verifier: *const consentry_verifier,
+    taxonomy: *const consentry_taxonomy,
+    artefact: *const u8,
+    artefact_len: usize,
+    request_json: *const u8,
+    request_json_len: usize,
+    status_list: *const u8,
+    status_list_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+    err: *mut consentry_error,
+) -> consentry_result {
+    let args = DecideArgs {
+        verifier,
+        taxonomy,
+        artefact,
+        artefact_len,
+        request_json,
+        request_json_len,
+        status_list,
+        status_list_len,
+    };
+    // SAFETY: forwarded contract.
+    unsafe { decide(Form::Base64url, &args, out, out_cap, out_len, err) }
+}
+
+/// The inputs of `consentry_verifier_decide`, as the caller gave them.
+struct DecideArgs {
+    verifier: *const consentry_verifier,
+    taxonomy: *const consentry_taxonomy,
+    artefact: *const u8,
+    artefact_len: usize,
+    request_json: *const u8,
+    request_json_len: usize,
+    status_list: *const u8,
+    status_list_len: usize,
+}
+
+/// The body of `consentry_verifier_decide` and `_decide_b64`.
+///
+/// # Safety
+/// As `consentry_verifier_decide`.
+unsafe fn decide(
+    form: Form,
+    a: &DecideArgs,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+    err: *mut consentry_error,
+) -> consentry_result {
     guard(err, || {
-        // SAFETY: pointer validity is the caller's contract.
-        let (v, tax, art, req) = unsafe {
+        // SAFETY: pointer validity is the caller's contract; the status list may be NULL.
+        let (v, tax, art, req, list) = unsafe {
             (
-                handle(verifier, "verifier")?,
-                handle(taxonomy, "taxonomy")?,
-                bytes(artefact, artefact_len, "artefact")?,
-                text(request_json, request_json_len, "request_json")?,
+                handle(a.verifier, "verifier")?,
+                handle(a.taxonomy, "taxonomy")?,
+                binary(a.artefact, a.artefact_len, "artefact", form)?,
+                text(a.request_json, a.request_json_len, "request_json")?,
+                optional_binary(a.status_list, a.status_list_len, "status_list", form)?,
             )
-        };
-        let list = if status_list.is_null() {
-            None
-        } else {
-            // SAFETY: not NULL; validity is the caller's contract.
-            Some(unsafe { bytes(status_list, status_list_len, "status_list") }?)
         };
         let dst = OutBuf::new(out, out_cap, out_len)?;
         let request: consentry::Request = consentry::json::from_str(req)
             .map_err(|e| Fail::new(Code::RequestInvalid, format!("`request_json`: {e}")))?;
-        let decision = interop::decide_with(&v.inner, &tax.inner, art, &request, list)?;
+        let decision = interop::decide_with(&v.inner, &tax.inner, &art, &request, list.as_deref())?;
         // Through a JSON value, as the JSON interface does: the same text on every face.
         let json = serde_json::to_value(&decision)
             .and_then(|v| serde_json::to_vec(&v))
