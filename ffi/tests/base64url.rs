@@ -3,6 +3,7 @@
 //! byte, as its bytes, for every fixture case; text that is not base64url is refused with
 //! `not_base64url`, naming the argument and never quoting it, with the output untouched.
 #![allow(unsafe_code)] // calls the C ABI; each block has a `// SAFETY:` comment
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)] // test helpers
 
 #[path = "common/fixtures.rs"]
 mod fixtures;
