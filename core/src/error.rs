@@ -296,6 +296,8 @@ define_codes! {
     InvalidArgument = 2104 => "invalid_argument",
     /// an error this build of the C library has no code for (a bug in consentry)
     Internal = 2105 => "internal",
+    /// a text argument that must be base64url (no padding) is not
+    NotBase64url = 2110 => "not_base64url",
 
     /// a value is not a valid identifier of its declared type
     IdInvalid = 4000 => "id_invalid",

@@ -708,6 +708,11 @@ const COVERED_ELSEWHERE: &[(Code, &str, &str)] = &[
         "examples/c/test_abi.c",
         "test_verify_arguments",
     ),
+    (
+        Code::NotBase64url,
+        "examples/c/test_abi.c",
+        "test_verify_b64",
+    ),
 ];
 
 /// Codes no test provokes, each with why: asserted to be exactly these, so that the list
