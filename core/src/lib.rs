@@ -64,12 +64,15 @@ pub use artefact::{
     Audience, Claims, ClaimsBuilder, Consent, Cti, DataRange, Frequency, Grant, Grantor,
     GrantorRole, Mode, Notice, Status, StatusListRef, V1,
 };
-pub use error::{
-    CborError, CborType, ClaimsError, Code, HasCode, IssueError, KeyError, StatusError, VerifyError,
-};
+pub use artefact::{ClaimsError, IssueError};
+pub use cbor::{CborError, CborType};
+pub use error::{Code, HasCode};
+pub use keys::KeyError;
 pub use keys::{Algorithm, SignatureError, SigningKey, TrustStore, VerifyingKey, MAX_KID_LEN};
 pub use pseudo::{MasterKey, Policy, Pseudonymiser};
 pub use purpose::{decide, Decision, Permit, Request, StatusInput, Taxonomy, TaxonomyError};
+pub use status::StatusError;
+pub use verify::VerifyError;
 pub use verify::{
     inspect, NotChecked, StatusCheck, Unverified, VerifiedArtefact, Verifier, DEFAULT_LEEWAY,
     DEFAULT_MAX_SIZE, MAX_LEEWAY,

@@ -224,6 +224,26 @@ pub enum consentry_result {
     InvalidArgument = 2104,
     /// `internal`: an error this build of the C library has no code for (a bug in consentry)
     Internal = 2105,
+    /// `cli_usage`: bad arguments or flags, including those the argument parser finds
+    CliUsage = 2200,
+    /// `cli_io`: a file could not be opened, read or written, is not UTF-8 text, or an output already exists without `--force` (the message names the file, not its content)
+    CliIo = 2201,
+    /// `cli_not_a_file`: a path that names a directory, device, pipe or socket where a regular file is expected
+    CliNotAFile = 2202,
+    /// `cli_not_base64url`: an artefact argument that is neither base64url text nor COSE bytes (nor an existing file)
+    CliNotBase64url = 2203,
+    /// `cli_csv`: a CSV file that cannot be read as CSV
+    CliCsv = 2204,
+    /// `record_json`: a JSON-lines record that does not parse (names the line and column)
+    RecordJson = 2205,
+    /// `decision_denied`: `filter` was given, or decided, a denial: nothing may leave
+    DecisionDenied = 2206,
+    /// `cli_no_status_claim`: `withdraw` was given an artefact without a status claim
+    CliNoStatusClaim = 2207,
+    /// `cli_wrong_list`: `withdraw` was given a list published at another URI than the artefact's
+    CliWrongList = 2208,
+    /// `key_file_permissions`: a warning, not an error: a private or master key file open to its group or to others
+    KeyFilePermissions = 2209,
     /// `id_invalid`: a value is not a valid identifier of its declared type
     IdInvalid = 4000,
     /// `id_checksum`: a value has the shape of an identifier but its check digit or character is wrong
@@ -402,6 +422,16 @@ impl consentry_result {
             2103 => Some(Self::Panic),
             2104 => Some(Self::InvalidArgument),
             2105 => Some(Self::Internal),
+            2200 => Some(Self::CliUsage),
+            2201 => Some(Self::CliIo),
+            2202 => Some(Self::CliNotAFile),
+            2203 => Some(Self::CliNotBase64url),
+            2204 => Some(Self::CliCsv),
+            2205 => Some(Self::RecordJson),
+            2206 => Some(Self::DecisionDenied),
+            2207 => Some(Self::CliNoStatusClaim),
+            2208 => Some(Self::CliWrongList),
+            2209 => Some(Self::KeyFilePermissions),
             4000 => Some(Self::IdInvalid),
             4001 => Some(Self::IdChecksum),
             4002 => Some(Self::IdPanHolderType),
@@ -548,6 +578,16 @@ impl consentry_result {
             Self::Panic => c"panic",
             Self::InvalidArgument => c"invalid_argument",
             Self::Internal => c"internal",
+            Self::CliUsage => c"cli_usage",
+            Self::CliIo => c"cli_io",
+            Self::CliNotAFile => c"cli_not_a_file",
+            Self::CliNotBase64url => c"cli_not_base64url",
+            Self::CliCsv => c"cli_csv",
+            Self::RecordJson => c"record_json",
+            Self::DecisionDenied => c"decision_denied",
+            Self::CliNoStatusClaim => c"cli_no_status_claim",
+            Self::CliWrongList => c"cli_wrong_list",
+            Self::KeyFilePermissions => c"key_file_permissions",
             Self::IdInvalid => c"id_invalid",
             Self::IdChecksum => c"id_checksum",
             Self::IdPanHolderType => c"id_pan_holder_type",
@@ -693,6 +733,16 @@ impl consentry_result {
             Self::Panic => c"a panic was caught at the C boundary (a bug in consentry)",
             Self::InvalidArgument => c"an argument out of range (a length beyond the address space, an unknown value)",
             Self::Internal => c"an error this build of the C library has no code for (a bug in consentry)",
+            Self::CliUsage => c"bad arguments or flags, including those the argument parser finds",
+            Self::CliIo => c"a file could not be opened, read or written, is not UTF-8 text, or an output already exists without `--force` (the message names the file, not its content)",
+            Self::CliNotAFile => c"a path that names a directory, device, pipe or socket where a regular file is expected",
+            Self::CliNotBase64url => c"an artefact argument that is neither base64url text nor COSE bytes (nor an existing file)",
+            Self::CliCsv => c"a CSV file that cannot be read as CSV",
+            Self::RecordJson => c"a JSON-lines record that does not parse (names the line and column)",
+            Self::DecisionDenied => c"`filter` was given, or decided, a denial: nothing may leave",
+            Self::CliNoStatusClaim => c"`withdraw` was given an artefact without a status claim",
+            Self::CliWrongList => c"`withdraw` was given a list published at another URI than the artefact's",
+            Self::KeyFilePermissions => c"a warning, not an error: a private or master key file open to its group or to others",
             Self::IdInvalid => c"a value is not a valid identifier of its declared type",
             Self::IdChecksum => c"a value has the shape of an identifier but its check digit or character is wrong",
             Self::IdPanHolderType => c"a PAN's fourth letter is not a known holder type",
