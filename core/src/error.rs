@@ -393,7 +393,14 @@ define_codes! {
 
 }
 
-/// Anything that carries a stable [`Code`].
+/// Anything that carries a stable [`Code`]: every error type of the crate implements it, and
+/// [`HasCode::code`] is the one way to ask a value for its code (faces translate it, they never
+/// match on error variants or spell codes as strings).
+///
+/// ```
+/// use consentry::{Code, HasCode as _, VerifyError};
+/// assert_eq!(VerifyError::Signature.code(), Code::SignatureInvalid);
+/// ```
 pub trait HasCode {
     /// The stable machine code of this error.
     fn code(&self) -> Code;
@@ -402,6 +409,24 @@ pub trait HasCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The code table is a leaf: it imports nothing from the crate, so no area's module and this
+    /// one can form an import cycle (area error enums import `Code` and `HasCode` from here).
+    #[test]
+    fn error_module_imports_nothing_from_the_crate() {
+        let src = include_str!("error.rs");
+        let (body, _tests) = src.split_once("#[cfg(test)]").unwrap();
+        let code_lines = body
+            .lines()
+            .map(str::trim_start)
+            .filter(|l| !l.starts_with("//"));
+        for line in code_lines {
+            assert!(
+                !line.starts_with("use ") && !line.contains("crate::") && !line.contains("super::"),
+                "error.rs imports from the crate: {line}"
+            );
+        }
+    }
 
     #[test]
     fn codes_are_unique_and_round_trip() {
