@@ -60,19 +60,21 @@ pub mod scope;
 pub mod status;
 mod verify;
 
-pub use artefact::{
-    Audience, Claims, ClaimsBuilder, Consent, Cti, DataRange, Frequency, Grant, Grantor,
-    GrantorRole, Mode, Notice, Status, StatusListRef, V1,
-};
+// The code table, and each area's error type (defined beside its module).
 pub use artefact::{ClaimsError, IssueError};
 pub use cbor::{CborError, CborType};
 pub use error::{Code, HasCode};
 pub use keys::KeyError;
+pub use status::StatusError;
+pub use verify::VerifyError;
+
+pub use artefact::{
+    Audience, Claims, ClaimsBuilder, Consent, Cti, DataRange, Frequency, Grant, Grantor,
+    GrantorRole, Mode, Notice, Status, StatusListRef, V1,
+};
 pub use keys::{Algorithm, SignatureError, SigningKey, TrustStore, VerifyingKey, MAX_KID_LEN};
 pub use pseudo::{MasterKey, Policy, Pseudonymiser};
 pub use purpose::{decide, Decision, Permit, Request, StatusInput, Taxonomy, TaxonomyError};
-pub use status::StatusError;
-pub use verify::VerifyError;
 pub use verify::{
     inspect, NotChecked, StatusCheck, Unverified, VerifiedArtefact, Verifier, DEFAULT_LEEWAY,
     DEFAULT_MAX_SIZE, MAX_LEEWAY,

@@ -10,9 +10,9 @@ use ring::rand::SecureRandom;
 use serde::{Deserialize, Serialize};
 
 use crate::cbor::{self, CborError, Reader};
+use crate::scope::Selector;
 
 mod error;
-use crate::scope::Selector;
 pub use error::{ClaimsError, IssueError};
 
 /// CWT claim keys (RFC 8392) and the status claim of the Token Status List draft.
