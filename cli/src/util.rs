@@ -47,7 +47,7 @@ impl CliError {
         }
     }
 
-    /// An error with a core code and a CLI message.
+    /// An error with a code and a CLI message.
     pub(crate) fn core_code(code: Code, message: String, exit: u8) -> Self {
         CliError {
             code,
