@@ -310,6 +310,24 @@ enum consentry_result
   CONSENTRY_RESULT_INTERNAL = 2105,
   // `not_base64url`: a text argument that must be base64url (no padding) is not
   CONSENTRY_RESULT_NOT_BASE64URL = 2110,
+  // `cli_usage`: bad arguments or flags, including those the argument parser finds
+  CONSENTRY_RESULT_CLI_USAGE = 2200,
+  // `cli_io`: a file could not be opened, read or written, is not UTF-8 text, or an output already exists without `--force` (the message names the file, not its content)
+  CONSENTRY_RESULT_CLI_IO = 2201,
+  // `cli_not_a_file`: a path that names a directory, device, pipe or socket where a regular file is expected
+  CONSENTRY_RESULT_CLI_NOT_A_FILE = 2202,
+  // `cli_csv`: a CSV file that cannot be read as CSV
+  CONSENTRY_RESULT_CLI_CSV = 2204,
+  // `record_json`: a JSON-lines record that does not parse (names the line and column)
+  CONSENTRY_RESULT_RECORD_JSON = 2205,
+  // `decision_denied`: `filter` was given, or decided, a denial: nothing may leave
+  CONSENTRY_RESULT_DECISION_DENIED = 2206,
+  // `cli_no_status_claim`: `withdraw` was given an artefact without a status claim
+  CONSENTRY_RESULT_CLI_NO_STATUS_CLAIM = 2207,
+  // `cli_wrong_list`: `withdraw` was given a list published at another URI than the artefact's
+  CONSENTRY_RESULT_CLI_WRONG_LIST = 2208,
+  // `key_file_permissions`: a warning, not an error: a private or master key file open to its group or to others
+  CONSENTRY_RESULT_KEY_FILE_PERMISSIONS = 2209,
   // `id_invalid`: a value is not a valid identifier of its declared type
   CONSENTRY_RESULT_ID_INVALID = 4000,
   // `id_checksum`: a value has the shape of an identifier but its check digit or character is wrong

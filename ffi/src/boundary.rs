@@ -9,17 +9,17 @@ use consentry::{Code, HasCode};
 
 use crate::{consentry_error, consentry_result};
 
-/// A failure on its way to C: a core code number and a message.
+/// A failure on its way to C: a core code and a message.
 #[derive(Debug)]
 pub(crate) struct Fail {
-    code: u32,
+    code: Code,
     message: String,
 }
 
 impl Fail {
     pub(crate) fn new(code: Code, message: impl Into<String>) -> Self {
         Fail {
-            code: code.as_u32(),
+            code,
             message: message.into(),
         }
     }
@@ -35,10 +35,7 @@ impl Fail {
 
 impl From<ErrorBody> for Fail {
     fn from(e: ErrorBody) -> Self {
-        Fail {
-            code: e.numeric_code,
-            message: e.message,
-        }
+        Fail::new(e.code(), e.message)
     }
 }
 
@@ -56,7 +53,8 @@ pub(crate) fn guard(
             "a panic was caught at the c boundary (a bug in consentry)",
         ),
     };
-    let result = consentry_result::from_u32(fail.code).unwrap_or(consentry_result::Internal);
+    let result =
+        consentry_result::from_u32(fail.code.as_u32()).unwrap_or(consentry_result::Internal);
     if !err.is_null() {
         // Writing the error must not unwind into C either; an allocation failure aborts.
         let _ = catch_unwind(AssertUnwindSafe(|| {

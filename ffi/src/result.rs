@@ -224,6 +224,24 @@ pub enum consentry_result {
     Internal = 2105,
     /// `not_base64url`: a text argument that must be base64url (no padding) is not
     NotBase64url = 2110,
+    /// `cli_usage`: bad arguments or flags, including those the argument parser finds
+    CliUsage = 2200,
+    /// `cli_io`: a file could not be opened, read or written, is not UTF-8 text, or an output already exists without `--force` (the message names the file, not its content)
+    CliIo = 2201,
+    /// `cli_not_a_file`: a path that names a directory, device, pipe or socket where a regular file is expected
+    CliNotAFile = 2202,
+    /// `cli_csv`: a CSV file that cannot be read as CSV
+    CliCsv = 2204,
+    /// `record_json`: a JSON-lines record that does not parse (names the line and column)
+    RecordJson = 2205,
+    /// `decision_denied`: `filter` was given, or decided, a denial: nothing may leave
+    DecisionDenied = 2206,
+    /// `cli_no_status_claim`: `withdraw` was given an artefact without a status claim
+    CliNoStatusClaim = 2207,
+    /// `cli_wrong_list`: `withdraw` was given a list published at another URI than the artefact's
+    CliWrongList = 2208,
+    /// `key_file_permissions`: a warning, not an error: a private or master key file open to its group or to others
+    KeyFilePermissions = 2209,
     /// `id_invalid`: a value is not a valid identifier of its declared type
     IdInvalid = 4000,
     /// `id_checksum`: a value has the shape of an identifier but its check digit or character is wrong
@@ -403,6 +421,15 @@ impl consentry_result {
             2104 => Some(Self::InvalidArgument),
             2105 => Some(Self::Internal),
             2110 => Some(Self::NotBase64url),
+            2200 => Some(Self::CliUsage),
+            2201 => Some(Self::CliIo),
+            2202 => Some(Self::CliNotAFile),
+            2204 => Some(Self::CliCsv),
+            2205 => Some(Self::RecordJson),
+            2206 => Some(Self::DecisionDenied),
+            2207 => Some(Self::CliNoStatusClaim),
+            2208 => Some(Self::CliWrongList),
+            2209 => Some(Self::KeyFilePermissions),
             4000 => Some(Self::IdInvalid),
             4001 => Some(Self::IdChecksum),
             4002 => Some(Self::IdPanHolderType),

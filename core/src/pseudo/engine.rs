@@ -15,7 +15,7 @@ use super::policy::{
 };
 use super::primitives::{self, Ff1};
 use super::types::{canonicalise, ValueType};
-use crate::error::Code;
+use crate::error::{Code, HasCode};
 use crate::ids::{self, mask_keep_last, IdType};
 
 /// Prefix of `token` outputs (version 1 of the token format).
@@ -155,9 +155,8 @@ pub enum PseudoError {
     Internal,
 }
 
-impl PseudoError {
-    /// The stable machine code.
-    pub fn code(&self) -> Code {
+impl HasCode for PseudoError {
+    fn code(&self) -> Code {
         match self {
             PseudoError::InvalidValue { .. } | PseudoError::OutOfRange { .. } => {
                 Code::PseudoInvalidValue
@@ -182,7 +181,9 @@ impl PseudoError {
             PseudoError::Internal => Code::PseudoInternal,
         }
     }
+}
 
+impl PseudoError {
     /// The policy key the error is about, when there is one.
     pub fn field(&self) -> Option<&str> {
         match self {
@@ -391,6 +392,7 @@ impl Pseudonymiser {
     ///
     /// ```
     /// use consentry::pseudo::{MasterKey, Policy, Pseudonymiser};
+    /// use consentry::HasCode as _;
     /// let policy = Policy::from_json(r#"{"domain": "d1", "unlisted": "drop",
     ///   "fields": {"aadhaar": {"type": "aadhaar", "transform": "ff1"}}}"#).unwrap();
     /// let a = Pseudonymiser::new(&policy, &MasterKey::from_bytes(*b"one master key, thirty-two bytes")).unwrap();
