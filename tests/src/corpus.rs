@@ -980,12 +980,12 @@ pub fn generate() -> Result<Vec<Case>, String> {
     let mut r = req("abdm:CAREMGT", "view", &["/name"]);
     r["leeway"] = 301.into();
     g.decide(
-        "deny-invalid-request",
+        "deny-undecidable-request",
         "leeway over 300 s",
         &base,
         r,
         l,
-        deny(&[ReasonCode::InvalidRequest]),
+        deny(&[ReasonCode::UndecidableRequest]),
     );
     let mut r = req("abdm:CAREMGT", "view", &["/name"]);
     r["now"] = (NOW - 2 * DAY).into();

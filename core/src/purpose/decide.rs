@@ -78,7 +78,7 @@ pub const MAX_SELECTOR_LEN: usize = 1024;
 pub const MAX_SELECTOR_DEPTH: usize = 32;
 
 /// Steps (trie nodes visited, selectors produced, field × transform pairs) one decision may spend
-/// computing the granted fields. Beyond it the decision denies with `invalid_request`: it bounds
+/// computing the granted fields. Beyond it the decision denies with `undecidable_request`: it bounds
 /// the work for every input, including grants (which come from the artefact, not the caller).
 pub const MAX_FIELD_STEPS: usize = 1 << 22;
 
@@ -176,7 +176,7 @@ impl Request {
         self
     }
 
-    /// Sets the leeway (a value over 300 s makes the decision deny with `invalid_request`).
+    /// Sets the leeway (a value over 300 s makes the decision deny with `undecidable_request`).
     #[must_use]
     pub fn with_leeway(mut self, seconds: u64) -> Self {
         self.leeway = seconds;
@@ -200,7 +200,7 @@ impl Request {
     /// Checks the size caps: at most [`MAX_REQUEST_FIELDS`] selectors, each at most
     /// [`MAX_SELECTOR_LEN`] bytes and [`MAX_SELECTOR_DEPTH`] segments. Every face refuses an
     /// over-cap request with `request_too_large` before deciding; [`decide`] itself denies it
-    /// with `invalid_request`.
+    /// with `undecidable_request`.
     ///
     /// ```
     /// use consentry::purpose::{Request, MAX_REQUEST_FIELDS};
@@ -289,7 +289,7 @@ macro_rules! reason_codes {
 reason_codes! {
     /// the request itself is malformed (leeway over 300 s, empty recipient, purpose or fields, over
     /// the size caps) or its fields cannot be computed within the step budget
-    InvalidRequest = 1 => "invalid_request",
+    UndecidableRequest = 1 => "undecidable_request",
     /// now is before `nbf` minus leeway
     NotYetValid = 2 => "not_yet_valid",
     /// now is at or after `exp` plus leeway
@@ -562,31 +562,31 @@ pub fn decide(
 
     if request.leeway > MAX_LEEWAY {
         reasons.push(reason(
-            ReasonCode::InvalidRequest,
+            ReasonCode::UndecidableRequest,
             "`leeway` must be at most 300 seconds",
         ));
     }
     if request.recipient.is_empty() {
         reasons.push(reason(
-            ReasonCode::InvalidRequest,
+            ReasonCode::UndecidableRequest,
             "`recipient` must not be empty",
         ));
     }
     if request.purpose.is_empty() {
         reasons.push(reason(
-            ReasonCode::InvalidRequest,
+            ReasonCode::UndecidableRequest,
             "`purpose` must not be empty",
         ));
     }
     if request.fields.is_empty() {
         reasons.push(reason(
-            ReasonCode::InvalidRequest,
+            ReasonCode::UndecidableRequest,
             "`fields` must name at least one selector",
         ));
     }
     let too_large = request.check_limits().err();
     if let Some(e) = &too_large {
-        reasons.push(reason(ReasonCode::InvalidRequest, e.to_string()));
+        reasons.push(reason(ReasonCode::UndecidableRequest, e.to_string()));
     }
 
     let leeway = i128::from(request.leeway.min(MAX_LEEWAY));
@@ -748,7 +748,7 @@ pub fn decide(
     }
     if budget.exhausted() {
         reasons.push(reason(
-            ReasonCode::InvalidRequest,
+            ReasonCode::UndecidableRequest,
             format!("the requested fields meet the granted ones in too many ways (over {MAX_FIELD_STEPS} steps)"),
         ));
     }
@@ -829,7 +829,7 @@ fn evaluate(
     }
 
     let Some(fields) = intersect_all(&request.fields, &granted, budget) else {
-        // Out of budget: `decide` denies with `invalid_request`.
+        // Out of budget: `decide` denies with `undecidable_request`.
         return Err(Vec::new());
     };
     if fields.is_empty() {
