@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use super::dates::Date;
 use super::types::ValueType;
 use crate::error::Code;
+use crate::scope::Selector;
 
 /// What happens to values that no policy field names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -197,78 +198,6 @@ impl PolicyError {
     }
 }
 
-/// One step of a selector.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum Seg {
-    /// An object key or array index, unescaped.
-    Lit(String),
-    /// `*`: any array index or object key.
-    Any,
-}
-
-/// A parsed field selector: `/a/b`, `/members/*/aadhaar`, or a bare CSV column name (one
-/// literal step).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub(crate) struct Selector {
-    pub(crate) segs: Vec<Seg>,
-}
-
-impl Selector {
-    /// Parses a policy key. Keys starting with `/` are JSON-pointer-like (`~0` is `~`, `~1` is
-    /// `/`, an unescaped `*` step is a wildcard); any other non-empty key is one literal step.
-    pub(crate) fn parse(key: &str) -> Option<Selector> {
-        let Some(rest) = key.strip_prefix('/') else {
-            if key.is_empty() {
-                return None;
-            }
-            return Some(Selector {
-                segs: vec![Seg::Lit(key.to_owned())],
-            });
-        };
-        let mut segs = Vec::new();
-        for raw in rest.split('/') {
-            if raw.is_empty() {
-                return None;
-            }
-            if raw == "*" {
-                segs.push(Seg::Any);
-                continue;
-            }
-            let mut s = String::with_capacity(raw.len());
-            let mut chars = raw.chars();
-            while let Some(c) = chars.next() {
-                if c == '~' {
-                    match chars.next() {
-                        Some('0') => s.push('~'),
-                        Some('1') => s.push('/'),
-                        _ => return None,
-                    }
-                } else {
-                    s.push(c);
-                }
-            }
-            segs.push(Seg::Lit(s));
-        }
-        Some(Selector { segs })
-    }
-
-    /// Whether some concrete path could be selected by both (or one selects an ancestor of
-    /// what the other selects).
-    fn overlaps(&self, other: &Selector) -> bool {
-        self.segs
-            .iter()
-            .zip(&other.segs)
-            .all(|(a, b)| match (a, b) {
-                (Seg::Lit(x), Seg::Lit(y)) => x == y,
-                _ => true,
-            })
-    }
-
-    pub(crate) fn wildcards(&self) -> usize {
-        self.segs.iter().filter(|s| matches!(s, Seg::Any)).count()
-    }
-}
-
 /// How `mask` hides a value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum MaskSpec {
@@ -438,14 +367,16 @@ impl Policy {
         }
         let mut parsed: Vec<(String, Selector, &FieldDoc)> = Vec::new();
         for (name, f) in &doc.fields {
-            let sel = Selector::parse(name).ok_or_else(|| PolicyError::InvalidSelector {
-                field: name.clone(),
-            })?;
+            let sel =
+                Selector::parse_policy_key(name).ok_or_else(|| PolicyError::InvalidSelector {
+                    field: name.clone(),
+                })?;
             parsed.push((name.clone(), sel, f));
         }
         for (i, (a, sa, _)) in parsed.iter().enumerate() {
             for (b, sb, _) in parsed.iter().skip(i + 1) {
-                if sa.overlaps(sb) {
+                // Overlap: some location both name, or one names an ancestor of the other's.
+                if sa.intersect(sb).is_some() {
                     return Err(PolicyError::OverlappingFields {
                         field: a.clone(),
                         other: b.clone(),
@@ -682,7 +613,7 @@ fn parse_transform(
                 .uint("max_days", 1, 36_500)?
                 .ok_or_else(|| p.missing("max_days"))?;
             let subject_name = p.string("subject")?.ok_or_else(|| p.missing("subject"))?;
-            let subject = Selector::parse(subject_name)
+            let subject = Selector::parse_policy_key(subject_name)
                 .filter(|s| s.wildcards() <= sel.wildcards() && s != sel)
                 .ok_or_else(|| p.invalid("subject"))?;
             // The subject is canonicalised by its own declared type when the policy lists it.
@@ -714,25 +645,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn selectors() {
-        assert_eq!(
-            Selector::parse("/a/*/b~1c~0").unwrap().segs,
-            vec![Seg::Lit("a".into()), Seg::Any, Seg::Lit("b/c~".into())]
-        );
-        assert_eq!(
-            Selector::parse("date/time").unwrap().segs,
-            vec![Seg::Lit("date/time".into())]
-        );
+    fn policy_keys_use_the_one_selector_language() {
+        let k = |t: &str| Selector::parse_policy_key(t);
+        assert_eq!(k("/a/*/b~1c~0").unwrap().to_string(), "/a/*/b~1c~0");
+        assert_eq!(k("date/time").unwrap().to_string(), "/date~1time");
         for bad in ["", "/", "/a//b", "/a/~2", "/a~"] {
-            assert!(Selector::parse(bad).is_none(), "{bad}");
+            assert!(k(bad).is_none(), "{bad}");
         }
-        let a = Selector::parse("/m/*/x").unwrap();
-        assert!(a.overlaps(&Selector::parse("/m/0/x").unwrap()));
-        assert!(a.overlaps(&Selector::parse("/m").unwrap()));
-        assert!(!a.overlaps(&Selector::parse("/m/*/y").unwrap()));
-        assert!(Selector::parse("aadhaar")
-            .unwrap()
-            .overlaps(&Selector::parse("/aadhaar").unwrap()));
+        let overlaps = |a: &str, b: &str| k(a).unwrap().intersect(&k(b).unwrap()).is_some();
+        assert!(overlaps("/m/*/x", "/m/0/x"));
+        assert!(overlaps("/m/*/x", "/m"));
+        assert!(!overlaps("/m/*/x", "/m/*/y"));
+        assert!(overlaps("aadhaar", "/aadhaar"));
     }
 
     #[test]
