@@ -471,18 +471,21 @@ impl Pseudonymiser {
         value: &str,
         subject: Option<&str>,
     ) -> Result<Option<String>, PseudoError> {
-        if rule.transform == TransformSpec::Drop {
-            return Ok(None);
+        match rule.transform {
+            TransformSpec::Drop => return Ok(None),
+            TransformSpec::Keep => return Ok(Some(value.to_owned())),
+            _ => {}
         }
         let canon = canonicalise(rule.value_type, value).ok_or_else(|| Self::invalid(rule))?;
         let out = match &rule.transform {
             TransformSpec::Drop => return Ok(None),
+            TransformSpec::Keep => return Ok(Some(value.to_owned())),
             TransformSpec::Pseudonym => self.pseudonym(&canon),
             TransformSpec::Token => self.token(&canon)?,
             TransformSpec::Ff1 { radix, min_len } => {
                 self.ff1_encrypt(rule, &canon, *radix, *min_len)?
             }
-            TransformSpec::Mask(m) => mask(rule.value_type, &canon, *m),
+            TransformSpec::Mask(m) => mask(rule, &canon, *m)?,
             TransformSpec::Generalise(g) => generalise(rule, &canon, *g)?,
             TransformSpec::Shift(s) => {
                 let subject = subject.ok_or_else(|| PseudoError::SubjectRequired {
@@ -666,6 +669,9 @@ impl Pseudonymiser {
             for path in rule.selector.locate(record) {
                 if rule.transform == TransformSpec::Drop {
                     drops.push(path);
+                    continue;
+                }
+                if rule.transform == TransformSpec::Keep {
                     continue;
                 }
                 let Some(v) = get_path(record, &path) else {
@@ -911,6 +917,7 @@ impl<P: Deref<Target = Pseudonymiser>> CsvPlan<P> {
                     }
                 }
                 Some((_, r)) if r.transform == TransformSpec::Drop => Col::Drop,
+                Some((_, r)) if r.transform == TransformSpec::Keep => Col::Keep { unlisted: false },
                 Some((i, r)) => {
                     let subject = match &r.transform {
                         TransformSpec::Shift(s) => {
@@ -1016,20 +1023,14 @@ impl<P: Deref<Target = Pseudonymiser>> CsvPlan<P> {
 
 // ----- transforms without keys -----
 
-fn mask(ty: ValueType, canon: &str, m: MaskSpec) -> String {
-    let display = if ty == ValueType::Mobile {
-        ids::national_mobile(canon)
-    } else {
-        canon
-    };
-    match m {
-        MaskSpec::Aadhaar => {
-            let last = display.get(display.len().saturating_sub(4)..).unwrap_or("");
-            format!("XXXX XXXX {last}")
+fn mask(rule: &FieldRule, canon: &str, m: MaskSpec) -> Result<String, PseudoError> {
+    Ok(match m {
+        MaskSpec::Preset(id) => ids::mask(id, canon).map_err(|_| Pseudonymiser::invalid(rule))?,
+        MaskSpec::KeepLast(n) if rule.value_type == ValueType::Mobile => {
+            mask_keep_last(ids::national_mobile(canon), n)
         }
-        MaskSpec::Mobile => mask_keep_last(display, 4),
-        MaskSpec::KeepLast(n) => mask_keep_last(display, n),
-    }
+        MaskSpec::KeepLast(n) => mask_keep_last(canon, n),
+    })
 }
 
 fn generalise(rule: &FieldRule, canon: &str, g: GeneraliseSpec) -> Result<String, PseudoError> {

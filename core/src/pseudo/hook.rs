@@ -35,6 +35,9 @@ impl Pseudonymiser {
                 ),
             });
         }
+        if rule.transform == TransformSpec::Keep {
+            return Ok(value.clone());
+        }
         let Some(text) = leaf_text(rule, value).map_err(|e| failed(&e))? else {
             return Ok(value.clone());
         };

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use super::dates::Date;
 use super::types::ValueType;
 use crate::error::Code;
+use crate::ids::IdType;
 use crate::scope::Selector;
 
 /// What happens to values that no policy field names.
@@ -32,14 +33,45 @@ struct PolicyDoc {
     unlisted: Unlisted,
 }
 
+/// One policy field as written. `type` may be left out only for `drop` and `keep`, which do not
+/// read the value.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "FieldDocRaw")]
 struct FieldDoc {
-    #[serde(rename = "type")]
-    ty: String,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    ty: Option<String>,
     transform: String,
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     params: Map<String, Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldDocRaw {
+    #[serde(rename = "type", default)]
+    ty: Option<String>,
+    transform: String,
+    #[serde(default)]
+    params: Map<String, Value>,
+}
+
+/// The transforms that do not read the value, so need no `type`.
+const TYPELESS: &[&str] = &["drop", "keep"];
+
+impl TryFrom<FieldDocRaw> for FieldDoc {
+    type Error = &'static str;
+    fn try_from(raw: FieldDocRaw) -> Result<Self, Self::Error> {
+        // The same words serde uses, so the message (and `policy_malformed`) is unchanged for
+        // transforms that need a type.
+        if raw.ty.is_none() && !TYPELESS.contains(&raw.transform.as_str()) {
+            return Err("missing field `type`");
+        }
+        Ok(FieldDoc {
+            ty: raw.ty,
+            transform: raw.transform,
+            params: raw.params,
+        })
+    }
 }
 
 /// Deserialises the `fields` map, refusing a selector written twice (serde_json would silently
@@ -201,10 +233,9 @@ impl PolicyError {
 /// How `mask` hides a value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum MaskSpec {
-    /// `XXXX XXXX 1234`.
-    Aadhaar,
-    /// `XXXXXX1234`.
-    Mobile,
+    /// The identifier type's display mask ([`crate::ids::mask`]): Aadhaar `XXXX XXXX 1234`,
+    /// mobile `XXXXXX1234`, ...
+    Preset(IdType),
     /// `X`s then the last N characters.
     KeepLast(usize),
 }
@@ -241,6 +272,7 @@ pub(crate) enum TransformSpec {
     Generalise(GeneraliseSpec),
     Shift(ShiftSpec),
     Drop,
+    Keep,
 }
 
 impl TransformSpec {
@@ -253,6 +285,7 @@ impl TransformSpec {
             TransformSpec::Generalise(_) => "generalise",
             TransformSpec::Shift(_) => "shift",
             TransformSpec::Drop => "drop",
+            TransformSpec::Keep => "keep",
         }
     }
 }
@@ -266,6 +299,7 @@ pub const TRANSFORM_IDS: &[&str] = &[
     "generalise",
     "shift",
     "drop",
+    "keep",
 ];
 
 /// One validated policy entry.
@@ -289,7 +323,7 @@ impl FieldRule {
     }
 
     /// The transform id (`"pseudonym"`, `"token"`, `"ff1"`, `"mask"`, `"generalise"`,
-    /// `"shift"`, `"drop"`).
+    /// `"shift"`, `"drop"`, `"keep"`).
     pub fn transform_id(&self) -> &'static str {
         self.transform.id()
     }
@@ -386,10 +420,13 @@ impl Policy {
         }
         let mut fields = Vec::with_capacity(parsed.len());
         for (name, sel, f) in &parsed {
-            let value_type =
-                ValueType::from_name(&f.ty).ok_or_else(|| PolicyError::UnknownType {
+            // `drop` and `keep` may leave `type` out (they do not read the value): `text`.
+            let value_type = match &f.ty {
+                None => ValueType::Text,
+                Some(ty) => ValueType::from_name(ty).ok_or_else(|| PolicyError::UnknownType {
                     field: name.clone(),
-                })?;
+                })?,
+            };
             let transform = parse_transform(name, sel, value_type, f, &parsed)?;
             fields.push(FieldRule {
                 name: name.clone(),
@@ -522,6 +559,7 @@ fn parse_transform(
         "pseudonym" => TransformSpec::Pseudonym,
         "token" => TransformSpec::Token,
         "drop" => TransformSpec::Drop,
+        "keep" => TransformSpec::Keep,
         "ff1" => {
             let (fixed_len, radixes) = ff1_shape(ty).ok_or_else(|| unsupported("ff1"))?;
             let default_radix = radixes.first().copied().unwrap_or(10);
@@ -559,13 +597,15 @@ fn parse_transform(
             }
             let preset = p.string("preset")?;
             let keep = p.uint("keep_last", 0, 64)?;
-            let spec = match (preset, keep) {
-                (Some(_), Some(_)) => return Err(p.invalid("keep_last")),
-                (None, None) => return Err(p.missing("keep_last")),
-                (Some("aadhaar"), None) if ty == ValueType::Aadhaar => MaskSpec::Aadhaar,
-                (Some("mobile"), None) if ty == ValueType::Mobile => MaskSpec::Mobile,
-                (Some(_), None) => return Err(p.invalid("preset")),
-                (None, Some(n)) => {
+            let spec = match (preset, keep, ty.id_type()) {
+                (Some(_), Some(_), _) => return Err(p.invalid("keep_last")),
+                // No parameter: the identifier type's display mask (issue 15).
+                (None, None, Some(id)) => MaskSpec::Preset(id),
+                (None, None, None) => return Err(p.missing("keep_last")),
+                // `preset` names the field's own identifier type (`aadhaar`, `mobile`, ...).
+                (Some(name), None, Some(id)) if name == ty.as_str() => MaskSpec::Preset(id),
+                (Some(_), None, _) => return Err(p.invalid("preset")),
+                (None, Some(n), _) => {
                     // UIDAI: a masked Aadhaar (or VID) shows at most its last four digits.
                     if matches!(ty, ValueType::Aadhaar | ValueType::Vid) && n > 4 {
                         return Err(p.invalid("keep_last"));
@@ -620,7 +660,7 @@ fn parse_transform(
             let subject_type = all
                 .iter()
                 .find(|(_, s, _)| *s == subject)
-                .and_then(|(_, _, d)| ValueType::from_name(&d.ty))
+                .and_then(|(_, _, d)| d.ty.as_deref().and_then(ValueType::from_name))
                 .unwrap_or(ValueType::Text);
             TransformSpec::Shift(ShiftSpec {
                 max_days: u32::try_from(max_days).map_err(|_| p.invalid("max_days"))?,
