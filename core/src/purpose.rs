@@ -127,12 +127,19 @@
 //! [`Selector::intersect`]: crate::scope::Selector::intersect
 
 mod decide;
+mod fields;
+mod permit;
+mod reasons;
+mod request;
 mod retention;
 mod taxonomy;
 
-pub use decide::{
-    decide, mode_allows, Decision, Permit, Reason, ReasonCode, Request, RequestTooLarge,
-    StatusInput, MAX_FIELD_STEPS, MAX_REQUEST_FIELDS, MAX_SELECTOR_DEPTH, MAX_SELECTOR_LEN,
+pub use decide::{decide, mode_allows};
+pub use permit::{Decision, Permit};
+pub use reasons::{Reason, ReasonCode};
+pub use request::{
+    Request, RequestTooLarge, StatusInput, MAX_FIELD_STEPS, MAX_REQUEST_FIELDS, MAX_SELECTOR_DEPTH,
+    MAX_SELECTOR_LEN,
 };
 pub use retention::{retention, Retention, ERASURE_NOTICE_LEAD, LOG_RETENTION};
 pub use taxonomy::{
