@@ -17,7 +17,7 @@ use super::primitives::{self, Ff1};
 use super::types::{canonicalise, ValueType};
 use crate::error::Code;
 use crate::ids::{self, mask_keep_last, IdType};
-use crate::scope::{PathStep as Step, Segment as Seg};
+use crate::scope::{index_of, PathStep as Step, Segment as Seg};
 
 /// Prefix of `token` outputs (version 1 of the token format).
 pub const TOKEN_PREFIX: &str = "t1.";
@@ -1147,11 +1147,6 @@ pub(super) fn leaf_text(rule: &FieldRule, v: &Value) -> Result<Option<String>, P
             field: rule.name.clone(),
         }),
     }
-}
-
-fn index_of(key: &str) -> Option<usize> {
-    let i: usize = key.parse().ok()?;
-    (i.to_string() == key).then_some(i)
 }
 
 fn get_path<'v>(v: &'v Value, path: &[Step]) -> Option<&'v Value> {

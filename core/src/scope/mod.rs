@@ -39,4 +39,5 @@ mod selector;
 pub use filter::{
     filter_record, FilterError, HookError, Location, NoTransforms, TransformHook, DROP,
 };
+pub(crate) use selector::index_of;
 pub use selector::{PathStep, Segment, Selector, SelectorError};
