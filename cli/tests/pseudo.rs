@@ -948,3 +948,78 @@ fn an_over_long_jsonl_record_is_refused_as_input_too_large() {
     assert_eq!(err_code(&o), "input_too_large");
     assert!(!d.join("f.jsonl").exists());
 }
+
+/// Issue 15: the same JSON lines through `filter --policy` with a permit that requires the
+/// policy's transforms and through `pseudonymise` with that policy give identical bytes: a
+/// `shift`ed date (subject from the record), empty strings, nested fields, `mask` with the type's
+/// preset, and `drop`/`keep` fields written without `type`.
+#[test]
+fn filter_with_a_permits_transforms_writes_the_bytes_pseudonymise_writes() {
+    let d = dir("parity");
+    std::fs::write(
+        d.join("pp.json"),
+        r#"{"domain":"tn.health/research","unlisted":"drop","fields":{
+            "/aadhaar":{"type":"aadhaar","transform":"pseudonym"},
+            "/visit":{"type":"date","transform":"shift","params":{"max_days":30,"subject":"/aadhaar"}},
+            "/mobile":{"type":"mobile","transform":"mask"},
+            "/members/*/aadhaar":{"type":"aadhaar","transform":"mask"},
+            "/members/*/seen":{"type":"date","transform":"shift","params":{"max_days":9,"subject":"/members/*/aadhaar"}},
+            "/ward":{"transform":"keep"},
+            "/notes":{"transform":"drop"}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("permit.json"),
+        r#"{"allowed":true,"fields":["/aadhaar","/members/*/aadhaar","/members/*/seen","/mobile","/visit","/ward"],
+            "transforms":{"/aadhaar":"pseudonym","/visit":"shift","/mobile":"mask",
+                          "/members/*/aadhaar":"mask","/members/*/seen":"shift","/ward":"keep"},
+            "eraseBy":4000000000}"#,
+    )
+    .unwrap();
+    let lines = [
+        format!(
+            r#"{{"aadhaar":"{}","visit":"2026-01-15","mobile":"+91 98765 43210","ward":7,"notes":"x","members":[{{"aadhaar":"{}","seen":"2025-12-01"}},{{"aadhaar":"{}","seen":""}}]}}"#,
+            aadhaar(1),
+            aadhaar(2),
+            aadhaar(3)
+        ),
+        format!(
+            r#"{{"aadhaar":"{}","visit":"","mobile":"","ward":"","members":[{{"aadhaar":"{}","seen":"2000-02-29"}}]}}"#,
+            aadhaar(4),
+            aadhaar(5)
+        ),
+    ];
+    std::fs::write(d.join("in.jsonl"), lines.join("\n") + "\n").unwrap();
+    let o = run(&pseudo_args("pp.json", "m.key", "in.jsonl", "p.jsonl"), &d);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(
+        &[
+            "filter",
+            "--decision",
+            "permit.json",
+            "--in",
+            "in.jsonl",
+            "--out",
+            "f.jsonl",
+            "--policy",
+            "pp.json",
+            "--key",
+            "m.key",
+        ],
+        &d,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pseudonymised = std::fs::read_to_string(d.join("p.jsonl")).unwrap();
+    let filtered = std::fs::read_to_string(d.join("f.jsonl")).unwrap();
+    assert_eq!(filtered, pseudonymised);
+    let first: serde_json::Value = serde_json::from_str(filtered.lines().next().unwrap()).unwrap();
+    assert_eq!(first["mobile"], "XXXXXX3210");
+    assert_eq!(first["ward"], 7);
+    assert!(first.get("notes").is_none());
+    assert_eq!(first["members"][1]["seen"], "");
+    assert_ne!(first["visit"], "2026-01-15");
+    assert!(first["members"][0]["aadhaar"]
+        .as_str()
+        .unwrap()
+        .starts_with("XXXX XXXX "));
+}

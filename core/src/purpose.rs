@@ -43,7 +43,7 @@
 //!
 //! | # | code | check |
 //! |---|---|---|
-//! | 1 | `invalid_request` | leeway ≤ 300 s; non-empty recipient, purpose and field list; the size caps of [`Request::check_limits`]; the field computation within [`MAX_FIELD_STEPS`] |
+//! | 1 | `undecidable_request` | leeway ≤ 300 s; non-empty recipient, purpose and field list; the size caps of [`Request::check_limits`]; the field computation within [`MAX_FIELD_STEPS`] |
 //! | 2 | `not_yet_valid` | `nbf - leeway ≤ now` (when `nbf` is present) |
 //! | 3 | `expired` | `now < exp + leeway` |
 //! | 19 | `issued_in_future` | `iat ≤ now + leeway` (added later: the number is new, the place is here) |
@@ -76,7 +76,7 @@
 //! computed with prefix tries (each requested selector walks only the granted branches it meets;
 //! each result is checked for a cover along its own keys and `*`), never pairwise, and every step
 //! counts against [`MAX_FIELD_STEPS`]: the cost is at most linear in the request and grant sizes
-//! plus that fixed budget, and a decision that would exceed it denies with `invalid_request`.
+//! plus that fixed budget, and a decision that would exceed it denies with `undecidable_request`.
 //! Requests are capped ([`MAX_REQUEST_FIELDS`] selectors of at most [`MAX_SELECTOR_LEN`] bytes
 //! and [`MAX_SELECTOR_DEPTH`] segments); faces refuse a larger one with `request_too_large`.
 //! **Transforms**:
@@ -127,12 +127,19 @@
 //! [`Selector::intersect`]: crate::scope::Selector::intersect
 
 mod decide;
+mod fields;
+mod permit;
+mod reasons;
+mod request;
 mod retention;
 mod taxonomy;
 
-pub use decide::{
-    decide, mode_allows, Decision, Permit, Reason, ReasonCode, Request, RequestTooLarge,
-    StatusInput, MAX_FIELD_STEPS, MAX_REQUEST_FIELDS, MAX_SELECTOR_DEPTH, MAX_SELECTOR_LEN,
+pub use decide::{decide, mode_allows};
+pub use permit::{Decision, Permit};
+pub use reasons::{Reason, ReasonCode};
+pub use request::{
+    Request, RequestTooLarge, StatusInput, MAX_FIELD_STEPS, MAX_REQUEST_FIELDS, MAX_SELECTOR_DEPTH,
+    MAX_SELECTOR_LEN,
 };
 pub use retention::{retention, Retention, ERASURE_NOTICE_LEAD, LOG_RETENTION};
 pub use taxonomy::{

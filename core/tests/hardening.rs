@@ -70,7 +70,7 @@ fn call_json_decide_refuses_an_over_cap_request_with_request_too_large() {
 
 #[test]
 fn decide_denies_an_over_cap_request_built_in_rust() {
-    // The core's `decide` (no face in between) fails closed with `invalid_request`.
+    // The core's `decide` (no face in between) fails closed with `undecidable_request`.
     let (art, trust) = issued("consent", false);
     let v = consentry::Verifier::new(consentry::TrustStore::from_jwks(&trust.to_string()).unwrap())
         .authenticate(&consentry::b64::decode(&art).unwrap())
@@ -84,7 +84,7 @@ fn decide_denies_an_over_cap_request_built_in_rust() {
         &consentry::Taxonomy::shipped().unwrap(),
         consentry::StatusInput::Valid,
     );
-    assert_eq!(d.reasons()[0].code.as_str(), "invalid_request");
+    assert_eq!(d.reasons()[0].code.as_str(), "undecidable_request");
     assert_eq!(
         d.reasons()[0].message,
         "`fields` names 4097 selectors; at most 4096 are allowed"

@@ -87,7 +87,8 @@ fn policy_validation_errors_are_typed_and_name_the_field() {
             Code::PolicyMaskNonString,
         ),
         (
-            json!({"f": {"type": "aadhaar", "transform": "mask"}}),
+            // Issue 15: identifier types have a preset; a name has none.
+            json!({"f": {"type": "name", "transform": "mask"}}),
             Code::PolicyMissingParam,
         ),
         (
@@ -924,4 +925,119 @@ fn key_check_value_is_pinned() {
     let kcv = consentry::pseudo::key_check_value(&MasterKey::from_bytes(KEY), "tn.health/research")
         .unwrap();
     assert_eq!(kcv, "1d02ab7fd6bfb03d");
+}
+
+/// Issue 15: `drop` and `keep` do not read the value, so they need no `type`; every other
+/// transform still does (`policy_malformed`, "missing field `type`").
+#[test]
+fn drop_and_keep_fields_need_no_type() {
+    let ps = ps(
+        json!({
+            "/notes": {"transform": "drop"},
+            "/age": {"transform": "keep"},
+            "/ward": {"type": "text", "transform": "keep"},
+            "/aadhaar": {"type": "aadhaar", "transform": "pseudonym"},
+        }),
+        "drop",
+    );
+    let mut r =
+        json!({"notes": "x", "age": 41, "ward": " 7 ", "aadhaar": "234123412346", "other": 1});
+    ps.apply_json(&mut r).unwrap();
+    // `keep` leaves the value exactly as it was (a number stays a number, spaces stay).
+    assert_eq!(r["age"], json!(41));
+    assert_eq!(r["ward"], json!(" 7 "));
+    assert!(r.get("notes").is_none() && r.get("other").is_none());
+    assert_eq!(ps.policy().field("/age").unwrap().transform_id(), "keep");
+
+    // CSV: a `keep` column stays as it is, a typeless `drop` column goes.
+    let plan = ps.csv_plan(&["notes", "age", "aadhaar"]).unwrap();
+    assert_eq!(plan.header(), ["age", "aadhaar"]);
+    let out = plan.apply_row(&["x", " 041", "234123412346"]).unwrap();
+    assert_eq!(out[0], " 041");
+
+    // The policy writes itself back without a `type` for those fields.
+    let p = ps.policy();
+    let again = Policy::from_json(&p.to_json()).unwrap();
+    assert_eq!(again.to_json(), p.to_json());
+    assert!(
+        !p.to_json().contains(r#""/notes":{"type""#),
+        "{}",
+        p.to_json()
+    );
+
+    for transform in ["pseudonym", "token", "mask", "shift"] {
+        let doc = format!(
+            r#"{{"domain":"d","fields":{{"a":{{"transform":"{transform}"}}}},"unlisted":"keep"}}"#
+        );
+        let err = Policy::from_json(&doc).unwrap_err();
+        assert_eq!(err.code(), Code::PolicyMalformed, "{transform}");
+        assert!(err.to_string().contains("missing field `type`"), "{err}");
+    }
+    // A type given to `drop` or `keep` must still be a known one.
+    assert_eq!(
+        policy_err(json!({"f": {"type": "ssn", "transform": "keep"}})).code(),
+        Code::PolicyUnknownType
+    );
+}
+
+/// Issue 15: `mask` without `keep_last` uses the identifier type's display mask (the contract's
+/// presets, the same as `ids::mask`); types without one still need `keep_last`.
+#[test]
+fn mask_without_keep_last_uses_the_types_preset() {
+    let ps = ps(
+        json!({
+            "a": {"type": "aadhaar", "transform": "mask"},
+            "m": {"type": "mobile", "transform": "mask"},
+            "v": {"type": "vid", "transform": "mask"},
+            "p": {"type": "pan", "transform": "mask"},
+            "e": {"type": "email", "transform": "mask"},
+            "z": {"type": "pincode", "transform": "mask"},
+        }),
+        "keep",
+    );
+    let t = |f: &str, v: &str| ps.transform_value(f, v).unwrap().unwrap();
+    assert_eq!(t("a", "2341 2341 2346"), "XXXX XXXX 2346");
+    assert_eq!(t("m", "+91 98765 43210"), "XXXXXX3210");
+    assert_eq!(t("v", "1234 5678 9012 3456"), "XXXX XXXX XXXX 3456");
+    assert_eq!(t("p", "abcpe1234f"), "XXXXXX234F");
+    assert_eq!(t("e", "Asha@Example.IN"), "aXXX@example.in");
+    assert_eq!(t("z", "600042"), "600XXX");
+    for (f, v, ty) in [
+        ("a", "234123412346", IdType::Aadhaar),
+        ("m", "9876543210", IdType::Mobile),
+        ("p", "ABCPE1234F", IdType::Pan),
+    ] {
+        assert_eq!(t(f, v), ids::mask(ty, v).unwrap(), "{f}");
+    }
+    // The named presets still work, and `preset` may name the field's own identifier type.
+    let named = ps_with_preset("aadhaar", "aadhaar");
+    assert_eq!(
+        named.transform_value("f", "234123412346").unwrap().unwrap(),
+        "XXXX XXXX 2346"
+    );
+    let named = ps_with_preset("pan", "pan");
+    assert_eq!(
+        named.transform_value("f", "ABCPE1234F").unwrap().unwrap(),
+        "XXXXXX234F"
+    );
+    assert_eq!(
+        policy_err(
+            json!({"f": {"type": "pan", "transform": "mask", "params": {"preset": "mobile"}}})
+        )
+        .code(),
+        Code::PolicyInvalidParam
+    );
+    // No preset for names, free text, digits or alphanumerics.
+    for ty in ["name", "text", "digits", "alnum"] {
+        let err = policy_err(json!({"f": {"type": ty, "transform": "mask"}}));
+        assert_eq!(err.code(), Code::PolicyMissingParam, "{ty}");
+        assert!(err.to_string().contains("`keep_last`"), "{err}");
+    }
+}
+
+fn ps_with_preset(ty: &str, preset: &str) -> Pseudonymiser {
+    ps(
+        json!({"f": {"type": ty, "transform": "mask", "params": {"preset": preset}}}),
+        "keep",
+    )
 }

@@ -233,11 +233,11 @@ fn cases() -> Vec<(&'static str, Setup, Expect)> {
                 erase_by: EXP,
             },
         ),
-        // --- 1 invalid_request ---------------------------------------------------------------
+        // --- 1 undecidable_request ------------------------------------------------------------
         (
             "leeway over 300 s",
             std_with(|| aa101().with_leeway(301)),
-            Expect::Deny(&["invalid_request"]),
+            Expect::Deny(&["undecidable_request"]),
         ),
         (
             "leeway of exactly 300 s",
@@ -247,14 +247,14 @@ fn cases() -> Vec<(&'static str, Setup, Expect)> {
         (
             "no fields",
             std_with(|| Request::new(FIU, "aa:101", Mode::View, Vec::<&str>::new(), NOW).unwrap()),
-            Expect::Deny(&["invalid_request", "fields_not_granted"]),
+            Expect::Deny(&["undecidable_request", "fields_not_granted"]),
         ),
         (
             "empty purpose and recipient",
             std_with(|| Request::new("", "", Mode::View, ["/name"], NOW).unwrap()),
             Expect::Deny(&[
-                "invalid_request",
-                "invalid_request",
+                "undecidable_request",
+                "undecidable_request",
                 "audience_mismatch",
                 "purpose_unknown",
             ]),
@@ -715,7 +715,7 @@ fn cases() -> Vec<(&'static str, Setup, Expect)> {
                 ),
             ),
             Expect::Deny(&[
-                "invalid_request",
+                "undecidable_request",
                 "expired",
                 "audience_mismatch",
                 "suspended",
@@ -826,7 +826,7 @@ fn reason_codes_are_stable_and_ordered() {
     assert_eq!(
         names,
         [
-            "invalid_request",
+            "undecidable_request",
             "not_yet_valid",
             "expired",
             "issued_in_future",

@@ -980,12 +980,12 @@ pub fn generate() -> Result<Vec<Case>, String> {
     let mut r = req("abdm:CAREMGT", "view", &["/name"]);
     r["leeway"] = 301.into();
     g.decide(
-        "deny-invalid-request",
+        "deny-undecidable-request",
         "leeway over 300 s",
         &base,
         r,
         l,
-        deny(&[ReasonCode::InvalidRequest]),
+        deny(&[ReasonCode::UndecidableRequest]),
     );
     let mut r = req("abdm:CAREMGT", "view", &["/name"]);
     r["now"] = (NOW - 2 * DAY).into();
@@ -1297,6 +1297,8 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
         .last()
         .and_then(|c| c.expect.pointer("/result/record").cloned())
         .unwrap_or(Value::Null);
+    // Issue 15: the date `pseudonymise` shifted, which a permit's `shift` must give too.
+    let shifted_visit = out.get("visit").cloned().unwrap_or(Value::Null);
     g.push(
         "pseudo-record-reverse",
         "token and ff1 fields restored with the key",
@@ -1539,6 +1541,36 @@ fn pseudonymisation(g: &mut Gen) -> Result<(), String> {
         "filter",
         json!({"decision": decision, "record": record}),
         err(Code::TransformUnsupported),
+    );
+    // Issue 15: a permit's transforms give `pseudonymise`'s bytes.
+    let shift_decision = json!({"allowed": true, "fields": ["/visit"], "transforms": {"/visit": "shift"}, "eraseBy": NOW + DAY});
+    g.push(
+        "filter-shift-through-permit",
+        "a permit's `shift` takes its subject from the record (the policy's `subject`, not granted) and gives pseudonymise's date",
+        "filter",
+        json!({"decision": shift_decision, "record": record, "policy": policy, "masterKey": key}),
+        ok(vec![is("/record", json!({"visit": shifted_visit}))]),
+    );
+    g.push(
+        "filter-empty-value",
+        "an empty string is no value: left as it is, as pseudonymise leaves it",
+        "filter",
+        json!({"decision": decision, "record": {"name": "", "pincode": "600042"}, "policy": policy, "masterKey": key}),
+        ok(vec![is("/record", json!({"name": "", "pincode": "600042"}))]),
+    );
+    g.push(
+        "pseudo-typeless-and-mask-preset",
+        "`drop` and `keep` without `type`; `mask` without parameters uses the identifier type's preset",
+        "pseudonymise",
+        json!({"policy": {"domain": "d", "unlisted": "drop", "fields": {
+            "/notes": {"transform": "drop"}, "/ward": {"transform": "keep"},
+            "/aadhaar": {"type": "aadhaar", "transform": "mask"},
+            "/mobile": {"type": "mobile", "transform": "mask"}}},
+            "masterKey": key,
+            "record": {"notes": "x", "ward": 7, "aadhaar": aadhaar("23456789012"), "mobile": "+91 98765 43210"}}),
+        ok(vec![
+            is("/record", json!({"ward": 7, "aadhaar": "XXXX XXXX 0124", "mobile": "XXXXXX3210"})),
+        ]),
     );
 
     // Identifiers.

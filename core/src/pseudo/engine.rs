@@ -11,12 +11,13 @@ use super::dates::Date;
 use super::keys::{DomainKeys, MasterKey, KEY_CHECK_LEN};
 use super::names::{fold_column_name, shown};
 use super::policy::{
-    FieldRule, GeneraliseSpec, MaskSpec, Policy, Seg, ShiftSpec, TransformSpec, Unlisted,
+    FieldRule, GeneraliseSpec, MaskSpec, Policy, ShiftSpec, TransformSpec, Unlisted,
 };
 use super::primitives::{self, Ff1};
 use super::types::{canonicalise, ValueType};
 use crate::error::{Code, HasCode};
 use crate::ids::{self, mask_keep_last, IdType};
+use crate::scope::{index_of, PathStep as Step, Segment as Seg};
 
 /// Prefix of `token` outputs (version 1 of the token format).
 pub const TOKEN_PREFIX: &str = "t1.";
@@ -262,13 +263,6 @@ impl core::fmt::Debug for Pseudonymiser {
     }
 }
 
-/// One step of a concrete JSON path.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Step {
-    Key(String),
-    Index(usize),
-}
-
 /// The order of [`Pseudonymiser`]'s field index.
 fn by_len_then_bytes(a: &str, b: &str) -> core::cmp::Ordering {
     a.len()
@@ -302,7 +296,7 @@ impl Pseudonymiser {
         for (i, f) in policy.fields().iter().enumerate() {
             index.push((f.name.clone(), i));
             // A one-step selector is also reachable by its other spelling (`x` and `/x`).
-            if let [Seg::Lit(x)] = f.selector.segs.as_slice() {
+            if let [Seg::Key(x)] = f.selector.segments() {
                 let alias = if f.name.starts_with('/') {
                     x.clone()
                 } else {
@@ -318,8 +312,8 @@ impl Pseudonymiser {
         let mut folded = Vec::new();
         let mut any_column = None;
         for (i, f) in policy.fields().iter().enumerate() {
-            match f.selector.segs.as_slice() {
-                [Seg::Lit(x)] => {
+            match f.selector.segments() {
+                [Seg::Key(x)] => {
                     columns.push((x.clone(), i));
                     folded.push((fold_column_name(x), i));
                 }
@@ -334,10 +328,10 @@ impl Pseudonymiser {
             .iter()
             .map(|f| {
                 f.selector
-                    .segs
+                    .segments()
                     .iter()
                     .map(|seg| match seg {
-                        Seg::Lit(x) => Some(fold_column_name(x)),
+                        Seg::Key(x) => Some(fold_column_name(x)),
                         Seg::Any => None,
                     })
                     .collect()
@@ -479,18 +473,21 @@ impl Pseudonymiser {
         value: &str,
         subject: Option<&str>,
     ) -> Result<Option<String>, PseudoError> {
-        if rule.transform == TransformSpec::Drop {
-            return Ok(None);
+        match rule.transform {
+            TransformSpec::Drop => return Ok(None),
+            TransformSpec::Keep => return Ok(Some(value.to_owned())),
+            _ => {}
         }
         let canon = canonicalise(rule.value_type, value).ok_or_else(|| Self::invalid(rule))?;
         let out = match &rule.transform {
             TransformSpec::Drop => return Ok(None),
+            TransformSpec::Keep => return Ok(Some(value.to_owned())),
             TransformSpec::Pseudonym => self.pseudonym(&canon),
             TransformSpec::Token => self.token(&canon)?,
             TransformSpec::Ff1 { radix, min_len } => {
                 self.ff1_encrypt(rule, &canon, *radix, *min_len)?
             }
-            TransformSpec::Mask(m) => mask(rule.value_type, &canon, *m),
+            TransformSpec::Mask(m) => mask(rule, &canon, *m)?,
             TransformSpec::Generalise(g) => generalise(rule, &canon, *g)?,
             TransformSpec::Shift(s) => {
                 let subject = subject.ok_or_else(|| PseudoError::SubjectRequired {
@@ -665,17 +662,18 @@ impl Pseudonymiser {
     pub fn apply_json(&self, record: &mut Value) -> Result<(), PseudoError> {
         if self.policy.unlisted() == Unlisted::Keep {
             for (rule, steps) in self.policy.fields().iter().zip(&self.folded_steps) {
-                near_miss_key(record, &rule.selector.segs, steps, rule)?;
+                near_miss_key(record, rule.selector.segments(), steps, rule)?;
             }
         }
         let mut jobs: Vec<(usize, Vec<Step>, Option<String>)> = Vec::new();
         let mut drops: Vec<Vec<Step>> = Vec::new();
         for (i, rule) in self.policy.fields().iter().enumerate() {
-            let mut targets = Vec::new();
-            collect(record, &rule.selector.segs, &mut Vec::new(), &mut targets);
-            for path in targets {
+            for path in rule.selector.locate(record) {
                 if rule.transform == TransformSpec::Drop {
                     drops.push(path);
+                    continue;
+                }
+                if rule.transform == TransformSpec::Keep {
                     continue;
                 }
                 let Some(v) = get_path(record, &path) else {
@@ -720,7 +718,7 @@ impl Pseudonymiser {
                 .policy
                 .fields()
                 .iter()
-                .map(|f| f.selector.segs.as_slice())
+                .map(|f| f.selector.segments())
                 .collect();
             prune(record, &sels);
         }
@@ -734,12 +732,10 @@ impl Pseudonymiser {
     pub fn reverse_json(&self, record: &mut Value) -> Result<(), PseudoError> {
         // Everything not restored is kept: a near-miss key is refused as in a forward run.
         for (rule, steps) in self.policy.fields().iter().zip(&self.folded_steps) {
-            near_miss_key(record, &rule.selector.segs, steps, rule)?;
+            near_miss_key(record, rule.selector.segments(), steps, rule)?;
         }
         for rule in self.policy.fields().iter().filter(|r| r.is_reversible()) {
-            let mut targets = Vec::new();
-            collect(record, &rule.selector.segs, &mut Vec::new(), &mut targets);
-            for path in targets {
+            for path in rule.selector.locate(record) {
                 let Some(v) = get_path_mut(record, &path) else {
                     continue;
                 };
@@ -923,11 +919,12 @@ impl<P: Deref<Target = Pseudonymiser>> CsvPlan<P> {
                     }
                 }
                 Some((_, r)) if r.transform == TransformSpec::Drop => Col::Drop,
+                Some((_, r)) if r.transform == TransformSpec::Keep => Col::Keep { unlisted: false },
                 Some((i, r)) => {
                     let subject = match &r.transform {
                         TransformSpec::Shift(s) => {
-                            let pos = match s.subject.segs.as_slice() {
-                                [Seg::Lit(x)] => find_key(&positions, x)
+                            let pos = match s.subject.segments() {
+                                [Seg::Key(x)] => find_key(&positions, x)
                                     .or_else(|| find_key(&folded_positions, &fold_column_name(x))),
                                 _ => None,
                             };
@@ -1028,20 +1025,14 @@ impl<P: Deref<Target = Pseudonymiser>> CsvPlan<P> {
 
 // ----- transforms without keys -----
 
-fn mask(ty: ValueType, canon: &str, m: MaskSpec) -> String {
-    let display = if ty == ValueType::Mobile {
-        ids::national_mobile(canon)
-    } else {
-        canon
-    };
-    match m {
-        MaskSpec::Aadhaar => {
-            let last = display.get(display.len().saturating_sub(4)..).unwrap_or("");
-            format!("XXXX XXXX {last}")
+fn mask(rule: &FieldRule, canon: &str, m: MaskSpec) -> Result<String, PseudoError> {
+    Ok(match m {
+        MaskSpec::Preset(id) => ids::mask(id, canon).map_err(|_| Pseudonymiser::invalid(rule))?,
+        MaskSpec::KeepLast(n) if rule.value_type == ValueType::Mobile => {
+            mask_keep_last(ids::national_mobile(canon), n)
         }
-        MaskSpec::Mobile => mask_keep_last(display, 4),
-        MaskSpec::KeepLast(n) => mask_keep_last(display, n),
-    }
+        MaskSpec::KeepLast(n) => mask_keep_last(canon, n),
+    })
 }
 
 fn generalise(rule: &FieldRule, canon: &str, g: GeneraliseSpec) -> Result<String, PseudoError> {
@@ -1098,7 +1089,7 @@ fn near_miss_key(
         return Ok(());
     };
     match (seg, v) {
-        (Seg::Lit(x), Value::Object(m)) => {
+        (Seg::Key(x), Value::Object(m)) => {
             if let Some(fx) = fold {
                 if let Some(k) = m.keys().find(|k| *k != x && folds_to(k, fx)) {
                     return Err(PseudoError::ColumnNearMiss {
@@ -1112,7 +1103,7 @@ fn near_miss_key(
                 None => Ok(()),
             }
         }
-        (Seg::Lit(x), Value::Array(a)) => match index_of(x).and_then(|i| a.get(i)) {
+        (Seg::Key(x), Value::Array(a)) => match index_of(x).and_then(|i| a.get(i)) {
             Some(child) => near_miss_key(child, rest, fold_rest, rule),
             None => Ok(()),
         },
@@ -1148,7 +1139,7 @@ fn folds_to(key: &str, folded: &str) -> bool {
 
 /// The text of a JSON leaf: `None` for null and `""` (nothing to transform), an error for
 /// objects, arrays and booleans.
-fn leaf_text(rule: &FieldRule, v: &Value) -> Result<Option<String>, PseudoError> {
+pub(super) fn leaf_text(rule: &FieldRule, v: &Value) -> Result<Option<String>, PseudoError> {
     match v {
         Value::Null => Ok(None),
         Value::String(s) if s.is_empty() => Ok(None),
@@ -1157,50 +1148,6 @@ fn leaf_text(rule: &FieldRule, v: &Value) -> Result<Option<String>, PseudoError>
         Value::Bool(_) | Value::Array(_) | Value::Object(_) => Err(PseudoError::UnsupportedValue {
             field: rule.name.clone(),
         }),
-    }
-}
-
-fn index_of(key: &str) -> Option<usize> {
-    let i: usize = key.parse().ok()?;
-    (i.to_string() == key).then_some(i)
-}
-
-/// Collects the concrete paths `segs` selects in `v`, in document order.
-fn collect(v: &Value, segs: &[Seg], path: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
-    let Some((first, rest)) = segs.split_first() else {
-        out.push(path.clone());
-        return;
-    };
-    match (first, v) {
-        (Seg::Lit(k), Value::Object(m)) => {
-            if let Some(child) = m.get(k) {
-                path.push(Step::Key(k.clone()));
-                collect(child, rest, path, out);
-                path.pop();
-            }
-        }
-        (Seg::Lit(k), Value::Array(a)) => {
-            if let Some((i, child)) = index_of(k).and_then(|i| a.get(i).map(|c| (i, c))) {
-                path.push(Step::Index(i));
-                collect(child, rest, path, out);
-                path.pop();
-            }
-        }
-        (Seg::Any, Value::Object(m)) => {
-            for (k, child) in m {
-                path.push(Step::Key(k.clone()));
-                collect(child, rest, path, out);
-                path.pop();
-            }
-        }
-        (Seg::Any, Value::Array(a)) => {
-            for (i, child) in a.iter().enumerate() {
-                path.push(Step::Index(i));
-                collect(child, rest, path, out);
-                path.pop();
-            }
-        }
-        _ => {}
     }
 }
 
@@ -1237,36 +1184,15 @@ fn remove_path(v: &mut Value, path: &[Step]) {
 
 /// The subject value for a `shift` target at `path`: the subject selector with its `*` steps
 /// bound, in order, to the target's wildcard steps. `Ok(None)` when absent, null or empty.
-fn subject_of(
+pub(super) fn subject_of(
     record: &Value,
     rule: &FieldRule,
     s: &ShiftSpec,
     path: &[Step],
 ) -> Result<Option<String>, PseudoError> {
-    let mut bound = rule
-        .selector
-        .segs
-        .iter()
-        .zip(path)
-        .filter(|(seg, _)| matches!(seg, Seg::Any))
-        .map(|(_, step)| step);
-    let mut cur = record;
-    for seg in &s.subject.segs {
-        let next = match (seg, cur) {
-            (Seg::Lit(k), Value::Object(m)) => m.get(k),
-            (Seg::Lit(k), Value::Array(a)) => index_of(k).and_then(|i| a.get(i)),
-            (Seg::Any, v) => match (bound.next(), v) {
-                (Some(Step::Key(k)), Value::Object(m)) => m.get(k),
-                (Some(Step::Index(i)), Value::Array(a)) => a.get(*i),
-                _ => None,
-            },
-            _ => None,
-        };
-        match next {
-            Some(n) => cur = n,
-            None => return Ok(None),
-        }
-    }
+    let Some(cur) = s.subject.bind(record, &rule.selector, path) else {
+        return Ok(None);
+    };
     match cur {
         Value::Null => Ok(None),
         Value::String(x) if x.is_empty() => Ok(None),
@@ -1284,7 +1210,7 @@ fn prune(v: &mut Value, sels: &[&[Seg]]) {
     fn next<'s>(sels: &[&'s [Seg]], key: &str) -> Vec<&'s [Seg]> {
         sels.iter()
             .filter_map(|s| match s.split_first() {
-                Some((Seg::Lit(x), rest)) if x == key => Some(rest),
+                Some((Seg::Key(x), rest)) if x == key => Some(rest),
                 Some((Seg::Any, rest)) => Some(rest),
                 _ => None,
             })

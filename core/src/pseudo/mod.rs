@@ -17,18 +17,19 @@
 //! | `pseudonym` | HMAC-SHA256(pseudonym key, canonical value), first 16 bytes, base32 lower case, no padding (26 chars). One-way. |
 //! | `token` | `t1.` + base64url (no padding) of AES-SIV (RFC 5297, 64-byte key, associated data `[domain]`) of the canonical value. Reversible. |
 //! | `ff1` | FF1 (SP 800-38G Rev. 1, AES-256, tweak = domain) over the canonical digits (radix 10) or upper-case alphanumerics (radix 36). Aadhaar: the first 11 digits are encrypted and the 12th is the Verhoeff digit + 1 (mod 10), which always fails Verhoeff; mobile: the 10 national digits, output `+91` + 10 digits. Reversible, unauthenticated (check the key first). |
-//! | `mask` | presets `aadhaar` (`XXXX XXXX 1234`) and `mobile` (`XXXXXX1234`), or `keep_last` N. Display only. |
+//! | `mask` | the identifier type's display mask ([`crate::ids::mask`]: Aadhaar `XXXX XXXX 1234`, mobile `XXXXXX1234`, ...), or `keep_last` N. Display only. |
 //! | `generalise` | date → `year` or `age_band` of N years at a reference date; PIN code → first N digits; number → `bucket` of width W (`lo-hi`, inclusive; a negative bucket `lo..hi`, e.g. `-10..-1`). |
 //! | `shift` | date moved by `offset = (BE64(HMAC(shift key, canonical subject)[..8]) mod (2N+1)) - N` days. |
 //! | `drop` | removed. |
+//! | `keep` | unchanged (not validated). |
 //!
 //! Policy parameters (unknown or missing ones are refused when the policy is loaded):
 //!
 //! | transform | parameters |
 //! |---|---|
-//! | `pseudonym`, `token`, `drop` | none |
+//! | `pseudonym`, `token`, `drop`, `keep` | none (`drop` and `keep` need no `type` either) |
 //! | `ff1` | `radix` (10 or 36, optional; default 10 for digit types, 36 otherwise); `min_len` (required for `digits` and `alnum`, refused otherwise) |
-//! | `mask` | exactly one of `preset` (`"aadhaar"` on type aadhaar, `"mobile"` on type mobile) and `keep_last` (0–64; at most 4 on aadhaar and vid) |
+//! | `mask` | at most one of `preset` (the field's own identifier type, e.g. `"aadhaar"` on type aadhaar) and `keep_last` (0–64; at most 4 on aadhaar and vid); neither: the identifier type's preset (other types need `keep_last`) |
 //! | `generalise` | date: `to` = `"year"`, or `"age_band"` with `years` (1–200) and `reference` (`YYYY-MM-DD`); pincode: `digits` (1–5); number: `bucket` (≥ 1) |
 //! | `shift` | `max_days` N (1–36500) and `subject` (a selector or column; its `*` steps bind to the field's, in order). The subject is canonicalised by its own declared type when the policy lists it, else as `text`. |
 //!
