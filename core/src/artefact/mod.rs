@@ -5,11 +5,10 @@ use std::collections::BTreeMap;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine as _;
-use ciborium::Value;
 use ring::rand::SecureRandom;
 use serde::{Deserialize, Serialize};
 
-use crate::cbor::{self, Reader};
+use crate::cbor::{self, Encoder, Reader};
 use crate::error::{CborError, ClaimsError};
 use crate::scope::Selector;
 
@@ -370,6 +369,82 @@ pub struct Claims {
     pub consent: Consent,
 }
 
+impl Consent {
+    /// Writes the `consent` claim.
+    fn encode<'e>(&self, e: &'e mut Encoder) -> &'e mut Encoder {
+        e.map(|m| {
+            m.text("v", |e| e.uint(1))
+                .text("basis", |e| e.text(&self.basis))
+                .text("purposes", |e| {
+                    e.seq(&self.purposes, |e, g| {
+                        g.encode(e);
+                    })
+                })
+                .text("notice", |e| {
+                    e.map(|m| {
+                        m.text("id", |e| e.text(&self.notice.id))
+                            .text("sha256", |e| e.bytes(&self.notice.sha256))
+                            .text("lang", |e| e.text(&self.notice.lang));
+                    })
+                });
+            if let Some(g) = &self.grantor {
+                m.text("grantor", |e| {
+                    e.map(|m| {
+                        m.text("role", |e| e.text(g.role.as_str()))
+                            .text("evidence", |e| e.text(&g.evidence));
+                    })
+                });
+            }
+            if let Some(child) = self.child {
+                m.text("child", |e| e.bool(child));
+            }
+            if let Some(r) = self.range {
+                m.text("range", |e| {
+                    e.map(|m| {
+                        m.text("from", |e| e.int(r.from))
+                            .text("to", |e| e.int(r.to));
+                    })
+                });
+            }
+        })
+    }
+}
+
+impl Grant {
+    /// Writes one grant of `consent.purposes`.
+    fn encode<'e>(&self, e: &'e mut Encoder) -> &'e mut Encoder {
+        e.map(|m| {
+            m.text("purpose", |e| e.text(&self.purpose))
+                .text("fields", |e| {
+                    e.seq(&self.fields, |e, f| {
+                        e.text(f);
+                    })
+                })
+                .text("mode", |e| e.text(self.mode.as_str()));
+            if let Some(d) = self.data_life {
+                m.text("data_life", |e| e.uint(d));
+            }
+            if let Some(f) = self.frequency {
+                m.text("frequency", |e| {
+                    e.map(|m| {
+                        m.text("max", |e| e.uint(f.max))
+                            .text("per", |e| e.uint(f.per));
+                    })
+                });
+            }
+            if let Some(tr) = &self.transforms {
+                m.text("transforms", |e| {
+                    e.map(|m| {
+                        for (sel, t) in tr {
+                            m.text(sel, |e| e.text(t));
+                        }
+                    })
+                });
+            }
+        })
+    }
+}
+
 fn invalid(claim: impl Into<String>, reason: &'static str) -> ClaimsError {
     ClaimsError::Invalid {
         claim: claim.into(),
@@ -553,104 +628,43 @@ impl Claims {
     /// Deterministic CBOR (RFC 8949 §4.2.1) of the claims set, after validation.
     pub fn to_cbor(&self) -> Result<Vec<u8>, ClaimsError> {
         self.validate()?;
-        Ok(cbor::to_deterministic_vec(self.to_value()))
+        let mut e = Encoder::with_capacity(256);
+        self.encode(&mut e);
+        e.finish().map_err(|source| cbor_err("claims", source))
     }
 
-    fn to_value(&self) -> Value {
-        let t = |s: &str| Value::Text(s.to_owned());
-        let i = |n: i64| Value::Integer(n.into());
-        let u = |n: u64| Value::Integer(n.into());
-        let map =
-            |e: Vec<(&str, Value)>| Value::Map(e.into_iter().map(|(k, v)| (t(k), v)).collect());
-        let mut m = vec![
-            (i(label::ISS), t(&self.iss)),
-            (i(label::SUB), t(&self.sub)),
-            (
-                i(label::AUD),
-                match &self.aud {
-                    Audience::One(a) => t(a),
-                    Audience::Many(v) => Value::Array(v.iter().map(|a| t(a)).collect()),
-                },
-            ),
-            (i(label::EXP), i(self.exp)),
-            (i(label::IAT), i(self.iat)),
-            (i(label::CTI), Value::Bytes(self.cti.0.to_vec())),
-        ];
-        if let Some(nbf) = self.nbf {
-            m.push((i(label::NBF), i(nbf)));
-        }
-        if let Some(st) = &self.status {
-            m.push((
-                i(label::STATUS),
-                map(vec![(
-                    "status_list",
-                    map(vec![
-                        ("idx", u(st.status_list.idx)),
-                        ("uri", t(&st.status_list.uri)),
-                    ]),
-                )]),
-            ));
-        }
-        let c = &self.consent;
-        let grants = c
-            .purposes
-            .iter()
-            .map(|g| {
-                let mut e = vec![
-                    ("purpose", t(&g.purpose)),
-                    (
-                        "fields",
-                        Value::Array(g.fields.iter().map(|f| t(f)).collect()),
-                    ),
-                    ("mode", t(g.mode.as_str())),
-                ];
-                if let Some(d) = g.data_life {
-                    e.push(("data_life", u(d)));
-                }
-                if let Some(f) = g.frequency {
-                    e.push(("frequency", map(vec![("max", u(f.max)), ("per", u(f.per))])));
-                }
-                if let Some(tr) = &g.transforms {
-                    e.push((
-                        "transforms",
-                        Value::Map(tr.iter().map(|(k, v)| (t(k), t(v))).collect()),
-                    ));
-                }
-                map(e)
-            })
-            .collect();
-        let mut ce = vec![
-            ("v", u(1)),
-            ("basis", t(&c.basis)),
-            ("purposes", Value::Array(grants)),
-            (
-                "notice",
-                map(vec![
-                    ("id", t(&c.notice.id)),
-                    ("sha256", Value::Bytes(c.notice.sha256.to_vec())),
-                    ("lang", t(&c.notice.lang)),
-                ]),
-            ),
-        ];
-        if let Some(g) = &c.grantor {
-            ce.push((
-                "grantor",
-                map(vec![
-                    ("role", t(g.role.as_str())),
-                    ("evidence", t(&g.evidence)),
-                ]),
-            ));
-        }
-        if let Some(ch) = c.child {
-            ce.push(("child", Value::Bool(ch)));
-        }
-        if let Some(r) = c.range {
-            ce.push(("range", map(vec![("from", i(r.from)), ("to", i(r.to))])));
-        }
-        m.push((t(label::CONSENT), map(ce)));
-        Value::Map(m)
+    /// Writes the claims set (the CDDL in `docs/artefact.md`); the writer orders the keys.
+    fn encode<'e>(&self, e: &'e mut Encoder) -> &'e mut Encoder {
+        e.map(|m| {
+            m.int(label::ISS, |e| e.text(&self.iss))
+                .int(label::SUB, |e| e.text(&self.sub))
+                .int(label::AUD, |e| match &self.aud {
+                    Audience::One(a) => e.text(a),
+                    Audience::Many(v) => e.seq(v, |e, a| {
+                        e.text(a);
+                    }),
+                })
+                .int(label::EXP, |e| e.int(self.exp))
+                .int(label::IAT, |e| e.int(self.iat))
+                .int(label::CTI, |e| e.bytes(&self.cti.0));
+            if let Some(nbf) = self.nbf {
+                m.int(label::NBF, |e| e.int(nbf));
+            }
+            if let Some(st) = &self.status {
+                m.int(label::STATUS, |e| {
+                    e.map(|m| {
+                        m.text("status_list", |e| {
+                            e.map(|m| {
+                                m.text("idx", |e| e.uint(st.status_list.idx))
+                                    .text("uri", |e| e.text(&st.status_list.uri));
+                            })
+                        });
+                    })
+                });
+            }
+            m.text(label::CONSENT, |e| self.consent.encode(e));
+        })
     }
-
     /// Strictly decodes a CBOR claims set and checks the profile's rules.
     ///
     /// Exactly one item, no trailing bytes, deterministic encoding, no duplicate keys, no

@@ -1,15 +1,21 @@
 //! Strict CBOR: a zero-copy reader that accepts only RFC 8949 §4.2.1 deterministic encoding,
-//! and a deterministic writer on top of `ciborium`.
+//! and the one deterministic writer every encoder of the crate uses (`Encoder`, in
+//! `write.rs`).
 //!
 //! The reader is ours because no maintained crate rejects non-shortest heads, unsorted or
 //! duplicate map keys and indefinite lengths while decoding without building a generic value
-//! tree (which alone costs about an eighth of an Ed25519 verify). The writer uses `ciborium`,
-//! which already emits shortest heads and definite lengths; we only sort map keys.
+//! tree (which alone costs about an eighth of an Ed25519 verify). The writer is ours so that
+//! artefacts, status lists, ledger records and COSE structures share one implementation of
+//! the same rules (shortest heads, definite lengths, map keys in bytewise order), checked by
+//! construction rather than by convention.
 
 use crate::error::{CborError, CborType};
 
 /// Default nesting limit for every decoder in the crate.
 pub const MAX_DEPTH: usize = 16;
+
+mod write;
+pub(crate) use write::{Encoder, MapEncoder};
 
 /// A strict, zero-copy CBOR reader over one buffer.
 #[derive(Clone, Debug)]
@@ -431,68 +437,6 @@ impl<'a> MapKeys<'a> {
     }
 }
 
-/// Encodes a value with RFC 8949 §4.2.1 deterministic encoding: map keys sorted by the bytes of
-/// their encodings, recursively; `ciborium` supplies shortest heads and definite lengths.
-pub(crate) fn to_deterministic_vec(value: ciborium::Value) -> Vec<u8> {
-    let mut out = Vec::new();
-    write_value(&canonicalise(value), &mut out);
-    out
-}
-
-fn canonicalise(value: ciborium::Value) -> ciborium::Value {
-    use ciborium::Value;
-    match value {
-        Value::Array(items) => Value::Array(items.into_iter().map(canonicalise).collect()),
-        Value::Map(entries) => {
-            let mut keyed: Vec<(Vec<u8>, Value, Value)> = entries
-                .into_iter()
-                .map(|(k, v)| {
-                    let k = canonicalise(k);
-                    let mut enc = Vec::new();
-                    write_value(&k, &mut enc);
-                    (enc, k, canonicalise(v))
-                })
-                .collect();
-            keyed.sort_by(|a, b| a.0.cmp(&b.0));
-            Value::Map(keyed.into_iter().map(|(_, k, v)| (k, v)).collect())
-        }
-        Value::Tag(t, inner) => Value::Tag(t, Box::new(canonicalise(*inner))),
-        other => other,
-    }
-}
-
-fn write_value(value: &ciborium::Value, out: &mut Vec<u8>) {
-    // Writing into a Vec cannot fail, and every Value we build is serialisable.
-    if ciborium::into_writer(value, &mut *out).is_err() {
-        out.clear();
-    }
-}
-
-/// Appends the head of a byte string of `len` bytes (shortest form).
-pub(crate) fn write_bstr_head(out: &mut Vec<u8>, len: usize) {
-    write_head(out, 2, len as u64);
-}
-
-/// Appends a head with the given major type and argument (shortest form).
-pub(crate) fn write_head(out: &mut Vec<u8>, major: u8, arg: u64) {
-    let m = major << 5;
-    if arg < 24 {
-        out.push(m | arg as u8);
-    } else if arg <= 0xff {
-        out.push(m | 24);
-        out.push(arg as u8);
-    } else if arg <= 0xffff {
-        out.push(m | 25);
-        out.extend_from_slice(&(arg as u16).to_be_bytes());
-    } else if arg <= 0xffff_ffff {
-        out.push(m | 26);
-        out.extend_from_slice(&(arg as u32).to_be_bytes());
-    } else {
-        out.push(m | 27);
-        out.extend_from_slice(&arg.to_be_bytes());
-    }
-}
-
 /// Checks that `buf` is exactly one strict, deterministic CBOR item of any shape.
 ///
 /// ```
@@ -590,36 +534,5 @@ mod tests {
             err(&[0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
             CborError::Truncated { .. }
         ));
-    }
-
-    #[test]
-    fn writer_sorts_keys_by_encoding() {
-        use ciborium::Value;
-        let v = Value::Map(vec![
-            (Value::Text("consent".into()), Value::Integer(1.into())),
-            (Value::Integer(65535.into()), Value::Integer(2.into())),
-            (Value::Integer(1.into()), Value::Integer(3.into())),
-            (Value::Text("v".into()), Value::Integer(4.into())),
-        ]);
-        let b = to_deterministic_vec(v);
-        assert_eq!(hex::encode(&b), "a4010319ffff0261760467636f6e73656e7401");
-        assert!(check_strict(&b).is_ok());
-    }
-
-    #[test]
-    fn head_writer_is_shortest() {
-        for (arg, want) in [
-            (0u64, "40"),
-            (23, "57"),
-            (24, "5818"),
-            (255, "58ff"),
-            (256, "590100"),
-            (65536, "5a00010000"),
-            (1 << 32, "5b0000000100000000"),
-        ] {
-            let mut v = Vec::new();
-            write_bstr_head(&mut v, arg as usize);
-            assert_eq!(hex::encode(&v), want);
-        }
     }
 }

@@ -9,7 +9,7 @@ use ring::rand::SecureRandom;
 use ring::signature::{self as sig, KeyPair as _};
 use zeroize::Zeroizing;
 
-use crate::cbor::{write_bstr_head, Reader};
+use crate::cbor::{Encoder, MapEncoder, Reader};
 use crate::error::KeyError;
 
 /// Longest `kid` the trust store accepts.
@@ -50,6 +50,28 @@ impl Algorithm {
             Algorithm::Es256 => "ES256",
         }
     }
+}
+
+/// The required COSE_Key parameters of a public key: `kty` (1), `crv` (-1), `x` (-2) and, for
+/// P-256, `y` (-3).
+fn cose_key_params(m: &mut MapEncoder, alg: Algorithm, x: &[u8], y: &[u8]) {
+    let (kty, crv) = match alg {
+        Algorithm::Ed25519 => (1, 6), // OKP, Ed25519
+        Algorithm::Es256 => (2, 1),   // EC2, P-256
+    };
+    m.int(1, |e| e.int(kty))
+        .int(-1, |e| e.int(crv))
+        .int(-2, |e| e.bytes(x));
+    if alg == Algorithm::Es256 {
+        m.int(-3, |e| e.bytes(y));
+    }
+}
+
+/// What an RFC 9679 thumbprint hashes: the COSE_Key with its required parameters only.
+fn thumbprint_input(alg: Algorithm, x: &[u8], y: &[u8]) -> Vec<u8> {
+    let mut e = Encoder::with_capacity(80);
+    e.map(|m| cose_key_params(m, alg, x, y));
+    e.finish_fixed()
 }
 
 /// SHA-256 of `data`.
@@ -150,14 +172,10 @@ impl VerifyingKey {
             reason: "ed25519 public key must be 32 bytes",
         })?;
         check_ed25519_public(&a)?;
-        let mut tp = Vec::with_capacity(44);
-        tp.extend_from_slice(&[0xa3, 0x01, 0x01, 0x20, 0x06, 0x21]);
-        write_bstr_head(&mut tp, 32);
-        tp.extend_from_slice(&a);
         Ok(VerifyingKey {
             alg: Algorithm::Ed25519,
             bytes: a.to_vec(),
-            thumbprint: sha256(&tp),
+            thumbprint: sha256(&thumbprint_input(Algorithm::Ed25519, &a, &[])),
         })
     }
 
@@ -185,17 +203,10 @@ impl VerifyingKey {
         bytes.push(0x04);
         bytes.extend_from_slice(x);
         bytes.extend_from_slice(y);
-        let mut tp = Vec::with_capacity(80);
-        tp.extend_from_slice(&[0xa4, 0x01, 0x02, 0x20, 0x01, 0x21]);
-        write_bstr_head(&mut tp, 32);
-        tp.extend_from_slice(x);
-        tp.push(0x22);
-        write_bstr_head(&mut tp, 32);
-        tp.extend_from_slice(y);
         Ok(VerifyingKey {
             alg: Algorithm::Es256,
             bytes,
-            thumbprint: sha256(&tp),
+            thumbprint: sha256(&thumbprint_input(Algorithm::Es256, x, y)),
         })
     }
 
@@ -312,31 +323,18 @@ impl VerifyingKey {
         Ok(key)
     }
 
-    /// The key as a COSE_Key (RFC 9052 §7), deterministic CBOR, with `kid` (2) = thumbprint.
+    /// The key as a COSE_Key (RFC 9052 §7), deterministic CBOR, with `kid` (2) = thumbprint:
+    /// `{1: 1, 2: kid, 3: -8, -1: 6, -2: x}` (Ed25519) or
+    /// `{1: 2, 2: kid, 3: -7, -1: 1, -2: x, -3: y}` (P-256).
     pub fn to_cose_key(&self) -> Vec<u8> {
         let (x, y) = self.coordinates();
-        let mut out = Vec::with_capacity(120);
-        match self.alg {
-            // {1: 1, 2: kid, 3: -8, -1: 6, -2: x}
-            Algorithm::Ed25519 => out.extend_from_slice(&[0xa5, 0x01, 0x01]),
-            // {1: 2, 2: kid, 3: -7, -1: 1, -2: x, -3: y}
-            Algorithm::Es256 => out.extend_from_slice(&[0xa6, 0x01, 0x02]),
-        }
-        out.push(0x02);
-        write_bstr_head(&mut out, 32);
-        out.extend_from_slice(&self.thumbprint);
-        match self.alg {
-            Algorithm::Ed25519 => out.extend_from_slice(&[0x03, 0x27, 0x20, 0x06, 0x21]),
-            Algorithm::Es256 => out.extend_from_slice(&[0x03, 0x26, 0x20, 0x01, 0x21]),
-        }
-        write_bstr_head(&mut out, x.len());
-        out.extend_from_slice(x);
-        if self.alg == Algorithm::Es256 {
-            out.push(0x22);
-            write_bstr_head(&mut out, y.len());
-            out.extend_from_slice(y);
-        }
-        out
+        let mut e = Encoder::with_capacity(120);
+        e.map(|m| {
+            cose_key_params(m, self.alg, x, y);
+            m.int(2, |e| e.bytes(&self.thumbprint))
+                .int(3, |e| e.int(self.alg.cose_id()));
+        });
+        e.finish_fixed()
     }
 
     /// A public key from a COSE_Key (strict CBOR). Returns the key and its `kid` (label 2), if any.

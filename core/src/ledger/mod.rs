@@ -115,7 +115,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::artefact::Cti;
-use crate::cbor::{write_head, Reader};
+use crate::cbor::{Encoder, Reader};
 use crate::cose;
 use crate::error::{CborError, Code, HasCode, KeyError, VerifyError};
 use crate::keys::{sha256, SigningKey, TrustStore};
@@ -479,69 +479,41 @@ pub struct Entry {
     pub body: Body,
 }
 
-fn write_text(out: &mut Vec<u8>, s: &str) {
-    write_head(out, 3, s.len() as u64);
-    out.extend_from_slice(s.as_bytes());
-}
-
-fn write_bytes(out: &mut Vec<u8>, b: &[u8]) {
-    write_head(out, 2, b.len() as u64);
-    out.extend_from_slice(b);
-}
-
-fn write_int(out: &mut Vec<u8>, v: i64) {
-    if v >= 0 {
-        write_head(out, 0, v.unsigned_abs());
-    } else {
-        write_head(out, 1, (-1 - v).unsigned_abs());
-    }
-}
-
 impl Entry {
-    /// The deterministic CBOR encoding (keys written in ascending order, shortest heads).
+    /// The deterministic CBOR encoding (keys in ascending order, shortest heads).
     ///
     /// Checks the event's text fields and the size cap.
     pub fn to_cbor(&self) -> Result<Vec<u8>, LedgerError> {
-        let mut out = Vec::with_capacity(128);
-        let (n, kind) = match &self.body {
+        let kind = match &self.body {
             Body::Event(ev) => {
                 ev.validate()?;
-                (
-                    6 + u64::from(ev.recipient.is_some()) + u64::from(ev.purpose.is_some()),
-                    ev.kind.as_str(),
-                )
+                ev.kind.as_str()
             }
-            Body::Checkpoint(_) => (5, CHECKPOINT_KIND),
+            Body::Checkpoint(_) => CHECKPOINT_KIND,
         };
-        write_head(&mut out, 5, n);
-        write_head(&mut out, 0, key::SEQ);
-        write_head(&mut out, 0, self.seq);
-        write_head(&mut out, 0, key::TIME);
-        write_int(&mut out, self.time);
-        write_head(&mut out, 0, key::PREV);
-        write_bytes(&mut out, &self.prev);
-        write_head(&mut out, 0, key::KIND);
-        write_text(&mut out, kind);
-        match &self.body {
-            Body::Event(ev) => {
-                write_head(&mut out, 0, key::SUB);
-                write_text(&mut out, &ev.sub);
-                write_head(&mut out, 0, key::CTI);
-                write_bytes(&mut out, &ev.cti.0);
-                if let Some(r) = &ev.recipient {
-                    write_head(&mut out, 0, key::RECIPIENT);
-                    write_text(&mut out, r);
+        let mut e = Encoder::with_capacity(128);
+        e.map(|m| {
+            m.uint(key::SEQ, |e| e.uint(self.seq))
+                .uint(key::TIME, |e| e.int(self.time))
+                .uint(key::PREV, |e| e.bytes(&self.prev))
+                .uint(key::KIND, |e| e.text(kind));
+            match &self.body {
+                Body::Event(ev) => {
+                    m.uint(key::SUB, |e| e.text(&ev.sub))
+                        .uint(key::CTI, |e| e.bytes(&ev.cti.0));
+                    if let Some(r) = &ev.recipient {
+                        m.uint(key::RECIPIENT, |e| e.text(r));
+                    }
+                    if let Some(p) = &ev.purpose {
+                        m.uint(key::PURPOSE, |e| e.text(p));
+                    }
                 }
-                if let Some(p) = &ev.purpose {
-                    write_head(&mut out, 0, key::PURPOSE);
-                    write_text(&mut out, p);
+                Body::Checkpoint(cose) => {
+                    m.uint(key::CHECKPOINT, |e| e.bytes(cose));
                 }
             }
-            Body::Checkpoint(cose) => {
-                write_head(&mut out, 0, key::CHECKPOINT);
-                write_bytes(&mut out, cose);
-            }
-        }
+        });
+        let out = e.finish()?;
         if out.len() > MAX_ENTRY_SIZE {
             return Err(LedgerError::TooLarge {
                 size: out.len(),
@@ -710,16 +682,15 @@ impl Head {
     }
 }
 
+/// What a checkpoint signs: `{1: seq, 2: prev, 3: time}`.
 fn checkpoint_payload(seq: u64, prev: &[u8; 32], time: i64) -> Vec<u8> {
-    let mut out = Vec::with_capacity(48);
-    write_head(&mut out, 5, 3);
-    write_head(&mut out, 0, 1);
-    write_head(&mut out, 0, seq);
-    write_head(&mut out, 0, 2);
-    write_bytes(&mut out, prev);
-    write_head(&mut out, 0, 3);
-    write_int(&mut out, time);
-    out
+    let mut e = Encoder::with_capacity(48);
+    e.map(|m| {
+        m.uint(1, |e| e.uint(seq))
+            .uint(2, |e| e.bytes(prev))
+            .uint(3, |e| e.int(time));
+    });
+    e.finish_fixed()
 }
 
 /// Checks a checkpoint record: profile headers, trusted key, signature, and that it signs

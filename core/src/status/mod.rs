@@ -28,10 +28,9 @@
 
 use std::io::{Read as _, Write as _};
 
-use ciborium::Value;
 use ring::rand::SecureRandom;
 
-use crate::cbor::{self, Reader};
+use crate::cbor::{Encoder, Reader};
 use crate::cose::{self, AlgHeader, Label};
 use crate::error::{CborError, ClaimsError, StatusError, VerifyError};
 use crate::keys::{SigningKey, TrustStore, MAX_KID_LEN};
@@ -258,17 +257,16 @@ impl StatusList {
 
     /// The `status_list` structure: `{"bits": n, "lst": zlib(bytes)}`, deterministic CBOR.
     pub fn to_cbor(&self) -> Vec<u8> {
-        cbor::to_deterministic_vec(self.to_value())
+        let mut e = Encoder::new();
+        self.encode(&mut e);
+        e.finish_fixed()
     }
 
-    fn to_value(&self) -> Value {
-        Value::Map(vec![
-            (Value::Text("bits".into()), Value::Integer(self.bits.into())),
-            (
-                Value::Text("lst".into()),
-                Value::Bytes(compress(&self.bytes)),
-            ),
-        ])
+    fn encode<'e>(&self, e: &'e mut Encoder) -> &'e mut Encoder {
+        e.map(|m| {
+            m.text("bits", |e| e.uint(u64::from(self.bits)))
+                .text("lst", |e| e.bytes(&compress(&self.bytes)));
+        })
     }
 
     /// Decodes a `status_list` structure, decompressing at most what `max_entries` entries need.
@@ -280,13 +278,17 @@ impl StatusList {
     }
 }
 
+/// zlib at the best compression level.
+#[expect(
+    clippy::expect_used,
+    reason = "writing into a Vec cannot fail, and deflating in memory reports no error: \
+              the encoder's only error source is its writer"
+)]
 fn compress(bytes: &[u8]) -> Vec<u8> {
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    // Writing into a Vec cannot fail.
-    if z.write_all(bytes).is_err() {
-        return Vec::new();
-    }
-    z.finish().unwrap_or_default()
+    z.write_all(bytes)
+        .and_then(|()| z.finish())
+        .expect("zlib into a Vec cannot fail")
 }
 
 /// Inflates `lst`, refusing output beyond `cap` bytes.
@@ -474,19 +476,19 @@ impl VerifiedStatusList {
 impl StatusListToken {
     /// Deterministic CBOR of the claims.
     pub fn claims_cbor(&self) -> Vec<u8> {
-        let i = |n: i64| Value::Integer(n.into());
-        let mut m = vec![
-            (i(label::SUB), Value::Text(self.sub.clone())),
-            (i(label::IAT), i(self.iat)),
-            (i(label::STATUS_LIST), self.list.to_value()),
-        ];
-        if let Some(exp) = self.exp {
-            m.push((i(label::EXP), i(exp)));
-        }
-        if let Some(ttl) = self.ttl {
-            m.push((i(label::TTL), Value::Integer(ttl.into())));
-        }
-        cbor::to_deterministic_vec(Value::Map(m))
+        let mut e = Encoder::new();
+        e.map(|m| {
+            m.int(label::SUB, |e| e.text(&self.sub))
+                .int(label::IAT, |e| e.int(self.iat))
+                .int(label::STATUS_LIST, |e| self.list.encode(e));
+            if let Some(exp) = self.exp {
+                m.int(label::EXP, |e| e.int(exp));
+            }
+            if let Some(ttl) = self.ttl {
+                m.int(label::TTL, |e| e.uint(ttl));
+            }
+        });
+        e.finish_fixed()
     }
 
     /// Signs the token (tagged COSE_Sign1, `kid` = the key's thumbprint, `typ` statuslist+cwt).
