@@ -579,13 +579,23 @@ impl Claims {
     }
 
     /// The JSON view: the same structure as the CBOR, bytes as base64url.
+    #[expect(
+        clippy::expect_used,
+        reason = "serde_json fails only on a map key that is not a string or a Serialize impl \
+                  that errors; the claims hold text, integers, booleans, base64url text, \
+                  sequences and text-keyed maps only, so this cannot fail"
+    )]
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        serde_json::to_string(self).expect("claims always serialise to json")
     }
 
     /// The JSON view as a value.
+    #[expect(
+        clippy::expect_used,
+        reason = "as for `to_json`: the claims' serialisation cannot fail"
+    )]
     pub fn to_json_value(&self) -> serde_json::Value {
-        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+        serde_json::to_value(self).expect("claims always serialise to json")
     }
 
     /// Parses and validates the JSON view.

@@ -77,9 +77,11 @@ impl<'a> Reader<'a> {
         self.pos
     }
 
-    /// The bytes between two positions of this reader.
-    pub(crate) fn slice(&self, from: usize, to: usize) -> &'a [u8] {
-        self.buf.get(from..to).unwrap_or_default()
+    /// The bytes between two positions of this reader (positions it has been at).
+    pub(crate) fn slice(&self, from: usize, to: usize) -> Result<&'a [u8], CborError> {
+        self.buf
+            .get(from..to)
+            .ok_or(CborError::Truncated { offset: from })
     }
 
     /// Fails unless the whole buffer has been consumed.
@@ -104,6 +106,13 @@ impl<'a> Reader<'a> {
             .ok_or(CborError::Truncated { offset: self.pos })?;
         self.pos = end;
         Ok(s)
+    }
+
+    /// The next `N` bytes as an array (the argument of a head that starts at `offset`).
+    fn take_array<const N: usize>(&mut self, offset: usize) -> Result<[u8; N], CborError> {
+        self.take(N)?
+            .try_into()
+            .map_err(|_| CborError::Truncated { offset })
     }
 
     fn byte(&mut self) -> Result<u8, CborError> {
@@ -165,31 +174,21 @@ impl<'a> Reader<'a> {
                 v
             }
             25 => {
-                let b = self.take(2)?;
-                let v = u64::from(u16::from_be_bytes([
-                    b.first().copied().unwrap_or(0),
-                    b.get(1).copied().unwrap_or(0),
-                ]));
+                let v = u64::from(u16::from_be_bytes(self.take_array(offset)?));
                 if v <= 0xff {
                     return Err(CborError::NonCanonical { offset });
                 }
                 v
             }
             26 => {
-                let b = self.take(4)?;
-                let mut a = [0u8; 4];
-                a.copy_from_slice(b);
-                let v = u64::from(u32::from_be_bytes(a));
+                let v = u64::from(u32::from_be_bytes(self.take_array(offset)?));
                 if v <= 0xffff {
                     return Err(CborError::NonCanonical { offset });
                 }
                 v
             }
             27 => {
-                let b = self.take(8)?;
-                let mut a = [0u8; 8];
-                a.copy_from_slice(b);
-                let v = u64::from_be_bytes(a);
+                let v = u64::from_be_bytes(self.take_array(offset)?);
                 if v <= 0xffff_ffff {
                     return Err(CborError::NonCanonical { offset });
                 }
@@ -389,7 +388,7 @@ pub(crate) struct MapKeys<'a> {
 impl<'a> MapKeys<'a> {
     /// Call after reading a key that started at `start`; `r` is positioned just after it.
     pub(crate) fn check(&mut self, r: &Reader<'a>, start: usize) -> Result<(), CborError> {
-        let key = r.slice(start, r.position());
+        let key = r.slice(start, r.position())?;
         if self.any_order {
             return if self.seen_before(r, key, start) {
                 Err(CborError::DuplicateKey { offset: start })
@@ -426,7 +425,7 @@ impl<'a> MapKeys<'a> {
             if scan.skip().is_err() {
                 return false;
             }
-            if scan.slice(s, scan.pos) == key {
+            if scan.slice(s, scan.pos).ok() == Some(key) {
                 return true;
             }
             if scan.skip().is_err() {

@@ -607,9 +607,14 @@ impl Entry {
     /// The JSON form of an event record, as exported to the principal, with `hash` = SHA-256
     /// of the record: `{"seq", "time", "event", "sub", "cti", "recipient"?, "purpose"?, "prev",
     /// "hash"}` (bytes as base64url). A checkpoint has `"event": "checkpoint"` and `"cose"`.
+    #[expect(
+        clippy::expect_used,
+        reason = "serde_json fails only on a map key that is not a string or a Serialize impl \
+                  that errors; an event holds a kind name, text and base64url text only"
+    )]
     pub fn to_json_value(&self, hash: &[u8; 32]) -> serde_json::Value {
         let mut v = match &self.body {
-            Body::Event(ev) => serde_json::to_value(ev).unwrap_or_default(),
+            Body::Event(ev) => serde_json::to_value(ev).expect("an event always serialises"),
             Body::Checkpoint(c) => {
                 serde_json::json!({ "event": CHECKPOINT_KIND, "cose": crate::b64::encode(c) })
             }
@@ -735,11 +740,11 @@ pub fn frame_into(record: &[u8], out: &mut Vec<u8>) -> Result<(), LedgerError> {
             max: MAX_ENTRY_SIZE,
         });
     }
-    let start = out.len();
+    let len = (record.len() as u32).to_be_bytes();
+    let crc = crc32c_parts(&[&MAGIC, &len, record]);
     out.extend_from_slice(&MAGIC);
-    out.extend_from_slice(&(record.len() as u32).to_be_bytes());
+    out.extend_from_slice(&len);
     out.extend_from_slice(record);
-    let crc = crc32c(out.get(start..).unwrap_or_default());
     out.extend_from_slice(&crc.to_be_bytes());
     Ok(())
 }
@@ -798,27 +803,29 @@ pub struct Scan<'a> {
 
 /// Checks the frame at the start of `buf`; returns the record and the frame length.
 fn read_frame(buf: &[u8]) -> Result<(&[u8], usize), &'static str> {
-    let header = buf.get(..8).ok_or("incomplete frame header")?;
-    if header.get(..4) != Some(&MAGIC[..]) {
+    let header: [u8; 8] = buf
+        .get(..8)
+        .and_then(|h| h.try_into().ok())
+        .ok_or("incomplete frame header")?;
+    let [m0, m1, m2, m3, l0, l1, l2, l3] = header;
+    if [m0, m1, m2, m3] != MAGIC {
         return Err("bad magic");
     }
-    let mut len = [0u8; 4];
-    len.copy_from_slice(header.get(4..8).unwrap_or(&[0; 4]));
-    let len = u32::from_be_bytes(len) as usize;
+    let len = u32::from_be_bytes([l0, l1, l2, l3]) as usize;
     if len == 0 || len > MAX_ENTRY_SIZE {
         return Err("bad length");
     }
     let total = len + FRAME_OVERHEAD;
-    let body = buf
-        .get(..len + 8)
+    let record = buf
+        .get(8..len + 8)
         .ok_or("record cut off by the end of the file")?;
     let crc = buf
         .get(len + 8..total)
         .ok_or("record cut off by the end of the file")?;
-    if crc32c(body).to_be_bytes() != crc {
+    if crc32c_parts(&[&header, record]).to_be_bytes() != crc {
         return Err("checksum mismatch");
     }
-    Ok((body.get(8..).unwrap_or_default(), total))
+    Ok((record, total))
 }
 
 /// Does a complete, valid frame start anywhere after the first byte of `rest`?
@@ -832,28 +839,27 @@ fn holds_a_frame(rest: &[u8]) -> bool {
         let Some(cand) = rest.get(i..) else {
             break;
         };
-        if !cand.starts_with(&MAGIC) {
+        let Some([m0, m1, m2, m3, l0, l1, l2, l3]) =
+            cand.get(..8).and_then(|h| <[u8; 8]>::try_from(h).ok())
+        else {
+            continue;
+        };
+        if [m0, m1, m2, m3] != MAGIC {
             continue;
         }
-        let mut len = [0u8; 4];
-        len.copy_from_slice(cand.get(4..8).unwrap_or(&[0; 4]));
-        let len = u32::from_be_bytes(len) as usize;
+        let len = u32::from_be_bytes([l0, l1, l2, l3]) as usize;
         if len == 0 || len > MAX_ENTRY_SIZE {
             continue;
         }
         let (end, total) = (i + 8 + len, i + len + FRAME_OVERHEAD);
-        let Some(stored) = rest.get(end..total) else {
+        let Some(stored) = rest
+            .get(end..total)
+            .and_then(|c| <[u8; 4]>::try_from(c).ok())
+        else {
             continue;
         };
         let prefix = prefix.get_or_insert_with(|| crc32c_prefixes(rest));
-        if crc32c_of_range(prefix, i, end).map(u32::to_be_bytes)
-            == Some([
-                stored.first().copied().unwrap_or(0),
-                stored.get(1).copied().unwrap_or(0),
-                stored.get(2).copied().unwrap_or(0),
-                stored.get(3).copied().unwrap_or(0),
-            ])
-        {
+        if crc32c_of_range(prefix, i, end).map(u32::to_be_bytes) == Some(stored) {
             return true;
         }
     }
@@ -1330,8 +1336,7 @@ fn crc32c_prefixes(data: &[u8]) -> Vec<u32> {
     let mut crc = !0u32;
     out.push(0);
     for &b in data {
-        let idx = usize::from((crc as u8) ^ b);
-        crc = (crc >> 8) ^ CRC_TABLE.get(idx).copied().unwrap_or(0);
+        crc = crc32c_step(crc, b);
         out.push(!crc);
     }
     out
@@ -1408,12 +1413,23 @@ fn x8n_mod_p(mut n: u64) -> u32 {
 /// assert_eq!(consentry::ledger::crc32c(b"123456789"), 0xe306_9283);
 /// ```
 pub fn crc32c(data: &[u8]) -> u32 {
+    crc32c_parts(&[data])
+}
+
+/// CRC-32C of the concatenation of `parts`.
+fn crc32c_parts(parts: &[&[u8]]) -> u32 {
     let mut crc = !0u32;
-    for &b in data {
-        let idx = usize::from((crc as u8) ^ b);
-        crc = (crc >> 8) ^ CRC_TABLE.get(idx).copied().unwrap_or(0);
+    for &b in parts.iter().flat_map(|p| p.iter()) {
+        crc = crc32c_step(crc, b);
     }
     !crc
+}
+
+/// One byte of the table-driven CRC-32C. The index is a `u8`, so the table (256 entries)
+/// always has it; `get` only satisfies the indexing lint.
+fn crc32c_step(crc: u32, b: u8) -> u32 {
+    let idx = usize::from((crc as u8) ^ b);
+    (crc >> 8) ^ CRC_TABLE.get(idx).copied().unwrap_or(0)
 }
 
 #[expect(

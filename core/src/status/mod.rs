@@ -207,7 +207,10 @@ impl StatusList {
     /// The status at `idx`.
     pub fn get(&self, idx: u64) -> Result<StatusValue, StatusError> {
         let (byte, shift, mask) = self.locate(idx)?;
-        let b = self.bytes.get(byte).copied().unwrap_or(0);
+        let b = self.bytes.get(byte).ok_or(StatusError::IndexOutOfRange {
+            idx,
+            len: self.len(),
+        })?;
         Ok(StatusValue::from_u8((b >> shift) & mask))
     }
 
@@ -218,9 +221,12 @@ impl StatusList {
         if v > mask {
             return Err(StatusError::ValueTooWide { bits: self.bits });
         }
-        if let Some(b) = self.bytes.get_mut(byte) {
-            *b = (*b & !(mask << shift)) | (v << shift);
-        }
+        let len = self.len();
+        let b = self
+            .bytes
+            .get_mut(byte)
+            .ok_or(StatusError::IndexOutOfRange { idx, len })?;
+        *b = (*b & !(mask << shift)) | (v << shift);
         Ok(())
     }
 
