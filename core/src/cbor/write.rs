@@ -133,7 +133,7 @@ impl Encoder {
     }
 
     /// The encoded bytes, or [`CborError::DuplicateKey`] if a map was given the same key twice
-    /// (`offset` is where that map begins in the output).
+    /// (`offset` is where that map, or the outermost map around it, begins in the output).
     pub(crate) fn finish(self) -> Result<Vec<u8>, CborError> {
         match self.duplicate {
             Some(offset) => Err(CborError::DuplicateKey { offset }),

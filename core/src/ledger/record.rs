@@ -375,3 +375,33 @@ pub(super) fn checkpoint_payload(seq: u64, prev: &[u8; 32], time: i64) -> Vec<u8
     });
     e.finish_fixed()
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_and_checkpoint_payloads_are_strict_deterministic_cbor() {
+        let ev = Event::new(EventKind::Shared, "pp-1", Cti([3; 16]))
+            .recipient("tn.health")
+            .purpose("aa:101");
+        for body in [
+            Body::Event(ev.clone()),
+            Body::Event(Event::new(EventKind::Granted, "pp-1", Cti([3; 16]))),
+            Body::Checkpoint(vec![0xd2; 40]),
+        ] {
+            let e = Entry {
+                seq: 300,
+                time: -5,
+                prev: [9; 32],
+                body,
+            };
+            let b = e.to_cbor().unwrap();
+            crate::cbor::check_strict(&b).unwrap();
+            assert_eq!(Entry::from_cbor(&b).unwrap(), e);
+        }
+        let p = checkpoint_payload(u64::MAX, &[1; 32], i64::MIN);
+        crate::cbor::check_strict(&p).unwrap();
+    }
+}

@@ -302,3 +302,27 @@ fn decode_token(payload: &[u8], max_entries: u64) -> Result<StatusListToken, Sta
         list: list.ok_or_else(|| missing("status_list"))?,
     })
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_claims_are_strict_deterministic_cbor_with_every_optional_claim() {
+        let mut list = StatusList::new(100, 2).unwrap();
+        list.set(7, StatusValue::Suspended).unwrap();
+        for (exp, ttl) in [(None, None), (Some(1_900_000_000), Some(3_600))] {
+            let token = StatusListToken {
+                sub: "https://cm.example/status/1".into(),
+                iat: 1_800_000_000,
+                exp,
+                ttl,
+                list: list.clone(),
+            };
+            let claims = token.claims_cbor();
+            crate::cbor::check_strict(&claims).unwrap();
+            assert_eq!(decode_token(&claims, DEFAULT_MAX_ENTRIES).unwrap(), token);
+        }
+    }
+}
