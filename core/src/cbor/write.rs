@@ -18,7 +18,7 @@
 //! let bytes = e.finish()?; // {"lst": .., "bits": 2} written as {"bits": 2, "lst": ..}
 //! ```
 
-use crate::error::CborError;
+use crate::CborError;
 
 /// A deterministic CBOR writer into a growing buffer.
 #[derive(Debug, Default)]

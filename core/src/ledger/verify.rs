@@ -5,9 +5,9 @@ use super::record::checkpoint_payload;
 use super::{scan, BadRecord, Body, Entry, LedgerError, Scan, Tail, CHECKPOINT_TYP, GENESIS_PREV};
 use crate::cbor::Reader;
 use crate::cose;
-use crate::error::VerifyError;
 use crate::keys::{sha256, TrustStore};
 use crate::verify::check_profile_headers;
+use crate::VerifyError;
 
 /// Checks a checkpoint record: profile headers, trusted key, signature, and that it signs
 /// exactly the record's `seq`, `prev` and `time`.
