@@ -198,13 +198,20 @@ impl VerifyingKey {
             .map_err(|_| SignatureError)
     }
 
+    /// The public key's coordinates: Ed25519's 32 bytes (and no `y`), or P-256's `x` and `y`.
+    #[expect(
+        clippy::expect_used,
+        reason = "a P-256 key is built only by `from_p256_coordinates`, which stores the 65-byte \
+                  point 0x04 || x || y after checking both coordinates are 32 bytes"
+    )]
     fn coordinates(&self) -> (&[u8], &[u8]) {
         match self.alg {
             Algorithm::Ed25519 => (&self.bytes, &[]),
-            Algorithm::Es256 => {
-                let xy = self.bytes.get(1..).unwrap_or_default();
-                xy.split_at(xy.len().min(32))
-            }
+            Algorithm::Es256 => self
+                .bytes
+                .get(1..65)
+                .map(|xy| xy.split_at(32))
+                .expect("a p-256 key holds a 65-byte point"),
         }
     }
 
