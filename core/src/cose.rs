@@ -1,9 +1,10 @@
-//! COSE_Sign1 (RFC 9052) wire mapping: signing through `coset`, and a strict zero-copy parser
-//! of the envelope and its headers used by every verifier in the crate.
+//! COSE_Sign1 (RFC 9052) wire mapping: signing (the protected header, `Sig_structure` and
+//! envelope written by the crate's one deterministic CBOR writer), and a strict zero-copy
+//! parser of the envelope and its headers used by every verifier in the crate.
 
 use ring::rand::SecureRandom;
 
-use crate::cbor::{self, int_from_head, Reader};
+use crate::cbor::{int_from_head, Encoder, Reader};
 use crate::keys::{Algorithm, SigningKey, VerifyingKey};
 use crate::{CborError, KeyError, VerifyError};
 
@@ -256,17 +257,14 @@ pub fn verify_sign1(
 
 /// The `Sig_structure` for a COSE_Sign1: `["Signature1", protected, external_aad, payload]`.
 pub fn sig_structure(protected_raw: &[u8], external_aad: &[u8], payload: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(24 + protected_raw.len() + external_aad.len() + payload.len());
-    out.push(0x84);
-    out.push(0x6a);
-    out.extend_from_slice(b"Signature1");
-    cbor::write_bstr_head(&mut out, protected_raw.len());
-    out.extend_from_slice(protected_raw);
-    cbor::write_bstr_head(&mut out, external_aad.len());
-    out.extend_from_slice(external_aad);
-    cbor::write_bstr_head(&mut out, payload.len());
-    out.extend_from_slice(payload);
-    out
+    let mut e =
+        Encoder::with_capacity(24 + protected_raw.len() + external_aad.len() + payload.len());
+    e.array(4)
+        .text("Signature1")
+        .bytes(protected_raw)
+        .bytes(external_aad)
+        .bytes(payload);
+    e.finish_fixed()
 }
 
 /// Signs `payload` as a tagged COSE_Sign1 with consentry's protected header
@@ -283,6 +281,9 @@ pub fn sign1(
 }
 
 /// As [`sign1`], with an explicit `kid`.
+///
+/// The protected header is `{1: alg, 4: kid, 16: typ}` (no `kid` when it is empty) and the
+/// unprotected header empty, in deterministic CBOR.
 pub fn sign1_with_kid(
     payload: &[u8],
     typ: &str,
@@ -290,20 +291,60 @@ pub fn sign1_with_kid(
     key: &SigningKey,
     rng: &dyn SecureRandom,
 ) -> Result<Vec<u8>, KeyError> {
-    use coset::{iana, TaggedCborSerializable as _};
-    let alg = match key.algorithm() {
-        Algorithm::Ed25519 => iana::Algorithm::EdDSA,
-        Algorithm::Es256 => iana::Algorithm::ES256,
-    };
-    let protected = coset::HeaderBuilder::new()
-        .algorithm(alg)
-        .key_id(kid.to_vec())
-        .value(16, ciborium::Value::Text(typ.to_owned()))
-        .build();
-    let msg = coset::CoseSign1Builder::new()
-        .protected(protected)
-        .payload(payload.to_vec())
-        .try_create_signature(b"", |tbs| key.sign(tbs, rng))?
-        .build();
-    msg.to_tagged_vec().map_err(|_| KeyError::SigningFailed)
+    let mut protected = Encoder::with_capacity(64 + typ.len());
+    protected.map(|m| {
+        m.int(1, |e| e.int(key.algorithm().cose_id()))
+            .int(16, |e| e.text(typ));
+        // An empty `kid` is left out (as `coset`, which signed before, did).
+        if !kid.is_empty() {
+            m.int(4, |e| e.bytes(kid));
+        }
+    });
+    let protected = protected.finish_fixed();
+    let signature = key.sign(&sig_structure(&protected, b"", payload), rng)?;
+    let mut msg = Encoder::with_capacity(16 + protected.len() + payload.len() + signature.len());
+    msg.tag(COSE_SIGN1_TAG)
+        .array(4)
+        .bytes(&protected)
+        .map(|_| {})
+        .bytes(payload)
+        .bytes(&signature);
+    Ok(msg.finish_fixed())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The envelope our writer produces is the one `coset` (which signed before) produces for
+    /// the same header, payload and key, byte for byte.
+    #[test]
+    fn signing_writes_the_same_bytes_as_coset() {
+        use coset::{iana, TaggedCborSerializable as _};
+        let rng = ring::rand::SystemRandom::new();
+        let key = SigningKey::from_ed25519_seed(&[9; 32]).unwrap();
+        for (payload, typ, kid) in [
+            (&b"\xa1\x01\x02"[..], ARTEFACT_TYP, &[7u8; 32][..]),
+            (&[0u8; 300][..], "x", &b""[..]),
+            (&[][..], &"t".repeat(40)[..], &[1u8; 24][..]),
+        ] {
+            let ours = sign1_with_kid(payload, typ, kid, &key, &rng).unwrap();
+            let protected = coset::HeaderBuilder::new()
+                .algorithm(iana::Algorithm::EdDSA)
+                .key_id(kid.to_vec())
+                .value(16, ciborium::Value::Text(typ.to_owned()))
+                .build();
+            let theirs = coset::CoseSign1Builder::new()
+                .protected(protected)
+                .payload(payload.to_vec())
+                .try_create_signature(b"", |tbs| key.sign(tbs, &rng))
+                .unwrap()
+                .build()
+                .to_tagged_vec()
+                .unwrap();
+            assert_eq!(hex::encode(&ours), hex::encode(&theirs));
+            assert_eq!(parse_sign1(&ours, true).unwrap().payload, payload);
+        }
+    }
 }

@@ -212,11 +212,17 @@ impl Ff1 {
     }
 }
 
+/// The RFC 4648 base32 symbol of the low five bits of `v`, in lower case: `a`..`z` for 0..25,
+/// `2`..`7` for 26..31. Computed rather than looked up, so there is no out-of-range case.
+fn base32_symbol(v: u64) -> char {
+    let v = (v & 31) as u8;
+    char::from(if v < 26 { b'a' + v } else { b'2' + (v - 26) })
+}
+
 /// RFC 4648 base32 in lower case without padding.
 pub fn base32_lower(bytes: &[u8]) -> String {
     // Written by hand: a few lines for a fixed, tested alphabet instead of one more dependency.
-    const ALPHA: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
-    let mut out: Vec<u8> = Vec::with_capacity(bytes.len().div_ceil(5) * 8);
+    let mut out = String::with_capacity(bytes.len().div_ceil(5) * 8);
     for chunk in bytes.chunks(5) {
         let mut buf = [0u8; 5];
         for (b, c) in buf.iter_mut().zip(chunk) {
@@ -227,36 +233,31 @@ pub fn base32_lower(bytes: &[u8]) -> String {
         // 8 output characters per 5 input bytes; fewer for a short last chunk.
         let chars = (chunk.len() * 8).div_ceil(5);
         for k in 0..chars {
-            let idx = ((n >> (35 - 5 * k)) & 31) as usize;
-            out.push(ALPHA.get(idx).copied().unwrap_or(b'a'));
+            out.push(base32_symbol(n >> (35 - 5 * k)));
         }
     }
-    String::from_utf8(out).unwrap_or_default()
+    out
 }
 
 /// [`base32_lower`] of exactly 16 bytes (the pseudonym length): 26 characters, unrolled for
 /// the hot path (three 5-byte groups of 8 characters, then one byte of 2 characters).
 pub fn base32_lower_16(bytes: &[u8; 16]) -> String {
-    const ALPHA: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
-    let sym = |v: u64| ALPHA.get((v & 31) as usize).copied().unwrap_or(b'a');
     let [a0, a1, a2, a3, a4, b0, b1, b2, b3, b4, c0, c1, c2, c3, c4, d0] = *bytes;
-    let mut out = [0u8; 26];
-    let (groups, tail) = out.split_at_mut(24);
-    for (chunk, [x0, x1, x2, x3, x4]) in groups.chunks_exact_mut(8).zip([
+    let mut out = String::with_capacity(26);
+    for [x0, x1, x2, x3, x4] in [
         [a0, a1, a2, a3, a4],
         [b0, b1, b2, b3, b4],
         [c0, c1, c2, c3, c4],
-    ]) {
+    ] {
         let n = u64::from_be_bytes([0, 0, 0, x0, x1, x2, x3, x4]);
-        for (o, shift) in chunk.iter_mut().zip([35, 30, 25, 20, 15, 10, 5, 0]) {
-            *o = sym(n >> shift);
+        for shift in [35, 30, 25, 20, 15, 10, 5, 0] {
+            out.push(base32_symbol(n >> shift));
         }
     }
     let last = u64::from(d0);
-    for (o, v) in tail.iter_mut().zip([last >> 3, last << 2]) {
-        *o = sym(v);
-    }
-    String::from_utf8(out.to_vec()).unwrap_or_default()
+    out.push(base32_symbol(last >> 3));
+    out.push(base32_symbol(last << 2));
+    out
 }
 
 #[cfg(test)]
@@ -284,6 +285,15 @@ mod tests {
                 core::array::from_fn(|i| seed.wrapping_mul(31).wrapping_add(i as u8 * 17));
             assert_eq!(base32_lower_16(&b), base32_lower(&b));
         }
+    }
+
+    #[test]
+    fn base32_symbols_are_the_rfc_4648_alphabet_for_every_five_bit_value() {
+        let all: String = (0..32).map(base32_symbol).collect();
+        assert_eq!(all, "abcdefghijklmnopqrstuvwxyz234567");
+        // only the low five bits count
+        assert_eq!(base32_symbol(32 + 5), 'f');
+        assert_eq!(base32_symbol(u64::MAX), '7');
     }
 
     #[test]
