@@ -230,6 +230,8 @@ pub enum consentry_result {
     IdChecksum = 4001,
     /// `id_pan_holder_type`: a PAN's fourth letter is not a known holder type
     IdPanHolderType = 4002,
+    /// `id_unknown_type`: an identifier type name is not one consentry knows
+    IdUnknownType = 4010,
     /// `pseudo_invalid_value`: a value fails validation for its field's declared type
     PseudoInvalidValue = 5000,
     /// `pseudo_unknown_field`: the field is not named in the policy
@@ -264,6 +266,10 @@ pub enum consentry_result {
     PseudoColumnNearMiss = 5015,
     /// `pseudo_unlisted_identifier`: a column the policy does not list holds identifiers (e.g. valid Aadhaar numbers)
     PseudoUnlistedIdentifier = 5016,
+    /// `pseudo_csv_open_quote`: text given as one CSV record ends inside a quoted field
+    PseudoCsvOpenQuote = 5030,
+    /// `pseudo_csv_several_records`: text given as one CSV record holds more than one
+    PseudoCsvSeveralRecords = 5031,
     /// `pseudo_internal`: an internal cryptographic operation failed (never expected)
     PseudoInternal = 5099,
     /// `policy_malformed`: the policy is not valid JSON or does not follow the policy schema
@@ -405,6 +411,7 @@ impl consentry_result {
             4000 => Some(Self::IdInvalid),
             4001 => Some(Self::IdChecksum),
             4002 => Some(Self::IdPanHolderType),
+            4010 => Some(Self::IdUnknownType),
             5000 => Some(Self::PseudoInvalidValue),
             5001 => Some(Self::PseudoUnknownField),
             5002 => Some(Self::PseudoNotReversible),
@@ -422,6 +429,8 @@ impl consentry_result {
             5014 => Some(Self::PseudoKeyCheckMalformed),
             5015 => Some(Self::PseudoColumnNearMiss),
             5016 => Some(Self::PseudoUnlistedIdentifier),
+            5030 => Some(Self::PseudoCsvOpenQuote),
+            5031 => Some(Self::PseudoCsvSeveralRecords),
             5099 => Some(Self::PseudoInternal),
             5100 => Some(Self::PolicyMalformed),
             5101 => Some(Self::PolicyUnknownTransform),
@@ -551,6 +560,7 @@ impl consentry_result {
             Self::IdInvalid => c"id_invalid",
             Self::IdChecksum => c"id_checksum",
             Self::IdPanHolderType => c"id_pan_holder_type",
+            Self::IdUnknownType => c"id_unknown_type",
             Self::PseudoInvalidValue => c"pseudo_invalid_value",
             Self::PseudoUnknownField => c"pseudo_unknown_field",
             Self::PseudoNotReversible => c"pseudo_not_reversible",
@@ -568,6 +578,8 @@ impl consentry_result {
             Self::PseudoKeyCheckMalformed => c"pseudo_key_check_malformed",
             Self::PseudoColumnNearMiss => c"pseudo_column_near_miss",
             Self::PseudoUnlistedIdentifier => c"pseudo_unlisted_identifier",
+            Self::PseudoCsvOpenQuote => c"pseudo_csv_open_quote",
+            Self::PseudoCsvSeveralRecords => c"pseudo_csv_several_records",
             Self::PseudoInternal => c"pseudo_internal",
             Self::PolicyMalformed => c"policy_malformed",
             Self::PolicyUnknownTransform => c"policy_unknown_transform",
@@ -696,6 +708,7 @@ impl consentry_result {
             Self::IdInvalid => c"a value is not a valid identifier of its declared type",
             Self::IdChecksum => c"a value has the shape of an identifier but its check digit or character is wrong",
             Self::IdPanHolderType => c"a PAN's fourth letter is not a known holder type",
+            Self::IdUnknownType => c"an identifier type name is not one consentry knows",
             Self::PseudoInvalidValue => c"a value fails validation for its field's declared type",
             Self::PseudoUnknownField => c"the field is not named in the policy",
             Self::PseudoNotReversible => c"the field's transform cannot be reversed (only `token` and `ff1` can)",
@@ -713,6 +726,8 @@ impl consentry_result {
             Self::PseudoKeyCheckMalformed => c"a key check value is not in the expected form",
             Self::PseudoColumnNearMiss => c"a CSV column name differs from a policy key only by case, spaces, invisible or look-alike characters",
             Self::PseudoUnlistedIdentifier => c"a column the policy does not list holds identifiers (e.g. valid Aadhaar numbers)",
+            Self::PseudoCsvOpenQuote => c"text given as one CSV record ends inside a quoted field",
+            Self::PseudoCsvSeveralRecords => c"text given as one CSV record holds more than one",
             Self::PseudoInternal => c"an internal cryptographic operation failed (never expected)",
             Self::PolicyMalformed => c"the policy is not valid JSON or does not follow the policy schema",
             Self::PolicyUnknownTransform => c"a field names a transform that does not exist",

@@ -107,9 +107,14 @@ enum Col {
 /// reference, or an `Arc` for a plan that outlives the borrow).
 #[derive(Debug)]
 pub struct CsvPlan<P> {
-    ps: P,
+    pub(super) ps: P,
     cols: Vec<Col>,
     header: Vec<String>,
+    /// Positions of the columns a policy key names (by name, or folded when folding).
+    pub(super) listed: Vec<usize>,
+    /// Policy key or column name → column position, sorted by [`sort_keys`] (first wins):
+    /// which cell an error's field names, for [`super::OnError::NullField`].
+    pub(super) positions: Vec<(String, usize)>,
 }
 
 impl<P: Deref<Target = Pseudonymiser>> CsvPlan<P> {
@@ -201,16 +206,26 @@ impl<P: Deref<Target = Pseudonymiser>> CsvPlan<P> {
             }
             cols.push(col);
         }
+        let (listed, positions) = field_columns(p, &names, options.fold_column_names);
         Ok(CsvPlan {
             ps,
             cols,
             header: out_header,
+            listed,
+            positions,
         })
     }
 
     /// The output header (dropped columns removed; for reversal, the input header).
     pub fn header(&self) -> &[String] {
         &self.header
+    }
+
+    /// The positions (in the input header) of the columns named by a policy key as written
+    /// (or, with [`CsvOptions::fold_column_names`], by its folded form): the cells counted as
+    /// values in [`CsvPlan::apply_row_on_error`]. Empty when no column is named in the policy.
+    pub fn listed_columns(&self) -> &[usize] {
+        &self.listed
     }
 
     /// The positions (in the input header) of the columns no policy key selects and that
@@ -280,4 +295,62 @@ impl<P: Deref<Target = Pseudonymiser>> CsvPlan<P> {
         }
         Ok(out)
     }
+}
+
+/// The columns a policy key names as written (or folded), and the table from policy key or
+/// column name to column position: header names first, then (folding) each policy key at the
+/// first column that folds to it.
+fn field_columns(
+    p: &Pseudonymiser,
+    names: &[&str],
+    fold: bool,
+) -> (Vec<usize>, Vec<(String, usize)>) {
+    let mut keys: Vec<(String, usize)> = p
+        .policy
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name.clone(), i))
+        .collect();
+    sort_keys(&mut keys);
+    let mut by_fold: Vec<(String, usize)> = Vec::new();
+    if fold {
+        by_fold = p
+            .policy
+            .fields()
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (fold_column_name(&f.name), i))
+            .collect();
+        sort_keys(&mut by_fold);
+    }
+    let folded: Vec<Option<usize>> = names
+        .iter()
+        .map(|n| {
+            if fold {
+                find_key(&by_fold, &fold_column_name(n))
+            } else {
+                None
+            }
+        })
+        .collect();
+    let listed = names
+        .iter()
+        .zip(&folded)
+        .enumerate()
+        .filter(|(_, (n, f))| find_key(&keys, n).is_some() || f.is_some())
+        .map(|(i, _)| i)
+        .collect();
+    let mut positions: Vec<(String, usize)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| ((*n).to_owned(), i))
+        .collect();
+    for (i, f) in folded.iter().enumerate() {
+        if let Some(rule) = f.and_then(|r| p.policy.fields().get(r)) {
+            positions.push((rule.name.clone(), i));
+        }
+    }
+    sort_keys(&mut positions);
+    (listed, positions)
 }

@@ -65,6 +65,9 @@ pub struct Pseudonymiser {
     /// Per rule, per selector step: the folded literal (`None` for `*`), for near-miss JSON
     /// keys.
     pub(super) folded_steps: Vec<Vec<Option<String>>>,
+    /// Each policy key as a record selector ([`super::on_error::field_selector`]; keys that do
+    /// not parse as one are left out), for counting the values a record holds.
+    pub(super) selectors: Vec<crate::scope::Selector>,
 }
 
 impl core::fmt::Debug for Pseudonymiser {
@@ -157,6 +160,11 @@ impl Pseudonymiser {
             any_column,
             folded,
             folded_steps,
+            selectors: policy
+                .fields()
+                .iter()
+                .filter_map(|f| super::on_error::field_selector(&f.name))
+                .collect(),
         })
     }
 
