@@ -1,10 +1,10 @@
-//! `consentry key master`, `pseudonymise`, `detect` and `redact`.
+//! `consentry key master` and `pseudonymise`.
 //!
 //! Files are processed in chunks: each chunk is transformed in parallel (every core), written
 //! in input order, and the next chunk is read, so memory stays flat whatever the file size.
 //! Output goes to a temporary file renamed into place at the end: a failed run leaves none.
 
-use std::io::{IsTerminal as _, Read as _, Write as _};
+use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -598,50 +598,4 @@ fn run_jsonl(
         .flush()
         .map_err(|e| CliError::io("write", &args.out, &e))?;
     Ok(tally)
-}
-
-fn read_text_arg(input: Option<&Path>) -> Result<String, CliError> {
-    match input {
-        Some(p) => util::read_text(p),
-        None => {
-            let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .map_err(|e| CliError::io("read", Path::new("<stdin>"), &e))?;
-            Ok(s)
-        }
-    }
-}
-
-/// Prints the identifiers found in free text as JSON lines (offsets and types, never values).
-pub(crate) fn detect(input: Option<&Path>) -> Result<ExitCode, CliError> {
-    let text = read_text_arg(input)?;
-    let spans = consentry::ids::detect(&text);
-    for s in &spans {
-        println!(
-            "{}",
-            serde_json::json!({ "start": s.start, "end": s.end, "type": s.kind.as_str() })
-        );
-    }
-    eprintln!("found {} identifier(s)", spans.len());
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Replaces every identifier found in free text with `[type]` (or its display mask).
-pub(crate) fn redact(input: Option<&Path>, mask: bool) -> Result<ExitCode, CliError> {
-    let text = read_text_arg(input)?;
-    let with = if mask {
-        consentry::ids::Redaction::Mask
-    } else {
-        consentry::ids::Redaction::Label
-    };
-    let consentry::ids::Redacted {
-        text: out, spans, ..
-    } = consentry::ids::redact(&text, with);
-    print!("{out}");
-    std::io::stdout()
-        .flush()
-        .map_err(|e| CliError::io("write", Path::new("<stdout>"), &e))?;
-    eprintln!("redacted {} identifier(s)", spans.len());
-    Ok(ExitCode::SUCCESS)
 }
