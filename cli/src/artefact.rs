@@ -177,7 +177,7 @@ pub(crate) fn verify_batch(opts: &VerifyOpts, file: &str) -> Result<ExitCode, Cl
                         }),
                     util::Line::TooLong => Err(util::too_large("the line")),
                     util::Line::NotUtf8 => Err(CliError {
-                        code: consentry::Code::InvalidUtf8.as_str().into(),
+                        code: consentry::Code::InvalidUtf8,
                         message: "the line is not utf-8 text".into(),
                         exit: EXIT_REJECTED,
                     }),

@@ -253,11 +253,8 @@ fn purpose_and_withdrawal(
     use consentry::status::{StatusList, StatusListToken, StatusValue};
     use consentry::{interop, Mode, Request};
     let rng = ring::rand::SystemRandom::new();
-    let taxonomy = interop::taxonomy_with(&[]).map_err(|e| CliError {
-        code: e.code,
-        message: e.message,
-        exit: EXIT_ERROR,
-    })?;
+    let taxonomy = interop::taxonomy_with(&[])
+        .map_err(|e| CliError::core_code(e.code(), e.message, EXIT_ERROR))?;
     let ask = |purpose: &str,
                op: Mode,
                fields: &[&str],
@@ -267,11 +264,8 @@ fn purpose_and_withdrawal(
         let req = Request::new("tn.health.dept", purpose, op, fields, now)
             .map_err(|e| CliError::usage(&e.to_string()))?
             .with_uses(2);
-        interop::decide_with(verifier, &taxonomy, artefact, &req, list).map_err(|e| CliError {
-            code: e.code,
-            message: e.message,
-            exit: EXIT_ERROR,
-        })
+        interop::decide_with(verifier, &taxonomy, artefact, &req, list)
+            .map_err(|e| CliError::core_code(e.code(), e.message, EXIT_ERROR))
     };
     // The manager publishes a status list; the artefact sits at index 4242.
     let mut list = StatusList::new(10_000, 2).map_err(fail)?;

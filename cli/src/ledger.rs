@@ -216,11 +216,7 @@ fn ledger_err(path: &Path, e: &BadRecord, exit: u8) -> CliError {
 }
 
 fn cli_err(code: Code, message: String) -> CliError {
-    CliError {
-        code: code.as_str().into(),
-        message,
-        exit: EXIT_ERROR,
-    }
+    CliError::core_code(code, message, EXIT_ERROR)
 }
 
 /// Why a ledger could not be opened for writing: a file problem, or what the file holds.
@@ -677,7 +673,7 @@ fn verify(path: &Path, trust: &Path, opts: &VerifyOptions) -> Result<ExitCode, C
                 crate::util::note(&format!(
                     "{}",
                     serde_json::json!({
-                        "warning": err.code,
+                        "warning": err.code.as_str(),
                         "message": format!("{} ({} record(s) in all; `--strict` fails on this)", err.message, report.time_backwards),
                         "index": t.index,
                         "offset": t.offset,

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::collections::BTreeMap;
 
 use consentry::pseudo::{csv_safe_cell, Applied, CsvOptions, CsvWriter, PseudoError};
-use consentry::{MasterKey, Policy, Pseudonymiser};
+use consentry::{HasCode, MasterKey, Policy, Pseudonymiser};
 use rayon::prelude::*;
 
 use crate::util::{self, CliError, EXIT_ERROR, EXIT_REJECTED};
@@ -164,7 +164,7 @@ fn check_key_file(p: &Pseudonymiser, args: &PseudonymiseArgs) -> Result<(), CliE
             }
             let e = PseudoError::KeyCheckMissing;
             return Err(CliError {
-                code: e.code().as_str().into(),
+                code: e.code(),
                 message: format!(
                     "{e}: `{}` not found (it is written beside every pseudonymised file; \
                      --allow-missing-key-check to reverse without it)",
@@ -205,7 +205,7 @@ fn format_of(args: &PseudonymiseArgs) -> Result<Format, CliError> {
 struct Rejection {
     row: u64,
     field: Option<String>,
-    code: &'static str,
+    code: consentry::Code,
     message: String,
 }
 
@@ -214,7 +214,7 @@ impl Rejection {
         Rejection {
             row,
             field: e.field().map(str::to_owned),
-            code: e.code().as_str(),
+            code: e.code(),
             message: e.to_string(),
         }
     }
@@ -224,13 +224,13 @@ impl Rejection {
         Rejection {
             row,
             field: None,
-            code: consentry::Code::InputTooLarge.as_str(),
+            code: consentry::Code::InputTooLarge,
             message: format!("the record is longer than {MAX_RECORD_LINE} bytes"),
         }
     }
 
     fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({ "row": self.row, "column": self.field, "code": self.code, "message": self.message })
+        serde_json::json!({ "row": self.row, "column": self.field, "code": self.code.as_str(), "message": self.message })
     }
 }
 
@@ -329,7 +329,7 @@ fn report(r: &Rejection) {
 
 fn fail_on(r: Rejection) -> CliError {
     CliError {
-        code: r.code.to_owned(),
+        code: r.code,
         message: format!(
             "row {}{}: {} (no output written; --on-error skip-row or null-field to continue)",
             r.row,
@@ -384,7 +384,7 @@ fn run_csv(
     output: impl std::io::Write,
 ) -> Result<Tally, CliError> {
     let io = |e: csv::Error| CliError {
-        code: "cli_csv".into(),
+        code: consentry::Code::CliCsv,
         message: format!("`{}`: {}", args.input.display(), csv_message(&e)),
         exit: EXIT_ERROR,
     };
@@ -406,7 +406,7 @@ fn run_csv(
     let mut unlisted_ids: BTreeMap<usize, u64> = BTreeMap::new();
     if plan.listed_columns().is_empty() && !p.policy().fields().is_empty() {
         return Err(CliError {
-            code: consentry::Code::PseudoUnknownField.as_str().into(),
+            code: consentry::Code::PseudoUnknownField,
             message: format!(
                 "no column of `{}` is named in the policy (CSV columns are matched by plain name; \
                  keys starting with `/` are JSON selectors)",
@@ -580,7 +580,7 @@ fn run_jsonl(
                 };
                 let record: serde_json::Value =
                     serde_json::from_str(line).map_err(|e| CliError {
-                        code: "record_json".into(),
+                        code: consentry::Code::RecordJson,
                         message: format!("line {n}: not a json record (column {})", e.column()),
                         exit: EXIT_ERROR,
                     })?;

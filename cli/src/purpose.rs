@@ -4,7 +4,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use consentry::{Decision, Mode, Request};
+use consentry::{Decision, HasCode, Mode, Request};
 
 use crate::util::{self, CliError, EXIT_ERROR, EXIT_REJECTED};
 
@@ -53,11 +53,7 @@ pub(crate) struct DecideArgs {
 }
 
 fn interop_err(e: consentry::interop::ErrorBody, exit: u8) -> CliError {
-    CliError {
-        code: e.code,
-        message: e.message,
-        exit,
-    }
+    CliError::core_code(e.code(), e.message, exit)
 }
 
 /// Decides the request `a` describes at `now`.
@@ -96,8 +92,10 @@ fn decision(a: &DecideArgs, now: i64) -> Result<Decision, CliError> {
         .map_err(|e| {
             // An artefact or status list that fails verification is refused input (exit 1, as
             // `verify` gives); a request outside its caps is a usage error (exit 2).
-            let usage = e.code == consentry::Code::RequestTooLarge.as_str()
-                || e.code == consentry::Code::RequestInvalid.as_str();
+            let usage = matches!(
+                e.code(),
+                consentry::Code::RequestTooLarge | consentry::Code::RequestInvalid
+            );
             interop_err(e, if usage { EXIT_ERROR } else { EXIT_REJECTED })
         })
 }
@@ -182,7 +180,7 @@ pub(crate) struct FilterArgs {
 
 fn denied(what: &str) -> CliError {
     CliError {
-        code: "decision_denied".into(),
+        code: consentry::Code::DecisionDenied,
         message: format!("{what} is a denial: nothing may leave"),
         exit: EXIT_REJECTED,
     }
@@ -195,7 +193,7 @@ pub(crate) fn filter(a: &FilterArgs) -> Result<ExitCode, CliError> {
         (Some(decision), None) => {
             let d: Decision =
                 consentry::json::from_str(&util::read_text(decision)?).map_err(|e| CliError {
-                    code: consentry::Code::RequestInvalid.as_str().into(),
+                    code: consentry::Code::RequestInvalid,
                     message: format!("`{}` is not a decision: {e}", decision.display()),
                     exit: EXIT_ERROR,
                 })?;
@@ -274,7 +272,7 @@ fn apply(
             util::Line::Text(l) => l,
             util::Line::TooLong => {
                 return Err(CliError {
-                    code: consentry::Code::InputTooLarge.as_str().into(),
+                    code: consentry::Code::InputTooLarge,
                     message: format!(
                         "line {n}: the record is longer than {} bytes",
                         crate::pseudo::MAX_RECORD_LINE
@@ -297,7 +295,7 @@ fn apply(
             continue;
         }
         let record: serde_json::Value = serde_json::from_str(&line).map_err(|e| CliError {
-            code: "record_json".into(),
+            code: consentry::Code::RecordJson,
             message: format!("line {n}: not a json record (column {})", e.column()),
             exit: EXIT_ERROR,
         })?;

@@ -371,7 +371,7 @@ pub(crate) fn withdraw(
         return Err(err);
     }
     let st = v.claims.status.as_ref().ok_or_else(|| CliError {
-        code: "cli_no_status_claim".into(),
+        code: Code::CliNoStatusClaim,
         message: "the artefact has no status claim: it cannot be withdrawn through a list".into(),
         exit: EXIT_ERROR,
     })?;
@@ -379,7 +379,7 @@ pub(crate) fn withdraw(
     let mut token = read_own(list, &held.bytes, &sk, now)?;
     if token.sub != st.status_list.uri {
         return Err(CliError {
-            code: "cli_wrong_list".into(),
+            code: Code::CliWrongList,
             message: format!(
                 "the artefact's status lives at `{}`, this list is `{}`",
                 st.status_list.uri, token.sub

@@ -10,10 +10,11 @@ pub(crate) const EXIT_REJECTED: u8 = 1;
 /// Exit code for everything else that went wrong.
 pub(crate) const EXIT_ERROR: u8 = 2;
 
-/// An error as the CLI reports it: a stable code, a message, an exit status.
+/// An error as the CLI reports it: a stable code, a message, an exit status. The code is a
+/// [`Code`], so every code the CLI prints is in the one table every face shares.
 #[derive(Debug)]
 pub(crate) struct CliError {
-    pub(crate) code: String,
+    pub(crate) code: Code,
     pub(crate) message: String,
     pub(crate) exit: u8,
 }
@@ -22,7 +23,7 @@ impl CliError {
     /// A usage error.
     pub(crate) fn usage(message: &str) -> Self {
         CliError {
-            code: "cli_usage".into(),
+            code: Code::CliUsage,
             message: message.into(),
             exit: EXIT_ERROR,
         }
@@ -31,7 +32,7 @@ impl CliError {
     /// A file could not be read or written. Names the file, not its content.
     pub(crate) fn io(what: &str, path: &Path, e: &std::io::Error) -> Self {
         CliError {
-            code: "cli_io".into(),
+            code: Code::CliIo,
             message: format!("cannot {what} `{}`: {e}", path.display()),
             exit: EXIT_ERROR,
         }
@@ -40,16 +41,16 @@ impl CliError {
     /// A core error, with the exit status given.
     pub(crate) fn core<E: HasCode + std::fmt::Display>(e: &E, exit: u8) -> Self {
         CliError {
-            code: e.code().as_str().into(),
+            code: e.code(),
             message: e.to_string(),
             exit,
         }
     }
 
-    /// An error with a core code and a CLI message.
+    /// An error with a code and a CLI message.
     pub(crate) fn core_code(code: Code, message: String, exit: u8) -> Self {
         CliError {
-            code: code.as_str().into(),
+            code,
             message,
             exit,
         }
@@ -58,7 +59,7 @@ impl CliError {
     /// A path that names a directory, device, pipe or socket where a regular file is expected.
     pub(crate) fn not_a_file(what: &str, path: &Path) -> Self {
         CliError {
-            code: "cli_not_a_file".into(),
+            code: Code::CliNotAFile,
             message: format!(
                 "{what} `{}` is not a regular file (a directory, device or pipe)",
                 path.display()
@@ -69,7 +70,7 @@ impl CliError {
 
     /// The error as the JSON object printed on stderr and in batch output.
     pub(crate) fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({ "code": self.code, "message": self.message })
+        serde_json::json!({ "code": self.code.as_str(), "message": self.message })
     }
 
     /// Prints the JSON object on stderr. A closed or broken stderr is ignored (never a panic):
@@ -173,7 +174,7 @@ pub(crate) fn read_regular_small(path: &Path, cap: usize) -> Result<Option<Vec<u
 /// A file argument over its cap: refused (exit 2), named by size, never echoed.
 pub(crate) fn file_too_large(path: &Path, cap: usize) -> CliError {
     CliError {
-        code: Code::InputTooLarge.as_str().into(),
+        code: Code::InputTooLarge,
         message: format!("`{}` is larger than {cap} bytes", path.display()),
         exit: EXIT_ERROR,
     }
@@ -182,7 +183,7 @@ pub(crate) fn file_too_large(path: &Path, cap: usize) -> CliError {
 /// Reads a UTF-8 text file.
 pub(crate) fn read_text(path: &Path) -> Result<String, CliError> {
     String::from_utf8(read_file(path)?).map_err(|_| CliError {
-        code: "cli_io".into(),
+        code: Code::CliIo,
         message: format!("`{}` is not utf-8 text", path.display()),
         exit: EXIT_ERROR,
     })
@@ -197,7 +198,7 @@ pub(crate) const MAX_ARTEFACT_TEXT: usize = consentry::DEFAULT_MAX_SIZE.div_ceil
 /// An input over [`MAX_ARTEFACT_TEXT`]: refused (exit 1), named by size, never echoed.
 pub(crate) fn too_large(what: &str) -> CliError {
     CliError {
-        code: Code::InputTooLarge.as_str().into(),
+        code: Code::InputTooLarge,
         message: format!("{what} is longer than {MAX_ARTEFACT_TEXT} bytes"),
         exit: EXIT_REJECTED,
     }
@@ -306,7 +307,7 @@ pub(crate) fn decode_artefact_text(raw: &[u8]) -> Result<Vec<u8>, CliError> {
         .ok()
         .and_then(consentry::b64::decode)
         .ok_or_else(|| CliError {
-            code: "cli_not_base64url".into(),
+            code: Code::NotBase64url,
             message:
                 "the artefact is neither base64url text nor cose bytes (or the file does not exist)"
                     .into(),
@@ -348,7 +349,7 @@ pub(crate) fn read_key_file(path: &Path) -> Result<zeroize::Zeroizing<Vec<u8>>, 
         if mode & 0o077 != 0 {
             note(
                 &serde_json::json!({
-                    "warning": "key_file_permissions",
+                    "warning": Code::KeyFilePermissions.as_str(),
                     "message": format!(
                         "key file `{}` is open to group or others (mode {mode:04o}): \
                          restrict it with `chmod 600`",
@@ -362,7 +363,7 @@ pub(crate) fn read_key_file(path: &Path) -> Result<zeroize::Zeroizing<Vec<u8>>, 
     read_capped(f, MAX_KEY_FILE, path)?
         .map(zeroize::Zeroizing::new)
         .ok_or_else(|| CliError {
-            code: Code::InputTooLarge.as_str().into(),
+            code: Code::InputTooLarge,
             message: format!(
                 "key file `{}` is larger than {MAX_KEY_FILE} bytes",
                 path.display()
@@ -377,7 +378,7 @@ pub(crate) fn read_key_text(path: &Path) -> Result<zeroize::Zeroizing<String>, C
     std::str::from_utf8(&bytes)
         .map(|s| zeroize::Zeroizing::new(s.to_owned()))
         .map_err(|_| CliError {
-            code: "cli_io".into(),
+            code: Code::CliIo,
             message: format!("`{}` is not utf-8 text", path.display()),
             exit: EXIT_ERROR,
         })
@@ -390,7 +391,7 @@ pub(crate) fn load_signing_key(
 ) -> Result<consentry::SigningKey, CliError> {
     let pem = read_key_file(path)?;
     let bad = || CliError {
-        code: Code::KeyPkcs8Invalid.as_str().into(),
+        code: Code::KeyPkcs8Invalid,
         message: format!(
             "`{}` is not a pkcs#8 pem private key (`-----BEGIN PRIVATE KEY-----`)",
             path.display()
@@ -511,7 +512,7 @@ impl OutFile {
 
 fn exists(dest: &Path) -> CliError {
     CliError {
-        code: "cli_io".into(),
+        code: Code::CliIo,
         message: format!(
             "`{}` already exists (or is a symlink); pass --force to replace it",
             dest.display()

@@ -251,7 +251,7 @@ fn batch_streams_in_order_across_chunks() {
         let i = line - 1;
         match i % 1000 {
             7 => assert_eq!(r["code"], "signature_invalid", "line {line}"),
-            999 => assert_eq!(r["code"], "cli_not_base64url", "line {line}"),
+            999 => assert_eq!(r["code"], "not_base64url", "line {line}"),
             _ => assert_eq!(r["verified"], true, "line {line}"),
         }
     }

@@ -4,8 +4,8 @@
 use ring::rand::SecureRandom;
 
 use crate::cbor::{self, int_from_head, Reader};
-use crate::error::{CborError, KeyError, VerifyError};
 use crate::keys::{Algorithm, SigningKey, VerifyingKey};
+use crate::{CborError, KeyError, VerifyError};
 
 /// CBOR tag of a COSE_Sign1.
 pub const COSE_SIGN1_TAG: u64 = 18;

@@ -60,12 +60,17 @@ pub mod scope;
 pub mod status;
 mod verify;
 
+// The code table, and each area's error type (defined beside its module).
+pub use artefact::{ClaimsError, IssueError};
+pub use cbor::{CborError, CborType};
+pub use error::{Code, HasCode};
+pub use keys::KeyError;
+pub use status::StatusError;
+pub use verify::VerifyError;
+
 pub use artefact::{
     Audience, Claims, ClaimsBuilder, Consent, Cti, DataRange, Frequency, Grant, Grantor,
     GrantorRole, Mode, Notice, Status, StatusListRef, V1,
-};
-pub use error::{
-    CborError, CborType, ClaimsError, Code, HasCode, IssueError, KeyError, StatusError, VerifyError,
 };
 pub use keys::{Algorithm, SignatureError, SigningKey, TrustStore, VerifyingKey, MAX_KID_LEN};
 pub use pseudo::{MasterKey, Policy, Pseudonymiser};

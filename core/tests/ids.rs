@@ -9,7 +9,7 @@
 )]
 
 use consentry::ids::{self, IdError, IdType};
-use consentry::Code;
+use consentry::{Code, HasCode};
 
 const AADHAAR_OK: &[&str] = &[
     "234567890124",

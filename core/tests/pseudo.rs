@@ -8,7 +8,7 @@
 
 use consentry::ids::{self, IdType};
 use consentry::pseudo::{CsvOptions, MasterKey, Policy, PolicyError, PseudoError, Pseudonymiser};
-use consentry::Code;
+use consentry::{Code, HasCode};
 use serde_json::json;
 
 const KEY: [u8; 32] = *b"consentry core pseudo test key!!";

@@ -12,7 +12,7 @@ use consentry::pseudo::{
     csv_record, parse_csv_line, CsvLineError, CsvOptions, CsvWriter, MasterKey, OnError, Policy,
     PseudoError, Pseudonymiser,
 };
-use consentry::Code;
+use consentry::{Code, HasCode as _};
 use serde_json::json;
 
 const KEY: [u8; 32] = *b"consentry on-error test key, 32b";

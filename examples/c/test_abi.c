@@ -222,9 +222,24 @@ static void test_fixtures(void) {
     }
     if (!lst) EXPECT(consentry_verifier_check(verifier, art, art_len, (const uint8_t *)aud, strlen(aud), now, NULL), code);
 
-    /* The same case through the JSON entry point. */
+    /* The same case as base64url text: the same result, byte for byte. */
     char *a64 = b64url_encode(art, art_len);
     char *l64 = lst ? b64url_encode(lst, list_len) : NULL;
+    {
+      static uint8_t out64[65536];
+      size_t n64 = 0;
+      EXPECT(consentry_verifier_verify_b64(verifier, (const uint8_t *)a64, strlen(a64), (const uint8_t *)aud,
+                                           strlen(aud), now, (const uint8_t *)l64, l64 ? strlen(l64) : 0, out64,
+                                           sizeof out64, &n64, err),
+             code);
+      if (code == 0) CHECK(n64 == n && memcmp(out64, out, n) == 0 && out64[n] == 0);
+      if (!lst)
+        EXPECT(consentry_verifier_check_b64(verifier, (const uint8_t *)a64, strlen(a64), (const uint8_t *)aud,
+                                            strlen(aud), now, NULL),
+               code);
+    }
+
+    /* The same case through the JSON entry point. */
     size_t req_cap = strlen(a64) + jwks_len + (l64 ? strlen(l64) : 0) + 512;
     char *req = malloc(req_cap);
     snprintf(req, req_cap, "{\"artefact\": \"%s\", \"trust\": %s, \"audience\": \"%s\", \"now\": %lld%s%s%s}",
@@ -302,6 +317,105 @@ static void test_verify_arguments(void) {
   EXPECT(consentry_verifier_check(verifier, typical, typical_len, NULL, 0, NOW, err), CONSENTRY_RESULT_NULL_ARGUMENT);
   EXPECT(consentry_verifier_check(verifier, typical, SIZE_MAX, aud, aud_len, NOW, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
   EXPECT(consentry_verifier_check(verifier, typical, typical_len, NOT_UTF8, sizeof NOT_UTF8, NOW, err), CONSENTRY_RESULT_INVALID_UTF8);
+}
+
+/* The base64url text entry points: text gives what its bytes give (surrounding whitespace
+ * ignored); text that is not base64url is CONSENTRY_RESULT_NOT_BASE64URL, naming the argument,
+ * never quoting it, with the output untouched. */
+static void test_verify_b64(void) {
+  static uint8_t out[16384], out64[16384], msg[512];
+  size_t n = 0, n64 = 0, m = 0, list_len;
+  const uint8_t *aud = (const uint8_t *)AUD;
+  size_t aud_len = strlen(AUD);
+  const consentry_taxonomy *tax = NULL;
+  const char allow[] = "{\"recipient\": \"tn.health.dept\", \"purpose\": \"abdm:CAREMGT\", "
+                       "\"operation\": \"view\", \"fields\": [\"/name\"], \"now\": 1764300000}";
+  uint8_t *list = read_file("list-valid.cwt", &list_len);
+  uint8_t *full = NULL;
+  size_t full_len;
+  full = read_file("full_no_list.cose", &full_len);
+  char *a64 = b64url_encode(typical, typical_len);
+  char *f64 = b64url_encode(full, full_len);
+  char *l64 = b64url_encode(list, list_len);
+  size_t padded_cap = strlen(a64) + 8;
+  char *padded = malloc(padded_cap);
+  snprintf(padded, padded_cap, " \n%s\r\n", a64);
+
+  /* Verify: the typical artefact, and the full one with its list, as text and as bytes. */
+  EXPECT(consentry_verifier_verify(verifier, typical, typical_len, aud, aud_len, NOW, NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_OK);
+  EXPECT(consentry_verifier_verify_b64(verifier, (const uint8_t *)padded, strlen(padded), aud, aud_len, NOW, NULL, 0,
+                                       out64, sizeof out64, &n64, err),
+         CONSENTRY_RESULT_OK);
+  CHECK(n64 == n && memcmp(out, out64, n + 1) == 0);
+  EXPECT(consentry_verifier_verify(verifier, full, full_len, aud, aud_len, NOW, list, list_len, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_OK);
+  EXPECT(consentry_verifier_verify_b64(verifier, (const uint8_t *)f64, strlen(f64), aud, aud_len, NOW,
+                                       (const uint8_t *)l64, strlen(l64), out64, sizeof out64, &n64, err),
+         CONSENTRY_RESULT_OK);
+  CHECK(n64 == n && memcmp(out, out64, n + 1) == 0);
+  EXPECT(consentry_verifier_check_b64(verifier, (const uint8_t *)padded, strlen(padded), aud, aud_len, NOW, err),
+         CONSENTRY_RESULT_OK);
+  EXPECT(consentry_verifier_check_b64(verifier, (const uint8_t *)a64, strlen(a64), aud, aud_len, NOW + 400000000, err),
+         CONSENTRY_RESULT_EXPIRED);
+
+  /* Decide: the same decision. */
+  EXPECT(consentry_taxonomy_new(NULL, 0, &tax, err), CONSENTRY_RESULT_OK);
+  EXPECT(consentry_verifier_decide(verifier, tax, typical, typical_len, S(allow), NULL, 0, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_OK);
+  EXPECT(consentry_verifier_decide_b64(verifier, tax, (const uint8_t *)a64, strlen(a64), S(allow), NULL, 0, out64,
+                                       sizeof out64, &n64, err),
+         CONSENTRY_RESULT_OK);
+  CHECK(n64 == n && memcmp(out, out64, n + 1) == 0 && strstr((char *)out64, "\"allowed\":true") != NULL);
+  EXPECT(consentry_verifier_decide(verifier, tax, full, full_len, S(allow), list, list_len, out, sizeof out, &n, err),
+         CONSENTRY_RESULT_OK);
+  EXPECT(consentry_verifier_decide_b64(verifier, tax, (const uint8_t *)f64, strlen(f64), S(allow),
+                                       (const uint8_t *)l64, strlen(l64), out64, sizeof out64, &n64, err),
+         CONSENTRY_RESULT_OK);
+  CHECK(n64 == n && memcmp(out, out64, n + 1) == 0);
+
+  /* Not base64url: padding, the standard alphabet, a length no encoding has, inner spaces,
+   * and an Aadhaar-like number. Each refused, the output untouched, the value never quoted. */
+  static const char *const bad[] = {"0oRYQ6MBJwRYINfR==", "0oRY+Q6MB/JwRY", "0oRYQ", "0oRY Q6MB", "2345 6789 0124"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    const uint8_t *b = (const uint8_t *)bad[i];
+    size_t b_len = strlen(bad[i]);
+    memset(out64, 0xAA, sizeof out64);
+    n64 = 12345;
+    EXPECT(consentry_verifier_check_b64(verifier, b, b_len, aud, aud_len, NOW, err), CONSENTRY_RESULT_NOT_BASE64URL);
+    EXPECT(consentry_error_code(err), CONSENTRY_RESULT_NOT_BASE64URL);
+    EXPECT(consentry_verifier_verify_b64(verifier, b, b_len, aud, aud_len, NOW, NULL, 0, out64, sizeof out64, &n64, err),
+           CONSENTRY_RESULT_NOT_BASE64URL);
+    EXPECT(consentry_error_message(err, msg, sizeof msg, &m), CONSENTRY_RESULT_OK);
+    CHECK(strstr((char *)msg, "`artefact`") != NULL && strstr((char *)msg, bad[i]) == NULL &&
+          strstr((char *)msg, "2345") == NULL);
+    EXPECT(consentry_verifier_verify_b64(verifier, (const uint8_t *)f64, strlen(f64), aud, aud_len, NOW, b, b_len,
+                                         out64, sizeof out64, &n64, err),
+           CONSENTRY_RESULT_NOT_BASE64URL);
+    EXPECT(consentry_error_message(err, msg, sizeof msg, &m), CONSENTRY_RESULT_OK);
+    CHECK(strstr((char *)msg, "`status_list`") != NULL && strstr((char *)msg, bad[i]) == NULL);
+    EXPECT(consentry_verifier_decide_b64(verifier, tax, b, b_len, S(allow), NULL, 0, out64, sizeof out64, &n64, err),
+           CONSENTRY_RESULT_NOT_BASE64URL);
+    EXPECT(consentry_verifier_decide_b64(verifier, tax, (const uint8_t *)f64, strlen(f64), S(allow), b, b_len, out64,
+                                         sizeof out64, &n64, err),
+           CONSENTRY_RESULT_NOT_BASE64URL);
+    CHECK(n64 == 12345 && out64[0] == 0xAA && out64[sizeof out64 - 1] == 0xAA);
+  }
+  /* Raw COSE bytes are not text (the text entry points never guess); NULL is NULL. */
+  EXPECT(consentry_verifier_check_b64(verifier, typical, typical_len, aud, aud_len, NOW, err),
+         CONSENTRY_RESULT_INVALID_UTF8);
+  EXPECT(consentry_verifier_check_b64(verifier, NULL, 0, aud, aud_len, NOW, err), CONSENTRY_RESULT_NULL_ARGUMENT);
+  EXPECT(consentry_verifier_verify_b64(verifier, (const uint8_t *)a64, strlen(a64), aud, aud_len, NOW, NULL, 0, NULL,
+                                       0, NULL, err),
+         CONSENTRY_RESULT_NULL_ARGUMENT);
+
+  consentry_taxonomy_free(tax);
+  free(padded);
+  free(a64);
+  free(f64);
+  free(l64);
+  free(full);
+  free(list);
 }
 
 static void test_issue(void) {
@@ -1105,6 +1219,7 @@ int main(int argc, char **argv) {
   test_verifier_new();
   test_fixtures();
   test_verify_arguments();
+  test_verify_b64();
   test_issue();
   test_status_lists();
   test_status_list_trust();

@@ -5,6 +5,7 @@
 //!   `consentry_verifier_check`);
 //! - `rust_verify_json` vs `c_verify_json`: the verdict and the claims as JSON text (what
 //!   `consentry_verifier_verify` returns; the Rust side serialises the same JSON value).
+#![allow(unsafe_code)] // calls the C ABI; each block has a `// SAFETY:` comment
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

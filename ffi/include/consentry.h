@@ -29,8 +29,10 @@
  * - `consentry_call_json`, `consentry_id_validate`, `consentry_id_mask` and the static-text
  *   functions are thread-safe.
  *
- * Linking: `cc app.c $(pkg-config --cflags --libs consentry)` after `scripts/install-c PREFIX`;
- * static: `pkg-config --static --libs consentry`.
+ * Linking, after `scripts/install-c PREFIX` (with PKG_CONFIG_PATH=PREFIX/lib/pkgconfig):
+ *   shared: `cc app.c $(pkg-config --cflags --libs consentry)` (SONAME libconsentry.so.0.MINOR
+ *           while the version is 0.x; the loader must find PREFIX/lib: rpath or LD_LIBRARY_PATH);
+ *   static: `cc app.c $(pkg-config --cflags --libs consentry-static)` (links libconsentry.a).
  */
 
 
@@ -54,6 +56,11 @@
 // The largest leeway a verifier accepts, in seconds.
 #define CONSENTRY_MAX_LEEWAY 300
 
+// `consentry_taxonomy_new_with` flag: let the caller's document flag legitimate uses (a basis
+// that skips consent and the parental-consent check). Without it such a document is refused
+// with `CONSENTRY_RESULT_TAXONOMY_LEGITIMATE_USE_NOT_ALLOWED`.
+#define CONSENTRY_TAXONOMY_ALLOW_LEGITIMATE_USES 1
+
 // Status value VALID (0).
 #define CONSENTRY_STATUS_VALID 0
 
@@ -76,11 +83,6 @@
 // List freshness: issued in the future (`iat` after now + 60 s); it cannot prove an artefact
 // valid.
 #define CONSENTRY_STATUS_LIST_FUTURE 3
-
-// `consentry_taxonomy_new_with` flag: let the caller's document flag legitimate uses (a basis
-// that skips consent and the parental-consent check). Without it such a document is refused
-// with `CONSENTRY_RESULT_TAXONOMY_LEGITIMATE_USE_NOT_ALLOWED`.
-#define CONSENTRY_TAXONOMY_ALLOW_LEGITIMATE_USES 1
 
 // The length of a pseudonymisation master key in bytes.
 #define CONSENTRY_MASTER_KEY_LEN 32
@@ -306,6 +308,26 @@ enum consentry_result
   CONSENTRY_RESULT_INVALID_ARGUMENT = 2104,
   // `internal`: an error this build of the C library has no code for (a bug in consentry)
   CONSENTRY_RESULT_INTERNAL = 2105,
+  // `not_base64url`: a text argument that must be base64url (no padding) is not
+  CONSENTRY_RESULT_NOT_BASE64URL = 2110,
+  // `cli_usage`: bad arguments or flags, including those the argument parser finds
+  CONSENTRY_RESULT_CLI_USAGE = 2200,
+  // `cli_io`: a file could not be opened, read or written, is not UTF-8 text, or an output already exists without `--force` (the message names the file, not its content)
+  CONSENTRY_RESULT_CLI_IO = 2201,
+  // `cli_not_a_file`: a path that names a directory, device, pipe or socket where a regular file is expected
+  CONSENTRY_RESULT_CLI_NOT_A_FILE = 2202,
+  // `cli_csv`: a CSV file that cannot be read as CSV
+  CONSENTRY_RESULT_CLI_CSV = 2204,
+  // `record_json`: a JSON-lines record that does not parse (names the line and column)
+  CONSENTRY_RESULT_RECORD_JSON = 2205,
+  // `decision_denied`: `filter` was given, or decided, a denial: nothing may leave
+  CONSENTRY_RESULT_DECISION_DENIED = 2206,
+  // `cli_no_status_claim`: `withdraw` was given an artefact without a status claim
+  CONSENTRY_RESULT_CLI_NO_STATUS_CLAIM = 2207,
+  // `cli_wrong_list`: `withdraw` was given a list published at another URI than the artefact's
+  CONSENTRY_RESULT_CLI_WRONG_LIST = 2208,
+  // `key_file_permissions`: a warning, not an error: a private or master key file open to its group or to others
+  CONSENTRY_RESULT_KEY_FILE_PERMISSIONS = 2209,
   // `id_invalid`: a value is not a valid identifier of its declared type
   CONSENTRY_RESULT_ID_INVALID = 4000,
   // `id_checksum`: a value has the shape of an identifier but its check digit or character is wrong
@@ -477,6 +499,15 @@ consentry_result consentry_error_message(const consentry_error *err,
                                          size_t out_cap,
                                          size_t *out_len);
 
+#if defined(CONSENTRY_TEST_PANIC)
+// Panics inside the panic boundary: returns `CONSENTRY_RESULT_PANIC`. Test builds only
+// (cargo feature `test-panic`); the header declares it under `CONSENTRY_TEST_PANIC`.
+//
+// # Safety
+// `err` must be NULL or a live error object.
+consentry_result consentry_test_panic(consentry_error *err);
+#endif
+
 // Creates an empty trust store in `*out`. Free it with `consentry_trust_store_free`.
 //
 // # Safety
@@ -553,6 +584,22 @@ consentry_result consentry_verifier_check(const consentry_verifier *verifier,
                                           int64_t now,
                                           consentry_error *err);
 
+// `consentry_verifier_check` with the artefact as base64url text (no padding; surrounding
+// whitespace is ignored), as the command line, the JSON interface and npm take it: the same
+// verdict as for its bytes. Text that is not base64url is `CONSENTRY_RESULT_NOT_BASE64URL`
+// (text that is not UTF-8, `CONSENTRY_RESULT_INVALID_UTF8`); the message names the argument,
+// never its value.
+//
+// # Safety
+// As `consentry_verifier_check`.
+consentry_result consentry_verifier_check_b64(const consentry_verifier *verifier,
+                                              const uint8_t *artefact,
+                                              size_t artefact_len,
+                                              const uint8_t *audience,
+                                              size_t audience_len,
+                                              int64_t now,
+                                              consentry_error *err);
+
 // Verifies an artefact as `consentry_verifier_check` does and writes the verified artefact's
 // JSON (`{"verified": true, "alg", "kid", "status", "claims"}`) into `out`, NUL-terminated;
 // `*out_len` receives its length without the NUL. With a signed status list
@@ -585,6 +632,74 @@ consentry_result consentry_verifier_verify(const consentry_verifier *verifier,
                                            size_t *out_len,
                                            consentry_error *err);
 
+// `consentry_verifier_verify` with the artefact and the status list (NULL for none) as
+// base64url text (no padding; surrounding whitespace is ignored): the same result, byte for
+// byte, as for their bytes. Text that is not base64url is `CONSENTRY_RESULT_NOT_BASE64URL`
+// (text that is not UTF-8, `CONSENTRY_RESULT_INVALID_UTF8`); the message names the argument,
+// never its value. Buffer rules as `consentry_verifier_verify`.
+//
+// # Safety
+// As `consentry_verifier_verify`.
+consentry_result consentry_verifier_verify_b64(const consentry_verifier *verifier,
+                                               const uint8_t *artefact,
+                                               size_t artefact_len,
+                                               const uint8_t *audience,
+                                               size_t audience_len,
+                                               int64_t now,
+                                               const uint8_t *status_list,
+                                               size_t status_list_len,
+                                               uint8_t *out,
+                                               size_t out_cap,
+                                               size_t *out_len,
+                                               consentry_error *err);
+
+// Decides whether a use of data is allowed by an artefact: `request_json` is the request
+// (`{"recipient", "purpose", "operation", "fields", "now", "uses"?, "leeway"?,
+// "acceptUnknownStatus"?}`). The artefact is authenticated (signature, header, strict claims:
+// failures are result codes); time, audience, status and purpose are decision checks, so a
+// denial is a value: the result is `CONSENTRY_RESULT_OK` and the JSON decision
+// `{"allowed": true, "fields", "transforms", "eraseBy"}` or `{"allowed": false, "reasons"}`
+// is written into `out`, NUL-terminated. `status_list` (signed, NULL for none) is verified
+// with the verifier's trust store. Buffer rules as `consentry_verifier_verify`. Thread-safe.
+//
+// # Safety
+// `verifier` and `taxonomy` must be live; `artefact`, `request_json` and (unless NULL)
+// `status_list` must point to their lengths of readable bytes; `out` valid for `out_cap`
+// bytes and not overlapping any input; `out_len` for one write; `err` NULL or live.
+consentry_result consentry_verifier_decide(const consentry_verifier *verifier,
+                                           const consentry_taxonomy *taxonomy,
+                                           const uint8_t *artefact,
+                                           size_t artefact_len,
+                                           const uint8_t *request_json,
+                                           size_t request_json_len,
+                                           const uint8_t *status_list,
+                                           size_t status_list_len,
+                                           uint8_t *out,
+                                           size_t out_cap,
+                                           size_t *out_len,
+                                           consentry_error *err);
+
+// `consentry_verifier_decide` with the artefact and the status list (NULL for none) as
+// base64url text (no padding; surrounding whitespace is ignored): the same decision, byte for
+// byte, as for their bytes. Text that is not base64url is `CONSENTRY_RESULT_NOT_BASE64URL`
+// (text that is not UTF-8, `CONSENTRY_RESULT_INVALID_UTF8`); the message names the argument,
+// never its value. Buffer rules as `consentry_verifier_verify`.
+//
+// # Safety
+// As `consentry_verifier_decide`.
+consentry_result consentry_verifier_decide_b64(const consentry_verifier *verifier,
+                                               const consentry_taxonomy *taxonomy,
+                                               const uint8_t *artefact,
+                                               size_t artefact_len,
+                                               const uint8_t *request_json,
+                                               size_t request_json_len,
+                                               const uint8_t *status_list,
+                                               size_t status_list_len,
+                                               uint8_t *out,
+                                               size_t out_cap,
+                                               size_t *out_len,
+                                               consentry_error *err);
+
 // Creates a taxonomy of the shipped purpose packs plus, when `extra_json` is not NULL, one
 // taxonomy document of the caller's own (JSON text). Immutable and thread-safe. Free it with
 // `consentry_taxonomy_free`.
@@ -614,32 +729,6 @@ consentry_result consentry_taxonomy_new_with(const uint8_t *extra_json,
 // # Safety
 // `taxonomy` must be NULL or a pointer from `consentry_taxonomy_new` not yet freed.
 void consentry_taxonomy_free(const consentry_taxonomy *taxonomy);
-
-// Decides whether a use of data is allowed by an artefact: `request_json` is the request
-// (`{"recipient", "purpose", "operation", "fields", "now", "uses"?, "leeway"?,
-// "acceptUnknownStatus"?}`). The artefact is authenticated (signature, header, strict claims:
-// failures are result codes); time, audience, status and purpose are decision checks, so a
-// denial is a value: the result is `CONSENTRY_RESULT_OK` and the JSON decision
-// `{"allowed": true, "fields", "transforms", "eraseBy"}` or `{"allowed": false, "reasons"}`
-// is written into `out`, NUL-terminated. `status_list` (signed, NULL for none) is verified
-// with the verifier's trust store. Buffer rules as `consentry_verifier_verify`. Thread-safe.
-//
-// # Safety
-// `verifier` and `taxonomy` must be live; `artefact`, `request_json` and (unless NULL)
-// `status_list` must point to their lengths of readable bytes; `out` valid for `out_cap`
-// bytes and not overlapping any input; `out_len` for one write; `err` NULL or live.
-consentry_result consentry_verifier_decide(const consentry_verifier *verifier,
-                                           const consentry_taxonomy *taxonomy,
-                                           const uint8_t *artefact,
-                                           size_t artefact_len,
-                                           const uint8_t *request_json,
-                                           size_t request_json_len,
-                                           const uint8_t *status_list,
-                                           size_t status_list_len,
-                                           uint8_t *out,
-                                           size_t out_cap,
-                                           size_t *out_len,
-                                           consentry_error *err);
 
 // Loads a private key from PKCS#8 (DER; Ed25519 v1/v2 or ECDSA P-256) into `*out`. The key is
 // immutable and thread-safe. Free it with `consentry_signing_key_free`.
@@ -825,36 +914,6 @@ consentry_result consentry_status_list_sign(const consentry_status_list *list,
                                             size_t out_cap,
                                             size_t *out_len,
                                             consentry_error *err);
-
-// Runs an operation of the binding-neutral JSON interface (`consentry::interop`): `op` is its
-// name (`verify`, `decide`, `inspect`, `issue`, `statusGet`, `keyPublic`, and every
-// operation added to the core later) and `request` its JSON request (camelCase, bytes as
-// base64url). Writes the response envelope `{"ok": true, "result": ...}` or `{"ok": false, "error": {"code",
-// "numericCode", "message"}}` into `out`, NUL-terminated, and returns `CONSENTRY_RESULT_OK`
-// or the error's code. Unlike the other functions, the output is written on an operation's
-// failure too (the envelope carries the error); it is not written on argument errors
-// (NULL, UTF-8, buffer too small). Buffer rules as `consentry_verifier_verify`. Thread-safe.
-//
-// # Safety
-// `op` and `request` must point to their lengths of readable bytes; `out` valid for
-// `out_cap` bytes; `out_len` for one write; `err` NULL or live.
-consentry_result consentry_call_json(const uint8_t *op,
-                                     size_t op_len,
-                                     const uint8_t *request,
-                                     size_t request_len,
-                                     uint8_t *out,
-                                     size_t out_cap,
-                                     size_t *out_len,
-                                     consentry_error *err);
-
-#if defined(CONSENTRY_TEST_PANIC)
-// Panics inside the panic boundary: returns `CONSENTRY_RESULT_PANIC`. Test builds only
-// (cargo feature `test-panic`); the header declares it under `CONSENTRY_TEST_PANIC`.
-//
-// # Safety
-// `err` must be NULL or a live error object.
-consentry_result consentry_test_panic(consentry_error *err);
-#endif
 
 // Creates a pseudonymiser in `*out` from a policy (JSON text: `domain`, `fields`, `unlisted`)
 // and a master key of `CONSENTRY_MASTER_KEY_LEN` (32) raw bytes (a CLI key file holds them as
@@ -1059,6 +1118,27 @@ consentry_result consentry_id_mask(const uint8_t *id_type,
                                    size_t out_cap,
                                    size_t *out_len,
                                    consentry_error *err);
+
+// Runs an operation of the binding-neutral JSON interface (`consentry::interop`): `op` is its
+// name (`verify`, `decide`, `inspect`, `issue`, `statusGet`, `keyPublic`, and every
+// operation added to the core later) and `request` its JSON request (camelCase, bytes as
+// base64url). Writes the response envelope `{"ok": true, "result": ...}` or `{"ok": false, "error": {"code",
+// "numericCode", "message"}}` into `out`, NUL-terminated, and returns `CONSENTRY_RESULT_OK`
+// or the error's code. Unlike the other functions, the output is written on an operation's
+// failure too (the envelope carries the error); it is not written on argument errors
+// (NULL, UTF-8, buffer too small). Buffer rules as `consentry_verifier_verify`. Thread-safe.
+//
+// # Safety
+// `op` and `request` must point to their lengths of readable bytes; `out` valid for
+// `out_cap` bytes; `out_len` for one write; `err` NULL or live.
+consentry_result consentry_call_json(const uint8_t *op,
+                                     size_t op_len,
+                                     const uint8_t *request,
+                                     size_t request_len,
+                                     uint8_t *out,
+                                     size_t out_cap,
+                                     size_t *out_len,
+                                     consentry_error *err);
 
 #ifdef __cplusplus
 }  // extern "C"

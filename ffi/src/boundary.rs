@@ -1,24 +1,25 @@
 //! The panic boundary, the error object, and the checked conversions of C arguments.
 
 use core::ffi::CStr;
+use std::borrow::Cow;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use consentry::interop::ErrorBody;
 use consentry::{Code, HasCode};
 
-use crate::consentry_result;
+use crate::{consentry_error, consentry_result};
 
-/// A failure on its way to C: a core code number and a message.
+/// A failure on its way to C: a core code and a message.
 #[derive(Debug)]
 pub(crate) struct Fail {
-    code: u32,
+    code: Code,
     message: String,
 }
 
 impl Fail {
     pub(crate) fn new(code: Code, message: impl Into<String>) -> Self {
         Fail {
-            code: code.as_u32(),
+            code,
             message: message.into(),
         }
     }
@@ -34,43 +35,7 @@ impl Fail {
 
 impl From<ErrorBody> for Fail {
     fn from(e: ErrorBody) -> Self {
-        Fail {
-            code: e.numeric_code,
-            message: e.message,
-        }
-    }
-}
-
-/// A detailed error: the code and the message of the last failure of a call it was passed to.
-///
-/// Created by the caller with `consentry_error_new` and passed, optionally, as the last argument
-/// of fallible functions; a failing call overwrites it, a succeeding call leaves it alone. Not
-/// thread-safe: use one per thread (or per call).
-pub struct consentry_error {
-    pub(crate) code: u32,
-    /// The message, without interior NUL bytes, followed by one NUL.
-    pub(crate) message: Vec<u8>,
-}
-
-impl consentry_error {
-    pub(crate) fn empty() -> Self {
-        consentry_error {
-            code: 0,
-            message: vec![0],
-        }
-    }
-
-    fn set(&mut self, code: u32, message: &str) {
-        self.code = code;
-        self.message.clear();
-        self.message
-            .extend(message.bytes().map(|b| if b == 0 { b' ' } else { b }));
-        self.message.push(0);
-    }
-
-    /// The message without its NUL.
-    pub(crate) fn text(&self) -> &[u8] {
-        self.message.split_last().map_or(&[][..], |(_, t)| t)
+        Fail::new(e.code(), e.message)
     }
 }
 
@@ -88,7 +53,8 @@ pub(crate) fn guard(
             "a panic was caught at the c boundary (a bug in consentry)",
         ),
     };
-    let result = consentry_result::from_u32(fail.code).unwrap_or(consentry_result::Internal);
+    let result =
+        consentry_result::from_u32(fail.code.as_u32()).unwrap_or(consentry_result::Internal);
     if !err.is_null() {
         // Writing the error must not unwind into C either; an allocation failure aborts.
         let _ = catch_unwind(AssertUnwindSafe(|| {
@@ -137,6 +103,60 @@ pub(crate) unsafe fn text<'a>(ptr: *const u8, len: usize, what: &str) -> Result<
     let b = unsafe { bytes(ptr, len, what) }?;
     std::str::from_utf8(b)
         .map_err(|_| Fail::new(Code::InvalidUtf8, format!("`{what}` is not utf-8")))
+}
+
+/// How a binary input (an artefact, a signed status list) is passed: as bytes, or as base64url
+/// text (RFC 4648 section 5, no padding), the form every other face hands out.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Form {
+    /// `(const uint8_t *, size_t)` bytes, as they are.
+    Bytes,
+    /// UTF-8 base64url text, decoded by [`consentry::b64::decode`] (surrounding whitespace
+    /// ignored); anything else is `not_base64url`, named by the argument, never quoted.
+    Base64url,
+}
+
+/// Borrows `(ptr, len)` as a binary input in `form` (decoded when it is text).
+///
+/// # Safety
+/// As [`bytes`].
+pub(crate) unsafe fn binary<'a>(
+    ptr: *const u8,
+    len: usize,
+    what: &str,
+    form: Form,
+) -> Result<Cow<'a, [u8]>, Fail> {
+    match form {
+        // SAFETY: forwarded contract.
+        Form::Bytes => unsafe { bytes(ptr, len, what) }.map(Cow::Borrowed),
+        Form::Base64url => {
+            // SAFETY: forwarded contract.
+            let t = unsafe { text(ptr, len, what) }?;
+            consentry::b64::decode(t).map(Cow::Owned).ok_or_else(|| {
+                Fail::new(
+                    Code::NotBase64url,
+                    format!("`{what}` is not base64url text (no padding)"),
+                )
+            })
+        }
+    }
+}
+
+/// As [`binary`] for an optional input: NULL is none.
+///
+/// # Safety
+/// As [`bytes`].
+pub(crate) unsafe fn optional_binary<'a>(
+    ptr: *const u8,
+    len: usize,
+    what: &str,
+    form: Form,
+) -> Result<Option<Cow<'a, [u8]>>, Fail> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: forwarded contract.
+    unsafe { binary(ptr, len, what, form) }.map(Some)
 }
 
 /// Borrows a handle, refusing NULL.

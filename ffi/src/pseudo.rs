@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use consentry::ids::{self, IdType};
 use consentry::pseudo::{csv_record, parse_csv_line, CsvOptions, CsvPlan};
-use consentry::{Code, MasterKey, Policy, Pseudonymiser};
+use consentry::{Code, HasCode as _, MasterKey, Policy, Pseudonymiser};
 
 use crate::boundary::{bytes, guard, guard_void, handle, text, Fail, Out, OutBuf};
 use crate::{consentry_error, consentry_result};

@@ -1,5 +1,6 @@
 //! The fixture set through the extern "C" functions gives the Rust API's verdicts, codes and
 //! JSON byte for byte (the C programs in examples/c replay the same set through the header).
+#![allow(unsafe_code)] // calls the C ABI; each block has a `// SAFETY:` comment
 
 #[path = "common/fixtures.rs"]
 mod fixtures;

@@ -1,5 +1,6 @@
 //! The C `consentry_result` enum is generated from the core's `Code::ALL`, and the committed
-//! header carries every code. Regenerate `src/result.rs` after adding a core code with
+//! header carries every code. Regenerate `src/result.rs` (the enum and its numbers) and
+//! `src/result_text.rs` (its names and meanings) after adding a core code with
 //! `CONSENTRY_BLESS=1 cargo test -p consentry-ffi --test codes`, then the header with cbindgen
 //! (see `scripts/test-c`).
 
@@ -10,8 +11,12 @@ fn variant(c: Code) -> String {
     format!("{c:?}")
 }
 
-/// The text `src/result.rs` must hold.
-fn generated() -> String {
+const GENERATED_BY: &str = "// @generated from `consentry::Code::ALL` by\n\
+     // `CONSENTRY_BLESS=1 cargo test -p consentry-ffi --test codes`. Do not edit: that test fails\n\
+     // when this file and the core's codes differ.\n\n";
+
+/// The texts `src/result.rs` and `src/result_text.rs` must hold.
+fn generated() -> (String, String) {
     let mut rows: Vec<(String, u32, String, String)> =
         vec![("Ok".into(), 0, "ok".into(), "success".into())];
     rows.extend(Code::ALL.iter().map(|c| {
@@ -22,13 +27,9 @@ fn generated() -> String {
             c.description().to_owned(),
         )
     }));
-    let mut s = String::new();
+    let mut s = String::from(GENERATED_BY);
     s.push_str(
-        "// @generated from `consentry::Code::ALL` by\n\
-         // `CONSENTRY_BLESS=1 cargo test -p consentry-ffi --test codes`. Do not edit: that test fails\n\
-         // when this file and the core's codes differ.\n\n\
-         use core::ffi::CStr;\n\n\
-         /// The result of every fallible `consentry_` function: `CONSENTRY_RESULT_OK` (0) or one of\n\
+        "/// The result of every fallible `consentry_` function: `CONSENTRY_RESULT_OK` (0) or one of\n\
          /// the core's stable error codes. The numbers are the `numericCode` of the JSON error body\n\
          /// and `consentry_result_name` gives the string `code` (the JS `Error.code`). Values are\n\
          /// never renumbered or reused; new ones are appended.\n\
@@ -48,39 +49,45 @@ fn generated() -> String {
     for (v, n, _, _) in &rows {
         let _ = writeln!(s, "            {n} => Some(Self::{v}),");
     }
-    s.push_str(
-        "            _ => None,\n        }\n    }\n\n    \
+    s.push_str("            _ => None,\n        }\n    }\n}\n");
+    let mut t = String::from(GENERATED_BY);
+    t.push_str(
+        "use core::ffi::CStr;\n\n\
+         use crate::consentry_result;\n\n\
+         impl consentry_result {\n    \
          /// The stable string form, e.g. `signature_invalid`.\n    \
          pub const fn name(self) -> &'static CStr {\n        match self {\n",
     );
     for (v, _, name, _) in &rows {
-        let _ = writeln!(s, "            Self::{v} => c{name:?},");
+        let _ = writeln!(t, "            Self::{v} => c{name:?},");
     }
-    s.push_str(
+    t.push_str(
         "        }\n    }\n\n    \
          /// What the code means, in lower case.\n    \
          pub const fn message(self) -> &'static CStr {\n        match self {\n",
     );
     for (v, _, _, desc) in &rows {
-        let _ = writeln!(s, "            Self::{v} => c{desc:?},");
+        let _ = writeln!(t, "            Self::{v} => c{desc:?},");
     }
-    s.push_str("        }\n    }\n}\n");
-    s
+    t.push_str("        }\n    }\n}\n");
+    (s, t)
 }
 
 #[test]
 fn result_enum_is_generated_from_core_codes() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/result.rs");
-    let want = generated();
-    if std::env::var_os("CONSENTRY_BLESS").is_some() {
-        std::fs::write(path, &want).unwrap();
+    let (result, text) = generated();
+    for (file, want) in [("result.rs", result), ("result_text.rs", text)] {
+        let path = format!("{}/src/{file}", env!("CARGO_MANIFEST_DIR"));
+        if std::env::var_os("CONSENTRY_BLESS").is_some() {
+            std::fs::write(&path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            have == want,
+            "ffi/src/{file} is out of date with consentry::Code::ALL; run \
+             `CONSENTRY_BLESS=1 cargo test -p consentry-ffi --test codes` and regenerate the header"
+        );
     }
-    let have = std::fs::read_to_string(path).unwrap();
-    assert!(
-        have == want,
-        "ffi/src/result.rs is out of date with consentry::Code::ALL; run \
-         `CONSENTRY_BLESS=1 cargo test -p consentry-ffi --test codes` and regenerate the header"
-    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! A 16,384-column CSV through `consentry_csv_plan_*`: the header is planned once and every row
 //! reuses the plan (before, each row re-planned the header, quadratically in the columns); the
 //! cells land where they belong, forward and reversed, and a near-miss column is refused.
+#![allow(unsafe_code)] // calls the C ABI; each block has a `// SAFETY:` comment
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use consentry_ffi::*;

@@ -1,6 +1,7 @@
 //! Issue 13 items 6–8 through the C ABI: request caps, caller taxonomies that cannot widen
 //! consent, and no secret in any error (the `call_json` sweep, replayed through
 //! `consentry_call_json`).
+#![allow(unsafe_code)] // calls the C ABI; each block has a `// SAFETY:` comment
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

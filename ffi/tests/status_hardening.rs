@@ -2,6 +2,7 @@
 //! in the future cannot prove an artefact valid (`CONSENTRY_STATUS_LIST_FUTURE`,
 //! `CONSENTRY_RESULT_STATUS_LIST_ISSUED_IN_FUTURE`); `decide` denies an index past the end of
 //! the issuer's list even when an unknown status is accepted.
+#![allow(unsafe_code)] // calls the C ABI; each block has a `// SAFETY:` comment
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

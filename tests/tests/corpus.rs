@@ -723,6 +723,56 @@ const COVERED_ELSEWHERE: &[(Code, &str, &str)] = &[
         "examples/c/test_abi.c",
         "test_verify_arguments",
     ),
+    (
+        Code::NotBase64url,
+        "examples/c/test_abi.c",
+        "test_verify_b64",
+    ),
+    (
+        Code::CliUsage,
+        "cli/tests/files.rs",
+        "usage_errors_are_json_on_stderr_and_help_and_version_stay_text",
+    ),
+    (
+        Code::CliIo,
+        "cli/tests/files.rs",
+        "key_new_and_master_refuse_an_existing_file_or_symlink_without_force",
+    ),
+    (
+        Code::CliNotAFile,
+        "cli/tests/bounded_inputs.rs",
+        "withdraw_and_status_set_refuse_a_device_or_an_oversize_list",
+    ),
+    (
+        Code::CliCsv,
+        "cli/tests/codes.rs",
+        "csv_that_does_not_parse_is_cli_csv_exit_2_and_writes_nothing",
+    ),
+    (
+        Code::RecordJson,
+        "cli/tests/codes.rs",
+        "json_line_that_does_not_parse_is_record_json_in_pseudonymise_and_filter",
+    ),
+    (
+        Code::DecisionDenied,
+        "cli/tests/status_trust.rs",
+        "filter_refuses_expired_permits_and_decides_from_the_artefact",
+    ),
+    (
+        Code::CliNoStatusClaim,
+        "cli/tests/cli.rs",
+        "withdraw_records_the_event_and_flips_the_bit",
+    ),
+    (
+        Code::CliWrongList,
+        "cli/tests/codes.rs",
+        "withdraw_through_a_list_at_another_uri_is_cli_wrong_list_and_flips_nothing",
+    ),
+    (
+        Code::KeyFilePermissions,
+        "cli/tests/files.rs",
+        "a_group_or_world_readable_key_file_draws_a_warning",
+    ),
 ];
 
 /// Codes no test provokes, each with why: asserted to be exactly these, so that the list

@@ -53,8 +53,20 @@ pub(crate) fn tmp(name: &str) -> PathBuf {
 /// The last line of standard error, which must be the JSON error object.
 pub(crate) fn stderr_json(o: &Output) -> serde_json::Value {
     let s = String::from_utf8_lossy(&o.stderr);
-    serde_json::from_str(s.lines().last().unwrap_or_default())
-        .unwrap_or_else(|e| panic!("stderr not json ({e}): {s}"))
+    let v: serde_json::Value = serde_json::from_str(s.lines().last().unwrap_or_default())
+        .unwrap_or_else(|e| panic!("stderr not json ({e}): {s}"));
+    if let Some(code) = v["code"].as_str() {
+        assert_code(code);
+    }
+    v
+}
+
+/// Every code the CLI prints is a `consentry::Code` name.
+pub(crate) fn assert_code(code: &str) {
+    assert!(
+        consentry::Code::from_name(code).is_some(),
+        "the CLI printed `{code}`, which is not a consentry::Code"
+    );
 }
 
 /// The `code` of the last `{"code": ..}` line on standard error (warnings may precede it).
@@ -65,5 +77,7 @@ pub(crate) fn err_code(o: &Output) -> String {
         .rfind(|l| l.starts_with("{\"code\""))
         .unwrap_or_else(|| panic!("no error object in {err}"));
     let v: serde_json::Value = serde_json::from_str(line).unwrap();
-    v["code"].as_str().unwrap().to_owned()
+    let code = v["code"].as_str().unwrap().to_owned();
+    assert_code(&code);
+    code
 }

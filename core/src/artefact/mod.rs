@@ -9,9 +9,11 @@ use ciborium::Value;
 use ring::rand::SecureRandom;
 use serde::{Deserialize, Serialize};
 
-use crate::cbor::{self, Reader};
-use crate::error::{CborError, ClaimsError};
+use crate::cbor::{self, CborError, Reader};
 use crate::scope::Selector;
+
+mod error;
+pub use error::{ClaimsError, IssueError};
 
 /// CWT claim keys (RFC 8392) and the status claim of the Token Status List draft.
 mod label {

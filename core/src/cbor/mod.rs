@@ -6,7 +6,8 @@
 //! tree (which alone costs about an eighth of an Ed25519 verify). The writer uses `ciborium`,
 //! which already emits shortest heads and definite lengths; we only sort map keys.
 
-use crate::error::{CborError, CborType};
+mod error;
+pub use error::{CborError, CborType};
 
 /// Default nesting limit for every decoder in the crate.
 pub const MAX_DEPTH: usize = 16;

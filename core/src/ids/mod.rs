@@ -40,7 +40,7 @@ pub use validate::{is_valid, mask, mask_keep_last, normalise, validate};
 
 pub(crate) use validate::{national_mobile, normalise_cow};
 
-use crate::error::Code;
+use crate::error::{Code, HasCode};
 
 /// The identifier types this module knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -133,14 +133,7 @@ impl core::str::FromStr for IdType {
 #[error("not a known identifier type (aadhaar, vid, pan, gstin, mobile, email, pincode, epic, passport, ifsc)")]
 pub struct UnknownIdType;
 
-impl UnknownIdType {
-    /// The stable machine code, `id_unknown_type`.
-    pub fn code(&self) -> Code {
-        Code::IdUnknownType
-    }
-}
-
-impl crate::error::HasCode for UnknownIdType {
+impl HasCode for UnknownIdType {
     fn code(&self) -> Code {
         Code::IdUnknownType
     }
@@ -173,16 +166,17 @@ pub enum IdError {
     PanHolderType,
 }
 
-impl IdError {
-    /// The stable machine code.
-    pub fn code(&self) -> Code {
+impl HasCode for IdError {
+    fn code(&self) -> Code {
         match self {
             IdError::Invalid { .. } => Code::IdInvalid,
             IdError::Checksum { .. } => Code::IdChecksum,
             IdError::PanHolderType => Code::IdPanHolderType,
         }
     }
+}
 
+impl IdError {
     /// The identifier type the error is about.
     pub fn kind(&self) -> IdType {
         match self {

@@ -51,6 +51,14 @@ impl ErrorBody {
     }
 }
 
+/// The body's code, read from its number. A body deserialised from a newer build with a number
+/// this build does not know is [`Code::Internal`].
+impl HasCode for ErrorBody {
+    fn code(&self) -> Code {
+        Code::from_u32(self.numeric_code).unwrap_or(Code::Internal)
+    }
+}
+
 /// Decodes base64url (padding-free) input, naming the member on failure.
 fn bytes_of(member: &str, text: &str) -> Result<Vec<u8>, ErrorBody> {
     crate::b64::decode(text).ok_or_else(|| {

@@ -10,7 +10,9 @@ use ring::signature::{self as sig, KeyPair as _};
 use zeroize::Zeroizing;
 
 use crate::cbor::{write_bstr_head, Reader};
-use crate::error::KeyError;
+
+mod error;
+pub use error::KeyError;
 
 /// Longest `kid` the trust store accepts.
 pub const MAX_KID_LEN: usize = 64;

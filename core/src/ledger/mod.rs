@@ -117,9 +117,10 @@ use thiserror::Error;
 use crate::artefact::Cti;
 use crate::cbor::{write_head, Reader};
 use crate::cose;
-use crate::error::{CborError, Code, HasCode, KeyError, VerifyError};
+use crate::error::{Code, HasCode};
 use crate::keys::{sha256, SigningKey, TrustStore};
 use crate::verify::check_profile_headers;
+use crate::{CborError, KeyError, VerifyError};
 
 /// Media type in the `typ` header of a ledger checkpoint.
 pub const CHECKPOINT_TYP: &str = "application/vnd.consentry.ledger-checkpoint+cbor";

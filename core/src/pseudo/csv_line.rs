@@ -30,20 +30,13 @@ pub enum CsvLineError {
     Unwritable,
 }
 
-impl CsvLineError {
-    /// The stable machine code.
-    pub fn code(&self) -> Code {
+impl HasCode for CsvLineError {
+    fn code(&self) -> Code {
         match self {
             CsvLineError::OpenQuote => Code::PseudoCsvOpenQuote,
             CsvLineError::SeveralRecords => Code::PseudoCsvSeveralRecords,
             CsvLineError::Unreadable | CsvLineError::Unwritable => Code::PseudoInternal,
         }
-    }
-}
-
-impl HasCode for CsvLineError {
-    fn code(&self) -> Code {
-        CsvLineError::code(self)
     }
 }
 

@@ -206,6 +206,7 @@ impl Pseudonymiser {
     ///
     /// ```
     /// use consentry::pseudo::{MasterKey, Policy, Pseudonymiser};
+    /// use consentry::HasCode as _;
     /// let policy = Policy::from_json(r#"{"domain": "d1", "unlisted": "drop",
     ///   "fields": {"aadhaar": {"type": "aadhaar", "transform": "ff1"}}}"#).unwrap();
     /// let a = Pseudonymiser::new(&policy, &MasterKey::from_bytes(*b"one master key, thirty-two bytes")).unwrap();

@@ -2,7 +2,7 @@
 
 use super::names::shown;
 use super::types::ValueType;
-use crate::error::Code;
+use crate::error::{Code, HasCode};
 
 /// Why a value, record or row could not be transformed. Row-independent: it names the field
 /// (the policy key), never the value; the caller adds row or record numbers.
@@ -134,9 +134,8 @@ pub enum PseudoError {
     Internal,
 }
 
-impl PseudoError {
-    /// The stable machine code.
-    pub fn code(&self) -> Code {
+impl HasCode for PseudoError {
+    fn code(&self) -> Code {
         match self {
             PseudoError::InvalidValue { .. } | PseudoError::OutOfRange { .. } => {
                 Code::PseudoInvalidValue
@@ -161,7 +160,9 @@ impl PseudoError {
             PseudoError::Internal => Code::PseudoInternal,
         }
     }
+}
 
+impl PseudoError {
     /// The policy key the error is about, when there is one.
     pub fn field(&self) -> Option<&str> {
         match self {

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::dates::Date;
 use super::types::ValueType;
-use crate::error::Code;
+use crate::error::{Code, HasCode};
 
 /// What happens to values that no policy field names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -160,9 +160,8 @@ pub enum PolicyError {
     },
 }
 
-impl PolicyError {
-    /// The stable machine code.
-    pub fn code(&self) -> Code {
+impl HasCode for PolicyError {
+    fn code(&self) -> Code {
         match self {
             PolicyError::Malformed { .. } => Code::PolicyMalformed,
             PolicyError::EmptyDomain => Code::PolicyEmptyDomain,
@@ -178,7 +177,9 @@ impl PolicyError {
             PolicyError::OverlappingFields { .. } => Code::PolicyOverlappingFields,
         }
     }
+}
 
+impl PolicyError {
     /// The policy key the error is about, when there is one.
     pub fn field(&self) -> Option<&str> {
         match self {

@@ -33,8 +33,11 @@ use ring::rand::SecureRandom;
 
 use crate::cbor::{self, Reader};
 use crate::cose::{self, AlgHeader, Label};
-use crate::error::{CborError, ClaimsError, StatusError, VerifyError};
 use crate::keys::{SigningKey, TrustStore, MAX_KID_LEN};
+use crate::{CborError, ClaimsError, VerifyError};
+
+mod error;
+pub use error::StatusError;
 
 /// Media type in the `typ` header of a Status List Token.
 pub const STATUS_LIST_TYP: &str = "application/statuslist+cwt";

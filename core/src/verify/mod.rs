@@ -4,10 +4,12 @@
 
 use crate::artefact::Claims;
 use crate::cose::{self, AlgHeader, Label, ARTEFACT_TYP};
-use crate::error::VerifyError;
 use crate::keys::{Algorithm, TrustStore, MAX_KID_LEN};
 use crate::purpose::StatusInput;
 use crate::status::{Freshness, StatusValue, VerifiedStatusList};
+
+mod error;
+pub use error::VerifyError;
 
 /// Default cap on the size of an artefact (64 KiB).
 pub const DEFAULT_MAX_SIZE: usize = 64 * 1024;

@@ -1,0 +1,62 @@
+//! `consentry_call_json`: the binding-neutral JSON interface (`consentry::interop`).
+
+use consentry::{interop, Code};
+
+use crate::boundary::{guard, text, Fail, OutBuf};
+use crate::{consentry_error, consentry_result, rng};
+
+/// Runs an operation of the binding-neutral JSON interface (`consentry::interop`): `op` is its
+/// name (`verify`, `decide`, `inspect`, `issue`, `statusGet`, `keyPublic`, and every
+/// operation added to the core later) and `request` its JSON request (camelCase, bytes as
+/// base64url). Writes the response envelope `{"ok": true, "result": ...}` or `{"ok": false, "error": {"code",
+/// "numericCode", "message"}}` into `out`, NUL-terminated, and returns `CONSENTRY_RESULT_OK`
+/// or the error's code. Unlike the other functions, the output is written on an operation's
+/// failure too (the envelope carries the error); it is not written on argument errors
+/// (NULL, UTF-8, buffer too small). Buffer rules as `consentry_verifier_verify`. Thread-safe.
+///
+/// # Safety
+/// `op` and `request` must point to their lengths of readable bytes; `out` valid for
+/// `out_cap` bytes; `out_len` for one write; `err` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn consentry_call_json(
+    op: *const u8,
+    op_len: usize,
+    request: *const u8,
+    request_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+    err: *mut consentry_error,
+) -> consentry_result {
+    guard(err, || {
+        // SAFETY: pointer validity is the caller's contract.
+        let (op, request) = unsafe {
+            (
+                text(op, op_len, "op")?,
+                text(request, request_len, "request")?,
+            )
+        };
+        let dst = OutBuf::new(out, out_cap, out_len)?;
+        let response = interop::call_json(op, request, &rng());
+        // SAFETY: buffer validity is the caller's contract.
+        unsafe { dst.write(response.as_bytes(), true) }?;
+        let failure = serde_json::from_str::<serde_json::Value>(&response)
+            .ok()
+            .and_then(|v| v.get("ok")?.as_bool().filter(|ok| !ok).map(|_| v));
+        match failure {
+            None => Ok(()),
+            Some(v) => {
+                let e = v.get("error");
+                let code = e
+                    .and_then(|e| e.get("numericCode")?.as_u64())
+                    .and_then(|n| u32::try_from(n).ok())
+                    .and_then(Code::from_u32)
+                    .unwrap_or(Code::Internal);
+                let message = e
+                    .and_then(|e| e.get("message")?.as_str())
+                    .unwrap_or_default();
+                Err(Fail::new(code, message))
+            }
+        }
+    })
+}
