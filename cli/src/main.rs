@@ -9,6 +9,7 @@
 
 mod artefact;
 mod demo;
+mod ids;
 mod keys;
 mod ledger;
 mod pseudo;
@@ -341,8 +342,8 @@ fn main() -> ExitCode {
         Command::Key(KeyCommand::Public { key, jwks }) => keys::public(&key, jwks),
         Command::Key(KeyCommand::Master { out, force }) => pseudo::key_master(&out, force),
         Command::Pseudonymise(args) => pseudo::pseudonymise(&args),
-        Command::Detect { input } => pseudo::detect(input.as_deref()),
-        Command::Redact { input, mask } => pseudo::redact(input.as_deref(), mask),
+        Command::Detect { input } => ids::detect(input.as_deref()),
+        Command::Redact { input, mask } => ids::redact(input.as_deref(), mask),
         Command::Issue { key, claims, now } => artefact::issue(&key, &claims, now),
         Command::Inspect { artefact } => artefact::inspect(&artefact),
         Command::Verify {

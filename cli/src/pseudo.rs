@@ -1,17 +1,16 @@
-//! `consentry key master`, `pseudonymise`, `detect` and `redact`.
+//! `consentry key master` and `pseudonymise`.
 //!
 //! Files are processed in chunks: each chunk is transformed in parallel (every core), written
 //! in input order, and the next chunk is read, so memory stays flat whatever the file size.
 //! Output goes to a temporary file renamed into place at the end: a failed run leaves none.
 
-use std::io::{IsTerminal as _, Read as _, Write as _};
+use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
-use consentry::pseudo::{csv_safe_cell, fold_column_name, CsvOptions, PseudoError};
-use consentry::scope::{Segment, Selector};
+use consentry::pseudo::{csv_safe_cell, Applied, CsvOptions, CsvWriter, PseudoError};
 use consentry::{HasCode, MasterKey, Policy, Pseudonymiser};
 use rayon::prelude::*;
 
@@ -46,6 +45,17 @@ pub(crate) enum OnError {
     SkipRow,
     /// Empty (CSV) or null (JSON) the failing field and keep the record.
     NullField,
+}
+
+impl OnError {
+    /// The core's mode (the core nulls and retries; the CLI stops or skips).
+    fn core(self) -> consentry::pseudo::OnError {
+        match self {
+            OnError::Fail => consentry::pseudo::OnError::Fail,
+            OnError::SkipRow => consentry::pseudo::OnError::SkipRow,
+            OnError::NullField => consentry::pseudo::OnError::NullField,
+        }
+    }
 }
 
 /// Input format.
@@ -333,11 +343,38 @@ fn fail_on(r: Rejection) -> CliError {
     }
 }
 
-/// Outcome of one record.
-enum Out<T> {
-    Ok(T, u64),
-    Rejected(Rejection),
-    Nulled(T, u64, Vec<Rejection>),
+/// Outcome of one record: its output, the values transformed and the values emptied
+/// (`--on-error null-field`); or its refusal.
+type Out<T> = Result<(T, u64, Vec<Rejection>), Rejection>;
+
+/// A core outcome of record `n` as the CLI reports it.
+fn out_of<T>(n: u64, r: Result<Applied<T>, PseudoError>) -> Out<T> {
+    match r {
+        Ok(done) => {
+            let notes = done.nulled.iter().map(|e| Rejection::new(n, e)).collect();
+            Ok((done.output, done.values, notes))
+        }
+        Err(e) => Err(Rejection::new(n, &e)),
+    }
+}
+
+/// Counts and reports one record's outcome; `Some(output)` when it is to be written.
+fn settle<T>(r: Out<T>, on_error: OnError, tally: &mut Tally) -> Result<Option<T>, CliError> {
+    match r {
+        Ok((output, values, notes)) => {
+            notes.iter().for_each(report);
+            tally.emptied += notes.len() as u64;
+            tally.written += 1;
+            tally.fields += values;
+            Ok(Some(output))
+        }
+        Err(r) if on_error == OnError::Fail => Err(fail_on(r)),
+        Err(r) => {
+            report(&r);
+            tally.rejected += 1;
+            Ok(None)
+        }
+    }
 }
 
 fn run_csv(
@@ -366,52 +403,8 @@ fn run_csv(
     let plan = p
         .csv_plan_with(&header, options)
         .map_err(|e| CliError::core(&e, EXIT_ERROR))?;
-    let out_header = plan.header().to_vec();
-    // Columns named by a policy key as written (or, folding, by its folded form).
-    let names: HashSet<&str> = p.policy().fields().iter().map(|f| f.name()).collect();
-    let folded: HashSet<String> = if args.fold_column_names {
-        names.iter().map(|n| fold_column_name(n)).collect()
-    } else {
-        HashSet::new()
-    };
-    let listed: Vec<usize> = header
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| {
-            names.contains(h.as_str())
-                || (args.fold_column_names && folded.contains(&fold_column_name(h)))
-        })
-        .map(|(i, _)| i)
-        .collect();
-    // Policy key (as errors name it) or column name → column position.
-    let mut positions: HashMap<&str, usize> = HashMap::with_capacity(header.len());
-    let by_fold: HashMap<String, &str> = if args.fold_column_names {
-        names.iter().map(|n| (fold_column_name(n), *n)).collect()
-    } else {
-        HashMap::new()
-    };
-    for (i, h) in header.iter().enumerate() {
-        positions.entry(h.as_str()).or_insert(i);
-    }
-    for (i, h) in header.iter().enumerate() {
-        if let Some(key) = by_fold.get(&fold_column_name(h)) {
-            positions.entry(key).or_insert(i);
-        }
-    }
     let mut unlisted_ids: BTreeMap<usize, u64> = BTreeMap::new();
-    let safe = |cells: &[String]| -> Vec<String> {
-        cells
-            .iter()
-            .map(|c| {
-                if args.csv_safe {
-                    csv_safe_cell(c).into_owned()
-                } else {
-                    c.clone()
-                }
-            })
-            .collect()
-    };
-    if listed.is_empty() && !p.policy().fields().is_empty() {
+    if plan.listed_columns().is_empty() && !p.policy().fields().is_empty() {
         return Err(CliError {
             code: consentry::Code::PseudoUnknownField,
             message: format!(
@@ -422,8 +415,24 @@ fn run_csv(
             exit: EXIT_ERROR,
         });
     }
-    let mut wr = csv::Writer::from_writer(output);
-    wr.write_record(safe(&out_header)).map_err(io)?;
+    let mut output = output;
+    let mut csv_out = CsvWriter::new();
+    let mut write = |cells: &[String]| -> Result<(), CliError> {
+        let bytes = if args.csv_safe {
+            let safe: Vec<String> = cells
+                .iter()
+                .map(|c| csv_safe_cell(c).into_owned())
+                .collect();
+            csv_out.record(&safe)
+        } else {
+            csv_out.record(cells)
+        }
+        .map_err(|e| CliError::core(&e, EXIT_ERROR))?;
+        output
+            .write_all(bytes)
+            .map_err(|e| CliError::io("write", &args.out, &e))
+    };
+    write(plan.header())?;
     let mut tally = Tally::default();
     let mut records = rd.into_records();
     loop {
@@ -439,7 +448,7 @@ fn run_csv(
         if chunk.is_empty() {
             break;
         }
-        let apply = |row: &[String]| plan.apply_row(row);
+        let on_error = args.on_error.core();
         let results: Vec<(Out<Vec<String>>, Vec<usize>)> = chunk
             .par_iter()
             .map(|(n, row)| {
@@ -448,39 +457,21 @@ fn run_csv(
                 } else {
                     plan.unlisted_aadhaar(row)
                 };
-                (
-                    apply_csv_record(*n, row, &listed, &positions, args, apply),
-                    ids,
-                )
+                (out_of(*n, plan.apply_row_on_error(row, on_error)), ids)
             })
             .collect();
         for (r, ids) in results {
             for i in ids {
                 *unlisted_ids.entry(i).or_default() += 1;
             }
-            match r {
-                Out::Ok(row, f) => {
-                    wr.write_record(safe(&row)).map_err(io)?;
-                    tally.written += 1;
-                    tally.fields += f;
-                }
-                Out::Nulled(row, f, notes) => {
-                    notes.iter().for_each(report);
-                    tally.emptied += notes.len() as u64;
-                    wr.write_record(safe(&row)).map_err(io)?;
-                    tally.written += 1;
-                    tally.fields += f;
-                }
-                Out::Rejected(r) if args.on_error == OnError::Fail => return Err(fail_on(r)),
-                Out::Rejected(r) => {
-                    report(&r);
-                    tally.rejected += 1;
-                }
+            if let Some(row) = settle(r, args.on_error, &mut tally)? {
+                write(&row)?;
             }
         }
     }
     report_unlisted(&header, &unlisted_ids, args.strict_unlisted)?;
-    wr.flush()
+    output
+        .flush()
         .map_err(|e| CliError::io("write", &args.out, &e))?;
     Ok(tally)
 }
@@ -518,44 +509,6 @@ fn report_unlisted(
     Ok(())
 }
 
-/// One CSV record through `apply`, following --on-error.
-fn apply_csv_record(
-    n: u64,
-    row: &[String],
-    listed: &[usize],
-    positions: &HashMap<&str, usize>,
-    args: &PseudonymiseArgs,
-    apply: impl Fn(&[String]) -> Result<Vec<String>, PseudoError>,
-) -> Out<Vec<String>> {
-    let nonempty = listed
-        .iter()
-        .filter(|&&i| row.get(i).is_some_and(|c| !c.is_empty()))
-        .count() as u64;
-    match apply(row) {
-        Ok(out) => Out::Ok(out, nonempty),
-        Err(e) if args.on_error != OnError::NullField => Out::Rejected(Rejection::new(n, &e)),
-        Err(e) => {
-            // Empty the failing cell (empty cells are "no value") and try again.
-            let mut row = row.to_vec();
-            let mut nulled = Vec::new();
-            let mut err = e;
-            for _ in 0..=row.len() {
-                let col = err.field().and_then(|f| positions.get(f).copied());
-                let Some(cell) = col.and_then(|c| row.get_mut(c)) else {
-                    break;
-                };
-                cell.clear();
-                nulled.push(Rejection::new(n, &err));
-                match apply(&row) {
-                    Ok(out) => return Out::Nulled(out, nonempty - nulled.len() as u64, nulled),
-                    Err(e2) => err = e2,
-                }
-            }
-            Out::Rejected(Rejection::new(n, &err))
-        }
-    }
-}
-
 /// csv errors name positions and counts, never cell contents.
 fn csv_message(e: &csv::Error) -> String {
     match e.kind() {
@@ -578,81 +531,12 @@ fn csv_message(e: &csv::Error) -> String {
     }
 }
 
-/// Sets every value at `selector` in `v` to null.
-fn null_at(v: &mut serde_json::Value, segs: &[Segment]) {
-    let Some((first, rest)) = segs.split_first() else {
-        return;
-    };
-    let children: Vec<&mut serde_json::Value> = match v {
-        serde_json::Value::Object(m) => m
-            .iter_mut()
-            .filter(|(k, _)| first.matches(k))
-            .map(|(_, c)| c)
-            .collect(),
-        serde_json::Value::Array(a) => a
-            .iter_mut()
-            .enumerate()
-            .filter(|(i, _)| {
-                matches!(first, Segment::Any)
-                    || matches!(first, Segment::Key(k) if *k == i.to_string())
-            })
-            .map(|(_, c)| c)
-            .collect(),
-        _ => Vec::new(),
-    };
-    for c in children {
-        if rest.is_empty() {
-            *c = serde_json::Value::Null;
-        } else {
-            null_at(c, rest);
-        }
-    }
-}
-
-/// Counts the non-null values at `segs` in `v`.
-fn count_at(v: &serde_json::Value, segs: &[Segment]) -> u64 {
-    let Some((first, rest)) = segs.split_first() else {
-        return u64::from(!v.is_null());
-    };
-    match v {
-        serde_json::Value::Object(m) => m
-            .iter()
-            .filter(|(k, _)| first.matches(k))
-            .map(|(_, c)| count_at(c, rest))
-            .sum(),
-        serde_json::Value::Array(a) => a
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| {
-                matches!(first, Segment::Any)
-                    || matches!(first, Segment::Key(k) if *k == i.to_string())
-            })
-            .map(|(_, c)| count_at(c, rest))
-            .sum(),
-        _ => 0,
-    }
-}
-
-fn field_selector(name: &str) -> Option<Selector> {
-    if name.starts_with('/') {
-        Selector::parse(name).ok()
-    } else {
-        Selector::parse(&format!("/{}", name.replace('~', "~0").replace('/', "~1"))).ok()
-    }
-}
-
 fn run_jsonl(
     p: &Pseudonymiser,
     args: &PseudonymiseArgs,
     input: impl std::io::Read,
     mut output: impl std::io::Write,
 ) -> Result<Tally, CliError> {
-    let selectors: Vec<Selector> = p
-        .policy()
-        .fields()
-        .iter()
-        .filter_map(|f| field_selector(f.name()))
-        .collect();
     let mut tally = Tally::default();
     let mut lines = std::io::BufReader::new(input);
     let mut line_no = 0u64;
@@ -687,81 +571,26 @@ fn run_jsonl(
         if chunk.is_empty() {
             break;
         }
-        let apply = |r: &mut serde_json::Value| {
-            if args.reverse {
-                p.reverse_json(r)
-            } else {
-                p.apply_json(r)
-            }
-        };
+        let on_error = args.on_error.core();
         let results: Vec<Result<Out<String>, CliError>> = chunk
             .par_iter()
             .map(|(n, line)| {
                 let Some(line) = line else {
-                    return Ok(Out::Rejected(Rejection::too_long(*n)));
+                    return Ok(Err(Rejection::too_long(*n)));
                 };
-                let mut record: serde_json::Value =
+                let record: serde_json::Value =
                     serde_json::from_str(line).map_err(|e| CliError {
                         code: consentry::Code::RecordJson,
                         message: format!("line {n}: not a json record (column {})", e.column()),
                         exit: EXIT_ERROR,
                     })?;
-                let original = record.clone();
-                let values: u64 = selectors
-                    .iter()
-                    .map(|s| count_at(&original, s.segments()))
-                    .sum();
-                match apply(&mut record) {
-                    Ok(()) => Ok(Out::Ok(record.to_string(), values)),
-                    Err(e) if args.on_error != OnError::NullField => {
-                        Ok(Out::Rejected(Rejection::new(*n, &e)))
-                    }
-                    Err(e) => {
-                        let mut base = original;
-                        let mut nulled = Vec::new();
-                        let mut err = e;
-                        for _ in 0..=p.policy().fields().len() {
-                            let Some(sel) = err.field().and_then(field_selector) else {
-                                break;
-                            };
-                            null_at(&mut base, sel.segments());
-                            nulled.push(Rejection::new(*n, &err));
-                            let mut again = base.clone();
-                            match apply(&mut again) {
-                                Ok(()) => {
-                                    let left: u64 = selectors
-                                        .iter()
-                                        .map(|s| count_at(&base, s.segments()))
-                                        .sum();
-                                    return Ok(Out::Nulled(again.to_string(), left, nulled));
-                                }
-                                Err(e2) => err = e2,
-                            }
-                        }
-                        Ok(Out::Rejected(Rejection::new(*n, &err)))
-                    }
-                }
+                let done = p.apply_json_on_error(&record, args.reverse, on_error);
+                Ok(out_of(*n, done.map(|d| d.map_output(|r| r.to_string()))))
             })
             .collect();
         for r in results {
-            match r? {
-                Out::Ok(line, f) => {
-                    writeln!(output, "{line}").map_err(|e| CliError::io("write", &args.out, &e))?;
-                    tally.written += 1;
-                    tally.fields += f;
-                }
-                Out::Nulled(line, f, notes) => {
-                    tally.fields += f;
-                    notes.iter().for_each(report);
-                    tally.emptied += notes.len() as u64;
-                    writeln!(output, "{line}").map_err(|e| CliError::io("write", &args.out, &e))?;
-                    tally.written += 1;
-                }
-                Out::Rejected(r) if args.on_error == OnError::Fail => return Err(fail_on(r)),
-                Out::Rejected(r) => {
-                    report(&r);
-                    tally.rejected += 1;
-                }
+            if let Some(line) = settle(r?, args.on_error, &mut tally)? {
+                writeln!(output, "{line}").map_err(|e| CliError::io("write", &args.out, &e))?;
             }
         }
     }
@@ -769,57 +598,4 @@ fn run_jsonl(
         .flush()
         .map_err(|e| CliError::io("write", &args.out, &e))?;
     Ok(tally)
-}
-
-fn read_text_arg(input: Option<&Path>) -> Result<String, CliError> {
-    match input {
-        Some(p) => util::read_text(p),
-        None => {
-            let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .map_err(|e| CliError::io("read", Path::new("<stdin>"), &e))?;
-            Ok(s)
-        }
-    }
-}
-
-/// Prints the identifiers found in free text as JSON lines (offsets and types, never values).
-pub(crate) fn detect(input: Option<&Path>) -> Result<ExitCode, CliError> {
-    let text = read_text_arg(input)?;
-    let spans = consentry::ids::detect(&text);
-    for s in &spans {
-        println!(
-            "{}",
-            serde_json::json!({ "start": s.start, "end": s.end, "type": s.kind.as_str() })
-        );
-    }
-    eprintln!("found {} identifier(s)", spans.len());
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Replaces every identifier found in free text with `[type]` (or its display mask).
-pub(crate) fn redact(input: Option<&Path>, mask: bool) -> Result<ExitCode, CliError> {
-    let text = read_text_arg(input)?;
-    let spans = consentry::ids::detect(&text);
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for s in &spans {
-        out.push_str(text.get(at..s.start).unwrap_or_default());
-        let found = text.get(s.start..s.end).unwrap_or_default();
-        let masked = if mask {
-            consentry::ids::mask(s.kind, found).ok()
-        } else {
-            None
-        };
-        out.push_str(&masked.unwrap_or_else(|| format!("[{}]", s.kind.as_str())));
-        at = s.end;
-    }
-    out.push_str(text.get(at..).unwrap_or_default());
-    print!("{out}");
-    std::io::stdout()
-        .flush()
-        .map_err(|e| CliError::io("write", Path::new("<stdout>"), &e))?;
-    eprintln!("redacted {} identifier(s)", spans.len());
-    Ok(ExitCode::SUCCESS)
 }

@@ -328,6 +328,8 @@ define_codes! {
     IdChecksum = 4001 => "id_checksum",
     /// a PAN's fourth letter is not a known holder type
     IdPanHolderType = 4002 => "id_pan_holder_type",
+    /// an identifier type name is not one consentry knows
+    IdUnknownType = 4010 => "id_unknown_type",
 
     /// a value fails validation for its field's declared type
     PseudoInvalidValue = 5000 => "pseudo_invalid_value",
@@ -363,6 +365,10 @@ define_codes! {
     PseudoColumnNearMiss = 5015 => "pseudo_column_near_miss",
     /// a column the policy does not list holds identifiers (e.g. valid Aadhaar numbers)
     PseudoUnlistedIdentifier = 5016 => "pseudo_unlisted_identifier",
+    /// text given as one CSV record ends inside a quoted field
+    PseudoCsvOpenQuote = 5030 => "pseudo_csv_open_quote",
+    /// text given as one CSV record holds more than one
+    PseudoCsvSeveralRecords = 5031 => "pseudo_csv_several_records",
     /// an internal cryptographic operation failed (never expected)
     PseudoInternal = 5099 => "pseudo_internal",
 

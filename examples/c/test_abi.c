@@ -1123,8 +1123,8 @@ static void test_ids(void) {
   EXPECT(consentry_id_validate(S("pan"), S("ABCQE1234F"), out, sizeof out, &n, err), CONSENTRY_RESULT_ID_PAN_HOLDER_TYPE);
   EXPECT(consentry_id_validate(S("mobile"), S("5123456789"), out, sizeof out, &n, err), CONSENTRY_RESULT_ID_INVALID);
   EXPECT(consentry_id_validate(S("mobile"), S(""), out, sizeof out, &n, err), CONSENTRY_RESULT_ID_INVALID);
-  EXPECT(consentry_id_validate(S("ssn"), S("1"), out, sizeof out, &n, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
-  EXPECT(consentry_id_validate(S(""), S("1"), out, sizeof out, &n, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_id_validate(S("ssn"), S("1"), out, sizeof out, &n, err), CONSENTRY_RESULT_ID_UNKNOWN_TYPE);
+  EXPECT(consentry_id_validate(S(""), S("1"), out, sizeof out, &n, err), CONSENTRY_RESULT_ID_UNKNOWN_TYPE);
   EXPECT(consentry_id_validate(S("aadhaar"), S("234567890124"), out, 12, &n, err), CONSENTRY_RESULT_BUFFER_TOO_SMALL);
   CHECK(n == 13);
   EXPECT(consentry_id_validate(S("aadhaar"), S("234567890124"), NULL, 0, &n, err), CONSENTRY_RESULT_BUFFER_TOO_SMALL);
@@ -1144,7 +1144,7 @@ static void test_ids(void) {
   EXPECT(consentry_id_mask(S("aadhaar"), S("234567890123"), out, sizeof out, &n, err), CONSENTRY_RESULT_ID_CHECKSUM);
   EXPECT(consentry_error_message(err, out, sizeof out, &n), CONSENTRY_RESULT_OK);
   CHECK(strstr((char *)out, "234567890123") == NULL);
-  EXPECT(consentry_id_mask(S("ssn"), S("1"), out, sizeof out, &n, err), CONSENTRY_RESULT_INVALID_ARGUMENT);
+  EXPECT(consentry_id_mask(S("ssn"), S("1"), out, sizeof out, &n, err), CONSENTRY_RESULT_ID_UNKNOWN_TYPE);
   EXPECT(consentry_id_mask(S("aadhaar"), S("234567890124"), out, 3, &n, err), CONSENTRY_RESULT_BUFFER_TOO_SMALL);
   CHECK(n == 15);
   EXPECT(consentry_id_mask(NULL, 0, S("1"), out, sizeof out, &n, err), CONSENTRY_RESULT_NULL_ARGUMENT);

@@ -334,6 +334,8 @@ enum consentry_result
   CONSENTRY_RESULT_ID_CHECKSUM = 4001,
   // `id_pan_holder_type`: a PAN's fourth letter is not a known holder type
   CONSENTRY_RESULT_ID_PAN_HOLDER_TYPE = 4002,
+  // `id_unknown_type`: an identifier type name is not one consentry knows
+  CONSENTRY_RESULT_ID_UNKNOWN_TYPE = 4010,
   // `pseudo_invalid_value`: a value fails validation for its field's declared type
   CONSENTRY_RESULT_PSEUDO_INVALID_VALUE = 5000,
   // `pseudo_unknown_field`: the field is not named in the policy
@@ -368,6 +370,10 @@ enum consentry_result
   CONSENTRY_RESULT_PSEUDO_COLUMN_NEAR_MISS = 5015,
   // `pseudo_unlisted_identifier`: a column the policy does not list holds identifiers (e.g. valid Aadhaar numbers)
   CONSENTRY_RESULT_PSEUDO_UNLISTED_IDENTIFIER = 5016,
+  // `pseudo_csv_open_quote`: text given as one CSV record ends inside a quoted field
+  CONSENTRY_RESULT_PSEUDO_CSV_OPEN_QUOTE = 5030,
+  // `pseudo_csv_several_records`: text given as one CSV record holds more than one
+  CONSENTRY_RESULT_PSEUDO_CSV_SEVERAL_RECORDS = 5031,
   // `pseudo_internal`: an internal cryptographic operation failed (never expected)
   CONSENTRY_RESULT_PSEUDO_INTERNAL = 5099,
   // `policy_malformed`: the policy is not valid JSON or does not follow the policy schema
@@ -1083,7 +1089,7 @@ consentry_result consentry_csv_plan_row(const consentry_csv_plan *plan,
 // (e.g. Aadhaar without spaces, mobile as `+91` and 10 digits) into `out`, NUL-terminated.
 // An invalid value is `CONSENTRY_RESULT_ID_INVALID`, `CONSENTRY_RESULT_ID_CHECKSUM` or
 // `CONSENTRY_RESULT_ID_PAN_HOLDER_TYPE` (the message never echoes the value); an unknown
-// type, `CONSENTRY_RESULT_INVALID_ARGUMENT`. Buffer rules as `consentry_verifier_verify`
+// type, `CONSENTRY_RESULT_ID_UNKNOWN_TYPE`. Buffer rules as `consentry_verifier_verify`
 // (64 bytes fit every type but e-mail). Thread-safe.
 //
 // # Safety

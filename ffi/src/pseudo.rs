@@ -1,15 +1,15 @@
 //! Pseudonymisation (per value, per JSON record, per CSV line) and Indian identifiers.
 //!
 //! Conversion only: the transforms are `consentry::Pseudonymiser`'s, the identifier rules
-//! `consentry::ids`'s. CSV text is split and written with the `csv` crate, configured as the
-//! CLI's `consentry pseudonymise` configures it, so that a C program streaming a file line by
-//! line writes the bytes the CLI writes.
+//! `consentry::ids`'s, and CSV text is split and written by the core's one CSV codec
+//! (`consentry::pseudo::parse_csv_line`, `csv_record`; the CLI writes with the same), so that a
+//! C program streaming a file line by line writes the bytes the CLI writes.
 
 use std::sync::Arc;
 
 use consentry::ids::{self, IdType};
-use consentry::pseudo::{CsvOptions, CsvPlan};
-use consentry::{Code, MasterKey, Policy, Pseudonymiser};
+use consentry::pseudo::{csv_record, parse_csv_line, CsvOptions, CsvPlan};
+use consentry::{Code, HasCode as _, MasterKey, Policy, Pseudonymiser};
 
 use crate::boundary::{bytes, guard, guard_void, handle, text, Fail, Out, OutBuf};
 use crate::{consentry_error, consentry_result};
@@ -41,65 +41,18 @@ const _: () = {
 };
 
 // ------------------------------------------------------------------------------------------
-// CSV text <-> cells
+// CSV text <-> cells: the core's codec (`consentry::pseudo::parse_csv_line`, `csv_record`)
 
-/// Splits one CSV record (RFC 4180: `,` separated, `"` quoted, `""` inside quotes; one
-/// trailing `\n` or `\r\n` allowed) into its cells. `None` for a blank line (no record).
+/// Splits one CSV line argument into its cells (`None` for a blank line). A line that is not
+/// one record is `CONSENTRY_RESULT_INVALID_ARGUMENT` (the C ABI's code for an argument it
+/// cannot take, kept from before the codec moved to the core), the message the core's.
 fn csv_cells(line: &str, what: &str) -> Result<Option<Vec<String>>, Fail> {
-    // An open quoted field means the caller split a quoted line break and must append the
-    // next line (the csv reader would take the end of input as the closing quote).
-    if ends_in_quotes(line.as_bytes()) {
-        return Err(Fail::new(
-            Code::InvalidArgument,
-            format!("`{what}` ends inside a quoted csv field: append the next line and call again"),
-        ));
-    }
-    let bad = |_: csv::Error| Fail::new(Code::InvalidArgument, format!("`{what}` is not csv"));
-    let mut rd = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(line.as_bytes());
-    let mut rec = csv::StringRecord::new();
-    if !rd.read_record(&mut rec).map_err(bad)? {
-        return Ok(None);
-    }
-    let mut more = csv::StringRecord::new();
-    if rd.read_record(&mut more).map_err(bad)? {
-        return Err(Fail::new(
-            Code::InvalidArgument,
-            format!("`{what}` holds more than one csv record"),
-        ));
-    }
-    Ok(Some(rec.iter().map(str::to_owned).collect()))
+    parse_csv_line(line).map_err(|e| Fail::new(Code::InvalidArgument, format!("`{what}` {e}")))
 }
 
-/// Whether `text` ends inside a quoted field, as the `csv` crate reads it: a `"` opens a quoted
-/// field only at the start of a field, `""` inside one is a quote, and a `"` elsewhere in an
-/// unquoted field is an ordinary character.
-fn ends_in_quotes(text: &[u8]) -> bool {
-    let (mut in_quotes, mut field_start) = (false, true);
-    let mut bytes = text.iter().peekable();
-    while let Some(&b) = bytes.next() {
-        if in_quotes {
-            if b == b'"' && bytes.next_if_eq(&&b'"').is_none() {
-                in_quotes = false;
-            }
-        } else if b == b'"' && field_start {
-            in_quotes = true;
-        }
-        field_start = !in_quotes && matches!(b, b',' | b'\n' | b'\r');
-    }
-    in_quotes
-}
-
-/// Writes cells as one CSV record terminated by `\n` (quoting only where needed).
-fn csv_line<S: AsRef<str>>(cells: &[S]) -> Result<Vec<u8>, Fail> {
-    let internal = |_| Fail::new(Code::Internal, "a csv record does not serialise");
-    let mut wr = csv::Writer::from_writer(Vec::new());
-    wr.write_record(cells.iter().map(AsRef::as_ref))
-        .map_err(internal)?;
-    wr.into_inner()
-        .map_err(|_| Fail::new(Code::Internal, "a csv record does not serialise"))
+/// One CSV record terminated by `\n` (quoting only where needed).
+fn csv_line<S: AsRef<[u8]>>(cells: &[S]) -> Result<Vec<u8>, Fail> {
+    csv_record(cells).map_err(|e| Fail::new(Code::Internal, e.to_string()))
 }
 
 // ------------------------------------------------------------------------------------------
@@ -462,13 +415,9 @@ pub unsafe extern "C" fn consentry_csv_plan_row(
 // ------------------------------------------------------------------------------------------
 // Identifiers
 
+/// `id_type` through the one identifier-type parser (`id_unknown_type`, as in every face).
 fn id_kind(name: &str) -> Result<IdType, Fail> {
-    IdType::from_name(name).ok_or_else(|| {
-        Fail::new(
-            Code::InvalidArgument,
-            "`id_type` is not a known identifier type (aadhaar, vid, pan, gstin, mobile, email, pincode, epic, passport, ifsc)",
-        )
-    })
+    IdType::from_name(name).map_err(|e| Fail::new(e.code(), format!("`id_type` is {e}")))
 }
 
 /// Validates an Indian identifier of type `id_type` (`aadhaar`, `vid`, `pan`, `gstin`,
@@ -476,7 +425,7 @@ fn id_kind(name: &str) -> Result<IdType, Fail> {
 /// (e.g. Aadhaar without spaces, mobile as `+91` and 10 digits) into `out`, NUL-terminated.
 /// An invalid value is `CONSENTRY_RESULT_ID_INVALID`, `CONSENTRY_RESULT_ID_CHECKSUM` or
 /// `CONSENTRY_RESULT_ID_PAN_HOLDER_TYPE` (the message never echoes the value); an unknown
-/// type, `CONSENTRY_RESULT_INVALID_ARGUMENT`. Buffer rules as `consentry_verifier_verify`
+/// type, `CONSENTRY_RESULT_ID_UNKNOWN_TYPE`. Buffer rules as `consentry_verifier_verify`
 /// (64 bytes fit every type but e-mail). Thread-safe.
 ///
 /// # Safety

@@ -248,6 +248,8 @@ pub enum consentry_result {
     IdChecksum = 4001,
     /// `id_pan_holder_type`: a PAN's fourth letter is not a known holder type
     IdPanHolderType = 4002,
+    /// `id_unknown_type`: an identifier type name is not one consentry knows
+    IdUnknownType = 4010,
     /// `pseudo_invalid_value`: a value fails validation for its field's declared type
     PseudoInvalidValue = 5000,
     /// `pseudo_unknown_field`: the field is not named in the policy
@@ -282,6 +284,10 @@ pub enum consentry_result {
     PseudoColumnNearMiss = 5015,
     /// `pseudo_unlisted_identifier`: a column the policy does not list holds identifiers (e.g. valid Aadhaar numbers)
     PseudoUnlistedIdentifier = 5016,
+    /// `pseudo_csv_open_quote`: text given as one CSV record ends inside a quoted field
+    PseudoCsvOpenQuote = 5030,
+    /// `pseudo_csv_several_records`: text given as one CSV record holds more than one
+    PseudoCsvSeveralRecords = 5031,
     /// `pseudo_internal`: an internal cryptographic operation failed (never expected)
     PseudoInternal = 5099,
     /// `policy_malformed`: the policy is not valid JSON or does not follow the policy schema
@@ -433,6 +439,7 @@ impl consentry_result {
             4000 => Some(Self::IdInvalid),
             4001 => Some(Self::IdChecksum),
             4002 => Some(Self::IdPanHolderType),
+            4010 => Some(Self::IdUnknownType),
             5000 => Some(Self::PseudoInvalidValue),
             5001 => Some(Self::PseudoUnknownField),
             5002 => Some(Self::PseudoNotReversible),
@@ -450,6 +457,8 @@ impl consentry_result {
             5014 => Some(Self::PseudoKeyCheckMalformed),
             5015 => Some(Self::PseudoColumnNearMiss),
             5016 => Some(Self::PseudoUnlistedIdentifier),
+            5030 => Some(Self::PseudoCsvOpenQuote),
+            5031 => Some(Self::PseudoCsvSeveralRecords),
             5099 => Some(Self::PseudoInternal),
             5100 => Some(Self::PolicyMalformed),
             5101 => Some(Self::PolicyUnknownTransform),

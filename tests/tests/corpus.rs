@@ -352,6 +352,21 @@ fn every_reason_code_has_a_case() {
 /// the corpus, this list nor [`NOT_PROVOKED`] fails [`every_error_code_is_covered`].
 const COVERED_ELSEWHERE: &[(Code, &str, &str)] = &[
     (
+        Code::IdUnknownType,
+        "core/tests/pseudo_faces.rs",
+        "an_unknown_identifier_type_is_one_error_in_every_face",
+    ),
+    (
+        Code::PseudoCsvOpenQuote,
+        "core/tests/pseudo_faces.rs",
+        "csv_line_codec_reads_every_short_line_as_the_old_scanner_and_reader_did",
+    ),
+    (
+        Code::PseudoCsvSeveralRecords,
+        "core/tests/pseudo_faces.rs",
+        "csv_line_codec_reads_every_short_line_as_the_old_scanner_and_reader_did",
+    ),
+    (
         Code::StatusListSymlink,
         "cli/tests/list_writers.rs",
         "status_set_and_withdraw_refuse_a_symlinked_list",

@@ -1,4 +1,5 @@
-//! Indian identifiers: validation, normalisation, masking and detection in free text.
+//! Indian identifiers: validation, normalisation, masking, and detection and redaction in free
+//! text.
 //!
 //! | type | canonical form | check |
 //! |---|---|---|
@@ -29,10 +30,12 @@
 
 mod checks;
 mod detect;
+mod redact;
 mod validate;
 
 pub use checks::{gstin_check_char, verhoeff_check_digit, verhoeff_valid};
 pub use detect::{detect, Span};
+pub use redact::{redact, Redacted, Redaction};
 pub use validate::{is_valid, mask, mask_keep_last, normalise, validate};
 
 pub(crate) use validate::{national_mobile, normalise_cow};
@@ -97,15 +100,42 @@ impl IdType {
         }
     }
 
-    /// The type with the given stable name.
-    pub fn from_name(name: &str) -> Option<IdType> {
-        IdType::ALL.iter().copied().find(|t| t.as_str() == name)
+    /// The type with the given stable name ([`IdType::as_str`]; exact, lower case). The one
+    /// parser of identifier-type names: every face (JSON `idValidate`/`idMask`, C
+    /// `consentry_id_validate`/`_mask`) calls it, and an unknown name is [`UnknownIdType`]
+    /// (`id_unknown_type`) in every face. Also `name.parse::<IdType>()`.
+    pub fn from_name(name: &str) -> Result<IdType, UnknownIdType> {
+        IdType::ALL
+            .iter()
+            .copied()
+            .find(|t| t.as_str() == name)
+            .ok_or(UnknownIdType)
     }
 
     /// Whether the type carries a checksum or check character (then [`detect`] reports it only
     /// when the check holds).
     pub const fn has_checksum(self) -> bool {
         matches!(self, IdType::Aadhaar | IdType::Gstin | IdType::Pan)
+    }
+}
+
+impl core::str::FromStr for IdType {
+    type Err = UnknownIdType;
+
+    fn from_str(name: &str) -> Result<IdType, UnknownIdType> {
+        IdType::from_name(name)
+    }
+}
+
+/// A name that is not an identifier type ([`IdType::from_name`]). The message lists the known
+/// names and never echoes the one given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("not a known identifier type (aadhaar, vid, pan, gstin, mobile, email, pincode, epic, passport, ifsc)")]
+pub struct UnknownIdType;
+
+impl HasCode for UnknownIdType {
+    fn code(&self) -> Code {
+        Code::IdUnknownType
     }
 }
 

@@ -587,12 +587,13 @@ pub struct IdRequest {
     pub value: String,
 }
 
+/// `type` through the one identifier-type parser: an unknown name is `id_unknown_type`, as in
+/// every face.
 fn id_kind(name: &str) -> Result<crate::ids::IdType, ErrorBody> {
-    crate::ids::IdType::from_name(name).ok_or_else(|| {
-        ErrorBody::new(
-            Code::RequestInvalid,
-            "`type` is not a known identifier type",
-        )
+    crate::ids::IdType::from_name(name).map_err(|e| {
+        let mut b = ErrorBody::from_error(&e);
+        b.message = format!("`type` is {}", b.message);
+        b
     })
 }
 

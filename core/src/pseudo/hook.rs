@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::engine::{leaf_text, subject_of};
+use super::json::{leaf_text, subject_of};
 use super::policy::{FieldRule, TransformSpec};
 use super::{PseudoError, Pseudonymiser};
 use crate::scope::{HookError, Location, Selector, TransformHook};

@@ -36,10 +36,15 @@
 //! Every keyed transform first validates and canonicalises the value by its declared
 //! [`ValueType`]; an invalid value is an error naming the field, never passed through.
 
+mod csv_line;
+mod csv_plan;
 mod dates;
 mod engine;
+mod error;
+mod json;
 mod keys;
 mod names;
+mod on_error;
 mod policy;
 #[doc(hidden)]
 pub mod primitives;
@@ -47,8 +52,12 @@ mod types;
 
 mod hook;
 
-pub use engine::{CsvOptions, CsvPlan, PseudoError, Pseudonymiser, FF1_MAX_LEN, TOKEN_PREFIX};
+pub use csv_line::{csv_record, parse_csv_line, CsvLineError, CsvWriter};
+pub use csv_plan::{CsvOptions, CsvPlan};
+pub use engine::{Pseudonymiser, FF1_MAX_LEN, TOKEN_PREFIX};
+pub use error::PseudoError;
 pub use keys::{derive_domain_key, key_check_value, KeyKind, MasterKey, KEY_CHECK_LEN};
 pub use names::{csv_safe_cell, fold_column_name, is_formula_like};
+pub use on_error::{Applied, OnError};
 pub use policy::{FieldRule, Policy, PolicyError, Unlisted, TRANSFORM_IDS};
 pub use types::ValueType;
