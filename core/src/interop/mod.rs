@@ -193,7 +193,7 @@ struct Envelope<'a, T: Serialize> {
 }
 
 /// The response envelope for a result (any serialisable response: a [`Response`], one
-/// operation's typed response, or a `serde_json::Value`).
+/// operation's typed response, or a `serde_json::Value`), as [`to_json_text`] writes it.
 pub fn envelope<T: Serialize>(result: Result<&T, &ErrorBody>) -> String {
     let env = match result {
         Ok(v) => Envelope {
@@ -207,15 +207,24 @@ pub fn envelope<T: Serialize>(result: Result<&T, &ErrorBody>) -> String {
             error: Some(e),
         },
     };
-    serde_json::to_string(&env).unwrap_or_else(|_| {
-        // Only a map with non-text keys fails to serialise; no response holds one.
-        let c = Code::Internal;
-        format!(
-            r#"{{"ok":false,"error":{{"code":"{}","numericCode":{},"message":"response not serialisable"}}}}"#,
-            c.as_str(),
-            c.as_u32()
-        )
+    to_json_text(&env).unwrap_or_else(|e| {
+        to_json_text(&Envelope::<()> {
+            ok: false,
+            result: None,
+            error: Some(&e),
+        })
+        .unwrap_or_default()
     })
+}
+
+/// The JSON text every face hands out for a response: compact, object members in sorted
+/// order at every depth (so the same value gives the same bytes through every face, whatever
+/// order a struct declares its fields in). Fails only on a map with non-text keys, which no
+/// response holds.
+pub fn to_json_text<T: Serialize + ?Sized>(value: &T) -> Result<String, ErrorBody> {
+    serde_json::to_value(value)
+        .map(|v| v.to_string())
+        .map_err(|e| ErrorBody::new(Code::Internal, format!("response not serialisable: {e}")))
 }
 
 #[cfg(test)]
