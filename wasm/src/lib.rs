@@ -67,15 +67,6 @@ fn bytes_of(name: &str, v: &JsValue) -> JsResult<Vec<u8>> {
     }
 }
 
-/// The base64url text of a `Uint8Array` or a string (passed on as is: the interop layer
-/// decodes it and names the member on failure).
-fn text_of(name: &str, v: &JsValue) -> JsResult<String> {
-    match v.as_string() {
-        Some(s) => Ok(s),
-        None => bytes_of(name, v).map(|b| consentry::b64::encode(&b)),
-    }
-}
-
 /// JSON from a JS value or a JSON string.
 fn json_of(name: &str, v: &JsValue) -> JsResult<serde_json::Value> {
     let text = match v.as_string() {
@@ -94,9 +85,11 @@ fn json_of(name: &str, v: &JsValue) -> JsResult<serde_json::Value> {
     serde_json::from_str(&text).map_err(|e| invalid(format!("`{name}` is not json: {e}")))
 }
 
-/// A JS value from JSON the core produced.
-fn js_of(v: &serde_json::Value) -> JsResult<JsValue> {
-    JSON::parse(&v.to_string())
+/// A JS value from a typed response of the core (through its JSON text, as every face
+/// writes it: [`interop::to_json_text`]).
+fn js_of<T: serde::Serialize + ?Sized>(v: &T) -> JsResult<JsValue> {
+    let text = lift(interop::to_json_text(v))?;
+    JSON::parse(&text)
         .map_err(|_| thrown(&ErrorBody::new(Code::RequestInvalid, "result is not json")))
 }
 
@@ -201,7 +194,11 @@ impl TrustStore {
         #[wasm_bindgen(unchecked_param_type = "Jwks | string")] jwks: JsValue,
     ) -> JsResult<()> {
         let jwks = json_of("jwks", &jwks)?;
-        lift(interop::trust_add_jwks(&mut self.inner, &jwks))
+        lift(
+            self.inner
+                .add_jwk_set(&jwks)
+                .map_err(|e| ErrorBody::from_error(&e)),
+        )
     }
 
     /// The number of `kid` bindings.
@@ -329,9 +326,7 @@ impl Verifier {
             &req,
             list.as_deref(),
         ))?;
-        let v = serde_json::to_value(&d)
-            .map_err(|e| thrown(&ErrorBody::new(Code::RequestInvalid, e.to_string())))?;
-        js_of(&v)
+        js_of(&d)
     }
 
     /// Verifies `artefact` for the relying party `audience` at `now` (default: the clock),
@@ -403,13 +398,11 @@ impl Pseudonymiser {
         #[wasm_bindgen(js_name = masterKey, unchecked_param_type = "Uint8Array | string")]
         master_key: JsValue,
     ) -> JsResult<Pseudonymiser> {
-        let policy = json_of("policy", &policy)?;
+        let policy = lift(interop::policy_of(&json_of("policy", &policy)?))?;
         let key = match master_key.as_string() {
-            Some(hex) => zeroize::Zeroizing::new(hex),
+            Some(hex) => consentry::MasterKey::from_hex(&zeroize::Zeroizing::new(hex)),
             None => match master_key.dyn_ref::<Uint8Array>() {
-                Some(a) => {
-                    zeroize::Zeroizing::new(a.to_vec().iter().map(|b| format!("{b:02x}")).collect())
-                }
+                Some(a) => consentry::MasterKey::from_slice(&zeroize::Zeroizing::new(a.to_vec())),
                 None => {
                     return Err(invalid(
                         "`masterKey` must be 64 hex digits or a Uint8Array".to_owned(),
@@ -417,46 +410,27 @@ impl Pseudonymiser {
                 }
             },
         };
+        let key = lift(key.map_err(|e| ErrorBody::from_error(&e)))?;
+        let inner = consentry::Pseudonymiser::new(&policy, &key);
         Ok(Pseudonymiser {
-            inner: lift(interop::pseudonymiser(&policy, &key))?,
+            inner: lift(inner.map_err(|e| ErrorBody::from_error(&e)))?,
         })
-    }
-
-    fn run(&self, reverse: bool, input: serde_json::Value) -> JsResult<serde_json::Value> {
-        let mut req: interop::PseudonymiseRequest = serde_json::from_value(serde_json::json!({
-            "policy": null, "masterKey": "", "reverse": reverse,
-        }))
-        .map_err(|e| invalid(e.to_string()))?;
-        match input {
-            serde_json::Value::Object(mut o) if o.contains_key("header") => {
-                req.csv = Some(
-                    consentry::json::from_value(&serde_json::Value::Object(std::mem::take(&mut o)))
-                        .map_err(|e| invalid(format!("`csv`: {e}")))?,
-                );
-            }
-            other => req.record = Some(other),
-        }
-        lift(interop::pseudonymise_with(&self.inner, &req))
     }
 
     /// A JSON record through the policy, forwards or in reverse.
     fn run_record(&self, reverse: bool, record: &JsValue) -> JsResult<JsValue> {
-        let rec = json_of("record", record)?;
+        let mut rec = json_of("record", record)?;
         if !rec.is_object() {
             return Err(invalid("`record` must be an object".to_owned()));
         }
-        let out = self.run(reverse, rec)?;
-        js_of(out.get("record").unwrap_or(&serde_json::Value::Null))
+        lift(interop::pseudonymise_record(&self.inner, reverse, &mut rec))?;
+        js_of(&rec)
     }
 
-    /// One value of policy field `field`: its pseudonym, token or masked form (`null` when the
-    /// policy drops it).
+    /// One value of policy field `field`: its pseudonym, token or masked form; `undefined` when
+    /// the policy drops the field (the JSON operation `pseudonymise` writes `{"value": null}`).
     pub fn value(&self, field: &str, value: &str) -> JsResult<Option<String>> {
-        lift(
-            self.inner
-                .transform_value(field, value)
-                .map_err(|e| ErrorBody::from_error(&e)),
-        )
+        lift(interop::pseudonymise_value(&self.inner, false, field, value))
     }
 
     /// Undoes `token` / `ff1` on one value.
@@ -514,8 +488,9 @@ impl Pseudonymiser {
         &self,
         #[wasm_bindgen(unchecked_param_type = "CsvRows")] csv: JsValue,
     ) -> JsResult<JsValue> {
-        let out = self.run(false, json_of("csv", &csv)?)?;
-        js_of(out.get("csv").unwrap_or(&serde_json::Value::Null))
+        let csv: interop::CsvRows = consentry::json::from_value(&json_of("csv", &csv)?)
+            .map_err(|e| invalid(format!("`csv`: {e}")))?;
+        js_of(&lift(interop::pseudonymise_csv(&self.inner, false, &csv))?)
     }
 }
 
@@ -525,10 +500,7 @@ impl Pseudonymiser {
 pub fn inspect(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] artefact: JsValue,
 ) -> JsResult<JsValue> {
-    let req = interop::InspectRequest {
-        artefact: text_of("artefact", &artefact)?,
-    };
-    js_of(&lift(interop::inspect(&req))?)
+    js_of(&lift(interop::inspect_bytes(&bytes_of("artefact", &artefact)?))?)
 }
 
 #[cfg(feature = "services")]
@@ -541,14 +513,14 @@ pub fn issue(
     #[wasm_bindgen(unchecked_optional_param_type = "NowOptions")] options: Option<Object>,
 ) -> JsResult<JsValue> {
     let opts = Options::parse("options", options, &["now"])?;
-    let req = interop::IssueRequest {
-        claims: json_of("claims", &claims)?,
-        pkcs8: text_of("pkcs8", &pkcs8)?,
-        now: opts.now()?,
-    };
-    js_of(&lift(interop::issue(
-        &req,
-        &ring::rand::SystemRandom::new(),
+    let claims = json_of("claims", &claims)?.to_string();
+    let pkcs8 = zeroize::Zeroizing::new(bytes_of("pkcs8", &pkcs8)?);
+    let rng = ring::rand::SystemRandom::new();
+    js_of(&lift(interop::issue_pkcs8(
+        &pkcs8,
+        &claims,
+        opts.now()?,
+        &rng,
     ))?)
 }
 
@@ -580,11 +552,9 @@ pub fn status_get(
 pub fn key_public(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] pkcs8: JsValue,
 ) -> JsResult<JsValue> {
-    let req = interop::KeyPublicRequest {
-        pkcs8: text_of("pkcs8", &pkcs8)?,
-    };
-    js_of(&lift(interop::key_public(
-        &req,
+    let pkcs8 = zeroize::Zeroizing::new(bytes_of("pkcs8", &pkcs8)?);
+    js_of(&lift(interop::key_public_pkcs8(
+        &pkcs8,
         &ring::rand::SystemRandom::new(),
     ))?)
 }
@@ -611,7 +581,7 @@ pub fn codes() -> JsResult<JsValue> {
 }
 
 #[cfg(feature = "services")]
-/// Runs any operation of the core's JSON layer (`interop::call_json`): `request` is an object
+/// Runs any operation of the core's JSON layer (`interop::call`): `request` is an object
 /// or JSON text. Returns the operation's result; throws `ConsentryError` on failure. New core
 /// operations (for example `decide`, `pseudonymise`) are reachable here with no new binding.
 #[wasm_bindgen(js_name = callJson)]
@@ -620,18 +590,11 @@ pub fn call_json(op: &str, request: JsValue) -> JsResult<JsValue> {
         Some(s) => s,
         None => json_of("request", &request)?.to_string(),
     };
-    let out = interop::call_json(op, &text, &ring::rand::SystemRandom::new());
-    let mut env: serde_json::Value =
-        serde_json::from_str(&out).map_err(|_| invalid("the response is not json".to_owned()))?;
-    if env.get("ok") == Some(&serde_json::Value::Bool(true)) {
-        return js_of(env.get("result").unwrap_or(&serde_json::Value::Null));
-    }
-    let body: ErrorBody = env
-        .get_mut("error")
-        .map(serde_json::Value::take)
-        .and_then(|e| serde_json::from_value(e).ok())
-        .unwrap_or_else(|| ErrorBody::new(Code::RequestInvalid, "malformed response"));
-    Err(thrown(&body))
+    js_of(&lift(interop::call(
+        op,
+        &text,
+        &ring::rand::SystemRandom::new(),
+    ))?)
 }
 
 #[cfg(feature = "services")]
@@ -672,19 +635,33 @@ pub fn id_mask(kind: String, value: String) -> JsResult<JsValue> {
 #[wasm_bindgen(js_name = idDetect, unchecked_return_type = "{ spans: IdSpan[] }")]
 pub fn id_detect(text: String) -> JsResult<JsValue> {
     let req = interop::DetectRequest { text };
-    let mut out = lift(interop::id_detect(&req))?;
-    if let Some(spans) = out
-        .get_mut("spans")
-        .and_then(serde_json::Value::as_array_mut)
-    {
-        add_utf16_offsets(&req.text, spans)?;
-    }
-    js_of(&out)
+    let out = lift(interop::id_detect(&req))?;
+    js_of(&JsDetect {
+        spans: utf16_spans(&req.text, &out.spans)?,
+    })
 }
 
-/// Adds `utf16Start` / `utf16End` to spans in order of position (as the core returns them),
-/// in one pass over `text`. Argument conversion only: JS strings index by UTF-16 code units.
-fn add_utf16_offsets(text: &str, spans: &mut [serde_json::Value]) -> JsResult<()> {
+/// `idDetect`'s result in JS: the core's spans with their UTF-16 offsets.
+#[derive(serde::Serialize)]
+struct JsDetect {
+    spans: Vec<JsSpan>,
+}
+
+/// A span of [`interop::Span`] plus the offsets that index a JS string.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsSpan {
+    start: usize,
+    end: usize,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    utf16_start: usize,
+    utf16_end: usize,
+}
+
+/// Adds UTF-16 offsets to spans in order of position (as the core returns them), in one pass
+/// over `text`. Argument conversion only: JS strings index by UTF-16 code units.
+fn utf16_spans(text: &str, spans: &[interop::Span]) -> JsResult<Vec<JsSpan>> {
     let bad = || invalid("a span offset is not a character boundary in order".to_owned());
     let (mut at8, mut at16) = (0usize, 0usize);
     let mut to16 = |off: usize| -> JsResult<usize> {
@@ -693,21 +670,18 @@ fn add_utf16_offsets(text: &str, spans: &mut [serde_json::Value]) -> JsResult<()
         at8 = off;
         Ok(at16)
     };
-    for span in spans {
-        let offset = |key: &str| {
-            span.get(key)
-                .and_then(serde_json::Value::as_u64)
-                .and_then(|n| usize::try_from(n).ok())
-                .ok_or_else(bad)
-        };
-        let (start, end) = (offset("start")?, offset("end")?);
-        let (s16, e16) = (to16(start)?, to16(end)?);
-        if let Some(obj) = span.as_object_mut() {
-            obj.insert("utf16Start".to_owned(), s16.into());
-            obj.insert("utf16End".to_owned(), e16.into());
-        }
-    }
-    Ok(())
+    spans
+        .iter()
+        .map(|s| {
+            Ok(JsSpan {
+                start: s.start,
+                end: s.end,
+                kind: s.kind,
+                utf16_start: to16(s.start)?,
+                utf16_end: to16(s.end)?,
+            })
+        })
+        .collect()
 }
 
 #[wasm_bindgen(typescript_custom_section)]

@@ -30,8 +30,18 @@ pub struct IssueResponse {
 /// `issue`: `{"artefact": base64url, "cti": base64url}`.
 pub fn issue(req: &IssueRequest, rng: &dyn SecureRandom) -> Result<IssueResponse, ErrorBody> {
     let der = zeroize::Zeroizing::new(bytes_of("pkcs8", &req.pkcs8)?);
-    let key = SigningKey::from_pkcs8(&der, rng).map_err(|e| ErrorBody::from_error(&e))?;
-    let (bytes, claims) = issue_with(&key, &req.claims.to_string(), req.now, rng)?;
+    issue_pkcs8(&der, &req.claims.to_string(), req.now, rng)
+}
+
+/// `issue` on typed inputs: a PKCS#8 private key (DER) and the claims' JSON text.
+pub fn issue_pkcs8(
+    pkcs8: &[u8],
+    claims_json: &str,
+    now: i64,
+    rng: &dyn SecureRandom,
+) -> Result<IssueResponse, ErrorBody> {
+    let key = SigningKey::from_pkcs8(pkcs8, rng).map_err(|e| ErrorBody::from_error(&e))?;
+    let (bytes, claims) = issue_with(&key, claims_json, now, rng)?;
     Ok(IssueResponse {
         artefact: crate::b64::encode(&bytes),
         cti: claims.cti.to_base64(),
@@ -69,6 +79,11 @@ pub struct PublicJwk(pub serde_json::Value);
 /// `keyPublic`: the public JWK (`kid` = base64url thumbprint).
 pub fn key_public(req: &KeyPublicRequest, rng: &dyn SecureRandom) -> Result<PublicJwk, ErrorBody> {
     let der = zeroize::Zeroizing::new(bytes_of("pkcs8", &req.pkcs8)?);
-    let key = SigningKey::from_pkcs8(&der, rng).map_err(|e| ErrorBody::from_error(&e))?;
+    key_public_pkcs8(&der, rng)
+}
+
+/// `keyPublic` on a PKCS#8 private key (DER).
+pub fn key_public_pkcs8(pkcs8: &[u8], rng: &dyn SecureRandom) -> Result<PublicJwk, ErrorBody> {
+    let key = SigningKey::from_pkcs8(pkcs8, rng).map_err(|e| ErrorBody::from_error(&e))?;
     Ok(PublicJwk(key.verifying_key().to_jwk()))
 }

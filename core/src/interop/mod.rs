@@ -35,14 +35,17 @@ pub use ids::{
     id_detect, id_mask, id_validate, DetectRequest, DetectResponse, IdRequest, IdValidation,
     MaskResponse, Span,
 };
-pub use issue::{issue, issue_with, key_public, IssueRequest, IssueResponse, KeyPublicRequest, PublicJwk};
+pub use issue::{
+    issue, issue_pkcs8, issue_with, key_public, key_public_pkcs8, IssueRequest, IssueResponse,
+    KeyPublicRequest, PublicJwk,
+};
 pub use pseudo::{
-    pseudonymise, pseudonymise_csv, pseudonymise_record, pseudonymise_value, pseudonymise_with,
+    policy_of, pseudonymise, pseudonymise_csv, pseudonymise_record, pseudonymise_value, pseudonymise_with,
     pseudonymiser, CsvResponse, CsvRows, PseudonymiseRequest, PseudonymiseResponse,
     ValueResponse,
 };
 pub use verify::{
-    inspect, status_get, status_get_with, verifier_from_jwks, verify, verify_with, InspectHeader,
+    inspect, inspect_bytes, status_get, status_get_with, verifier_from_jwks, verify, verify_with, InspectHeader,
     InspectRequest, InspectResponse, StatusEntry, StatusGetRequest, VerifyRequest, VerifyResponse,
 };
 

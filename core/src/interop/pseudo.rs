@@ -7,8 +7,8 @@ use crate::error::Code;
 use crate::pseudo::PseudoError;
 use crate::Pseudonymiser;
 
-/// A policy given either as a JSON object or as JSON text.
-fn policy_of(policy: &serde_json::Value) -> Result<crate::Policy, ErrorBody> {
+/// A policy given either as a JSON object or as JSON text (a JSON string holding it).
+pub fn policy_of(policy: &serde_json::Value) -> Result<crate::Policy, ErrorBody> {
     let text = match policy {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),

@@ -174,8 +174,12 @@ impl From<&crate::Unverified> for InspectResponse {
 
 /// `inspect`: the unverified JSON view (marked `"verified": false`).
 pub fn inspect(req: &InspectRequest) -> Result<InspectResponse, ErrorBody> {
-    let bytes = bytes_of("artefact", &req.artefact)?;
-    crate::inspect(&bytes)
+    inspect_bytes(&bytes_of("artefact", &req.artefact)?)
+}
+
+/// `inspect` on the artefact's bytes.
+pub fn inspect_bytes(artefact: &[u8]) -> Result<InspectResponse, ErrorBody> {
+    crate::inspect(artefact)
         .map(|u| InspectResponse::from(&u))
         .map_err(|e| ErrorBody::from_error(&e))
 }
