@@ -433,7 +433,12 @@ impl Pseudonymiser {
     /// One value of policy field `field`: its pseudonym, token or masked form; `undefined` when
     /// the policy drops the field (the JSON operation `pseudonymise` writes `{"value": null}`).
     pub fn value(&self, field: &str, value: &str) -> JsResult<Option<String>> {
-        lift(interop::pseudonymise_value(&self.inner, false, field, value))
+        lift(interop::pseudonymise_value(
+            &self.inner,
+            false,
+            field,
+            value,
+        ))
     }
 
     /// Undoes `token` / `ff1` on one value.
@@ -503,7 +508,9 @@ impl Pseudonymiser {
 pub fn inspect(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] artefact: JsValue,
 ) -> JsResult<JsValue> {
-    js_of(&lift(interop::inspect_bytes(&bytes_of("artefact", &artefact)?))?)
+    js_of(&lift(interop::inspect_bytes(&bytes_of(
+        "artefact", &artefact,
+    )?))?)
 }
 
 #[cfg(feature = "services")]
@@ -705,4 +712,3 @@ fn utf16_spans(text: &str, spans: &[interop::Span]) -> JsResult<Vec<JsSpan>> {
 /// (`types.d.ts`) that `ts_check` holds to the Rust types.
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = include_str!("types.d.ts");
-

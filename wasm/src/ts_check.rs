@@ -128,7 +128,10 @@ impl Decls {
             return if errs.len() < alts.len() {
                 Ok(())
             } else {
-                Err(format!("{path}: no alternative of `{ty}` fits: {}", errs.join("; ")))
+                Err(format!(
+                    "{path}: no alternative of `{ty}` fits: {}",
+                    errs.join("; ")
+                ))
             };
         }
         let ty = ty.trim();
@@ -222,8 +225,7 @@ impl Decls {
 fn samples() -> Vec<(&'static str, Value)> {
     let rng = ring::rand::SystemRandom::new();
     let now = 1_800_000_000;
-    let pkcs8 =
-        consentry::SigningKey::generate_pkcs8(consentry::Algorithm::Ed25519, &rng).unwrap();
+    let pkcs8 = consentry::SigningKey::generate_pkcs8(consentry::Algorithm::Ed25519, &rng).unwrap();
     let key = consentry::SigningKey::from_pkcs8(&pkcs8, &rng).unwrap();
     let mut trust = consentry::TrustStore::new();
     trust.add(key.verifying_key().clone()).unwrap();
@@ -239,8 +241,8 @@ fn samples() -> Vec<(&'static str, Value)> {
             "data_life": 86400, "frequency": {"max": 3, "per": 86400}}]}});
     let issued = interop::issue_pkcs8(&pkcs8, &claims.to_string(), now, &rng).unwrap();
     let artefact = consentry::b64::decode(&issued.artefact).unwrap();
-    let verified = interop::verify_with(&verifier, &artefact, "tn.health", now, None, false)
-        .unwrap();
+    let verified =
+        interop::verify_with(&verifier, &artefact, "tn.health", now, None, false).unwrap();
     let to = |v: &dyn erased::Ser| serde_json::from_str::<Value>(&v.text()).unwrap();
     let mut out = vec![
         ("IssueResult", to(&issued)),
@@ -360,7 +362,11 @@ fn the_d_ts_declares_every_result_as_the_rust_types_serialise_it() {
             failures.push(e);
         }
     }
-    assert!(failures.is_empty(), "the .d.ts drifted:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "the .d.ts drifted:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -374,7 +380,9 @@ fn the_checker_catches_a_drifted_declaration() {
     assert!(decls.check("A", &json!({"a": "s", "c": 1}), "A").is_err());
     assert!(decls.check("A", &json!({"b": 1}), "A").is_err());
     assert!(decls.check("A", &json!({"a": 1}), "A").is_err());
-    assert!(decls.check("A", &json!({"a": "s", "b": null}), "A").is_err());
+    assert!(decls
+        .check("A", &json!({"a": "s", "b": null}), "A")
+        .is_err());
     assert!(decls.check("U", &json!({"k": "x", "n": 1}), "U").is_ok());
     assert!(decls.check("U", &json!({"k": "y"}), "U").is_ok());
     assert!(decls.check("U", &json!({"k": "z"}), "U").is_err());

@@ -40,13 +40,14 @@ pub use issue::{
     KeyPublicRequest, PublicJwk,
 };
 pub use pseudo::{
-    policy_of, pseudonymise, pseudonymise_csv, pseudonymise_record, pseudonymise_value, pseudonymise_with,
-    pseudonymiser, CsvResponse, CsvRows, PseudonymiseRequest, PseudonymiseResponse,
-    ValueResponse,
+    policy_of, pseudonymise, pseudonymise_csv, pseudonymise_record, pseudonymise_value,
+    pseudonymise_with, pseudonymiser, CsvResponse, CsvRows, PseudonymiseRequest,
+    PseudonymiseResponse, ValueResponse,
 };
 pub use verify::{
-    inspect, inspect_bytes, status_get, status_get_with, verifier_from_jwks, verify, verify_with, InspectHeader,
-    InspectRequest, InspectResponse, StatusEntry, StatusGetRequest, VerifyRequest, VerifyResponse,
+    inspect, inspect_bytes, status_get, status_get_with, verifier_from_jwks, verify, verify_with,
+    InspectHeader, InspectRequest, InspectResponse, StatusEntry, StatusGetRequest, VerifyRequest,
+    VerifyResponse,
 };
 
 /// An error as every face reports it.
@@ -305,5 +306,42 @@ mod tests {
         let late = req(Some(1_800_000_000));
         assert_eq!(late["error"]["code"], "permit_expired", "{late}");
         assert_eq!(req(None)["ok"], true);
+    }
+
+    #[test]
+    fn call_gives_the_typed_response_and_call_json_is_its_envelope() {
+        let rng = ring::rand::SystemRandom::new();
+        let req = r#"{"type": "aadhaar", "value": "2345 6789 0124"}"#;
+        let r = call("idMask", req, &rng).unwrap();
+        assert_eq!(
+            r,
+            Response::IdMask(MaskResponse {
+                masked: "XXXX XXXX 0124".into()
+            })
+        );
+        assert_eq!(
+            call_json("idMask", req, &rng),
+            r#"{"ok":true,"result":{"masked":"XXXX XXXX 0124"}}"#
+        );
+        let e = call("idMask", r#"{"type": "nope", "value": "x"}"#, &rng).unwrap_err();
+        assert_eq!(e.code, "request_invalid");
+        // Members sorted at every depth, whatever order the structs declare.
+        let out = call_json("idMask", "{", &rng);
+        assert!(
+            out.starts_with(r#"{"error":{"code":"request_invalid","message":"#),
+            "{out}"
+        );
+        assert!(out.ends_with(r#""numericCode":2000},"ok":false}"#), "{out}");
+        let v = call(
+            "idValidate",
+            r#"{"type": "aadhaar", "value": "2345 6789 0125"}"#,
+            &rng,
+        )
+        .unwrap();
+        let text = to_json_text(&v).unwrap();
+        assert!(
+            text.starts_with(r#"{"error":{"code":"#) && text.ends_with(r#""valid":false}"#),
+            "{text}"
+        );
     }
 }

@@ -68,9 +68,7 @@ impl TrustStore {
             (true, true) => Err(jwk_err(
                 "both `keys` and `kty`: give one jwk or one jwk set",
             )),
-            (false, false) => Err(jwk_err(
-                "neither a jwk (`kty`) nor a jwk set (`keys`)",
-            )),
+            (false, false) => Err(jwk_err("neither a jwk (`kty`) nor a jwk set (`keys`)")),
         }
     }
 
@@ -174,7 +172,8 @@ mod tests {
         assert_eq!(e.code(), Code::KeyJwkInvalid);
         assert!(e.to_string().contains("`keys[1]`"), "{e}");
         assert_eq!(bindings(&store), before);
-        let set = serde_json::json!({ "keys": [b.verifying_key().to_jwk(), {"kty": "OKP", "d": "x"}] });
+        let set =
+            serde_json::json!({ "keys": [b.verifying_key().to_jwk(), {"kty": "OKP", "d": "x"}] });
         let e = store.add_json(&set.to_string()).unwrap_err();
         assert_eq!(e.code(), Code::KeyPrivateMaterial);
         assert_eq!(bindings(&store), before);
