@@ -14,10 +14,8 @@ fn add(ts: *mut consentry_trust_store, json: &str) -> consentry_result {
 fn len(ts: *mut consentry_trust_store) -> usize {
     let mut n = 0usize;
     // SAFETY: `ts` is live; `n` is a valid local.
-    assert_eq!(
-        unsafe { consentry_trust_store_len(ts, &mut n, null_mut()) },
-        consentry_result::Ok
-    );
+    let r = unsafe { consentry_trust_store_len(ts, &mut n, null_mut()) };
+    assert_eq!(r, consentry_result::Ok);
     n
 }
 
@@ -28,10 +26,8 @@ fn c_trust_store_add_jwk_uses_the_one_loader_all_or_nothing() {
     let (ja, jb) = (a.verifying_key().to_jwk(), b.verifying_key().to_jwk());
     let mut ts = null_mut();
     // SAFETY: `ts` is a valid local.
-    assert_eq!(
-        unsafe { consentry_trust_store_new(&mut ts) },
-        consentry_result::Ok
-    );
+    let r = unsafe { consentry_trust_store_new(&mut ts) };
+    assert_eq!(r, consentry_result::Ok);
     assert_eq!(add(ts, &ja.to_string()), consentry_result::Ok);
     assert_eq!(len(ts), 1);
     // One bad key in a set: refused whole with its own code, the store unchanged.
