@@ -38,8 +38,15 @@ extern "C" {
 #[doc(hidden)]
 pub mod probes;
 
+mod ids;
+#[cfg(feature = "services")]
+mod pseudo;
 #[cfg(test)]
 mod ts_check;
+
+pub use ids::{id_detect, id_mask, id_validate};
+#[cfg(feature = "services")]
+pub use pseudo::Pseudonymiser;
 
 type JsResult<T> = Result<T, JsValue>;
 
@@ -381,127 +388,6 @@ impl Verifier {
     }
 }
 
-#[cfg(feature = "services")]
-/// Field-level pseudonymisation under a policy (`{domain, fields: {...}}`) with a 32-byte
-/// master key; the per-domain keys are derived once, here. Batch entry points (`record`,
-/// `csv`) keep the JS↔WASM crossings per row, not per value.
-#[wasm_bindgen]
-pub struct Pseudonymiser {
-    inner: consentry::Pseudonymiser,
-}
-
-#[cfg(feature = "services")]
-#[wasm_bindgen]
-impl Pseudonymiser {
-    /// A pseudonymiser from a policy (object or JSON text) and the master key (64 hex digits
-    /// or 32 bytes). The key is never echoed in errors.
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "object | string")] policy: JsValue,
-        #[wasm_bindgen(js_name = masterKey, unchecked_param_type = "Uint8Array | string")]
-        master_key: JsValue,
-    ) -> JsResult<Pseudonymiser> {
-        let policy = lift(interop::policy_of(&json_of("policy", &policy)?))?;
-        let key = match master_key.as_string() {
-            Some(hex) => consentry::MasterKey::from_hex(&zeroize::Zeroizing::new(hex)),
-            None => match master_key.dyn_ref::<Uint8Array>() {
-                Some(a) => consentry::MasterKey::from_slice(&zeroize::Zeroizing::new(a.to_vec())),
-                None => {
-                    return Err(invalid(
-                        "`masterKey` must be 64 hex digits or a Uint8Array".to_owned(),
-                    ))
-                }
-            },
-        };
-        let key = lift(key.map_err(|e| ErrorBody::from_error(&e)))?;
-        let inner = consentry::Pseudonymiser::new(&policy, &key);
-        Ok(Pseudonymiser {
-            inner: lift(inner.map_err(|e| ErrorBody::from_error(&e)))?,
-        })
-    }
-
-    /// A JSON record through the policy, forwards or in reverse.
-    fn run_record(&self, reverse: bool, record: &JsValue) -> JsResult<JsValue> {
-        let mut rec = json_of("record", record)?;
-        if !rec.is_object() {
-            return Err(invalid("`record` must be an object".to_owned()));
-        }
-        lift(interop::pseudonymise_record(&self.inner, reverse, &mut rec))?;
-        js_of(&rec)
-    }
-
-    /// One value of policy field `field`: its pseudonym, token or masked form; `undefined` when
-    /// the policy drops the field (the JSON operation `pseudonymise` writes `{"value": null}`).
-    pub fn value(&self, field: &str, value: &str) -> JsResult<Option<String>> {
-        lift(interop::pseudonymise_value(
-            &self.inner,
-            false,
-            field,
-            value,
-        ))
-    }
-
-    /// Undoes `token` / `ff1` on one value.
-    #[wasm_bindgen(js_name = reverseValue)]
-    pub fn reverse_value(&self, field: &str, value: &str) -> JsResult<String> {
-        lift(
-            self.inner
-                .reverse_value(field, value)
-                .map_err(|e| ErrorBody::from_error(&e)),
-        )
-    }
-
-    /// The key check record of this master key and domain, JSON text
-    /// `{"v":1,"domain":...,"kcv":...}` (a keyed fingerprint; no key material). Store it with
-    /// pseudonymised data and pass it to `checkKey` before reversing: `ff1` is unauthenticated
-    /// and reverses under a wrong key or domain to wrong but valid-looking values.
-    #[wasm_bindgen(getter, js_name = keyCheck)]
-    pub fn key_check(&self) -> String {
-        self.inner.key_check_json()
-    }
-
-    /// Throws `pseudo_key_check_mismatch` when a key check record (from `keyCheck` or a CLI
-    /// `<file>.kcv`) was made with another master key or domain, `pseudo_key_check_malformed`
-    /// when it is not one.
-    #[wasm_bindgen(js_name = checkKey)]
-    pub fn check_key(&self, key_check: &str) -> JsResult<()> {
-        lift(
-            self.inner
-                .check_key_json(key_check)
-                .map_err(|e| ErrorBody::from_error(&e)),
-        )
-    }
-
-    /// A whole JSON record through the policy.
-    #[wasm_bindgen(unchecked_return_type = "Record<string, unknown>")]
-    pub fn record(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] record: JsValue,
-    ) -> JsResult<JsValue> {
-        self.run_record(false, &record)
-    }
-
-    /// Undoes `token` / `ff1` in a record.
-    #[wasm_bindgen(js_name = reverseRecord, unchecked_return_type = "Record<string, unknown>")]
-    pub fn reverse_record(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] record: JsValue,
-    ) -> JsResult<JsValue> {
-        self.run_record(true, &record)
-    }
-
-    /// CSV rows (`{header, rows}`) through the policy: `{header, rows}` (dropped columns gone).
-    #[wasm_bindgen(unchecked_return_type = "CsvRows")]
-    pub fn csv(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CsvRows")] csv: JsValue,
-    ) -> JsResult<JsValue> {
-        let csv: interop::CsvRows = consentry::json::from_value(&json_of("csv", &csv)?)
-            .map_err(|e| invalid(format!("`csv`: {e}")))?;
-        js_of(&lift(interop::pseudonymise_csv(&self.inner, false, &csv))?)
-    }
-}
-
 /// Decodes an artefact strictly WITHOUT checking its signature, time or audience (display and
 /// debugging only; the result is marked `verified: false`).
 #[wasm_bindgen(unchecked_return_type = "Inspected")]
@@ -628,83 +514,6 @@ pub fn operations() -> Vec<String> {
     interop::OPERATIONS
         .iter()
         .map(|s| (*s).to_owned())
-        .collect()
-}
-
-/// Checks an identifier of type `kind` (`aadhaar`, `vid`, `pan`, `gstin`, `mobile`, `email`,
-/// `pincode`, `epic`, `passport`, `ifsc`): `{ valid: true, normalised }` or
-/// `{ valid: false, error: { code, message } }`. The value is never echoed in an error; an
-/// unknown `kind` throws.
-#[wasm_bindgen(js_name = idValidate, unchecked_return_type = "IdValidation")]
-pub fn id_validate(kind: String, value: String) -> JsResult<JsValue> {
-    js_of(&lift(interop::id_validate(&interop::IdRequest {
-        kind,
-        value,
-    }))?)
-}
-
-/// The display mask of a valid identifier (`XXXX XXXX 1234` for an Aadhaar number):
-/// `{ masked }`. Throws on an invalid value or an unknown `kind`.
-#[wasm_bindgen(js_name = idMask, unchecked_return_type = "{ masked: string }")]
-pub fn id_mask(kind: String, value: String) -> JsResult<JsValue> {
-    js_of(&lift(interop::id_mask(&interop::IdRequest {
-        kind,
-        value,
-    }))?)
-}
-
-/// Identifiers found in free text: `{ spans: [{ start, end, type, utf16Start, utf16End }] }`
-/// (checksum types only when their check passes). `start` / `end` are UTF-8 byte offsets, as in
-/// every face; `utf16Start` / `utf16End` index the JS string (`text.slice(utf16Start, utf16End)`).
-#[wasm_bindgen(js_name = idDetect, unchecked_return_type = "{ spans: IdSpan[] }")]
-pub fn id_detect(text: String) -> JsResult<JsValue> {
-    let req = interop::DetectRequest { text };
-    let out = lift(interop::id_detect(&req))?;
-    js_of(&JsDetect {
-        spans: utf16_spans(&req.text, &out.spans)?,
-    })
-}
-
-/// `idDetect`'s result in JS: the core's spans with their UTF-16 offsets.
-#[derive(serde::Serialize)]
-struct JsDetect {
-    spans: Vec<JsSpan>,
-}
-
-/// A span of [`interop::Span`] plus the offsets that index a JS string.
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JsSpan {
-    start: usize,
-    end: usize,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    utf16_start: usize,
-    utf16_end: usize,
-}
-
-/// Adds UTF-16 offsets to spans in order of position (as the core returns them), in one pass
-/// over `text`. Argument conversion only: JS strings index by UTF-16 code units.
-fn utf16_spans(text: &str, spans: &[interop::Span]) -> JsResult<Vec<JsSpan>> {
-    let bad = || invalid("a span offset is not a character boundary in order".to_owned());
-    let (mut at8, mut at16) = (0usize, 0usize);
-    let mut to16 = |off: usize| -> JsResult<usize> {
-        let seg = text.get(at8..off).ok_or_else(bad)?;
-        at16 += seg.encode_utf16().count();
-        at8 = off;
-        Ok(at16)
-    };
-    spans
-        .iter()
-        .map(|s| {
-            Ok(JsSpan {
-                start: s.start,
-                end: s.end,
-                kind: s.kind,
-                utf16_start: to16(s.start)?,
-                utf16_end: to16(s.end)?,
-            })
-        })
         .collect()
 }
 

@@ -334,8 +334,8 @@ fn samples() -> Vec<(&'static str, Value)> {
     assert!(spans.spans.len() >= 2);
     out.push((
         "{ spans: IdSpan[] }",
-        to(&crate::JsDetect {
-            spans: crate::utf16_spans(text, &spans.spans).unwrap(),
+        to(&crate::ids::JsDetect {
+            spans: crate::ids::utf16_spans(text, &spans.spans).unwrap(),
         }),
     ));
     out
