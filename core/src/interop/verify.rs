@@ -61,16 +61,21 @@ impl From<&crate::VerifiedArtefact> for VerifyResponse {
     }
 }
 
+/// A trust store from a request's `trust` member: a JWK Set, through the one loader.
+fn trust_of(jwks: &serde_json::Value) -> Result<TrustStore, ErrorBody> {
+    let mut trust = TrustStore::new();
+    trust
+        .add_jwk_set(jwks)
+        .map_err(|e| ErrorBody::from_error(&e))?;
+    Ok(trust)
+}
+
 /// Builds a verifier from a JWK Set value and an optional leeway.
 pub fn verifier_from_jwks(
     jwks: &serde_json::Value,
     leeway: Option<u64>,
 ) -> Result<Verifier, ErrorBody> {
-    let mut trust = TrustStore::new();
-    trust
-        .add_jwk_set(jwks)
-        .map_err(|e| ErrorBody::from_error(&e))?;
-    let v = Verifier::new(trust);
+    let v = Verifier::new(trust_of(jwks)?);
     match leeway {
         Some(l) => v.with_leeway(l).map_err(|e| ErrorBody::from_error(&e)),
         None => Ok(v),
@@ -219,10 +224,7 @@ pub struct StatusEntry {
 /// `statusGet`: `{"idx", "status", "value", "uri", "kid", "list": freshness}` from a verified
 /// list (`kid`: the key that signed it; the list applies only to artefacts with that `kid`).
 pub fn status_get(req: &StatusGetRequest) -> Result<StatusEntry, ErrorBody> {
-    let mut trust = TrustStore::new();
-    trust
-        .add_jwk_set(&req.trust)
-        .map_err(|e| ErrorBody::from_error(&e))?;
+    let trust = trust_of(&req.trust)?;
     let bytes = bytes_of("statusList", &req.status_list)?;
     status_get_with(&trust, &bytes, req.idx, req.now)
 }
