@@ -315,19 +315,11 @@ pub(crate) fn decode_artefact_text(raw: &[u8]) -> Result<Vec<u8>, CliError> {
         })
 }
 
-/// Loads a trust store from a JWK Set file (or a file holding a single JWK).
+/// Loads a trust store from a JWK Set file or a file holding a single JWK (the core's one
+/// detection rule, `TrustStore::from_json`).
 pub(crate) fn load_trust(path: &Path) -> Result<consentry::TrustStore, CliError> {
     let text = read_text(path)?;
-    let single = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .filter(|v| v.get("kty").is_some());
-    let res = match single {
-        Some(jwk) => {
-            let mut t = consentry::TrustStore::new();
-            t.add_jwk(&jwk).map(|()| t)
-        }
-        None => consentry::TrustStore::from_jwks(&text),
-    };
+    let res = consentry::TrustStore::from_json(&text);
     res.map_err(|e| {
         let mut err = CliError::core(&e, EXIT_ERROR);
         err.message = format!("trust store `{}`: {}", path.display(), err.message);

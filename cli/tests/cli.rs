@@ -763,3 +763,53 @@ fn decide_refuses_a_forged_artefact_with_the_exit_code_verify_gives() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(stderr_json(&o)["code"], "request_too_large");
 }
+
+/// `--trust` goes through the core's one loader: a single JWK or a JWK Set, told apart by
+/// `kty` / `keys`; a file claiming to be both is refused, not guessed; a set with one bad key
+/// is refused whole with that key's code.
+#[test]
+fn trust_file_uses_the_core_loader_and_its_one_detection_rule() {
+    let (d, art) = setup("trust_loader", "ed25519");
+    std::fs::write(d.join("a.txt"), &art).unwrap();
+    let jwks: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("trust.json")).unwrap()).unwrap();
+    let verify = |file: &str| {
+        run(
+            &[
+                "verify",
+                "--trust",
+                file,
+                "--aud",
+                "tn.health",
+                "--now",
+                "1800000100",
+                "a.txt",
+            ],
+            &d,
+        )
+    };
+    std::fs::write(d.join("one.json"), jwks["keys"][0].to_string()).unwrap();
+    assert!(verify("one.json").status.success());
+    assert!(verify("trust.json").status.success());
+    let mut both = jwks.clone();
+    both["kty"] = "OKP".into();
+    std::fs::write(d.join("both.json"), both.to_string()).unwrap();
+    let o = verify("both.json");
+    assert_eq!(
+        (o.status.code(), stderr_json(&o)["code"].as_str()),
+        (Some(2), Some("key_jwk_invalid"))
+    );
+    std::fs::write(d.join("neither.json"), r#"{"crv": "Ed25519"}"#).unwrap();
+    assert_eq!(err_code(&verify("neither.json")), "key_jwk_invalid");
+    let mut one_bad = jwks.clone();
+    one_bad["keys"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"kty": "OKP", "crv": "Ed25519", "x": "AAAA"}));
+    std::fs::write(d.join("one_bad.json"), one_bad.to_string()).unwrap();
+    let o = verify("one_bad.json");
+    assert_eq!(
+        (o.status.code(), stderr_json(&o)["code"].as_str()),
+        (Some(2), Some("key_invalid"))
+    );
+}

@@ -1017,7 +1017,13 @@ fn filter_with_a_permits_transforms_writes_the_bytes_pseudonymise_writes() {
     assert_eq!(first["ward"], 7);
     assert!(first.get("notes").is_none());
     assert_eq!(first["members"][1]["seen"], "");
-    assert_ne!(first["visit"], "2026-01-15");
+    // The shift itself is random per key (an offset of 0 days is possible): its bytes are held
+    // to `pseudonymise`'s above; here only its shape and bound (max_days 30 around 2026-01-15).
+    let visit = first["visit"].as_str().unwrap();
+    assert!(
+        ("2025-12-16".."2026-02-15").contains(&visit) && visit.len() == 10,
+        "{visit}"
+    );
     assert!(first["members"][0]["aadhaar"]
         .as_str()
         .unwrap()

@@ -1,6 +1,6 @@
 //! `consentry_call_json`: the binding-neutral JSON interface (`consentry::interop`).
 
-use consentry::{interop, Code};
+use consentry::interop;
 
 use crate::boundary::{guard, text, Fail, OutBuf};
 use crate::{consentry_error, consentry_result, rng};
@@ -37,26 +37,13 @@ pub unsafe extern "C" fn consentry_call_json(
             )
         };
         let dst = OutBuf::new(out, out_cap, out_len)?;
-        let response = interop::call_json(op, request, &rng());
+        let result = interop::call(op, request, &rng());
+        let response = interop::envelope(result.as_ref());
         // SAFETY: buffer validity is the caller's contract.
         unsafe { dst.write(response.as_bytes(), true) }?;
-        let failure = serde_json::from_str::<serde_json::Value>(&response)
-            .ok()
-            .and_then(|v| v.get("ok")?.as_bool().filter(|ok| !ok).map(|_| v));
-        match failure {
-            None => Ok(()),
-            Some(v) => {
-                let e = v.get("error");
-                let code = e
-                    .and_then(|e| e.get("numericCode")?.as_u64())
-                    .and_then(|n| u32::try_from(n).ok())
-                    .and_then(Code::from_u32)
-                    .unwrap_or(Code::Internal);
-                let message = e
-                    .and_then(|e| e.get("message")?.as_str())
-                    .unwrap_or_default();
-                Err(Fail::new(code, message))
-            }
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => Err(Fail::from(e)),
         }
     })
 }

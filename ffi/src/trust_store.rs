@@ -1,6 +1,6 @@
 //! `consentry_trust_store`: the issuer keys a verifier accepts.
 
-use consentry::{interop, TrustStore};
+use consentry::TrustStore;
 
 use crate::boundary::{bytes, guard, guard_void, handle, handle_mut, text, Fail, Out};
 use crate::{consentry_error, consentry_result};
@@ -62,7 +62,7 @@ pub unsafe extern "C" fn consentry_trust_store_add_jwk(
     guard(err, || {
         // SAFETY: pointer validity is the caller's contract.
         let (store, jwk) = unsafe { (handle_mut(store, "store")?, text(jwk, jwk_len, "jwk")?) };
-        Ok(interop::trust_add_jwk_json(&mut store.inner, jwk)?)
+        store.inner.add_json(jwk).map_err(|e| Fail::of(&e))
     })
 }
 

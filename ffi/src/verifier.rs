@@ -288,10 +288,9 @@ unsafe fn verify(
         };
         let dst = OutBuf::new(out, out_cap, out_len)?;
         let json = interop::verify_with(&v.inner, &art, aud, a.now, list.as_deref(), false)?;
-        let text = serde_json::to_vec(&json)
-            .map_err(|_| Fail::new(Code::Internal, "the verified artefact does not serialise"))?;
+        let text = interop::to_json_text(&json)?;
         // SAFETY: buffer validity is the caller's contract.
-        unsafe { dst.write(&text, true) }
+        unsafe { dst.write(text.as_bytes(), true) }
     })
 }
 

@@ -38,6 +38,16 @@ extern "C" {
 #[doc(hidden)]
 pub mod probes;
 
+mod ids;
+#[cfg(feature = "services")]
+mod pseudo;
+#[cfg(test)]
+mod ts_check;
+
+pub use ids::{id_detect, id_mask, id_validate};
+#[cfg(feature = "services")]
+pub use pseudo::Pseudonymiser;
+
 type JsResult<T> = Result<T, JsValue>;
 
 /// The thrown form of an error body.
@@ -67,15 +77,6 @@ fn bytes_of(name: &str, v: &JsValue) -> JsResult<Vec<u8>> {
     }
 }
 
-/// The base64url text of a `Uint8Array` or a string (passed on as is: the interop layer
-/// decodes it and names the member on failure).
-fn text_of(name: &str, v: &JsValue) -> JsResult<String> {
-    match v.as_string() {
-        Some(s) => Ok(s),
-        None => bytes_of(name, v).map(|b| consentry::b64::encode(&b)),
-    }
-}
-
 /// JSON from a JS value or a JSON string.
 fn json_of(name: &str, v: &JsValue) -> JsResult<serde_json::Value> {
     let text = match v.as_string() {
@@ -94,9 +95,11 @@ fn json_of(name: &str, v: &JsValue) -> JsResult<serde_json::Value> {
     serde_json::from_str(&text).map_err(|e| invalid(format!("`{name}` is not json: {e}")))
 }
 
-/// A JS value from JSON the core produced.
-fn js_of(v: &serde_json::Value) -> JsResult<JsValue> {
-    JSON::parse(&v.to_string())
+/// A JS value from a typed response of the core (through its JSON text, as every face
+/// writes it: [`interop::to_json_text`]).
+fn js_of<T: serde::Serialize + ?Sized>(v: &T) -> JsResult<JsValue> {
+    let text = lift(interop::to_json_text(v))?;
+    JSON::parse(&text)
         .map_err(|_| thrown(&ErrorBody::new(Code::RequestInvalid, "result is not json")))
 }
 
@@ -201,7 +204,11 @@ impl TrustStore {
         #[wasm_bindgen(unchecked_param_type = "Jwks | string")] jwks: JsValue,
     ) -> JsResult<()> {
         let jwks = json_of("jwks", &jwks)?;
-        lift(interop::trust_add_jwks(&mut self.inner, &jwks))
+        lift(
+            self.inner
+                .add_jwk_set(&jwks)
+                .map_err(|e| ErrorBody::from_error(&e)),
+        )
     }
 
     /// The number of `kid` bindings.
@@ -329,9 +336,7 @@ impl Verifier {
             &req,
             list.as_deref(),
         ))?;
-        let v = serde_json::to_value(&d)
-            .map_err(|e| thrown(&ErrorBody::new(Code::RequestInvalid, e.to_string())))?;
-        js_of(&v)
+        js_of(&d)
     }
 
     /// Verifies `artefact` for the relying party `audience` at `now` (default: the clock),
@@ -383,152 +388,15 @@ impl Verifier {
     }
 }
 
-#[cfg(feature = "services")]
-/// Field-level pseudonymisation under a policy (`{domain, fields: {...}}`) with a 32-byte
-/// master key; the per-domain keys are derived once, here. Batch entry points (`record`,
-/// `csv`) keep the JS↔WASM crossings per row, not per value.
-#[wasm_bindgen]
-pub struct Pseudonymiser {
-    inner: consentry::Pseudonymiser,
-}
-
-#[cfg(feature = "services")]
-#[wasm_bindgen]
-impl Pseudonymiser {
-    /// A pseudonymiser from a policy (object or JSON text) and the master key (64 hex digits
-    /// or 32 bytes). The key is never echoed in errors.
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "object | string")] policy: JsValue,
-        #[wasm_bindgen(js_name = masterKey, unchecked_param_type = "Uint8Array | string")]
-        master_key: JsValue,
-    ) -> JsResult<Pseudonymiser> {
-        let policy = json_of("policy", &policy)?;
-        let key = match master_key.as_string() {
-            Some(hex) => zeroize::Zeroizing::new(hex),
-            None => match master_key.dyn_ref::<Uint8Array>() {
-                Some(a) => {
-                    zeroize::Zeroizing::new(a.to_vec().iter().map(|b| format!("{b:02x}")).collect())
-                }
-                None => {
-                    return Err(invalid(
-                        "`masterKey` must be 64 hex digits or a Uint8Array".to_owned(),
-                    ))
-                }
-            },
-        };
-        Ok(Pseudonymiser {
-            inner: lift(interop::pseudonymiser(&policy, &key))?,
-        })
-    }
-
-    fn run(&self, reverse: bool, input: serde_json::Value) -> JsResult<serde_json::Value> {
-        let mut req: interop::PseudonymiseRequest = serde_json::from_value(serde_json::json!({
-            "policy": null, "masterKey": "", "reverse": reverse,
-        }))
-        .map_err(|e| invalid(e.to_string()))?;
-        match input {
-            serde_json::Value::Object(mut o) if o.contains_key("header") => {
-                req.csv = Some(
-                    consentry::json::from_value(&serde_json::Value::Object(std::mem::take(&mut o)))
-                        .map_err(|e| invalid(format!("`csv`: {e}")))?,
-                );
-            }
-            other => req.record = Some(other),
-        }
-        lift(interop::pseudonymise_with(&self.inner, &req))
-    }
-
-    /// A JSON record through the policy, forwards or in reverse.
-    fn run_record(&self, reverse: bool, record: &JsValue) -> JsResult<JsValue> {
-        let rec = json_of("record", record)?;
-        if !rec.is_object() {
-            return Err(invalid("`record` must be an object".to_owned()));
-        }
-        let out = self.run(reverse, rec)?;
-        js_of(out.get("record").unwrap_or(&serde_json::Value::Null))
-    }
-
-    /// One value of policy field `field`: its pseudonym, token or masked form (`null` when the
-    /// policy drops it).
-    pub fn value(&self, field: &str, value: &str) -> JsResult<Option<String>> {
-        lift(
-            self.inner
-                .transform_value(field, value)
-                .map_err(|e| ErrorBody::from_error(&e)),
-        )
-    }
-
-    /// Undoes `token` / `ff1` on one value.
-    #[wasm_bindgen(js_name = reverseValue)]
-    pub fn reverse_value(&self, field: &str, value: &str) -> JsResult<String> {
-        lift(
-            self.inner
-                .reverse_value(field, value)
-                .map_err(|e| ErrorBody::from_error(&e)),
-        )
-    }
-
-    /// The key check record of this master key and domain, JSON text
-    /// `{"v":1,"domain":...,"kcv":...}` (a keyed fingerprint; no key material). Store it with
-    /// pseudonymised data and pass it to `checkKey` before reversing: `ff1` is unauthenticated
-    /// and reverses under a wrong key or domain to wrong but valid-looking values.
-    #[wasm_bindgen(getter, js_name = keyCheck)]
-    pub fn key_check(&self) -> String {
-        self.inner.key_check_json()
-    }
-
-    /// Throws `pseudo_key_check_mismatch` when a key check record (from `keyCheck` or a CLI
-    /// `<file>.kcv`) was made with another master key or domain, `pseudo_key_check_malformed`
-    /// when it is not one.
-    #[wasm_bindgen(js_name = checkKey)]
-    pub fn check_key(&self, key_check: &str) -> JsResult<()> {
-        lift(
-            self.inner
-                .check_key_json(key_check)
-                .map_err(|e| ErrorBody::from_error(&e)),
-        )
-    }
-
-    /// A whole JSON record through the policy.
-    #[wasm_bindgen(unchecked_return_type = "Record<string, unknown>")]
-    pub fn record(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] record: JsValue,
-    ) -> JsResult<JsValue> {
-        self.run_record(false, &record)
-    }
-
-    /// Undoes `token` / `ff1` in a record.
-    #[wasm_bindgen(js_name = reverseRecord, unchecked_return_type = "Record<string, unknown>")]
-    pub fn reverse_record(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] record: JsValue,
-    ) -> JsResult<JsValue> {
-        self.run_record(true, &record)
-    }
-
-    /// CSV rows (`{header, rows}`) through the policy: `{header, rows}` (dropped columns gone).
-    #[wasm_bindgen(unchecked_return_type = "CsvRows")]
-    pub fn csv(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CsvRows")] csv: JsValue,
-    ) -> JsResult<JsValue> {
-        let out = self.run(false, json_of("csv", &csv)?)?;
-        js_of(out.get("csv").unwrap_or(&serde_json::Value::Null))
-    }
-}
-
 /// Decodes an artefact strictly WITHOUT checking its signature, time or audience (display and
 /// debugging only; the result is marked `verified: false`).
 #[wasm_bindgen(unchecked_return_type = "Inspected")]
 pub fn inspect(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] artefact: JsValue,
 ) -> JsResult<JsValue> {
-    let req = interop::InspectRequest {
-        artefact: text_of("artefact", &artefact)?,
-    };
-    js_of(&lift(interop::inspect(&req))?)
+    js_of(&lift(interop::inspect_bytes(&bytes_of(
+        "artefact", &artefact,
+    )?))?)
 }
 
 #[cfg(feature = "services")]
@@ -541,14 +409,14 @@ pub fn issue(
     #[wasm_bindgen(unchecked_optional_param_type = "NowOptions")] options: Option<Object>,
 ) -> JsResult<JsValue> {
     let opts = Options::parse("options", options, &["now"])?;
-    let req = interop::IssueRequest {
-        claims: json_of("claims", &claims)?,
-        pkcs8: text_of("pkcs8", &pkcs8)?,
-        now: opts.now()?,
-    };
-    js_of(&lift(interop::issue(
-        &req,
-        &ring::rand::SystemRandom::new(),
+    let claims = json_of("claims", &claims)?.to_string();
+    let pkcs8 = zeroize::Zeroizing::new(bytes_of("pkcs8", &pkcs8)?);
+    let rng = ring::rand::SystemRandom::new();
+    js_of(&lift(interop::issue_pkcs8(
+        &pkcs8,
+        &claims,
+        opts.now()?,
+        &rng,
     ))?)
 }
 
@@ -580,11 +448,9 @@ pub fn status_get(
 pub fn key_public(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] pkcs8: JsValue,
 ) -> JsResult<JsValue> {
-    let req = interop::KeyPublicRequest {
-        pkcs8: text_of("pkcs8", &pkcs8)?,
-    };
-    js_of(&lift(interop::key_public(
-        &req,
+    let pkcs8 = zeroize::Zeroizing::new(bytes_of("pkcs8", &pkcs8)?);
+    js_of(&lift(interop::key_public_pkcs8(
+        &pkcs8,
         &ring::rand::SystemRandom::new(),
     ))?)
 }
@@ -603,15 +469,29 @@ pub fn public_jwk(
 /// Every error code, in numeric order (`consentry::Code::ALL`): `[{code, numericCode}]`.
 #[wasm_bindgen(unchecked_return_type = "CodeInfo[]")]
 pub fn codes() -> JsResult<JsValue> {
-    let all: Vec<serde_json::Value> = Code::ALL
+    js_of(&code_infos())
+}
+
+/// An entry of [`codes`].
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CodeInfo {
+    code: &'static str,
+    numeric_code: u32,
+}
+
+fn code_infos() -> Vec<CodeInfo> {
+    Code::ALL
         .iter()
-        .map(|c| serde_json::json!({ "code": c.as_str(), "numericCode": c.as_u32() }))
-        .collect();
-    js_of(&serde_json::Value::Array(all))
+        .map(|c| CodeInfo {
+            code: c.as_str(),
+            numeric_code: c.as_u32(),
+        })
+        .collect()
 }
 
 #[cfg(feature = "services")]
-/// Runs any operation of the core's JSON layer (`interop::call_json`): `request` is an object
+/// Runs any operation of the core's JSON layer (`interop::call`): `request` is an object
 /// or JSON text. Returns the operation's result; throws `ConsentryError` on failure. New core
 /// operations (for example `decide`, `pseudonymise`) are reachable here with no new binding.
 #[wasm_bindgen(js_name = callJson)]
@@ -620,18 +500,11 @@ pub fn call_json(op: &str, request: JsValue) -> JsResult<JsValue> {
         Some(s) => s,
         None => json_of("request", &request)?.to_string(),
     };
-    let out = interop::call_json(op, &text, &ring::rand::SystemRandom::new());
-    let mut env: serde_json::Value =
-        serde_json::from_str(&out).map_err(|_| invalid("the response is not json".to_owned()))?;
-    if env.get("ok") == Some(&serde_json::Value::Bool(true)) {
-        return js_of(env.get("result").unwrap_or(&serde_json::Value::Null));
-    }
-    let body: ErrorBody = env
-        .get_mut("error")
-        .map(serde_json::Value::take)
-        .and_then(|e| serde_json::from_value(e).ok())
-        .unwrap_or_else(|| ErrorBody::new(Code::RequestInvalid, "malformed response"));
-    Err(thrown(&body))
+    js_of(&lift(interop::call(
+        op,
+        &text,
+        &ring::rand::SystemRandom::new(),
+    ))?)
 }
 
 #[cfg(feature = "services")]
@@ -644,142 +517,7 @@ pub fn operations() -> Vec<String> {
         .collect()
 }
 
-/// Checks an identifier of type `kind` (`aadhaar`, `vid`, `pan`, `gstin`, `mobile`, `email`,
-/// `pincode`, `epic`, `passport`, `ifsc`): `{ valid: true, normalised }` or
-/// `{ valid: false, error: { code, message } }`. The value is never echoed in an error; an
-/// unknown `kind` throws.
-#[wasm_bindgen(js_name = idValidate, unchecked_return_type = "IdValidation")]
-pub fn id_validate(kind: String, value: String) -> JsResult<JsValue> {
-    js_of(&lift(interop::id_validate(&interop::IdRequest {
-        kind,
-        value,
-    }))?)
-}
-
-/// The display mask of a valid identifier (`XXXX XXXX 1234` for an Aadhaar number):
-/// `{ masked }`. Throws on an invalid value or an unknown `kind`.
-#[wasm_bindgen(js_name = idMask, unchecked_return_type = "{ masked: string }")]
-pub fn id_mask(kind: String, value: String) -> JsResult<JsValue> {
-    js_of(&lift(interop::id_mask(&interop::IdRequest {
-        kind,
-        value,
-    }))?)
-}
-
-/// Identifiers found in free text: `{ spans: [{ start, end, type, utf16Start, utf16End }] }`
-/// (checksum types only when their check passes). `start` / `end` are UTF-8 byte offsets, as in
-/// every face; `utf16Start` / `utf16End` index the JS string (`text.slice(utf16Start, utf16End)`).
-#[wasm_bindgen(js_name = idDetect, unchecked_return_type = "{ spans: IdSpan[] }")]
-pub fn id_detect(text: String) -> JsResult<JsValue> {
-    let req = interop::DetectRequest { text };
-    let mut out = lift(interop::id_detect(&req))?;
-    if let Some(spans) = out
-        .get_mut("spans")
-        .and_then(serde_json::Value::as_array_mut)
-    {
-        add_utf16_offsets(&req.text, spans)?;
-    }
-    js_of(&out)
-}
-
-/// Adds `utf16Start` / `utf16End` to spans in order of position (as the core returns them),
-/// in one pass over `text`. Argument conversion only: JS strings index by UTF-16 code units.
-fn add_utf16_offsets(text: &str, spans: &mut [serde_json::Value]) -> JsResult<()> {
-    let bad = || invalid("a span offset is not a character boundary in order".to_owned());
-    let (mut at8, mut at16) = (0usize, 0usize);
-    let mut to16 = |off: usize| -> JsResult<usize> {
-        let seg = text.get(at8..off).ok_or_else(bad)?;
-        at16 += seg.encode_utf16().count();
-        at8 = off;
-        Ok(at16)
-    };
-    for span in spans {
-        let offset = |key: &str| {
-            span.get(key)
-                .and_then(serde_json::Value::as_u64)
-                .and_then(|n| usize::try_from(n).ok())
-                .ok_or_else(bad)
-        };
-        let (start, end) = (offset("start")?, offset("end")?);
-        let (s16, e16) = (to16(start)?, to16(end)?);
-        if let Some(obj) = span.as_object_mut() {
-            obj.insert("utf16Start".to_owned(), s16.into());
-            obj.insert("utf16End".to_owned(), e16.into());
-        }
-    }
-    Ok(())
-}
-
+/// The package's TypeScript declarations of results and options, a file of its own
+/// (`types.d.ts`) that `ts_check` holds to the Rust types.
 #[wasm_bindgen(typescript_custom_section)]
-const TS_TYPES: &str = r#"
-/** The error every function throws: a real `Error` with stable codes shared by every face. */
-export class ConsentryError extends Error {
-  constructor(message: string, code: string, numericCode: number);
-  /** The stable string code, e.g. `"signature_invalid"`. */
-  readonly code: string;
-  /** The stable numeric code (the C `consentry_result` value), e.g. `1300`. */
-  readonly numericCode: number;
-}
-/** A public JWK (RFC 7517): Ed25519 (`OKP`) or P-256 (`EC`). */
-export interface Jwk { kty: string; crv?: string; x?: string; y?: string; kid?: string; alg?: string; [member: string]: unknown }
-/** A JWK Set. */
-export interface Jwks { keys: Jwk[] }
-/** `leeway`: clock-skew leeway in seconds (default 60, at most 300). */
-export interface VerifierOptions { leeway?: number; taxonomies?: (object | string)[]; taxonomyAllowLegitimateUses?: boolean }
-/** `now`: seconds since the epoch (default: `Date.now()`). */
-export interface NowOptions { now?: number }
-/**
- * `statusList`: a signed status list to check the artefact's status in (fails closed: only the
- * artefact's own issuer's fresh list showing valid passes). `acceptUnknownStatus`: report an
- * unknown status (another issuer's or URI's list, a stale list, a value above 2) instead.
- */
-export interface VerifyOptions extends NowOptions { statusList?: Uint8Array | string; acceptUnknownStatus?: boolean }
-export type Mode = "view" | "store" | "query" | "stream";
-export interface Grant {
-  purpose: string; fields: string[]; mode: Mode; data_life?: number;
-  frequency?: { max: number; per: number }; transforms?: Record<string, string>;
-}
-export interface Consent {
-  v: 1; basis: string; purposes: Grant[]; notice: { id: string; sha256: string; lang: string };
-  grantor?: { role: "parent" | "guardian" | "nominee"; evidence: string }; child?: boolean;
-  range?: { from: number; to: number };
-}
-/** The JSON view of an artefact's claims (times in seconds since the epoch, bytes base64url). */
-export interface Claims {
-  iss: string; sub: string; aud: string | string[]; exp: number; nbf?: number; iat: number;
-  cti: string; status?: { status_list: { idx: number; uri: string } }; consent: Consent;
-}
-/** Claims to issue: `iat` defaults to now, `cti` to 16 random bytes. */
-export type ClaimsInput = Omit<Claims, "iat" | "cti"> & { iat?: number; cti?: string };
-export type Freshness = { state: "fresh" } | { state: "future"; iat: number } | { state: "expired"; exp: number } | { state: "stale"; refreshBy: number };
-export type StatusCheck =
-  | { state: "none" }
-  | { state: "not_checked"; reason: "no_list" | "other_uri" | "foreign_list"; uri: string; idx: number }
-  | { state: string; value: number; list: Freshness };
-export interface VerifiedArtefact { verified: true; alg: "EdDSA" | "ES256"; kid: string; status: StatusCheck; claims: Claims }
-export interface Inspected {
-  verified: false; warning: string;
-  header: { alg: string | null; kid: string | null; typ: string | null }; claims: Claims;
-}
-export interface IssueResult { artefact: string; cti: string }
-/** An entry of a verified list: `uri` is the list's `sub`, `kid` the key that signed it (it speaks only for artefacts signed by the same key, whatever `kid` each names), `list` its freshness. */
-export interface StatusEntry { idx: number; status: string; value: number; uri: string; kid: string; list: Freshness }
-export interface CodeInfo { code: string; numericCode: number }
-/** What a recipient asks to do (`now` defaults to the clock). */
-export interface DecideRequest {
-  recipient: string; purpose: string; operation: Mode; fields: string[]; now?: number;
-  uses?: number; leeway?: number; acceptUnknownStatus?: boolean; [member: string]: unknown;
-}
-export interface DecideOptions { statusList?: Uint8Array | string }
-/** A decision: a permit, or a denial with every failed check (a value, never an error). */
-export type Decision =
-  | { allowed: true; fields: string[]; transforms: Record<string, string>; eraseBy: number; [member: string]: unknown }
-  | { allowed: false; reasons: unknown[]; [member: string]: unknown };
-export interface CsvRows { header: string[]; rows: string[][] }
-export type IdValidation =
-  | { valid: true; normalised: string }
-  | { valid: false; error: { code: string; numericCode: number; message: string; [member: string]: unknown } };
-/** An identifier in free text: `start` / `end` are UTF-8 byte offsets (as in every face),
- * `utf16Start` / `utf16End` index the JS string: `text.slice(s.utf16Start, s.utf16End)`. */
-export interface IdSpan { start: number; end: number; type: string; utf16Start: number; utf16End: number }
-"#;
+const TS_TYPES: &str = include_str!("types.d.ts");

@@ -312,6 +312,13 @@ export const cases = [
     assert.throws(c, () => new c.Pseudonymiser(p.policy, '00'.repeat(32)), { code: 'master_key_weak' });
     assert.throws(c, () => new c.Pseudonymiser(p.policy, new Uint8Array(32).fill(0xa5)), { code: 'master_key_weak' });
     assert.throws(c, () => c.callJson('pseudonymise', { policy: p.policy, masterKey: '00'.repeat(32), record: p.record }), { code: 'master_key_weak' });
+    // A dropped field: `value` returns undefined (its declared type is `string | undefined`);
+    // the JSON operation writes `{"value": null}`.
+    const dropPolicy = { domain: p.policy.domain, fields: { '/a': { type: 'aadhaar', transform: 'drop' } }, unlisted: 'keep' };
+    assert.equal(new c.Pseudonymiser(dropPolicy, p.masterKey).value('/a', '2345 6789 0124'), undefined);
+    assert.deepEqual(c.callJson('pseudonymise', { policy: dropPolicy, masterKey: p.masterKey, field: '/a', value: '2345 6789 0124' }), { value: null });
+    // A master key of the wrong length is refused the same way as hex and as bytes.
+    assert.throws(c, () => new c.Pseudonymiser(p.policy, new Uint8Array(31).fill(7)), { code: err.code });
   }],
 
   ['Pseudonymiser: keyCheck / checkKey refuse reversal under another master key or domain', (c, fx) => {

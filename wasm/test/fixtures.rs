@@ -64,7 +64,7 @@ fn verdict(
         None => v.verify(artefact, audience, now),
         Some(l) => match StatusListToken::verify(l, trust, now, &StatusListOptions::default()) {
             Ok(l) => v.verify_with_status(artefact, audience, now, &l),
-            Err(e) => return parse_env(Err(ErrorBody::from_error(&e))),
+            Err(e) => return parse_env::<Value>(Err(ErrorBody::from_error(&e))),
         },
     };
     parse_env(
@@ -73,8 +73,8 @@ fn verdict(
     )
 }
 
-fn parse_env(r: Result<Value, ErrorBody>) -> Value {
-    serde_json::from_str(&envelope(r)).unwrap()
+fn parse_env<T: serde::Serialize>(r: Result<T, ErrorBody>) -> Value {
+    serde_json::from_str(&envelope(r.as_ref())).unwrap()
 }
 
 fn main() {

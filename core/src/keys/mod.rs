@@ -9,6 +9,8 @@ use base64::Engine as _;
 mod error;
 pub use error::KeyError;
 
+mod load;
+
 /// Longest `kid` the trust store accepts.
 pub const MAX_KID_LEN: usize = 64;
 
@@ -135,31 +137,6 @@ impl TrustStore {
             self.insert(kid, key.clone())?;
         }
         self.add(key)
-    }
-
-    /// A trust store from an RFC 7517 JWK Set (`{"keys": [...]}`). All or nothing.
-    pub fn from_jwks(json: &str) -> Result<Self, KeyError> {
-        let v: serde_json::Value = serde_json::from_str(json).map_err(|e| KeyError::Jwk {
-            reason: format!(
-                "jwk set is not json (line {}, column {})",
-                e.line(),
-                e.column()
-            ),
-        })?;
-        let keys = v
-            .get("keys")
-            .and_then(|k| k.as_array())
-            .ok_or_else(|| jwk_err("a jwk set needs a `keys` array"))?;
-        let mut store = TrustStore::new();
-        for (i, k) in keys.iter().enumerate() {
-            store.add_jwk(k).map_err(|e| match e {
-                KeyError::Jwk { reason } => KeyError::Jwk {
-                    reason: format!("`keys[{i}]`: {reason}"),
-                },
-                other => other,
-            })?;
-        }
-        Ok(store)
     }
 
     /// The key bound to `kid`.

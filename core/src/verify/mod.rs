@@ -106,13 +106,9 @@ impl VerifiedArtefact {
     /// The JSON form shared by every face:
     /// `{"verified": true, "alg": .., "kid": base64url, "status": .., "claims": ..}`.
     pub fn to_json_value(&self) -> serde_json::Value {
-        serde_json::json!({
-            "verified": true,
-            "alg": self.alg.name(),
-            "kid": crate::b64::encode(&self.kid),
-            "status": self.status.to_json_value(),
-            "claims": self.claims.to_json_value(),
-        })
+        // The one definition of this view is the typed response of `verify`; writing a struct
+        // of text and JSON values into a `Value` cannot fail.
+        serde_json::to_value(crate::interop::VerifyResponse::from(self)).unwrap_or_default()
     }
 }
 
@@ -497,16 +493,8 @@ pub struct Unverified {
 impl Unverified {
     /// The JSON view, marked `"verified": false`.
     pub fn to_json_value(&self) -> serde_json::Value {
-        serde_json::json!({
-            "verified": false,
-            "warning": "signature NOT checked: do not rely on these claims",
-            "header": {
-                "alg": self.alg.map(Algorithm::name),
-                "kid": self.kid.as_deref().map(crate::b64::encode),
-                "typ": self.typ,
-            },
-            "claims": self.claims.to_json_value(),
-        })
+        // The one definition of this view is the typed response of `inspect` (cannot fail).
+        serde_json::to_value(crate::interop::InspectResponse::from(self)).unwrap_or_default()
     }
 }
 
