@@ -7,17 +7,11 @@
     clippy::indexing_slicing
 )]
 
-#[path = "hardening_common/sweep.rs"]
-mod sweep;
-
 use consentry::interop::call_json;
 use consentry::purpose::MAX_REQUEST_FIELDS;
 use consentry::{Algorithm, SigningKey};
+use consentry_testkit::{rng, sweep};
 use serde_json::{json, Value};
-
-fn rng() -> ring::rand::SystemRandom {
-    ring::rand::SystemRandom::new()
-}
 
 fn call(op: &str, req: &Value) -> Value {
     serde_json::from_str(&call_json(op, &req.to_string(), &rng())).unwrap()

@@ -6,54 +6,41 @@
     clippy::indexing_slicing
 )]
 
-mod common;
-
-use common::{issuer, verifier, AUD, NOW};
 use consentry::status::{
     Freshness, StatusList, StatusListOptions, StatusListToken, StatusValue, STATUS_LIST_TYP,
 };
 use consentry::{Code, HasCode, NotChecked, StatusCheck, StatusError, TrustStore};
+use consentry_testkit::keys::{issuer, verifier};
+use consentry_testkit::status::List;
+use consentry_testkit::{artefacts, keys, rng};
+use consentry_testkit::{AUD, NOW};
 
 const URI: &str = "https://cm.tn.gov.in/status/1";
 
-fn rng() -> ring::rand::SystemRandom {
-    ring::rand::SystemRandom::new()
+fn trust() -> TrustStore {
+    keys::trust(&[&issuer()])
 }
 
-fn trust() -> TrustStore {
-    let mut t = TrustStore::new();
-    t.add(issuer().verifying_key().clone()).unwrap();
-    t
+/// The typical claims at index `idx` of the list at `URI`.
+fn claims_at(idx: u64) -> consentry::Claims {
+    artefacts::with_status(artefacts::typical_claims(), idx, URI)
 }
 
 /// An artefact at index `idx` of the list at `URI`.
 fn artefact_at(idx: u64) -> Vec<u8> {
-    let c = consentry::Claims {
-        status: Some(consentry::Status {
-            status_list: consentry::StatusListRef {
-                idx,
-                uri: URI.into(),
-            },
-        }),
-        ..common::typical_claims()
-    };
-    consentry::issue(&c, &issuer(), &rng()).unwrap()
+    artefacts::sign(&claims_at(idx), &issuer())
+}
+
+/// A 10,000-entry list at `URI`, issued a minute before `NOW`, expiring a day after.
+fn list_at_uri() -> List {
+    List::at(URI)
+        .size(10_000)
+        .issued(NOW - 60)
+        .expires(Some(NOW + 86_400))
 }
 
 fn signed_list(set: &[(u64, StatusValue)], ttl: Option<u64>) -> Vec<u8> {
-    let mut list = StatusList::new(10_000, 2).unwrap();
-    for &(i, v) in set {
-        list.set(i, v).unwrap();
-    }
-    StatusListToken {
-        sub: URI.into(),
-        iat: NOW - 60,
-        exp: Some(NOW + 86_400),
-        ttl,
-        list,
-    }
-    .sign(&issuer(), &rng())
-    .unwrap()
+    list_at_uri().ttl(ttl).set_all(set).sign(&issuer())
 }
 
 fn verified_list(bytes: &[u8], now: i64) -> consentry::status::VerifiedStatusList {
@@ -151,30 +138,16 @@ fn valid_revoked_suspended_and_not_supplied() {
 
 /// Issuer B, also in the relying party's trust store.
 fn other_issuer() -> consentry::SigningKey {
-    consentry::SigningKey::from_ed25519_seed(&[0x6b; 32]).unwrap()
+    keys::ed25519(0x6b)
 }
 
 fn trust_both() -> TrustStore {
-    let mut t = trust();
-    t.add(other_issuer().verifying_key().clone()).unwrap();
-    t
+    keys::trust(&[&issuer(), &other_issuer()])
 }
 
 /// A list at A's URI, signed by B.
 fn list_by_b(set: &[(u64, StatusValue)], now: i64) -> consentry::status::VerifiedStatusList {
-    let mut list = StatusList::new(10_000, 2).unwrap();
-    for &(i, v) in set {
-        list.set(i, v).unwrap();
-    }
-    let bytes = StatusListToken {
-        sub: URI.into(),
-        iat: NOW - 60,
-        exp: Some(NOW + 86_400),
-        ttl: None,
-        list,
-    }
-    .sign(&other_issuer(), &rng())
-    .unwrap();
+    let bytes = list_at_uri().set_all(set).sign(&other_issuer());
     StatusListToken::verify(&bytes, &trust_both(), now, &StatusListOptions::default()).unwrap()
 }
 
@@ -378,23 +351,7 @@ fn trust_with_custom_kid() -> TrustStore {
 
 /// [`artefact_at`], signed by the same issuer key but naming the `kid` `issuer-a`.
 fn artefact_at_with_kid(idx: u64, kid: &[u8]) -> Vec<u8> {
-    let c = consentry::Claims {
-        status: Some(consentry::Status {
-            status_list: consentry::StatusListRef {
-                idx,
-                uri: URI.into(),
-            },
-        }),
-        ..common::typical_claims()
-    };
-    consentry::cose::sign1_with_kid(
-        &c.to_cbor().unwrap(),
-        consentry::cose::ARTEFACT_TYP,
-        kid,
-        &issuer(),
-        &rng(),
-    )
-    .unwrap()
+    artefacts::sign_with_kid(&claims_at(idx), &issuer(), kid)
 }
 
 /// `decide` (every face's path: `interop::decide_with`) for `abdm:CAREMGT` view `/name`.
@@ -463,24 +420,7 @@ fn the_issuers_own_list_revokes_an_artefact_signed_under_another_kid_of_the_same
     b_jwk["kid"] = "issuer-b".into();
     both.add_jwk(&b_jwk).unwrap();
     let vb = consentry::Verifier::new(both);
-    let b_art = consentry::cose::sign1_with_kid(
-        &consentry::Claims {
-            status: Some(consentry::Status {
-                status_list: consentry::StatusListRef {
-                    idx: 7,
-                    uri: URI.into(),
-                },
-            }),
-            ..common::typical_claims()
-        }
-        .to_cbor()
-        .unwrap(),
-        consentry::cose::ARTEFACT_TYP,
-        b"issuer-b",
-        &other_issuer(),
-        &rng(),
-    )
-    .unwrap();
+    let b_art = artefacts::sign_with_kid(&claims_at(7), &other_issuer(), b"issuer-b");
     assert_eq!(
         vb.verify_with_status(&b_art, AUD, NOW, &list)
             .unwrap_err()
@@ -496,19 +436,13 @@ fn list_issued_at(
     ttl: Option<u64>,
     set: &[(u64, StatusValue)],
 ) -> Vec<u8> {
-    let mut list = StatusList::new(10_000, 2).unwrap();
-    for &(i, v) in set {
-        list.set(i, v).unwrap();
-    }
-    StatusListToken {
-        sub: URI.into(),
-        iat,
-        exp,
-        ttl,
-        list,
-    }
-    .sign(&issuer(), &rng())
-    .unwrap()
+    List::at(URI)
+        .size(10_000)
+        .issued(iat)
+        .expires(exp)
+        .ttl(ttl)
+        .set_all(set)
+        .sign(&issuer())
 }
 
 #[test]

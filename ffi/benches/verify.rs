@@ -13,17 +13,15 @@
     missing_docs
 )]
 
-#[path = "../../core/tests/common/mod.rs"]
-mod common;
-
 use consentry_ffi::*;
+use consentry_testkit::{artefacts, keys, AUD, NOW};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
 fn verify(c: &mut Criterion) {
-    let artefact = common::typical_artefact();
-    let verifier = common::verifier();
-    let jwk = common::issuer().verifying_key().to_jwk().to_string();
+    let artefact = artefacts::typical_artefact();
+    let verifier = keys::verifier();
+    let jwk = keys::issuer().verifying_key().to_jwk().to_string();
 
     let mut ts = std::ptr::null_mut();
     let mut v = std::ptr::null();
@@ -35,16 +33,12 @@ fn verify(c: &mut Criterion) {
         let r = consentry_verifier_new(ts, CONSENTRY_DEFAULT_LEEWAY, &mut v, std::ptr::null_mut());
         assert_eq!(r, consentry_result::Ok);
     }
-    let aud = common::AUD.as_bytes();
+    let aud = AUD.as_bytes();
     let mut buf = vec![0u8; 8192];
 
     let mut g = c.benchmark_group(format!("verify_{}B", artefact.len()));
     g.bench_function("rust_verify", |b| {
-        b.iter(|| {
-            verifier
-                .verify(black_box(&artefact), common::AUD, common::NOW)
-                .unwrap()
-        })
+        b.iter(|| verifier.verify(black_box(&artefact), AUD, NOW).unwrap())
     });
     g.bench_function("c_check", |b| {
         b.iter(|| {
@@ -56,7 +50,7 @@ fn verify(c: &mut Criterion) {
                     artefact.len(),
                     aud.as_ptr(),
                     aud.len(),
-                    common::NOW,
+                    NOW,
                     std::ptr::null_mut(),
                 )
             };
@@ -65,9 +59,7 @@ fn verify(c: &mut Criterion) {
     });
     g.bench_function("rust_verify_json", |b| {
         b.iter(|| {
-            let ok = verifier
-                .verify(black_box(&artefact), common::AUD, common::NOW)
-                .unwrap();
+            let ok = verifier.verify(black_box(&artefact), AUD, NOW).unwrap();
             serde_json::to_vec(&ok.to_json_value()).unwrap()
         })
     });
@@ -82,7 +74,7 @@ fn verify(c: &mut Criterion) {
                     artefact.len(),
                     aud.as_ptr(),
                     aud.len(),
-                    common::NOW,
+                    NOW,
                     std::ptr::null(),
                     0,
                     buf.as_mut_ptr(),
@@ -112,11 +104,7 @@ fn verify(c: &mut Criterion) {
     let mut json_ratios = Vec::new();
     for _ in 0..rounds {
         let rust = time(&mut || {
-            black_box(
-                verifier
-                    .verify(black_box(&artefact), common::AUD, common::NOW)
-                    .unwrap(),
-            );
+            black_box(verifier.verify(black_box(&artefact), AUD, NOW).unwrap());
         });
         let cabi = time(&mut || {
             // SAFETY: `v` is live; inputs are live buffers with their lengths.
@@ -127,7 +115,7 @@ fn verify(c: &mut Criterion) {
                     artefact.len(),
                     aud.as_ptr(),
                     aud.len(),
-                    common::NOW,
+                    NOW,
                     std::ptr::null_mut(),
                 )
             };
@@ -135,9 +123,7 @@ fn verify(c: &mut Criterion) {
         });
         check_ratios.push(cabi / rust);
         let rust = time(&mut || {
-            let ok = verifier
-                .verify(black_box(&artefact), common::AUD, common::NOW)
-                .unwrap();
+            let ok = verifier.verify(black_box(&artefact), AUD, NOW).unwrap();
             black_box(serde_json::to_vec(&ok.to_json_value()).unwrap());
         });
         let cabi = time(&mut || {
@@ -150,7 +136,7 @@ fn verify(c: &mut Criterion) {
                     artefact.len(),
                     aud.as_ptr(),
                     aud.len(),
-                    common::NOW,
+                    NOW,
                     std::ptr::null(),
                     0,
                     buf.as_mut_ptr(),

@@ -8,16 +8,10 @@
     clippy::indexing_slicing
 )]
 
-#[path = "../../core/tests/hardening_common/sweep.rs"]
-mod sweep;
-
 use consentry_ffi::*;
+use consentry_testkit::{rng, sweep};
 use serde_json::{json, Value};
 use std::ptr::{null, null_mut};
-
-fn rng() -> ring::rand::SystemRandom {
-    ring::rand::SystemRandom::new()
-}
 
 /// `consentry_call_json`: the envelope, and the result code.
 fn call(op: &str, req: &str) -> (String, consentry_result) {

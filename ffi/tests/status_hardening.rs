@@ -9,8 +9,10 @@
     clippy::indexing_slicing
 )]
 
-use consentry::status::{StatusList, StatusListToken, StatusValue};
+use consentry::status::StatusValue;
 use consentry_ffi::*;
+use consentry_testkit::status::List;
+use consentry_testkit::{artefacts, keys};
 use serde_json::{json, Value};
 use std::ptr::{null, null_mut};
 
@@ -18,12 +20,8 @@ const URI: &str = "https://cm.example/status/1";
 const AUD: &str = "fiu";
 const NOW: i64 = 1_800_000_100;
 
-fn rng() -> ring::rand::SystemRandom {
-    ring::rand::SystemRandom::new()
-}
-
 fn key() -> consentry::SigningKey {
-    consentry::SigningKey::from_ed25519_seed(&[0x3c; 32]).unwrap()
+    keys::ed25519(0x3c)
 }
 
 /// An artefact at `idx` of `URI`, signed by [`key`] under `kid`.
@@ -33,11 +31,7 @@ fn artefact(idx: u64, kid: &[u8]) -> Vec<u8> {
         .expires(1_900_000_000)
         .cti(consentry::Cti([1; 16]))
         .status(idx, URI)
-        .notice(consentry::Notice {
-            id: "n".into(),
-            sha256: [0; 32],
-            lang: "en".into(),
-        })
+        .notice(artefacts::notice("n", "en", 0))
         .grant(consentry::Grant::new(
             "aa:101",
             ["/name"],
@@ -45,31 +39,17 @@ fn artefact(idx: u64, kid: &[u8]) -> Vec<u8> {
         ))
         .build()
         .unwrap();
-    consentry::cose::sign1_with_kid(
-        &claims.to_cbor().unwrap(),
-        consentry::cose::ARTEFACT_TYP,
-        kid,
-        &key(),
-        &rng(),
-    )
-    .unwrap()
+    artefacts::sign_with_kid(&claims, &key(), kid)
 }
 
 /// A 64-entry list at `URI` issued at `iat` (ttl one hour), signed by [`key`] (thumbprint kid).
 fn list(iat: i64, set: &[(u64, StatusValue)]) -> Vec<u8> {
-    let mut l = StatusList::new(64, 2).unwrap();
-    for &(i, v) in set {
-        l.set(i, v).unwrap();
-    }
-    StatusListToken {
-        sub: URI.into(),
-        iat,
-        exp: None,
-        ttl: Some(3_600),
-        list: l,
-    }
-    .sign(&key(), &rng())
-    .unwrap()
+    List::at(URI)
+        .size(64)
+        .issued(iat)
+        .ttl(Some(3_600))
+        .set_all(set)
+        .sign(&key())
 }
 
 /// A verifier trusting [`key`] under its thumbprint and under the JWK `kid` `issuer-a`.
