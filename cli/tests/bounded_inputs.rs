@@ -14,19 +14,7 @@ use std::process::{Command, Output, Stdio};
 mod common;
 use common::*;
 
-const BIN: &str = env!("CARGO_BIN_EXE_consentry");
 const URI: &str = "https://cm.example/status/1";
-const T0: &str = "1800000000";
-
-fn ok(args: &[&str], dir: &Path) -> Output {
-    let o = run(args, dir);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
-}
 
 const CLAIMS: &str = r#"{"iss":"cm.example","sub":"pp-1","aud":["tn.health"],"exp":1900000000,
  "status":{"status_list":{"idx":1,"uri":"https://cm.example/status/1"}},

@@ -348,13 +348,7 @@ fn decide_permits_denies_and_honours_the_status_list() {
         ],
     );
     assert_eq!(o.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let codes: Vec<&str> = v["reasons"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["code"].as_str().unwrap())
-        .collect();
+    let codes = reason_codes(&o);
     assert_eq!(codes, ["audience_mismatch", "purpose_not_granted"]);
 
     // With a status list: the artefact has none, so the list changes nothing; an artefact that

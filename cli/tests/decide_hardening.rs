@@ -192,13 +192,7 @@ fn cli_decide_refuses_a_taxonomy_legitimate_use_without_the_opt_in() {
     // Without the pack the basis is invalid and the parental-consent check is not skipped.
     let o = decide(&d, "aa:101", "/name", &[]);
     assert_eq!(o.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let codes: Vec<&str> = v["reasons"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["code"].as_str().unwrap())
-        .collect();
+    let codes = reason_codes(&o);
     assert_eq!(codes, ["basis_invalid", "child_consent_unverified"]);
     // Only the explicit opt-in makes the pack's legitimate use count.
     let o = decide(

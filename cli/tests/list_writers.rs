@@ -16,19 +16,6 @@ mod common;
 use common::*;
 
 const URI: &str = "https://cm.example/status/1";
-const T0: &str = "1800000000";
-const NOW: &str = "1800000100";
-const BIN: &str = env!("CARGO_BIN_EXE_consentry");
-
-fn ok(args: &[&str], dir: &Path) -> Output {
-    let o = run(args, dir);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
-}
 
 fn claims(idx: u64) -> String {
     format!(

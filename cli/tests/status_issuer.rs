@@ -16,24 +16,8 @@ mod common;
 use common::*;
 
 const URI: &str = "https://cm-a.example/status/1";
-const T0: &str = "1800000000";
-const NOW: &str = "1800000100";
 /// 2030: a list dated here is issued in the future at `NOW`.
 const FUTURE: &str = "1900000000";
-
-fn ok(args: &[&str], dir: &Path) -> Output {
-    let o = run(args, dir);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
-}
-
-fn stdout_json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap()
-}
 
 fn claims(idx: u64) -> String {
     format!(
@@ -159,17 +143,6 @@ fn decide(d: &Path, art: &str, list: &str, extra: &[&str]) -> Output {
     args.extend_from_slice(extra);
     args.push(art);
     run(&args, d)
-}
-
-fn reason_codes(o: &Output) -> Vec<String> {
-    stdout_json(o)["reasons"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|r| r["code"].as_str().unwrap().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[test]

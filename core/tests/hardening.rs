@@ -10,6 +10,7 @@
 use consentry::interop::call_json;
 use consentry::purpose::MAX_REQUEST_FIELDS;
 use consentry::{Algorithm, SigningKey};
+use consentry_testkit::assert::reason_codes;
 use consentry_testkit::{rng, sweep};
 use serde_json::{json, Value};
 
@@ -126,12 +127,7 @@ fn call_json_decide_refuses_taxonomies_that_widen_consent() {
         "decide",
         &decide_req(&art, &trust, "aa:101", vec!["/name".into()]),
     );
-    let codes: Vec<&str> = out["result"]["reasons"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["code"].as_str().unwrap())
-        .collect();
+    let codes = reason_codes(&out["result"]["reasons"]);
     assert_eq!(codes, ["basis_invalid", "child_consent_unverified"]);
     assert_eq!(with(lu, true)["result"]["allowed"], true);
 }

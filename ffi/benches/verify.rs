@@ -5,13 +5,7 @@
 //!   `consentry_verifier_check`);
 //! - `rust_verify_json` vs `c_verify_json`: the verdict and the claims as JSON text (what
 //!   `consentry_verifier_verify` returns; the Rust side serialises the same JSON value).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    missing_docs
-)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use consentry_ffi::*;
 use consentry_testkit::{artefacts, keys, AUD, NOW};

@@ -11,6 +11,7 @@
 
 use consentry::status::StatusValue;
 use consentry_ffi::*;
+use consentry_testkit::assert::reason_codes;
 use consentry_testkit::status::List;
 use consentry_testkit::{artefacts, keys};
 use serde_json::{json, Value};
@@ -130,14 +131,10 @@ fn decide(v: *const consentry_verifier, art: &[u8], list: &[u8], accept: bool) -
     };
     assert_eq!(r, consentry_result::Ok);
     let d: Value = serde_json::from_slice(&buf[..n]).unwrap();
-    d["reasons"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|r| r["code"].as_str().unwrap().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
+    reason_codes(&d["reasons"])
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
 }
 
 #[test]

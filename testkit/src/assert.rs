@@ -2,9 +2,12 @@
 
 use serde_json::Value;
 
-/// The `code` of each reason in a decision's `reasons` array, in order. Panics when `reasons` is
-/// not an array of objects with a string `code`: a decision must have that shape.
+/// The `code` of each reason in a decision's `reasons` array, in order; none when `reasons` is
+/// absent (`null`). Panics on any other shape than an array of objects with a string `code`.
 pub fn reason_codes(reasons: &Value) -> Vec<&str> {
+    if reasons.is_null() {
+        return Vec::new();
+    }
     reasons
         .as_array()
         .expect("`reasons` is an array")

@@ -5,6 +5,7 @@
 //! - [`keys`]: deterministic signing keys, trust stores and verifiers;
 //! - [`artefacts`]: the fixture claims (typical and full) and issuing helpers;
 //! - [`status`]: a builder for signed status lists;
+//! - [`pseudo`]: the pseudonymisation cross-check key and policy;
 //! - [`assert`]: small checks on JSON answers shared by several faces;
 //! - [`sweep`]: the secret sweep (no error may quote a secret) run by the core and the C ABI.
 //!
@@ -22,6 +23,7 @@
 pub mod artefacts;
 pub mod assert;
 pub mod keys;
+pub mod pseudo;
 pub mod status;
 pub mod sweep;
 

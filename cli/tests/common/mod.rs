@@ -7,7 +7,7 @@ use std::process::{Command, Output, Stdio};
 
 /// The `consentry` binary under test.
 pub(crate) fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_consentry"))
+    Command::new(BIN)
 }
 
 /// Runs `consentry args` in `dir` with no standard input.
@@ -40,6 +40,38 @@ pub(crate) fn run_stdin(args: &[&str], dir: &Path, input: impl AsRef<[u8]>) -> O
     let o = c.wait_with_output().unwrap();
     writer.join().unwrap();
     o
+}
+
+/// The path of the `consentry` binary under test.
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_consentry");
+
+/// The CLI tests' clock: when artefacts and lists are issued (`--now`)...
+pub(crate) const T0: &str = "1800000000";
+/// ...and, a hundred seconds later, when they are checked.
+pub(crate) const NOW: &str = "1800000100";
+
+/// Runs `consentry args` in `dir` and asserts it succeeded (standard error in the message).
+pub(crate) fn ok(args: &[&str], dir: &Path) -> Output {
+    let o = run(args, dir);
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+/// Standard output as JSON.
+pub(crate) fn stdout_json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// The reason codes of the decision on standard output, in order (none for a permit).
+pub(crate) fn reason_codes(o: &Output) -> Vec<String> {
+    consentry_testkit::assert::reason_codes(&stdout_json(o)["reasons"])
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// A fresh, empty scratch folder for one test.
