@@ -13,8 +13,7 @@ use std::process::{Command, Output, Stdio};
 
 mod common;
 use common::*;
-
-const URI: &str = "https://cm.example/status/1";
+use consentry_testkit::faces::STATUS_URI as URI;
 
 const CLAIMS: &str = r#"{"iss":"cm.example","sub":"pp-1","aud":["tn.health"],"exp":1900000000,
  "status":{"status_list":{"idx":1,"uri":"https://cm.example/status/1"}},

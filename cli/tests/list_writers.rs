@@ -14,8 +14,7 @@ use std::process::{Command, Output, Stdio};
 
 mod common;
 use common::*;
-
-const URI: &str = "https://cm.example/status/1";
+use consentry_testkit::faces::STATUS_URI as URI;
 
 fn claims(idx: u64) -> String {
     format!(

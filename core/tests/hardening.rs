@@ -11,7 +11,7 @@ use consentry::interop::call_json;
 use consentry::purpose::MAX_REQUEST_FIELDS;
 use consentry::{Algorithm, SigningKey};
 use consentry_testkit::assert::reason_codes;
-use consentry_testkit::{rng, sweep};
+use consentry_testkit::{faces, rng, sweep};
 use serde_json::{json, Value};
 
 fn call(op: &str, req: &Value) -> Value {
@@ -21,22 +21,9 @@ fn call(op: &str, req: &Value) -> Value {
 /// A key, its JWK Set, and an artefact for `aa:101` (basis and child as given) issued through
 /// `call_json`.
 fn issued(basis: &str, child: bool) -> (String, Value) {
-    let pkcs8 = SigningKey::generate_pkcs8(Algorithm::Ed25519, &rng()).unwrap();
-    let pk = consentry::b64::encode(&pkcs8);
-    let claims = json!({"iss": "cm", "sub": "pp-1", "aud": "fiu", "exp": 1_900_000_000,
-        "consent": {"v": 1, "basis": basis, "child": child,
-            "notice": {"id": "n", "sha256": consentry::b64::encode(&[0; 32]), "lang": "en"},
-            "purposes": [{"purpose": "aa:101", "fields": ["/name", "/accounts/*/balance"], "mode": "view"}]}});
-    let out = call(
-        "issue",
-        &json!({"claims": claims, "pkcs8": pk, "now": 1_800_000_000}),
-    );
-    assert_eq!(out["ok"], true, "{out}");
-    let jwk = call("keyPublic", &json!({"pkcs8": pk}));
-    (
-        out["result"]["artefact"].as_str().unwrap().to_owned(),
-        json!({"keys": [jwk["result"]]}),
-    )
+    let claims = faces::claims_json(basis, child, &["/name", "/accounts/*/balance"]);
+    let (artefact, jwk) = faces::issue_through(&mut |op, req| call_json(op, req, &rng()), &claims);
+    (artefact, json!({"keys": [jwk]}))
 }
 
 fn decide_req(artefact: &str, trust: &Value, purpose: &str, fields: Vec<String>) -> Value {

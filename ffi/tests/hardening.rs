@@ -9,7 +9,7 @@
 )]
 
 use consentry_ffi::*;
-use consentry_testkit::{rng, sweep};
+use consentry_testkit::{faces, rng, sweep};
 use serde_json::{json, Value};
 use std::ptr::{null, null_mut};
 
@@ -35,22 +35,10 @@ fn call(op: &str, req: &str) -> (String, consentry_result) {
 
 /// A verifier trusting a fresh key, and an artefact for `aa:101` (`/name`) it issued.
 fn issued() -> (*const consentry_verifier, Vec<u8>, Value) {
-    let pkcs8 =
-        consentry::SigningKey::generate_pkcs8(consentry::Algorithm::Ed25519, &rng()).unwrap();
-    let pk = consentry::b64::encode(&pkcs8);
-    let claims = json!({"iss": "cm", "sub": "pp-1", "aud": "fiu", "exp": 1_900_000_000,
-        "consent": {"v": 1, "basis": "consent",
-            "notice": {"id": "n", "sha256": consentry::b64::encode(&[0; 32]), "lang": "en"},
-            "purposes": [{"purpose": "aa:101", "fields": ["/name"], "mode": "view"}]}});
-    let (out, _) = call(
-        "issue",
-        &json!({"claims": claims, "pkcs8": pk, "now": 1_800_000_000}).to_string(),
-    );
-    let out: Value = serde_json::from_str(&out).unwrap();
-    let art = consentry::b64::decode(out["result"]["artefact"].as_str().unwrap()).unwrap();
-    let (jwk, _) = call("keyPublic", &json!({"pkcs8": pk}).to_string());
-    let jwk: Value = serde_json::from_str(&jwk).unwrap();
-    let jwk = jwk["result"].to_string();
+    let claims = faces::claims_json("consent", false, &["/name"]);
+    let (art, jwk) = faces::issue_through(&mut |op, req| call(op, req).0, &claims);
+    let art = consentry::b64::decode(&art).unwrap();
+    let jwk = jwk.to_string();
     let (mut ts, mut v) = (null_mut(), null());
     // SAFETY: out-pointers are valid locals; inputs are live buffers.
     unsafe {

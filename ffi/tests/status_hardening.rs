@@ -12,14 +12,11 @@
 use consentry::status::StatusValue;
 use consentry_ffi::*;
 use consentry_testkit::assert::reason_codes;
+use consentry_testkit::faces::{CHECKED_AT as NOW, RECIPIENT as AUD, STATUS_URI as URI};
 use consentry_testkit::status::List;
 use consentry_testkit::{artefacts, keys};
 use serde_json::{json, Value};
 use std::ptr::{null, null_mut};
-
-const URI: &str = "https://cm.example/status/1";
-const AUD: &str = "fiu";
-const NOW: i64 = 1_800_000_100;
 
 fn key() -> consentry::SigningKey {
     keys::ed25519(0x3c)

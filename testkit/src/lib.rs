@@ -6,6 +6,7 @@
 //! - [`artefacts`]: the fixture claims (typical and full) and issuing helpers;
 //! - [`status`]: a builder for signed status lists;
 //! - [`pseudo`]: the pseudonymisation cross-check key and policy;
+//! - [`faces`]: the scenario (recipient, status list URI, clock) of the face-level tests;
 //! - [`assert`]: small checks on JSON answers shared by several faces;
 //! - [`sweep`]: the secret sweep (no error may quote a secret) run by the core and the C ABI.
 //!
@@ -22,6 +23,7 @@
 
 pub mod artefacts;
 pub mod assert;
+pub mod faces;
 pub mod keys;
 pub mod pseudo;
 pub mod status;

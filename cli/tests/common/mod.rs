@@ -45,9 +45,10 @@ pub(crate) fn run_stdin(args: &[&str], dir: &Path, input: impl AsRef<[u8]>) -> O
 /// The path of the `consentry` binary under test.
 pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_consentry");
 
-/// The CLI tests' clock: when artefacts and lists are issued (`--now`)...
+/// The CLI tests' clock as arguments (`--now`): when artefacts and lists are issued
+/// (`consentry_testkit::faces::ISSUED_AT`)...
 pub(crate) const T0: &str = "1800000000";
-/// ...and, a hundred seconds later, when they are checked.
+/// ...and, a hundred seconds later, when they are checked (`faces::CHECKED_AT`).
 pub(crate) const NOW: &str = "1800000100";
 
 /// Runs `consentry args` in `dir` and asserts it succeeded (standard error in the message).
