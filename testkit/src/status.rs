@@ -89,3 +89,16 @@ impl List {
         self.token().sign(key, &rng()).expect("fixture list signs")
     }
 }
+
+/// The code [`StatusListToken::verify`] refuses `bytes` with. Panics if it accepts them.
+pub fn refusal(
+    bytes: &[u8],
+    trust: &consentry::TrustStore,
+    now: i64,
+    opts: &consentry::status::StatusListOptions,
+) -> consentry::Code {
+    use consentry::HasCode as _;
+    StatusListToken::verify(bytes, trust, now, opts)
+        .expect_err("the status list must be refused")
+        .code()
+}
