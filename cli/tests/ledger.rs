@@ -20,6 +20,27 @@ use consentry::ledger::{self, Body, Entry};
 mod common;
 use common::*;
 
+/// `ledger append` of JSON lines on standard input to `l.bin`.
+const APPEND_STDIN: [&str; 5] = ["ledger", "append", "--ledger", "l.bin", "--stdin"];
+/// `ledger checkpoint` of `l.bin`, signed by `k.pem`.
+const CHECKPOINT: [&str; 6] = [
+    "ledger",
+    "checkpoint",
+    "--ledger",
+    "l.bin",
+    "--key",
+    "k.pem",
+];
+/// `ledger verify` of `l.bin` against `trust.json`.
+const VERIFY: [&str; 6] = [
+    "ledger",
+    "verify",
+    "--ledger",
+    "l.bin",
+    "--trust",
+    "trust.json",
+];
+
 /// A fresh directory with a signing key `k.pem` and its JWK Set `trust.json`.
 fn setup(name: &str) -> PathBuf {
     let d = tmp(name);
@@ -55,17 +76,7 @@ fn records(path: &Path) -> Vec<Entry> {
 }
 
 fn verify(d: &Path) -> (bool, serde_json::Value) {
-    let o = run(
-        &[
-            "ledger",
-            "verify",
-            "--ledger",
-            "l.bin",
-            "--trust",
-            "trust.json",
-        ],
-        d,
-    );
+    let o = run(&VERIFY, d);
     assert!(
         matches!(o.status.code(), Some(0 | 1)),
         "{}",
@@ -221,17 +232,7 @@ fn acknowledged_appends_survive_sigkill() {
 
         // Every few rounds a checkpoint.
         if round % 4 == 3 {
-            let o = run(
-                &[
-                    "ledger",
-                    "checkpoint",
-                    "--ledger",
-                    "l.bin",
-                    "--key",
-                    "k.pem",
-                ],
-                &d,
-            );
+            let o = run(&CHECKPOINT, &d);
             assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         }
 
@@ -265,7 +266,7 @@ fn acknowledged_appends_survive_sigkill() {
 
 /// Appends one event with flags; returns the exit code and the JSON on stderr (or Null).
 fn append_one_code(d: &Path) -> (i32, serde_json::Value) {
-    let o = run(
+    code_of(
         &[
             "ledger",
             "append",
@@ -279,13 +280,7 @@ fn append_one_code(d: &Path) -> (i32, serde_json::Value) {
             "AQEBAQEBAQEBAQEBAQEBAQ",
         ],
         d,
-    );
-    let err = String::from_utf8_lossy(&o.stderr)
-        .lines()
-        .last()
-        .and_then(|l| serde_json::from_str(l).ok())
-        .unwrap_or(serde_json::Value::Null);
-    (o.status.code().unwrap(), err)
+    )
 }
 
 /// Runs `args` in `d`; returns the exit code and the last JSON line on stderr (or Null).
@@ -360,17 +355,7 @@ fn torn_tail_is_reported_by_append_not_dropped_and_repair_shows_and_drops_it() {
         assert_eq!(err["code"], "ledger_torn_tail", "{case}: {err}");
         assert_eq!(err["offset"].as_u64(), Some(torn_at), "{case}: {err}");
         assert_eq!(err["bytes"].as_u64(), Some(torn_len), "{case}: {err}");
-        let (code, err) = code_of(
-            &[
-                "ledger",
-                "checkpoint",
-                "--ledger",
-                "l.bin",
-                "--key",
-                "k.pem",
-            ],
-            &d,
-        );
+        let (code, err) = code_of(&CHECKPOINT, &d);
         assert_eq!((code, err["code"].as_str()), (2, Some("ledger_torn_tail")));
         assert_eq!(
             std::fs::read(&path).unwrap(),
@@ -450,17 +435,7 @@ fn tampering_is_reported_with_the_first_bad_record_and_exit_1() {
         );
         assert!(o.status.success());
         if i == 3 {
-            let o = run(
-                &[
-                    "ledger",
-                    "checkpoint",
-                    "--ledger",
-                    "l.bin",
-                    "--key",
-                    "k.pem",
-                ],
-                &d,
-            );
+            let o = run(&CHECKPOINT, &d);
             assert!(o.status.success());
         }
     }
@@ -717,33 +692,10 @@ fn a_file_that_is_not_a_ledger_is_refused_by_every_writer_and_left_unchanged() {
             (2, Some("ledger_not_a_ledger")),
             "{err}"
         );
-        let mut child = bin()
-            .args(["ledger", "append", "--ledger", "l.bin", "--stdin"])
-            .current_dir(&d)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let _ = child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(event_line(0, 0).as_bytes());
-        let o = child.wait_with_output().unwrap();
+        let o = run_stdin(&APPEND_STDIN, &d, event_line(0, 0));
         assert_eq!(o.status.code(), Some(2));
         assert!(String::from_utf8_lossy(&o.stderr).contains("ledger_not_a_ledger"));
-        let (code, err) = code_of(
-            &[
-                "ledger",
-                "checkpoint",
-                "--ledger",
-                "l.bin",
-                "--key",
-                "k.pem",
-            ],
-            &d,
-        );
+        let (code, err) = code_of(&CHECKPOINT, &d);
         assert_eq!(
             (code, err["code"].as_str()),
             (2, Some("ledger_not_a_ledger"))
@@ -793,17 +745,7 @@ fn a_symlink_as_ledger_is_refused_and_its_target_unchanged() {
             (2, Some("ledger_symlink")),
             "{target}: {err}"
         );
-        let (code, err) = code_of(
-            &[
-                "ledger",
-                "checkpoint",
-                "--ledger",
-                "l.bin",
-                "--key",
-                "k.pem",
-            ],
-            &d,
-        );
+        let (code, err) = code_of(&CHECKPOINT, &d);
         assert_eq!(
             (code, err["code"].as_str()),
             (2, Some("ledger_symlink")),
@@ -1004,17 +946,7 @@ fn verify_flags_time_running_backwards_and_fails_it_with_strict() {
     let d = setup("backwards");
     append_n(&d, 2, 1_764_300_000);
     append_n(&d, 1, 1_764_299_000);
-    let o = run(
-        &[
-            "ledger",
-            "verify",
-            "--ledger",
-            "l.bin",
-            "--trust",
-            "trust.json",
-        ],
-        &d,
-    );
+    let o = run(&VERIFY, &d);
     assert_eq!(o.status.code(), Some(0));
     let warning: serde_json::Value =
         serde_json::from_str(String::from_utf8_lossy(&o.stderr).lines().last().unwrap()).unwrap();
@@ -1131,17 +1063,7 @@ fn verify_sealed_requires_a_final_checkpoint() {
         (1, Some("ledger_not_sealed")),
         "{err}"
     );
-    let o = run(
-        &[
-            "ledger",
-            "checkpoint",
-            "--ledger",
-            "l.bin",
-            "--key",
-            "k.pem",
-        ],
-        &d,
-    );
+    let o = run(&CHECKPOINT, &d);
     assert!(o.status.success());
     let cp: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(sealed(&d).0, 0);
@@ -1174,17 +1096,7 @@ fn verify_sealed_requires_a_final_checkpoint() {
 fn verify_sealed_fails_on_a_torn_tail_after_the_checkpoint() {
     let d = setup("sealedtorn");
     append_n(&d, 2, 1_764_300_000);
-    let o = run(
-        &[
-            "ledger",
-            "checkpoint",
-            "--ledger",
-            "l.bin",
-            "--key",
-            "k.pem",
-        ],
-        &d,
-    );
+    let o = run(&CHECKPOINT, &d);
     assert!(o.status.success());
     let verify_args = [
         "ledger",
@@ -1244,34 +1156,11 @@ fn a_group_or_world_writable_ledger_is_refused_by_writers() {
         0o666,
         "mode left as it is"
     );
-    let mut child = bin()
-        .args(["ledger", "append", "--ledger", "l.bin", "--stdin"])
-        .current_dir(&d)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
     // The writer may refuse (and exit) before reading stdin: a broken pipe here is expected.
-    let _ = child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(event_line(0, 1).as_bytes());
-    let o = child.wait_with_output().unwrap();
+    let o = run_stdin(&APPEND_STDIN, &d, event_line(0, 1));
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("ledger_insecure_permissions"));
-    let (code, err) = code_of(
-        &[
-            "ledger",
-            "checkpoint",
-            "--ledger",
-            "l.bin",
-            "--key",
-            "k.pem",
-        ],
-        &d,
-    );
+    let (code, err) = code_of(&CHECKPOINT, &d);
     assert_eq!(
         (code, err["code"].as_str()),
         (2, Some("ledger_insecure_permissions"))
@@ -1292,21 +1181,7 @@ fn a_group_or_world_writable_ledger_is_refused_by_writers() {
         assert_eq!(std::fs::read(&path).unwrap(), before);
     }
     // Readers still read it; after chmod 600 writers accept it.
-    assert_eq!(
-        code_of(
-            &[
-                "ledger",
-                "verify",
-                "--ledger",
-                "l.bin",
-                "--trust",
-                "trust.json"
-            ],
-            &d
-        )
-        .0,
-        0
-    );
+    assert_eq!(code_of(&VERIFY, &d).0, 0);
     chmod(0o600);
     assert_eq!(append_one_code(&d).0, 0);
 }
