@@ -26,7 +26,7 @@ fn setup(name: &str, alg: &str) -> (PathBuf, String) {
     assert!(o.status.success());
     std::fs::write(d.join("trust.json"), &o.stdout).unwrap();
     std::fs::write(d.join("claims.json"), CLAIMS).unwrap();
-    let o = run(
+    let o = ok(
         &[
             "issue",
             "--key",
@@ -38,7 +38,6 @@ fn setup(name: &str, alg: &str) -> (PathBuf, String) {
         ],
         &d,
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let art = String::from_utf8(o.stdout).unwrap().trim().to_owned();
     std::fs::write(d.join("a.txt"), &art).unwrap();
     (d, art)
@@ -84,7 +83,7 @@ fn key_new_is_private_and_not_overwritten() {
 fn issue_verify_inspect_ed25519_and_es256() {
     for alg in ["ed25519", "es256"] {
         let (d, _) = setup(&format!("ivi-{alg}"), alg);
-        let o = run(
+        let o = ok(
             &[
                 "verify",
                 "--trust",
@@ -97,7 +96,6 @@ fn issue_verify_inspect_ed25519_and_es256() {
             ],
             &d,
         );
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         assert_eq!(v["verified"], true);
         assert_eq!(v["claims"]["iat"], 1_800_000_000);
@@ -486,7 +484,7 @@ fn filter_keeps_only_granted_fields_and_never_passes_through() {
         "{\"name\":\"A\",\"aadhaar\":\"x\"}\n\n{\"name\":\"B\",\"phone\":\"y\"}\n",
     )
     .unwrap();
-    let o = run(
+    ok(
         &[
             "filter",
             "--decision",
@@ -498,7 +496,6 @@ fn filter_keeps_only_granted_fields_and_never_passes_through() {
         ],
         &d,
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(
         std::fs::read_to_string(d.join("out.jsonl")).unwrap(),
         "{\"name\":\"A\"}\n{\"name\":\"B\"}\n"
@@ -597,7 +594,7 @@ fn withdraw_records_the_event_and_flips_the_bit() {
     ];
     assert_eq!(decide(&d, &args).status.code(), Some(0));
 
-    let o = run(
+    ok(
         &[
             "withdraw",
             "a.txt",
@@ -612,7 +609,6 @@ fn withdraw_records_the_event_and_flips_the_bit() {
         ],
         &d,
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let o = decide(&d, &args);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stdout).contains("\"revoked\""));

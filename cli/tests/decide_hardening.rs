@@ -21,7 +21,7 @@ fn setup(name: &str, claims: &str) -> PathBuf {
     assert!(o.status.success());
     std::fs::write(d.join("trust.json"), &o.stdout).unwrap();
     std::fs::write(d.join("claims.json"), claims).unwrap();
-    let o = run(
+    let o = ok(
         &[
             "issue",
             "--key",
@@ -33,7 +33,6 @@ fn setup(name: &str, claims: &str) -> PathBuf {
         ],
         &d,
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     std::fs::write(d.join("a.txt"), &o.stdout).unwrap();
     d
 }

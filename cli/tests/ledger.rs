@@ -218,8 +218,7 @@ fn acknowledged_appends_survive_sigkill() {
             torn_seen += 1;
             let (code, err) = append_one_code(&d);
             assert_eq!((code, err["code"].as_str()), (2, Some("ledger_torn_tail")));
-            let o = run(&["ledger", "repair", "--ledger", "l.bin"], &d);
-            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let o = ok(&["ledger", "repair", "--ledger", "l.bin"], &d);
             let plan: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
             assert_eq!(plan["repaired"], true);
             assert_eq!(plan["dropped"]["offset"].as_u64(), Some(valid));
@@ -232,8 +231,7 @@ fn acknowledged_appends_survive_sigkill() {
 
         // Every few rounds a checkpoint.
         if round % 4 == 3 {
-            let o = run(&CHECKPOINT, &d);
-            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            ok(&CHECKPOINT, &d);
         }
 
         let (ok, report) = verify(&d);
@@ -831,14 +829,13 @@ fn concurrent_writers_extend_one_unforked_chain() {
             (0..SINGLES)
                 .map(|i| {
                     let c = consentry::b64::encode(&cti(100, i));
-                    let o = run(
+                    let o = ok(
                         &[
                             "ledger", "append", "--ledger", "l.bin", "--event", "used", "--sub",
                             "pp-1", "--cti", &c,
                         ],
                         &d,
                     );
-                    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
                     let ack: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
                     ack["seq"].as_u64().unwrap()
                 })

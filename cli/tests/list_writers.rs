@@ -276,14 +276,13 @@ fn status_set_and_withdraw_refuse_a_symlinked_list() {
     assert_eq!(o.status.code(), Some(2));
     assert!(!d.join("gone.cwt.lock").exists());
     // Naming the real file works.
-    let o = run(
+    ok(
         &set_cmd("pub/real.cwt", 3, "invalid")
             .iter()
             .map(String::as_str)
             .collect::<Vec<_>>(),
         &d,
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(get(&d, "pub/real.cwt", 3), "invalid");
 }
 
@@ -327,7 +326,6 @@ fn resume_and_status_set_valid_cannot_undo_a_withdrawal() {
     // Only the explicit flag reinstates a withdrawn entry.
     let mut args = set_cmd("l.cwt", 0, "valid");
     args.push("--force-unrevoke".into());
-    let o = run(&args.iter().map(String::as_str).collect::<Vec<_>>(), &d);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(&args.iter().map(String::as_str).collect::<Vec<_>>(), &d);
     assert_eq!(get(&d, "l.cwt", 0), "valid");
 }
