@@ -23,12 +23,8 @@ const CLAIMS: &str = r#"{"iss":"cm.example","sub":"pp-1","aud":["tn.health"],"ex
 /// A key, its trust file, a list, an artefact `a.txt`, a master key, a policy, and `zero.json`
 /// (and `zero.cwt`) symlinked to `/dev/zero`.
 fn setup(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("consentry-bi-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    ok(&["key", "new", "--out", "a.pem"], &d);
-    let o = ok(&["key", "public", "--key", "a.pem", "--jwks"], &d);
-    std::fs::write(d.join("trust.json"), &o.stdout).unwrap();
+    let d = tmp(&format!("bi-{name}"));
+    key_and_trust(&d, "a.pem", &[]);
     ok(
         &[
             "status", "new", "--key", "a.pem", "--size", "16", "--uri", URI, "--out", "l.cwt",
@@ -36,12 +32,7 @@ fn setup(name: &str) -> PathBuf {
         ],
         &d,
     );
-    std::fs::write(d.join("c.json"), CLAIMS).unwrap();
-    let o = ok(
-        &["issue", "--key", "a.pem", "--claims", "c.json", "--now", T0],
-        &d,
-    );
-    std::fs::write(d.join("a.txt"), &o.stdout).unwrap();
+    issue_into(&d, "a.pem", CLAIMS, "a.txt");
     ok(&["key", "master", "--out", "m.key"], &d);
     std::fs::write(
         d.join("p.json"),

@@ -19,27 +19,8 @@ const CLAIMS: &str = r#"{"iss":"cm.example","sub":"pp-123","aud":["tn.health","t
 /// Key, trust file, claims and one issued artefact in a fresh directory.
 fn setup(name: &str, alg: &str) -> (PathBuf, String) {
     let d = tmp(name);
-    assert!(run(&["key", "new", "--alg", alg, "--out", "k.pem"], &d)
-        .status
-        .success());
-    let o = run(&["key", "public", "--key", "k.pem", "--jwks"], &d);
-    assert!(o.status.success());
-    std::fs::write(d.join("trust.json"), &o.stdout).unwrap();
-    std::fs::write(d.join("claims.json"), CLAIMS).unwrap();
-    let o = ok(
-        &[
-            "issue",
-            "--key",
-            "k.pem",
-            "--claims",
-            "claims.json",
-            "--now",
-            "1800000000",
-        ],
-        &d,
-    );
-    let art = String::from_utf8(o.stdout).unwrap().trim().to_owned();
-    std::fs::write(d.join("a.txt"), &art).unwrap();
+    key_and_trust(&d, "k.pem", &["--alg", alg]);
+    let art = issue_into(&d, "k.pem", CLAIMS, "a.txt");
     (d, art)
 }
 

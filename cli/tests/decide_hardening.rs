@@ -16,24 +16,8 @@ use common::*;
 /// A key, its trust file and an artefact issued from `claims` (as `a.txt`) in a fresh directory.
 fn setup(name: &str, claims: &str) -> PathBuf {
     let d = tmp(name);
-    assert!(run(&["key", "new", "--out", "k.pem"], &d).status.success());
-    let o = run(&["key", "public", "--key", "k.pem", "--jwks"], &d);
-    assert!(o.status.success());
-    std::fs::write(d.join("trust.json"), &o.stdout).unwrap();
-    std::fs::write(d.join("claims.json"), claims).unwrap();
-    let o = ok(
-        &[
-            "issue",
-            "--key",
-            "k.pem",
-            "--claims",
-            "claims.json",
-            "--now",
-            "1800000000",
-        ],
-        &d,
-    );
-    std::fs::write(d.join("a.txt"), &o.stdout).unwrap();
+    key_and_trust(&d, "k.pem", &[]);
+    issue_into(&d, "k.pem", claims, "a.txt");
     d
 }
 

@@ -44,9 +44,7 @@ const VERIFY: [&str; 6] = [
 /// A fresh directory with a signing key `k.pem` and its JWK Set `trust.json`.
 fn setup(name: &str) -> PathBuf {
     let d = tmp(name);
-    assert!(run(&["key", "new", "--out", "k.pem"], &d).status.success());
-    let o = run(&["key", "public", "--key", "k.pem", "--jwks"], &d);
-    std::fs::write(d.join("trust.json"), &o.stdout).unwrap();
+    key_and_trust(&d, "k.pem", &[]);
     d
 }
 
@@ -613,22 +611,8 @@ fn withdraw_setup(d: &Path) {
  "status":{"status_list":{"idx":9,"uri":"https://cm.example/s/1"}},
  "consent":{"v":1,"basis":"consent","notice":{"id":"n1","sha256":"q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s","lang":"ta-IN"},
  "purposes":[{"purpose":"aa:101","fields":["/name"],"mode":"view"}]}}"#;
-    std::fs::write(d.join("c.json"), claims).unwrap();
-    let o = run(
-        &[
-            "issue",
-            "--key",
-            "k.pem",
-            "--claims",
-            "c.json",
-            "--now",
-            "1800000000",
-        ],
-        d,
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    std::fs::write(d.join("a.txt"), &o.stdout).unwrap();
-    let o = run(
+    issue_into(d, "k.pem", claims, "a.txt");
+    ok(
         &[
             "status",
             "new",
@@ -645,7 +629,6 @@ fn withdraw_setup(d: &Path) {
         ],
         d,
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
 fn withdraw_into(d: &Path, ledger_file: &str) -> (i32, serde_json::Value) {

@@ -38,13 +38,7 @@ fn setup(name: &str, n: u64) -> PathBuf {
         &d,
     );
     for i in 0..n {
-        let c = format!("c{i}.json");
-        std::fs::write(d.join(&c), claims(i)).unwrap();
-        let o = ok(
-            &["issue", "--key", "a.pem", "--claims", &c, "--now", T0],
-            &d,
-        );
-        std::fs::write(d.join(format!("a{i}.txt")), &o.stdout).unwrap();
+        issue_into(&d, "a.pem", &claims(i), &format!("a{i}.txt"));
     }
     d
 }

@@ -48,20 +48,7 @@ fn issuer_with_two_kids(name: &str) -> PathBuf {
 
 /// Issues an artefact with `a.pem` at index `idx` into `out`.
 fn issue(d: &Path, idx: u64, out: &str) {
-    std::fs::write(d.join("claims.json"), claims(idx)).unwrap();
-    let o = ok(
-        &[
-            "issue",
-            "--key",
-            "a.pem",
-            "--claims",
-            "claims.json",
-            "--now",
-            T0,
-        ],
-        d,
-    );
-    std::fs::write(d.join(out), &o.stdout).unwrap();
+    issue_into(d, "a.pem", &claims(idx), out);
 }
 
 /// Re-signs the artefact in `src` with `a.pem` under the `kid` `kid` into `out` (the CLI always

@@ -30,20 +30,7 @@ fn claims(idx: Option<u64>, uri: &str, iat: Option<i64>) -> String {
 
 /// Issues an artefact with `key` into `out`.
 fn issue(d: &Path, key: &str, claims_json: &str, out: &str) {
-    std::fs::write(d.join("claims.json"), claims_json).unwrap();
-    let o = ok(
-        &[
-            "issue",
-            "--key",
-            key,
-            "--claims",
-            "claims.json",
-            "--now",
-            T0,
-        ],
-        d,
-    );
-    std::fs::write(d.join(out), &o.stdout).unwrap();
+    issue_into(d, key, claims_json, out);
 }
 
 fn new_list(d: &Path, key: &str, uri: &str, out: &str, extra: &[&str]) {

@@ -75,6 +75,34 @@ pub(crate) fn reason_codes(o: &Output) -> Vec<String> {
         .collect()
 }
 
+/// Makes the signing key file `key` in `d` (`key new`, then `extra`, e.g. `--alg es256`) and
+/// writes its JWK Set to `trust.json`.
+pub(crate) fn key_and_trust(d: &Path, key: &str, extra: &[&str]) {
+    ok(&[&["key", "new", "--out", key][..], extra].concat(), d);
+    let o = ok(&["key", "public", "--key", key, "--jwks"], d);
+    std::fs::write(d.join("trust.json"), &o.stdout).unwrap();
+}
+
+/// Writes `claims` (JSON text) to `claims.json` in `d`, issues it with the key file `key` at
+/// [`T0`] and writes the artefact as printed to `out`. Returns the artefact, trimmed.
+pub(crate) fn issue_into(d: &Path, key: &str, claims: &str, out: &str) -> String {
+    std::fs::write(d.join("claims.json"), claims).unwrap();
+    let o = ok(
+        &[
+            "issue",
+            "--key",
+            key,
+            "--claims",
+            "claims.json",
+            "--now",
+            T0,
+        ],
+        d,
+    );
+    std::fs::write(d.join(out), &o.stdout).unwrap();
+    String::from_utf8(o.stdout).unwrap().trim().to_owned()
+}
+
 /// A fresh, empty scratch folder for one test.
 pub(crate) fn tmp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("consentry-cli-{name}-{}", std::process::id()));
