@@ -283,6 +283,52 @@ fn demo_runs_and_refuses_what_it_should() {
     assert!(!out.contains("UNEXPECTED"));
 }
 
+/// The status list of the `decide` and `withdraw` tests.
+const LIST_URI: &str = "https://cm.example/s/1";
+
+/// `status new` of `l.cwt`: `size` entries at [`LIST_URI`], signed by `k.pem`.
+fn new_list(d: &Path, size: &str) {
+    ok(
+        &[
+            "status", "new", "--key", "k.pem", "--size", size, "--uri", LIST_URI, "--out", "l.cwt",
+            "--now", T0,
+        ],
+        d,
+    );
+}
+
+/// Issues [`CLAIMS`] pointing at index `idx` of [`LIST_URI`] into `a.txt` (claims in
+/// `c{idx}.json`).
+fn issue_at(d: &Path, idx: u64) {
+    let file = format!("c{idx}.json");
+    let status = format!(r#""status":{{"status_list":{{"idx":{idx},"uri":"{LIST_URI}"}}}},"#);
+    let exp = "\"exp\":1900000000,";
+    std::fs::write(
+        d.join(&file),
+        CLAIMS.replacen(exp, &format!("{exp}{status}"), 1),
+    )
+    .unwrap();
+    let o = ok(
+        &["issue", "--key", "k.pem", "--claims", &file, "--now", T0],
+        d,
+    );
+    std::fs::write(d.join("a.txt"), &o.stdout).unwrap();
+}
+
+/// `decide` arguments: `tn.health` asks for `aa:101` view of `/name`, with the list `l.cwt`.
+const DECIDE_NAME_WITH_LIST: [&str; 10] = [
+    "--aud",
+    "tn.health",
+    "--purpose",
+    "aa:101",
+    "--op",
+    "view",
+    "--fields",
+    "/name",
+    "--status-list",
+    "l.cwt",
+];
+
 fn decide(d: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["decide", "--trust", "trust.json", "--now", "1800000100"];
     args.extend_from_slice(extra);
@@ -332,52 +378,9 @@ fn decide_permits_denies_and_honours_the_status_list() {
 
     // With a status list: the artefact has none, so the list changes nothing; an artefact that
     // names one is denied once its bit is flipped.
-    assert!(run(
-        &[
-            "status",
-            "new",
-            "--key",
-            "k.pem",
-            "--size",
-            "100",
-            "--uri",
-            "https://cm.example/s/1",
-            "--out",
-            "l.cwt",
-            "--now",
-            "1800000000"
-        ],
-        &d
-    )
-    .status
-    .success());
-    let with_status = CLAIMS.replacen("\"exp\":1900000000,", "\"exp\":1900000000,\"status\":{\"status_list\":{\"idx\":5,\"uri\":\"https://cm.example/s/1\"}},", 1);
-    std::fs::write(d.join("c2.json"), with_status).unwrap();
-    let o = run(
-        &[
-            "issue",
-            "--key",
-            "k.pem",
-            "--claims",
-            "c2.json",
-            "--now",
-            "1800000000",
-        ],
-        &d,
-    );
-    std::fs::write(d.join("a.txt"), &o.stdout).unwrap();
-    let args = [
-        "--aud",
-        "tn.health",
-        "--purpose",
-        "aa:101",
-        "--op",
-        "view",
-        "--fields",
-        "/name",
-        "--status-list",
-        "l.cwt",
-    ];
+    new_list(&d, "100");
+    issue_at(&d, 5);
+    let args = DECIDE_NAME_WITH_LIST;
     assert_eq!(decide(&d, &args).status.code(), Some(0));
     assert!(run(
         &[
@@ -527,52 +530,9 @@ fn filter_keeps_only_granted_fields_and_never_passes_through() {
 #[test]
 fn withdraw_records_the_event_and_flips_the_bit() {
     let (d, _) = setup("withdraw", "ed25519");
-    let with_status = CLAIMS.replacen("\"exp\":1900000000,", "\"exp\":1900000000,\"status\":{\"status_list\":{\"idx\":9,\"uri\":\"https://cm.example/s/1\"}},", 1);
-    std::fs::write(d.join("c9.json"), with_status).unwrap();
-    let o = run(
-        &[
-            "issue",
-            "--key",
-            "k.pem",
-            "--claims",
-            "c9.json",
-            "--now",
-            "1800000000",
-        ],
-        &d,
-    );
-    std::fs::write(d.join("a.txt"), &o.stdout).unwrap();
-    assert!(run(
-        &[
-            "status",
-            "new",
-            "--key",
-            "k.pem",
-            "--size",
-            "64",
-            "--uri",
-            "https://cm.example/s/1",
-            "--out",
-            "l.cwt",
-            "--now",
-            "1800000000"
-        ],
-        &d
-    )
-    .status
-    .success());
-    let args = [
-        "--aud",
-        "tn.health",
-        "--purpose",
-        "aa:101",
-        "--op",
-        "view",
-        "--fields",
-        "/name",
-        "--status-list",
-        "l.cwt",
-    ];
+    issue_at(&d, 9);
+    new_list(&d, "64");
+    let args = DECIDE_NAME_WITH_LIST;
     assert_eq!(decide(&d, &args).status.code(), Some(0));
 
     ok(
