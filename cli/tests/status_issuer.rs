@@ -174,23 +174,7 @@ fn an_artefact_under_the_issuers_custom_kid_is_revoked_by_its_own_list() {
     issue(&d, 9, "thumb9.txt");
     resign_with_kid(&d, "thumb9.txt", b"issuer-a", "a9.txt");
     assert_eq!(verify(&d, "a9.txt", "a.cwt", &[]).status.code(), Some(0));
-    ok(
-        &[
-            "withdraw",
-            "a9.txt",
-            "--list",
-            "a.cwt",
-            "--key",
-            "a.pem",
-            "--ledger",
-            "c.ledger",
-            "--trust",
-            "trust.json",
-            "--now",
-            NOW,
-        ],
-        &d,
-    );
+    ok(&withdraw_args("a9.txt", "a.cwt", "a.pem"), &d);
     assert_eq!(
         stderr_json(&verify(&d, "a9.txt", "a.cwt", &[]))["code"],
         "revoked"

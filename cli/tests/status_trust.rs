@@ -170,23 +170,7 @@ fn withdraw_refuses_an_artefact_signed_by_another_issuer() {
     issue(&d, "b.pem", &claims(Some(3), URI_A, None), "b3.txt");
     new_list(&d, "a.pem", URI_A, "a.cwt", &[]);
     let before = std::fs::read(d.join("a.cwt")).unwrap();
-    let o = run(
-        &[
-            "withdraw",
-            "b3.txt",
-            "--list",
-            "a.cwt",
-            "--key",
-            "a.pem",
-            "--ledger",
-            "c.ledger",
-            "--trust",
-            "trust.json",
-            "--now",
-            NOW,
-        ],
-        &d,
-    );
+    let o = run(&withdraw_args("b3.txt", "a.cwt", "a.pem"), &d);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stderr_json(&o)["code"], "status_list_foreign");
     assert_eq!(
@@ -197,23 +181,7 @@ fn withdraw_refuses_an_artefact_signed_by_another_issuer() {
     assert!(!d.join("c.ledger").exists(), "nothing recorded");
     // A's own artefact at the same index is withdrawn as before.
     issue(&d, "a.pem", &claims(Some(3), URI_A, None), "a3.txt");
-    ok(
-        &[
-            "withdraw",
-            "a3.txt",
-            "--list",
-            "a.cwt",
-            "--key",
-            "a.pem",
-            "--ledger",
-            "c.ledger",
-            "--trust",
-            "trust.json",
-            "--now",
-            NOW,
-        ],
-        &d,
-    );
+    ok(&withdraw_args("a3.txt", "a.cwt", "a.pem"), &d);
     assert_eq!(
         stderr_json(&verify(&d, "a3.txt", "a.cwt", &[]))["code"],
         "revoked"

@@ -103,6 +103,25 @@ pub(crate) fn issue_into(d: &Path, key: &str, claims: &str, out: &str) -> String
     String::from_utf8(o.stdout).unwrap().trim().to_owned()
 }
 
+/// `withdraw ARTEFACT --list LIST --key KEY`, recorded in `c.ledger`, checked against
+/// `trust.json` at [`NOW`].
+pub(crate) fn withdraw_args<'a>(artefact: &'a str, list: &'a str, key: &'a str) -> Vec<&'a str> {
+    vec![
+        "withdraw",
+        artefact,
+        "--list",
+        list,
+        "--key",
+        key,
+        "--ledger",
+        "c.ledger",
+        "--trust",
+        "trust.json",
+        "--now",
+        NOW,
+    ]
+}
+
 /// A fresh, empty scratch folder for one test.
 pub(crate) fn tmp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("consentry-cli-{name}-{}", std::process::id()));
