@@ -359,18 +359,7 @@ fn torn_tail_is_reported_by_append_not_dropped_and_repair_shows_and_drops_it() {
             "{case}: nothing dropped"
         );
         // `verify --strict` fails on it.
-        let (code, err) = code_of(
-            &[
-                "ledger",
-                "verify",
-                "--ledger",
-                "l.bin",
-                "--trust",
-                "trust.json",
-                "--strict",
-            ],
-            &d,
-        );
+        let (code, err) = code_of(&[&VERIFY[..], &["--strict"]].concat(), &d);
         assert_eq!((code, err["code"].as_str()), (1, Some("ledger_torn_tail")));
 
         // Repair: a dry run shows and keeps; then it drops exactly the tail.
@@ -875,18 +864,7 @@ fn a_hostile_one_mib_tail_is_refused_with_its_code() {
     );
     assert_eq!(err["bytes"].as_u64(), Some(ledger::MAX_UNSYNCED as u64));
     assert_eq!(std::fs::read(&path).unwrap(), hostile);
-    let (code, err) = code_of(
-        &[
-            "ledger",
-            "verify",
-            "--ledger",
-            "l.bin",
-            "--trust",
-            "trust.json",
-            "--strict",
-        ],
-        &d,
-    );
+    let (code, err) = code_of(&[&VERIFY[..], &["--strict"]].concat(), &d);
     assert_eq!((code, err["code"].as_str()), (1, Some("ledger_torn_tail")));
 
     // A valid frame hidden at the end of the hostile bytes: corruption, found.
@@ -935,18 +913,7 @@ fn verify_flags_time_running_backwards_and_fails_it_with_strict() {
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(report["time_backwards"]["records"].as_u64(), Some(1));
     assert_eq!(report["time_backwards"]["first"]["index"].as_u64(), Some(2));
-    let (code, err) = code_of(
-        &[
-            "ledger",
-            "verify",
-            "--ledger",
-            "l.bin",
-            "--trust",
-            "trust.json",
-            "--strict",
-        ],
-        &d,
-    );
+    let (code, err) = code_of(&[&VERIFY[..], &["--strict"]].concat(), &d);
     assert_eq!(
         (code, err["code"].as_str()),
         (1, Some("ledger_time_backwards"))
@@ -955,18 +922,7 @@ fn verify_flags_time_running_backwards_and_fails_it_with_strict() {
     // In order: no warning, strict passes.
     let d = setup("forwards");
     append_n(&d, 3, 1_764_300_000);
-    let o = run(
-        &[
-            "ledger",
-            "verify",
-            "--ledger",
-            "l.bin",
-            "--trust",
-            "trust.json",
-            "--strict",
-        ],
-        &d,
-    );
+    let o = run(&[&VERIFY[..], &["--strict"]].concat(), &d);
     assert_eq!(o.status.code(), Some(0));
     assert!(!String::from_utf8_lossy(&o.stderr).contains("ledger_time_backwards"));
 }
@@ -1022,20 +978,7 @@ fn verify_expect_head_detects_truncation_against_an_anchor() {
 #[test]
 fn verify_sealed_requires_a_final_checkpoint() {
     let d = setup("sealed");
-    let sealed = |d: &Path| {
-        code_of(
-            &[
-                "ledger",
-                "verify",
-                "--ledger",
-                "l.bin",
-                "--trust",
-                "trust.json",
-                "--sealed",
-            ],
-            d,
-        )
-    };
+    let sealed = |d: &Path| code_of(&[&VERIFY[..], &["--sealed"]].concat(), d);
     append_n(&d, 2, 1_764_300_000);
     let (code, err) = sealed(&d);
     assert_eq!(

@@ -6,8 +6,7 @@
     clippy::indexing_slicing
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::path::PathBuf;
 
 mod common;
 use common::*;
@@ -382,9 +381,9 @@ fn filter_applies_the_permits_transforms_through_the_policy() {
     assert!(!d.join("t.jsonl").exists());
 }
 
-/// Runs `args` (from [`pseudo_args`]) followed by `extra` in `d`.
-fn run_pseudo(d: &Path, args: Vec<&str>, extra: &[&str]) -> Output {
-    run(&[&args[..], extra].concat(), d)
+/// `args` (from [`pseudo_args`]) followed by `extra`.
+fn with_flags<'a>(args: Vec<&'a str>, extra: &[&'a str]) -> Vec<&'a str> {
+    [&args[..], extra].concat()
 }
 
 fn pseudo_args<'a>(policy: &'a str, key: &'a str, input: &'a str, out: &'a str) -> Vec<&'a str> {
@@ -467,10 +466,12 @@ fn ff1_reversal_with_a_wrong_key_or_domain_is_refused_by_the_key_check() {
     std::fs::write(d.join("in.jsonl"), format!("{{\"aadhaar\":\"{a}\"}}\n")).unwrap();
     ok(&pseudo_args("p.json", "m.key", "in.jsonl", "out.jsonl"), &d);
     assert!(d.join("out.jsonl.kcv").exists());
-    let o = run_pseudo(
+    let o = run(
+        &with_flags(
+            pseudo_args("p.json", "other.key", "out.jsonl", "back.jsonl"),
+            &["--reverse"],
+        ),
         &d,
-        pseudo_args("p.json", "other.key", "out.jsonl", "back.jsonl"),
-        &["--reverse"],
     );
     assert_eq!(err_code(&o), "pseudo_key_check_mismatch");
     assert!(!d.join("back.jsonl").exists());
@@ -521,12 +522,13 @@ fn wide_csv_with_16k_columns_round_trips_through_the_cli() {
         assert_ne!(cells[6], aadhaar(r as u64));
         assert!(cells[COLS - 2].starts_with("t1."));
     }
-    let o = run_pseudo(
+    ok(
+        &with_flags(
+            pseudo_args("wide.json", "m.key", "out.csv", "back.csv"),
+            &["--reverse"],
+        ),
         &d,
-        pseudo_args("wide.json", "m.key", "out.csv", "back.csv"),
-        &["--reverse"],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let back = std::fs::read_to_string(d.join("back.csv")).unwrap();
     for (r, l) in back.lines().skip(1).enumerate() {
         let cells: Vec<&str> = l.split(',').collect();
@@ -570,12 +572,13 @@ fn csv_safe_neutralises_formula_cells_and_negative_buckets_are_unambiguous() {
     assert_eq!(plain[2][0], "30-39", "positive buckets unchanged");
     assert_eq!(plain[1][2], attack);
     // With --csv-safe, no cell starts with a formula character.
-    let o = run_pseudo(
+    ok(
+        &with_flags(
+            pseudo_args("n.json", "m.key", "in.csv", "safe.csv"),
+            &["--csv-safe"],
+        ),
         &d,
-        pseudo_args("n.json", "m.key", "in.csv", "safe.csv"),
-        &["--csv-safe"],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let safe = read("safe.csv");
     assert_eq!(safe[0], ["score", "mobile", "note", "'=cmd"]);
     assert_eq!(safe[1][0], "'-10..-1");
@@ -594,10 +597,12 @@ fn csv_safe_neutralises_formula_cells_and_negative_buckets_are_unambiguous() {
     }
     // JSON lines are not spreadsheets: the flag is refused there.
     std::fs::write(d.join("in.jsonl"), "{\"score\":1}\n").unwrap();
-    let o = run_pseudo(
+    let o = run(
+        &with_flags(
+            pseudo_args("n.json", "m.key", "in.jsonl", "o.jsonl"),
+            &["--csv-safe"],
+        ),
         &d,
-        pseudo_args("n.json", "m.key", "in.jsonl", "o.jsonl"),
-        &["--csv-safe"],
     );
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(err_code(&o), "cli_usage");
@@ -619,22 +624,24 @@ fn near_miss_column_names_are_refused_unless_folded() {
             "the value never leaves untouched"
         );
     }
-    let o = run_pseudo(
+    let o = ok(
+        &with_flags(
+            pseudo_args("p.json", "m.key", "in.csv", "out.csv"),
+            &["--fold-column-names"],
+        ),
         &d,
-        pseudo_args("p.json", "m.key", "in.csv", "out.csv"),
-        &["--fold-column-names"],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let out = std::fs::read_to_string(d.join("out.csv")).unwrap();
     assert!(!out.contains(&a), "{out}");
     assert!(String::from_utf8_lossy(&o.stderr).contains("1 field value(s) transformed"));
     // The folded column reverses too.
-    let o = run_pseudo(
+    ok(
+        &with_flags(
+            pseudo_args("p.json", "m.key", "out.csv", "back.csv"),
+            &["--reverse", "--fold-column-names"],
+        ),
         &d,
-        pseudo_args("p.json", "m.key", "out.csv", "back.csv"),
-        &["--reverse", "--fold-column-names"],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(std::fs::read_to_string(d.join("back.csv"))
         .unwrap()
         .contains(&a));
@@ -650,10 +657,12 @@ fn near_miss_column_names_are_refused_unless_folded() {
     assert_eq!(err_code(&o), "pseudo_column_near_miss");
     assert!(!d.join("o.jsonl").exists());
     for mode in ["skip-row", "null-field"] {
-        let o = run_pseudo(
+        let o = run(
+            &with_flags(
+                pseudo_args("p.json", "m.key", "in.jsonl", "o.jsonl"),
+                &["--on-error", mode],
+            ),
             &d,
-            pseudo_args("p.json", "m.key", "in.jsonl", "o.jsonl"),
-            &["--on-error", mode],
         );
         assert_eq!(o.status.code(), Some(1), "{mode}");
         let out = std::fs::read_to_string(d.join("o.jsonl")).unwrap();
@@ -684,10 +693,12 @@ fn unlisted_columns_holding_aadhaar_numbers_are_reported_or_refused() {
     assert!(!err.contains(&b) && !err.contains(&a) && !err.contains(SECRET));
 
     std::fs::remove_file(d.join("out.csv")).unwrap();
-    let o = run_pseudo(
+    let o = run(
+        &with_flags(
+            pseudo_args("p.json", "m.key", "in.csv", "out.csv"),
+            &["--strict-unlisted"],
+        ),
         &d,
-        pseudo_args("p.json", "m.key", "in.csv", "out.csv"),
-        &["--strict-unlisted"],
     );
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(err_code(&o), "pseudo_unlisted_identifier");
@@ -703,16 +714,19 @@ fn reverse_refuses_a_near_miss_column_unless_folded() {
     let d = dir("revnear");
     let a = aadhaar(5);
     std::fs::write(d.join("in.csv"), format!("Aadhaar,ward\n{a},7\n")).unwrap();
-    let o = run_pseudo(
+    ok(
+        &with_flags(
+            pseudo_args("p.json", "m.key", "in.csv", "out.csv"),
+            &["--fold-column-names"],
+        ),
         &d,
-        pseudo_args("p.json", "m.key", "in.csv", "out.csv"),
-        &["--fold-column-names"],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = run_pseudo(
+    let o = run(
+        &with_flags(
+            pseudo_args("p.json", "m.key", "out.csv", "back.csv"),
+            &["--reverse"],
+        ),
         &d,
-        pseudo_args("p.json", "m.key", "out.csv", "back.csv"),
-        &["--reverse"],
     );
     assert_eq!(
         o.status.code(),
@@ -723,12 +737,13 @@ fn reverse_refuses_a_near_miss_column_unless_folded() {
     assert_eq!(err_code(&o), "pseudo_column_near_miss");
     assert!(!d.join("back.csv").exists(), "no half-reversed output");
     // With --fold-column-names the column is mapped and restored.
-    let o = run_pseudo(
+    ok(
+        &with_flags(
+            pseudo_args("p.json", "m.key", "out.csv", "back.csv"),
+            &["--reverse", "--fold-column-names"],
+        ),
         &d,
-        pseudo_args("p.json", "m.key", "out.csv", "back.csv"),
-        &["--reverse", "--fold-column-names"],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(std::fs::read_to_string(d.join("back.csv"))
         .unwrap()
         .contains(&a));
@@ -745,10 +760,12 @@ fn reverse_refuses_a_near_miss_column_unless_folded() {
         .replace("\"aadhaar\"", "\"Aadhaar\"");
     std::fs::write(d.join("r.jsonl"), renamed).unwrap();
     std::fs::copy(d.join("o.jsonl.kcv"), d.join("r.jsonl.kcv")).unwrap();
-    let o = run_pseudo(
+    let o = run(
+        &with_flags(
+            pseudo_args("p.json", "m.key", "r.jsonl", "rb.jsonl"),
+            &["--reverse"],
+        ),
         &d,
-        pseudo_args("p.json", "m.key", "r.jsonl", "rb.jsonl"),
-        &["--reverse"],
     );
     assert_eq!(
         o.status.code(),
@@ -785,12 +802,13 @@ fn csv_safe_neutralises_spaced_full_width_newline_and_pipe_triggers() {
     }
     text.push_str("plain,Meena\n");
     std::fs::write(d.join("in.csv"), text).unwrap();
-    let o = run_pseudo(
+    ok(
+        &with_flags(
+            pseudo_args("p.json", "m.key", "in.csv", "safe.csv"),
+            &["--csv-safe"],
+        ),
         &d,
-        pseudo_args("p.json", "m.key", "in.csv", "safe.csv"),
-        &["--csv-safe"],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_path(d.join("safe.csv"))
@@ -852,10 +870,12 @@ fn an_over_long_jsonl_record_is_refused_as_input_too_large() {
     );
     assert_eq!(err_code(&o), "input_too_large");
     assert!(!d.join("o.jsonl").exists());
-    let o = run_pseudo(
+    let o = run(
+        &with_flags(
+            pseudo_args("p.json", "m.key", "in.jsonl", "o.jsonl"),
+            &["--on-error", "skip-row"],
+        ),
         &d,
-        pseudo_args("p.json", "m.key", "in.jsonl", "o.jsonl"),
-        &["--on-error", "skip-row"],
     );
     assert_eq!(
         o.status.code(),
