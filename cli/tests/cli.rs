@@ -315,20 +315,6 @@ fn issue_at(d: &Path, idx: u64) {
     std::fs::write(d.join("a.txt"), &o.stdout).unwrap();
 }
 
-/// `decide` arguments: `tn.health` asks for `aa:101` view of `/name`, with the list `l.cwt`.
-const DECIDE_NAME_WITH_LIST: [&str; 10] = [
-    "--aud",
-    "tn.health",
-    "--purpose",
-    "aa:101",
-    "--op",
-    "view",
-    "--fields",
-    "/name",
-    "--status-list",
-    "l.cwt",
-];
-
 fn decide(d: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["decide", "--trust", "trust.json", "--now", "1800000100"];
     args.extend_from_slice(extra);
@@ -380,7 +366,7 @@ fn decide_permits_denies_and_honours_the_status_list() {
     // names one is denied once its bit is flipped.
     new_list(&d, "100");
     issue_at(&d, 5);
-    let args = DECIDE_NAME_WITH_LIST;
+    let args = [&REQUEST[..], &["--status-list", "l.cwt"]].concat();
     assert_eq!(decide(&d, &args).status.code(), Some(0));
     assert!(run(
         &[
@@ -532,7 +518,7 @@ fn withdraw_records_the_event_and_flips_the_bit() {
     let (d, _) = setup("withdraw", "ed25519");
     issue_at(&d, 9);
     new_list(&d, "64");
-    let args = DECIDE_NAME_WITH_LIST;
+    let args = [&REQUEST[..], &["--status-list", "l.cwt"]].concat();
     assert_eq!(decide(&d, &args).status.code(), Some(0));
 
     ok(

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 mod common;
+use common::verify_with_list as verify;
 use common::*;
 
 const URI: &str = "https://cm-a.example/status/1";
@@ -92,41 +93,10 @@ fn set(d: &Path, list: &str, idx: &str, value: &str, now: &str) {
     );
 }
 
-fn verify(d: &Path, art: &str, list: &str, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "verify",
-        "--trust",
-        "trust.json",
-        "--aud",
-        "tn.health",
-        "--now",
-        NOW,
-        "--status-list",
-        list,
-    ];
-    args.extend_from_slice(extra);
-    args.push(art);
-    run(&args, d)
-}
-
 fn decide(d: &Path, art: &str, list: &str, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "decide",
-        "--trust",
-        "trust.json",
-        "--now",
-        NOW,
-        "--aud",
-        "tn.health",
-        "--purpose",
-        "aa:101",
-        "--op",
-        "view",
-        "--fields",
-        "/name",
-        "--status-list",
-        list,
-    ];
+    let mut args = vec!["decide", "--trust", "trust.json", "--now", NOW];
+    args.extend_from_slice(&REQUEST);
+    args.extend_from_slice(&["--status-list", list]);
     args.extend_from_slice(extra);
     args.push(art);
     run(&args, d)

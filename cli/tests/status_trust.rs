@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 mod common;
+use common::verify_with_list as verify;
 use common::*;
 
 const URI_A: &str = "https://cm-a.example/status/1";
@@ -68,34 +69,6 @@ fn two_issuers(name: &str) -> PathBuf {
     .unwrap();
     d
 }
-
-fn verify(d: &Path, art: &str, list: &str, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "verify",
-        "--trust",
-        "trust.json",
-        "--aud",
-        "tn.health",
-        "--now",
-        NOW,
-        "--status-list",
-        list,
-    ];
-    args.extend_from_slice(extra);
-    args.push(art);
-    run(&args, d)
-}
-
-const REQUEST: [&str; 8] = [
-    "--aud",
-    "tn.health",
-    "--purpose",
-    "aa:101",
-    "--op",
-    "view",
-    "--fields",
-    "/name",
-];
 
 fn decide(d: &Path, art: &str, extra: &[&str]) -> Output {
     let mut args = vec!["decide", "--trust", "trust.json", "--now", NOW];

@@ -122,6 +122,37 @@ pub(crate) fn withdraw_args<'a>(artefact: &'a str, list: &'a str, key: &'a str) 
     ]
 }
 
+/// `verify ARTEFACT` for `tn.health` against `trust.json` at [`NOW`] with the status list `list`
+/// and `extra` flags.
+pub(crate) fn verify_with_list(d: &Path, art: &str, list: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "verify",
+        "--trust",
+        "trust.json",
+        "--aud",
+        "tn.health",
+        "--now",
+        NOW,
+        "--status-list",
+        list,
+    ];
+    args.extend_from_slice(extra);
+    args.push(art);
+    run(&args, d)
+}
+
+/// `decide` flags: `tn.health` asks for `aa:101` view of `/name`.
+pub(crate) const REQUEST: [&str; 8] = [
+    "--aud",
+    "tn.health",
+    "--purpose",
+    "aa:101",
+    "--op",
+    "view",
+    "--fields",
+    "/name",
+];
+
 /// A fresh, empty scratch folder for one test.
 pub(crate) fn tmp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("consentry-cli-{name}-{}", std::process::id()));
