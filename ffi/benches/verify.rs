@@ -7,6 +7,9 @@
 //!   `consentry_verifier_verify` returns; the Rust side serialises the same JSON value).
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
+#[path = "../tests/common/handles.rs"]
+mod handles;
+
 use consentry_ffi::*;
 use consentry_testkit::{artefacts, keys, AUD, NOW};
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -17,16 +20,7 @@ fn verify(c: &mut Criterion) {
     let verifier = keys::verifier();
     let jwk = keys::issuer().verifying_key().to_jwk().to_string();
 
-    let mut ts = std::ptr::null_mut();
-    let mut v = std::ptr::null();
-    // SAFETY: out-pointers are valid locals; inputs are live Rust buffers with their lengths.
-    unsafe {
-        assert_eq!(consentry_trust_store_new(&mut ts), consentry_result::Ok);
-        let r = consentry_trust_store_add_jwk(ts, jwk.as_ptr(), jwk.len(), std::ptr::null_mut());
-        assert_eq!(r, consentry_result::Ok);
-        let r = consentry_verifier_new(ts, CONSENTRY_DEFAULT_LEEWAY, &mut v, std::ptr::null_mut());
-        assert_eq!(r, consentry_result::Ok);
-    }
+    let v = handles::verifier_from_jwk(&jwk);
     let aud = AUD.as_bytes();
     let mut buf = vec![0u8; 8192];
 
@@ -153,10 +147,9 @@ fn verify(c: &mut Criterion) {
         median(&mut check_ratios),
         median(&mut json_ratios)
     );
-    // SAFETY: handles from the constructors above, freed once.
+    // SAFETY: the handle from the constructor above, freed once.
     unsafe {
         consentry_verifier_free(v);
-        consentry_trust_store_free(ts);
     }
 }
 

@@ -8,6 +8,9 @@
     clippy::indexing_slicing
 )]
 
+#[path = "common/handles.rs"]
+mod handles;
+
 use consentry_ffi::*;
 use consentry_testkit::{faces, rng, sweep};
 use serde_json::{json, Value};
@@ -39,20 +42,7 @@ fn issued() -> (*const consentry_verifier, Vec<u8>, Value) {
     let (art, jwk) = faces::issue_through(&mut |op, req| call(op, req).0, &claims);
     let art = consentry::b64::decode(&art).unwrap();
     let jwk = jwk.to_string();
-    let (mut ts, mut v) = (null_mut(), null());
-    // SAFETY: out-pointers are valid locals; inputs are live buffers.
-    unsafe {
-        assert_eq!(consentry_trust_store_new(&mut ts), consentry_result::Ok);
-        assert_eq!(
-            consentry_trust_store_add_jwk(ts, jwk.as_ptr(), jwk.len(), null_mut()),
-            consentry_result::Ok
-        );
-        assert_eq!(
-            consentry_verifier_new(ts, CONSENTRY_DEFAULT_LEEWAY, &mut v, null_mut()),
-            consentry_result::Ok
-        );
-        consentry_trust_store_free(ts);
-    }
+    let v = handles::verifier_from_jwk(&jwk);
     let trust = json!({"keys": [serde_json::from_str::<Value>(&jwk).unwrap()]});
     (v, art, trust)
 }

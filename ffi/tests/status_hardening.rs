@@ -10,6 +10,9 @@
 )]
 
 use consentry::status::StatusValue;
+#[path = "common/handles.rs"]
+mod handles;
+
 use consentry_ffi::*;
 use consentry_testkit::assert::reason_codes;
 use consentry_testkit::faces::{CHECKED_AT as NOW, RECIPIENT as AUD, STATUS_URI as URI};
@@ -56,21 +59,7 @@ fn verifier() -> *const consentry_verifier {
     let mut custom = jwk.clone();
     custom["kid"] = "issuer-a".into();
     let jwks = json!({"keys": [jwk, custom]}).to_string();
-    let (mut ts, mut v) = (null_mut(), null());
-    // SAFETY: out-pointers are valid locals; inputs are live buffers.
-    unsafe {
-        assert_eq!(consentry_trust_store_new(&mut ts), consentry_result::Ok);
-        assert_eq!(
-            consentry_trust_store_add_jwk(ts, jwks.as_ptr(), jwks.len(), null_mut()),
-            consentry_result::Ok
-        );
-        assert_eq!(
-            consentry_verifier_new(ts, CONSENTRY_DEFAULT_LEEWAY, &mut v, null_mut()),
-            consentry_result::Ok
-        );
-        consentry_trust_store_free(ts);
-    }
-    v
+    handles::verifier_from_jwk(&jwks)
 }
 
 fn verify(v: *const consentry_verifier, art: &[u8], list: &[u8]) -> consentry_result {
