@@ -10,7 +10,7 @@
 use consentry::interop::call_json;
 use consentry::purpose::MAX_REQUEST_FIELDS;
 use consentry::{Algorithm, SigningKey};
-use consentry_testkit::assert::reason_codes;
+use consentry_testkit::checks::reason_codes;
 use consentry_testkit::{faces, rng, sweep};
 use serde_json::{json, Value};
 

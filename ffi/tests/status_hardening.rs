@@ -14,7 +14,7 @@ use consentry::status::StatusValue;
 mod handles;
 
 use consentry_ffi::*;
-use consentry_testkit::assert::reason_codes;
+use consentry_testkit::checks::reason_codes;
 use consentry_testkit::faces::{CHECKED_AT as NOW, RECIPIENT as AUD, STATUS_URI as URI};
 use consentry_testkit::status::List;
 use consentry_testkit::{artefacts, keys};

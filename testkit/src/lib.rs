@@ -7,7 +7,7 @@
 //! - [`status`]: a builder for signed status lists;
 //! - [`pseudo`]: the pseudonymisation cross-check key and policy;
 //! - [`faces`]: the scenario (recipient, status list URI, clock) of the face-level tests;
-//! - [`assert`]: small checks on JSON answers shared by several faces;
+//! - [`checks`]: small checks on JSON answers shared by several faces;
 //! - [`sweep`]: the secret sweep (no error may quote a secret) run by the core and the C ABI.
 //!
 //! Dev-only (`publish = false`): every crate names it under `[dev-dependencies]` only. The core's
@@ -22,7 +22,7 @@
 )]
 
 pub mod artefacts;
-pub mod assert;
+pub mod checks;
 pub mod faces;
 pub mod keys;
 pub mod pseudo;

@@ -69,7 +69,7 @@ pub(crate) fn stdout_json(o: &Output) -> serde_json::Value {
 
 /// The reason codes of the decision on standard output, in order (none for a permit).
 pub(crate) fn reason_codes(o: &Output) -> Vec<String> {
-    consentry_testkit::assert::reason_codes(&stdout_json(o)["reasons"])
+    consentry_testkit::checks::reason_codes(&stdout_json(o)["reasons"])
         .into_iter()
         .map(str::to_owned)
         .collect()
