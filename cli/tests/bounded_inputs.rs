@@ -51,18 +51,7 @@ fn setup(name: &str) -> PathBuf {
 #[test]
 fn file_arguments_naming_dev_zero_are_refused_with_input_too_large() {
     let d = setup("zero");
-    let decide = [
-        "--aud",
-        "tn.health",
-        "--purpose",
-        "aa:101",
-        "--op",
-        "view",
-        "--fields",
-        "/name",
-        "--now",
-        T0,
-    ];
+    let decide = [&REQUEST[..], &["--now", T0]].concat();
     let cases: Vec<Vec<&str>> = vec![
         vec![
             "verify",

@@ -412,21 +412,7 @@ fn decide_permits_denies_and_honours_the_status_list() {
     );
     assert_eq!(stderr_json(&o)["code"], "cli_usage");
     std::fs::write(d.join("tax.json"), "{\"version\": 1,\n \"pack\": ").unwrap();
-    let o = decide(
-        &d,
-        &[
-            "--aud",
-            "tn.health",
-            "--purpose",
-            "aa:101",
-            "--op",
-            "view",
-            "--fields",
-            "/name",
-            "--taxonomy",
-            "tax.json",
-        ],
-    );
+    let o = decide(&d, &[&REQUEST[..], &["--taxonomy", "tax.json"]].concat());
     let e = stderr_json(&o);
     assert_eq!(e["code"], "taxonomy_json");
     assert!(e["message"].as_str().unwrap().contains("line 2"), "{e}");
