@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use consentry::ledger::{self, Body, Entry};
@@ -260,6 +260,25 @@ fn acknowledged_appends_survive_sigkill() {
     assert!(rounds_with_acks >= ROUNDS / 2, "the appender barely ran");
 }
 
+/// Runs `args` in `d` with `lines` on standard input, written in full (the command must read
+/// all of it) before waiting; standard error is inherited.
+fn run_feeding(args: &[&str], d: &Path, lines: &str) -> Output {
+    let mut child = bin()
+        .args(args)
+        .current_dir(d)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(lines.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 /// Appends one event with flags; returns the exit code and the JSON on stderr (or Null).
 fn append_one_code(d: &Path) -> (i32, serde_json::Value) {
     code_of(
@@ -295,20 +314,13 @@ fn torn_tail_is_reported_by_append_not_dropped_and_repair_shows_and_drops_it() {
     let d = setup("torn");
     let path = d.join("l.bin");
     let lines: String = (0..5).map(|i| event_line(0, i)).collect();
-    let mut child = bin()
-        .args(["ledger", "append", "--ledger", "l.bin", "--stdin"])
-        .current_dir(&d)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(lines.as_bytes())
-        .unwrap();
-    assert!(child.wait_with_output().unwrap().status.success());
+    assert!(run_feeding(
+        &["ledger", "append", "--ledger", "l.bin", "--stdin"],
+        &d,
+        &lines
+    )
+    .status
+    .success());
     let full = std::fs::read(&path).unwrap();
 
     let append_one = || {
@@ -490,8 +502,8 @@ fn tampering_is_reported_with_the_first_bad_record_and_exit_1() {
 fn export_gives_one_principal_their_records_as_json_lines() {
     let d = setup("export");
     let lines: String = (0..20).map(|i| event_line(0, i)).collect();
-    let mut child = bin()
-        .args([
+    let out = run_feeding(
+        &[
             "ledger",
             "append",
             "--ledger",
@@ -499,19 +511,10 @@ fn export_gives_one_principal_their_records_as_json_lines() {
             "--stdin",
             "--now",
             "1764300000",
-        ])
-        .current_dir(&d)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(lines.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+        ],
+        &d,
+        &lines,
+    );
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 20);
     let o = run(
         &["ledger", "export", "--ledger", "l.bin", "--sub", "pp-3"],
