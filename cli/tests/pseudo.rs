@@ -6,7 +6,7 @@
     clippy::indexing_slicing
 )]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 mod common;
 use common::*;
@@ -381,6 +381,21 @@ fn filter_applies_the_permits_transforms_through_the_policy() {
     assert!(!d.join("t.jsonl").exists());
 }
 
+/// Reverses `out.csv` with `--fold-column-names` into `back.csv` and checks that it holds
+/// `aadhaar` again.
+fn reverse_folded_restores(d: &Path, aadhaar: &str) {
+    ok(
+        &with_flags(
+            pseudo_args("p.json", "m.key", "out.csv", "back.csv"),
+            &["--reverse", "--fold-column-names"],
+        ),
+        d,
+    );
+    assert!(std::fs::read_to_string(d.join("back.csv"))
+        .unwrap()
+        .contains(aadhaar));
+}
+
 /// `args` (from [`pseudo_args`]) followed by `extra`.
 fn with_flags<'a>(args: Vec<&'a str>, extra: &[&'a str]) -> Vec<&'a str> {
     [&args[..], extra].concat()
@@ -635,16 +650,7 @@ fn near_miss_column_names_are_refused_unless_folded() {
     assert!(!out.contains(&a), "{out}");
     assert!(String::from_utf8_lossy(&o.stderr).contains("1 field value(s) transformed"));
     // The folded column reverses too.
-    ok(
-        &with_flags(
-            pseudo_args("p.json", "m.key", "out.csv", "back.csv"),
-            &["--reverse", "--fold-column-names"],
-        ),
-        &d,
-    );
-    assert!(std::fs::read_to_string(d.join("back.csv"))
-        .unwrap()
-        .contains(&a));
+    reverse_folded_restores(&d, &a);
 
     // JSON lines: a near-miss key is refused the same way, under every --on-error.
     std::fs::write(
@@ -737,16 +743,7 @@ fn reverse_refuses_a_near_miss_column_unless_folded() {
     assert_eq!(err_code(&o), "pseudo_column_near_miss");
     assert!(!d.join("back.csv").exists(), "no half-reversed output");
     // With --fold-column-names the column is mapped and restored.
-    ok(
-        &with_flags(
-            pseudo_args("p.json", "m.key", "out.csv", "back.csv"),
-            &["--reverse", "--fold-column-names"],
-        ),
-        &d,
-    );
-    assert!(std::fs::read_to_string(d.join("back.csv"))
-        .unwrap()
-        .contains(&a));
+    reverse_folded_restores(&d, &a);
 
     // JSON lines: a pseudonymised record whose key was renamed to a near miss.
     std::fs::write(
