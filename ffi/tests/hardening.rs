@@ -56,6 +56,17 @@ fn decide(
     let req = json!({"recipient": "fiu", "purpose": "aa:101", "operation": "view",
                      "fields": fields, "now": 1_800_000_100})
     .to_string();
+    decide_request(v, tax, art, &req)
+}
+
+/// `consentry_verifier_decide` on the request JSON `req`: the result code, and the decision
+/// JSON on success or the error message otherwise.
+fn decide_request(
+    v: *const consentry_verifier,
+    tax: *const consentry_taxonomy,
+    art: &[u8],
+    req: &str,
+) -> (consentry_result, String) {
     let mut buf = vec![0u8; 1 << 20];
     let mut n = 0usize;
     let mut err = null_mut();
@@ -189,36 +200,11 @@ fn c_verifier_decide_never_quotes_a_secret_in_the_request() {
                           "fields": ["/name"], "now": 1_800_000_100, "uses": 0, "leeway": 1});
     for secret in sweep::secrets() {
         for (path, req) in sweep::mutations(&template, &secret) {
-            let req = req.to_string();
-            let mut buf = vec![0u8; 1 << 16];
-            let mut n = 0usize;
-            let mut err = null_mut();
-            // SAFETY: handles are live; inputs are live buffers; `buf` is writable.
-            let msg = unsafe {
-                assert_eq!(consentry_error_new(&mut err), consentry_result::Ok);
-                let r = consentry_verifier_decide(
-                    v,
-                    tax,
-                    art.as_ptr(),
-                    art.len(),
-                    req.as_ptr(),
-                    req.len(),
-                    null(),
-                    0,
-                    buf.as_mut_ptr(),
-                    buf.len(),
-                    &mut n,
-                    err,
-                );
-                let mut m = vec![0u8; 4096];
-                let mut mn = 0usize;
-                consentry_error_message(err, m.as_mut_ptr(), m.len(), &mut mn);
-                consentry_error_free(err);
-                if r == consentry_result::Ok {
-                    String::new()
-                } else {
-                    String::from_utf8(m[..mn].to_vec()).unwrap()
-                }
+            let (r, out) = decide_request(v, tax, &art, &req.to_string());
+            let msg = if r == consentry_result::Ok {
+                String::new()
+            } else {
+                out
             };
             assert!(sweep::leaks(&msg).is_none(), "{path}: {msg}");
         }
