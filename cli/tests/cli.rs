@@ -421,19 +421,7 @@ fn decide_permits_denies_and_honours_the_status_list() {
 #[test]
 fn filter_keeps_only_granted_fields_and_never_passes_through() {
     let (d, _) = setup("filter", "ed25519");
-    let o = decide(
-        &d,
-        &[
-            "--aud",
-            "tn.health",
-            "--purpose",
-            "aa:101",
-            "--op",
-            "view",
-            "--fields",
-            "/name",
-        ],
-    );
+    let o = decide(&d, &REQUEST);
     std::fs::write(d.join("permit.json"), &o.stdout).unwrap();
     std::fs::write(
         d.join("in.jsonl"),

@@ -938,21 +938,7 @@ fn verify_expect_head_detects_truncation_against_an_anchor() {
     let d = setup("anchor");
     let ack = append_n(&d, 3, 1_764_300_000);
     let anchor = ack["hash"].as_str().unwrap().to_owned();
-    let expect = |d: &Path, h: &str| {
-        code_of(
-            &[
-                "ledger",
-                "verify",
-                "--ledger",
-                "l.bin",
-                "--trust",
-                "trust.json",
-                "--expect-head",
-                h,
-            ],
-            d,
-        )
-    };
+    let expect = |d: &Path, h: &str| code_of(&[&VERIFY[..], &["--expect-head", h]].concat(), d);
     assert_eq!(expect(&d, &anchor).0, 0);
     let path = d.join("l.bin");
     let full = std::fs::read(&path).unwrap();

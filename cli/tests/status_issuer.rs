@@ -109,19 +109,7 @@ fn an_artefact_under_the_issuers_custom_kid_is_revoked_by_its_own_list() {
     resign_with_kid(&d, "thumb7.txt", b"issuer-a", "a7.txt");
     new_list(&d, "a.cwt", T0);
     set(&d, "a.cwt", "7", "invalid", T0);
-    let art = stdout_json(&ok(
-        &[
-            "verify",
-            "--trust",
-            "trust.json",
-            "--aud",
-            "tn.health",
-            "--now",
-            NOW,
-            "a7.txt",
-        ],
-        &d,
-    ));
+    let art = stdout_json(&ok(&[&VERIFY_TN[..], &["a7.txt"]].concat(), &d));
     assert_eq!(art["kid"], consentry::b64::encode(b"issuer-a"));
 
     // The list (signed under the thumbprint kid) is the artefact's own issuer's: revoked.

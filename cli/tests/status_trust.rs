@@ -207,18 +207,10 @@ fn verify_with_a_status_list_fails_closed() {
     // Batch mode applies the same rule per line.
     let o = run(
         &[
-            "verify",
-            "--trust",
-            "trust.json",
-            "--aud",
-            "tn.health",
-            "--now",
-            NOW,
-            "--status-list",
-            "expired.cwt",
-            "--batch",
-            "a5.txt",
-        ],
+            &VERIFY_TN[..],
+            &["--status-list", "expired.cwt", "--batch", "a5.txt"],
+        ]
+        .concat(),
         &d,
     );
     assert_eq!(o.status.code(), Some(1));
@@ -240,19 +232,7 @@ fn decide_denies_an_artefact_issued_in_the_future() {
     let o = decide(&d, "f.txt", &[]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(reason_codes(&o), ["issued_in_future"]);
-    let o = run(
-        &[
-            "verify",
-            "--trust",
-            "trust.json",
-            "--aud",
-            "tn.health",
-            "--now",
-            NOW,
-            "f.txt",
-        ],
-        &d,
-    );
+    let o = run(&[&VERIFY_TN[..], &["f.txt"]].concat(), &d);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stderr_json(&o)["code"], "issued_in_future");
 }

@@ -122,20 +122,22 @@ pub(crate) fn withdraw_args<'a>(artefact: &'a str, list: &'a str, key: &'a str) 
     ]
 }
 
+/// `verify` for `tn.health` against `trust.json` at [`NOW`] (the artefact and flags follow).
+pub(crate) const VERIFY_TN: [&str; 7] = [
+    "verify",
+    "--trust",
+    "trust.json",
+    "--aud",
+    "tn.health",
+    "--now",
+    NOW,
+];
+
 /// `verify ARTEFACT` for `tn.health` against `trust.json` at [`NOW`] with the status list `list`
 /// and `extra` flags.
 pub(crate) fn verify_with_list(d: &Path, art: &str, list: &str, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "verify",
-        "--trust",
-        "trust.json",
-        "--aud",
-        "tn.health",
-        "--now",
-        NOW,
-        "--status-list",
-        list,
-    ];
+    let mut args = VERIFY_TN.to_vec();
+    args.extend_from_slice(&["--status-list", list]);
     args.extend_from_slice(extra);
     args.push(art);
     run(&args, d)
