@@ -597,16 +597,7 @@ fn decide_refuses_a_forged_artefact_with_the_exit_code_verify_gives() {
     .success());
     let o = run(&["key", "public", "--key", "other.pem", "--jwks"], &d);
     std::fs::write(d.join("other.json"), &o.stdout).unwrap();
-    let args = [
-        "--aud",
-        "tn.health",
-        "--purpose",
-        "aa:101",
-        "--op",
-        "view",
-        "--fields",
-        "/name",
-    ];
+    let args = REQUEST;
     let mut v = vec![
         "verify",
         "--trust",

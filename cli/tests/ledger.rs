@@ -982,17 +982,7 @@ fn verify_sealed_requires_a_final_checkpoint() {
     // The checkpoint's own hash is the head: an anchor for --expect-head.
     let h = cp["hash"].as_str().unwrap();
     let o = run(
-        &[
-            "ledger",
-            "verify",
-            "--ledger",
-            "l.bin",
-            "--trust",
-            "trust.json",
-            "--sealed",
-            "--expect-head",
-            h,
-        ],
+        &[&VERIFY[..], &["--sealed", "--expect-head", h]].concat(),
         &d,
     );
     assert_eq!(o.status.code(), Some(0));
