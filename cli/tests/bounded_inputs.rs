@@ -13,20 +13,7 @@ use std::process::{Command, Output, Stdio};
 
 mod common;
 use common::*;
-
-const BIN: &str = env!("CARGO_BIN_EXE_consentry");
-const URI: &str = "https://cm.example/status/1";
-const T0: &str = "1800000000";
-
-fn ok(args: &[&str], dir: &Path) -> Output {
-    let o = run(args, dir);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
-}
+use consentry_testkit::faces::STATUS_URI as URI;
 
 const CLAIMS: &str = r#"{"iss":"cm.example","sub":"pp-1","aud":["tn.health"],"exp":1900000000,
  "status":{"status_list":{"idx":1,"uri":"https://cm.example/status/1"}},
@@ -36,12 +23,8 @@ const CLAIMS: &str = r#"{"iss":"cm.example","sub":"pp-1","aud":["tn.health"],"ex
 /// A key, its trust file, a list, an artefact `a.txt`, a master key, a policy, and `zero.json`
 /// (and `zero.cwt`) symlinked to `/dev/zero`.
 fn setup(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("consentry-bi-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    ok(&["key", "new", "--out", "a.pem"], &d);
-    let o = ok(&["key", "public", "--key", "a.pem", "--jwks"], &d);
-    std::fs::write(d.join("trust.json"), &o.stdout).unwrap();
+    let d = tmp(&format!("bi-{name}"));
+    key_and_trust(&d, "a.pem", &[]);
     ok(
         &[
             "status", "new", "--key", "a.pem", "--size", "16", "--uri", URI, "--out", "l.cwt",
@@ -49,12 +32,7 @@ fn setup(name: &str) -> PathBuf {
         ],
         &d,
     );
-    std::fs::write(d.join("c.json"), CLAIMS).unwrap();
-    let o = ok(
-        &["issue", "--key", "a.pem", "--claims", "c.json", "--now", T0],
-        &d,
-    );
-    std::fs::write(d.join("a.txt"), &o.stdout).unwrap();
+    issue_into(&d, "a.pem", CLAIMS, "a.txt");
     ok(&["key", "master", "--out", "m.key"], &d);
     std::fs::write(
         d.join("p.json"),
@@ -73,18 +51,7 @@ fn setup(name: &str) -> PathBuf {
 #[test]
 fn file_arguments_naming_dev_zero_are_refused_with_input_too_large() {
     let d = setup("zero");
-    let decide = [
-        "--aud",
-        "tn.health",
-        "--purpose",
-        "aa:101",
-        "--op",
-        "view",
-        "--fields",
-        "/name",
-        "--now",
-        T0,
-    ];
+    let decide = [&REQUEST[..], &["--now", T0]].concat();
     let cases: Vec<Vec<&str>> = vec![
         vec![
             "verify",

@@ -19,28 +19,8 @@ const CLAIMS: &str = r#"{"iss":"cm.example","sub":"pp-123","aud":["tn.health","t
 /// Key, trust file, claims and one issued artefact in a fresh directory.
 fn setup(name: &str, alg: &str) -> (PathBuf, String) {
     let d = tmp(name);
-    assert!(run(&["key", "new", "--alg", alg, "--out", "k.pem"], &d)
-        .status
-        .success());
-    let o = run(&["key", "public", "--key", "k.pem", "--jwks"], &d);
-    assert!(o.status.success());
-    std::fs::write(d.join("trust.json"), &o.stdout).unwrap();
-    std::fs::write(d.join("claims.json"), CLAIMS).unwrap();
-    let o = run(
-        &[
-            "issue",
-            "--key",
-            "k.pem",
-            "--claims",
-            "claims.json",
-            "--now",
-            "1800000000",
-        ],
-        &d,
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let art = String::from_utf8(o.stdout).unwrap().trim().to_owned();
-    std::fs::write(d.join("a.txt"), &art).unwrap();
+    key_and_trust(&d, "k.pem", &["--alg", alg]);
+    let art = issue_into(&d, "k.pem", CLAIMS, "a.txt");
     (d, art)
 }
 
@@ -84,7 +64,7 @@ fn key_new_is_private_and_not_overwritten() {
 fn issue_verify_inspect_ed25519_and_es256() {
     for alg in ["ed25519", "es256"] {
         let (d, _) = setup(&format!("ivi-{alg}"), alg);
-        let o = run(
+        let o = ok(
             &[
                 "verify",
                 "--trust",
@@ -97,7 +77,6 @@ fn issue_verify_inspect_ed25519_and_es256() {
             ],
             &d,
         );
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         assert_eq!(v["verified"], true);
         assert_eq!(v["claims"]["iat"], 1_800_000_000);
@@ -304,6 +283,38 @@ fn demo_runs_and_refuses_what_it_should() {
     assert!(!out.contains("UNEXPECTED"));
 }
 
+/// The status list of the `decide` and `withdraw` tests.
+const LIST_URI: &str = "https://cm.example/s/1";
+
+/// `status new` of `l.cwt`: `size` entries at [`LIST_URI`], signed by `k.pem`.
+fn new_list(d: &Path, size: &str) {
+    ok(
+        &[
+            "status", "new", "--key", "k.pem", "--size", size, "--uri", LIST_URI, "--out", "l.cwt",
+            "--now", T0,
+        ],
+        d,
+    );
+}
+
+/// Issues [`CLAIMS`] pointing at index `idx` of [`LIST_URI`] into `a.txt` (claims in
+/// `c{idx}.json`).
+fn issue_at(d: &Path, idx: u64) {
+    let file = format!("c{idx}.json");
+    let status = format!(r#""status":{{"status_list":{{"idx":{idx},"uri":"{LIST_URI}"}}}},"#);
+    let exp = "\"exp\":1900000000,";
+    std::fs::write(
+        d.join(&file),
+        CLAIMS.replacen(exp, &format!("{exp}{status}"), 1),
+    )
+    .unwrap();
+    let o = ok(
+        &["issue", "--key", "k.pem", "--claims", &file, "--now", T0],
+        d,
+    );
+    std::fs::write(d.join("a.txt"), &o.stdout).unwrap();
+}
+
 fn decide(d: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["decide", "--trust", "trust.json", "--now", "1800000100"];
     args.extend_from_slice(extra);
@@ -348,63 +359,14 @@ fn decide_permits_denies_and_honours_the_status_list() {
         ],
     );
     assert_eq!(o.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let codes: Vec<&str> = v["reasons"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["code"].as_str().unwrap())
-        .collect();
+    let codes = reason_codes(&o);
     assert_eq!(codes, ["audience_mismatch", "purpose_not_granted"]);
 
     // With a status list: the artefact has none, so the list changes nothing; an artefact that
     // names one is denied once its bit is flipped.
-    assert!(run(
-        &[
-            "status",
-            "new",
-            "--key",
-            "k.pem",
-            "--size",
-            "100",
-            "--uri",
-            "https://cm.example/s/1",
-            "--out",
-            "l.cwt",
-            "--now",
-            "1800000000"
-        ],
-        &d
-    )
-    .status
-    .success());
-    let with_status = CLAIMS.replacen("\"exp\":1900000000,", "\"exp\":1900000000,\"status\":{\"status_list\":{\"idx\":5,\"uri\":\"https://cm.example/s/1\"}},", 1);
-    std::fs::write(d.join("c2.json"), with_status).unwrap();
-    let o = run(
-        &[
-            "issue",
-            "--key",
-            "k.pem",
-            "--claims",
-            "c2.json",
-            "--now",
-            "1800000000",
-        ],
-        &d,
-    );
-    std::fs::write(d.join("a.txt"), &o.stdout).unwrap();
-    let args = [
-        "--aud",
-        "tn.health",
-        "--purpose",
-        "aa:101",
-        "--op",
-        "view",
-        "--fields",
-        "/name",
-        "--status-list",
-        "l.cwt",
-    ];
+    new_list(&d, "100");
+    issue_at(&d, 5);
+    let args = [&REQUEST[..], &["--status-list", "l.cwt"]].concat();
     assert_eq!(decide(&d, &args).status.code(), Some(0));
     assert!(run(
         &[
@@ -450,21 +412,7 @@ fn decide_permits_denies_and_honours_the_status_list() {
     );
     assert_eq!(stderr_json(&o)["code"], "cli_usage");
     std::fs::write(d.join("tax.json"), "{\"version\": 1,\n \"pack\": ").unwrap();
-    let o = decide(
-        &d,
-        &[
-            "--aud",
-            "tn.health",
-            "--purpose",
-            "aa:101",
-            "--op",
-            "view",
-            "--fields",
-            "/name",
-            "--taxonomy",
-            "tax.json",
-        ],
-    );
+    let o = decide(&d, &[&REQUEST[..], &["--taxonomy", "tax.json"]].concat());
     let e = stderr_json(&o);
     assert_eq!(e["code"], "taxonomy_json");
     assert!(e["message"].as_str().unwrap().contains("line 2"), "{e}");
@@ -473,26 +421,14 @@ fn decide_permits_denies_and_honours_the_status_list() {
 #[test]
 fn filter_keeps_only_granted_fields_and_never_passes_through() {
     let (d, _) = setup("filter", "ed25519");
-    let o = decide(
-        &d,
-        &[
-            "--aud",
-            "tn.health",
-            "--purpose",
-            "aa:101",
-            "--op",
-            "view",
-            "--fields",
-            "/name",
-        ],
-    );
+    let o = decide(&d, &REQUEST);
     std::fs::write(d.join("permit.json"), &o.stdout).unwrap();
     std::fs::write(
         d.join("in.jsonl"),
         "{\"name\":\"A\",\"aadhaar\":\"x\"}\n\n{\"name\":\"B\",\"phone\":\"y\"}\n",
     )
     .unwrap();
-    let o = run(
+    ok(
         &[
             "filter",
             "--decision",
@@ -504,7 +440,6 @@ fn filter_keeps_only_granted_fields_and_never_passes_through() {
         ],
         &d,
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(
         std::fs::read_to_string(d.join("out.jsonl")).unwrap(),
         "{\"name\":\"A\"}\n{\"name\":\"B\"}\n"
@@ -555,55 +490,12 @@ fn filter_keeps_only_granted_fields_and_never_passes_through() {
 #[test]
 fn withdraw_records_the_event_and_flips_the_bit() {
     let (d, _) = setup("withdraw", "ed25519");
-    let with_status = CLAIMS.replacen("\"exp\":1900000000,", "\"exp\":1900000000,\"status\":{\"status_list\":{\"idx\":9,\"uri\":\"https://cm.example/s/1\"}},", 1);
-    std::fs::write(d.join("c9.json"), with_status).unwrap();
-    let o = run(
-        &[
-            "issue",
-            "--key",
-            "k.pem",
-            "--claims",
-            "c9.json",
-            "--now",
-            "1800000000",
-        ],
-        &d,
-    );
-    std::fs::write(d.join("a.txt"), &o.stdout).unwrap();
-    assert!(run(
-        &[
-            "status",
-            "new",
-            "--key",
-            "k.pem",
-            "--size",
-            "64",
-            "--uri",
-            "https://cm.example/s/1",
-            "--out",
-            "l.cwt",
-            "--now",
-            "1800000000"
-        ],
-        &d
-    )
-    .status
-    .success());
-    let args = [
-        "--aud",
-        "tn.health",
-        "--purpose",
-        "aa:101",
-        "--op",
-        "view",
-        "--fields",
-        "/name",
-        "--status-list",
-        "l.cwt",
-    ];
+    issue_at(&d, 9);
+    new_list(&d, "64");
+    let args = [&REQUEST[..], &["--status-list", "l.cwt"]].concat();
     assert_eq!(decide(&d, &args).status.code(), Some(0));
 
-    let o = run(
+    ok(
         &[
             "withdraw",
             "a.txt",
@@ -618,7 +510,6 @@ fn withdraw_records_the_event_and_flips_the_bit() {
         ],
         &d,
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let o = decide(&d, &args);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stdout).contains("\"revoked\""));
@@ -706,16 +597,7 @@ fn decide_refuses_a_forged_artefact_with_the_exit_code_verify_gives() {
     .success());
     let o = run(&["key", "public", "--key", "other.pem", "--jwks"], &d);
     std::fs::write(d.join("other.json"), &o.stdout).unwrap();
-    let args = [
-        "--aud",
-        "tn.health",
-        "--purpose",
-        "aa:101",
-        "--op",
-        "view",
-        "--fields",
-        "/name",
-    ];
+    let args = REQUEST;
     let mut v = vec![
         "verify",
         "--trust",

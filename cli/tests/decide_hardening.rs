@@ -16,25 +16,8 @@ use common::*;
 /// A key, its trust file and an artefact issued from `claims` (as `a.txt`) in a fresh directory.
 fn setup(name: &str, claims: &str) -> PathBuf {
     let d = tmp(name);
-    assert!(run(&["key", "new", "--out", "k.pem"], &d).status.success());
-    let o = run(&["key", "public", "--key", "k.pem", "--jwks"], &d);
-    assert!(o.status.success());
-    std::fs::write(d.join("trust.json"), &o.stdout).unwrap();
-    std::fs::write(d.join("claims.json"), claims).unwrap();
-    let o = run(
-        &[
-            "issue",
-            "--key",
-            "k.pem",
-            "--claims",
-            "claims.json",
-            "--now",
-            "1800000000",
-        ],
-        &d,
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    std::fs::write(d.join("a.txt"), &o.stdout).unwrap();
+    key_and_trust(&d, "k.pem", &[]);
+    issue_into(&d, "k.pem", claims, "a.txt");
     d
 }
 
@@ -192,13 +175,7 @@ fn cli_decide_refuses_a_taxonomy_legitimate_use_without_the_opt_in() {
     // Without the pack the basis is invalid and the parental-consent check is not skipped.
     let o = decide(&d, "aa:101", "/name", &[]);
     assert_eq!(o.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let codes: Vec<&str> = v["reasons"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["code"].as_str().unwrap())
-        .collect();
+    let codes = reason_codes(&o);
     assert_eq!(codes, ["basis_invalid", "child_consent_unverified"]);
     // Only the explicit opt-in makes the pack's legitimate use count.
     let o = decide(

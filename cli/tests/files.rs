@@ -331,27 +331,9 @@ const CLAIMS: &str = r#"{"iss":"cm.example","sub":"pp-123","aud":["tn.health"],"
 /// A key, its trust file and one issued artefact.
 fn issued(name: &str, alg: &str) -> (PathBuf, String) {
     let d = tmp(name);
-    assert!(run(&["key", "new", "--alg", alg, "--out", "k.pem"], &d)
-        .status
-        .success());
-    let o = run(&["key", "public", "--key", "k.pem", "--jwks"], &d);
-    assert!(o.status.success());
-    std::fs::write(d.join("trust.json"), &o.stdout).unwrap();
-    std::fs::write(d.join("claims.json"), CLAIMS).unwrap();
-    let o = run(
-        &[
-            "issue",
-            "--key",
-            "k.pem",
-            "--claims",
-            "claims.json",
-            "--now",
-            "1800000000",
-        ],
-        &d,
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    (d, String::from_utf8(o.stdout).unwrap().trim().to_owned())
+    key_and_trust(&d, "k.pem", &["--alg", alg]);
+    let art = issue_into(&d, "k.pem", CLAIMS, "a.txt");
+    (d, art)
 }
 
 const VERIFY: [&str; 6] = [

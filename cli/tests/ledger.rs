@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use consentry::ledger::{self, Body, Entry};
@@ -20,12 +20,31 @@ use consentry::ledger::{self, Body, Entry};
 mod common;
 use common::*;
 
+/// `ledger append` of JSON lines on standard input to `l.bin`.
+const APPEND_STDIN: [&str; 5] = ["ledger", "append", "--ledger", "l.bin", "--stdin"];
+/// `ledger checkpoint` of `l.bin`, signed by `k.pem`.
+const CHECKPOINT: [&str; 6] = [
+    "ledger",
+    "checkpoint",
+    "--ledger",
+    "l.bin",
+    "--key",
+    "k.pem",
+];
+/// `ledger verify` of `l.bin` against `trust.json`.
+const VERIFY: [&str; 6] = [
+    "ledger",
+    "verify",
+    "--ledger",
+    "l.bin",
+    "--trust",
+    "trust.json",
+];
+
 /// A fresh directory with a signing key `k.pem` and its JWK Set `trust.json`.
 fn setup(name: &str) -> PathBuf {
     let d = tmp(name);
-    assert!(run(&["key", "new", "--out", "k.pem"], &d).status.success());
-    let o = run(&["key", "public", "--key", "k.pem", "--jwks"], &d);
-    std::fs::write(d.join("trust.json"), &o.stdout).unwrap();
+    key_and_trust(&d, "k.pem", &[]);
     d
 }
 
@@ -55,17 +74,7 @@ fn records(path: &Path) -> Vec<Entry> {
 }
 
 fn verify(d: &Path) -> (bool, serde_json::Value) {
-    let o = run(
-        &[
-            "ledger",
-            "verify",
-            "--ledger",
-            "l.bin",
-            "--trust",
-            "trust.json",
-        ],
-        d,
-    );
+    let o = run(&VERIFY, d);
     assert!(
         matches!(o.status.code(), Some(0 | 1)),
         "{}",
@@ -207,8 +216,7 @@ fn acknowledged_appends_survive_sigkill() {
             torn_seen += 1;
             let (code, err) = append_one_code(&d);
             assert_eq!((code, err["code"].as_str()), (2, Some("ledger_torn_tail")));
-            let o = run(&["ledger", "repair", "--ledger", "l.bin"], &d);
-            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let o = ok(&["ledger", "repair", "--ledger", "l.bin"], &d);
             let plan: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
             assert_eq!(plan["repaired"], true);
             assert_eq!(plan["dropped"]["offset"].as_u64(), Some(valid));
@@ -221,18 +229,7 @@ fn acknowledged_appends_survive_sigkill() {
 
         // Every few rounds a checkpoint.
         if round % 4 == 3 {
-            let o = run(
-                &[
-                    "ledger",
-                    "checkpoint",
-                    "--ledger",
-                    "l.bin",
-                    "--key",
-                    "k.pem",
-                ],
-                &d,
-            );
-            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            ok(&CHECKPOINT, &d);
         }
 
         let (ok, report) = verify(&d);
@@ -263,9 +260,28 @@ fn acknowledged_appends_survive_sigkill() {
     assert!(rounds_with_acks >= ROUNDS / 2, "the appender barely ran");
 }
 
+/// Runs `args` in `d` with `lines` on standard input, written in full (the command must read
+/// all of it) before waiting; standard error is inherited.
+fn run_feeding(args: &[&str], d: &Path, lines: &str) -> Output {
+    let mut child = bin()
+        .args(args)
+        .current_dir(d)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(lines.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 /// Appends one event with flags; returns the exit code and the JSON on stderr (or Null).
 fn append_one_code(d: &Path) -> (i32, serde_json::Value) {
-    let o = run(
+    code_of(
         &[
             "ledger",
             "append",
@@ -279,13 +295,7 @@ fn append_one_code(d: &Path) -> (i32, serde_json::Value) {
             "AQEBAQEBAQEBAQEBAQEBAQ",
         ],
         d,
-    );
-    let err = String::from_utf8_lossy(&o.stderr)
-        .lines()
-        .last()
-        .and_then(|l| serde_json::from_str(l).ok())
-        .unwrap_or(serde_json::Value::Null);
-    (o.status.code().unwrap(), err)
+    )
 }
 
 /// Runs `args` in `d`; returns the exit code and the last JSON line on stderr (or Null).
@@ -304,20 +314,13 @@ fn torn_tail_is_reported_by_append_not_dropped_and_repair_shows_and_drops_it() {
     let d = setup("torn");
     let path = d.join("l.bin");
     let lines: String = (0..5).map(|i| event_line(0, i)).collect();
-    let mut child = bin()
-        .args(["ledger", "append", "--ledger", "l.bin", "--stdin"])
-        .current_dir(&d)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(lines.as_bytes())
-        .unwrap();
-    assert!(child.wait_with_output().unwrap().status.success());
+    assert!(run_feeding(
+        &["ledger", "append", "--ledger", "l.bin", "--stdin"],
+        &d,
+        &lines
+    )
+    .status
+    .success());
     let full = std::fs::read(&path).unwrap();
 
     let append_one = || {
@@ -360,17 +363,7 @@ fn torn_tail_is_reported_by_append_not_dropped_and_repair_shows_and_drops_it() {
         assert_eq!(err["code"], "ledger_torn_tail", "{case}: {err}");
         assert_eq!(err["offset"].as_u64(), Some(torn_at), "{case}: {err}");
         assert_eq!(err["bytes"].as_u64(), Some(torn_len), "{case}: {err}");
-        let (code, err) = code_of(
-            &[
-                "ledger",
-                "checkpoint",
-                "--ledger",
-                "l.bin",
-                "--key",
-                "k.pem",
-            ],
-            &d,
-        );
+        let (code, err) = code_of(&CHECKPOINT, &d);
         assert_eq!((code, err["code"].as_str()), (2, Some("ledger_torn_tail")));
         assert_eq!(
             std::fs::read(&path).unwrap(),
@@ -378,18 +371,7 @@ fn torn_tail_is_reported_by_append_not_dropped_and_repair_shows_and_drops_it() {
             "{case}: nothing dropped"
         );
         // `verify --strict` fails on it.
-        let (code, err) = code_of(
-            &[
-                "ledger",
-                "verify",
-                "--ledger",
-                "l.bin",
-                "--trust",
-                "trust.json",
-                "--strict",
-            ],
-            &d,
-        );
+        let (code, err) = code_of(&[&VERIFY[..], &["--strict"]].concat(), &d);
         assert_eq!((code, err["code"].as_str()), (1, Some("ledger_torn_tail")));
 
         // Repair: a dry run shows and keeps; then it drops exactly the tail.
@@ -450,17 +432,7 @@ fn tampering_is_reported_with_the_first_bad_record_and_exit_1() {
         );
         assert!(o.status.success());
         if i == 3 {
-            let o = run(
-                &[
-                    "ledger",
-                    "checkpoint",
-                    "--ledger",
-                    "l.bin",
-                    "--key",
-                    "k.pem",
-                ],
-                &d,
-            );
+            let o = run(&CHECKPOINT, &d);
             assert!(o.status.success());
         }
     }
@@ -530,8 +502,8 @@ fn tampering_is_reported_with_the_first_bad_record_and_exit_1() {
 fn export_gives_one_principal_their_records_as_json_lines() {
     let d = setup("export");
     let lines: String = (0..20).map(|i| event_line(0, i)).collect();
-    let mut child = bin()
-        .args([
+    let out = run_feeding(
+        &[
             "ledger",
             "append",
             "--ledger",
@@ -539,19 +511,10 @@ fn export_gives_one_principal_their_records_as_json_lines() {
             "--stdin",
             "--now",
             "1764300000",
-        ])
-        .current_dir(&d)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(lines.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+        ],
+        &d,
+        &lines,
+    );
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 20);
     let o = run(
         &["ledger", "export", "--ledger", "l.bin", "--sub", "pp-3"],
@@ -640,22 +603,8 @@ fn withdraw_setup(d: &Path) {
  "status":{"status_list":{"idx":9,"uri":"https://cm.example/s/1"}},
  "consent":{"v":1,"basis":"consent","notice":{"id":"n1","sha256":"q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s","lang":"ta-IN"},
  "purposes":[{"purpose":"aa:101","fields":["/name"],"mode":"view"}]}}"#;
-    std::fs::write(d.join("c.json"), claims).unwrap();
-    let o = run(
-        &[
-            "issue",
-            "--key",
-            "k.pem",
-            "--claims",
-            "c.json",
-            "--now",
-            "1800000000",
-        ],
-        d,
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    std::fs::write(d.join("a.txt"), &o.stdout).unwrap();
-    let o = run(
+    issue_into(d, "k.pem", claims, "a.txt");
+    ok(
         &[
             "status",
             "new",
@@ -672,7 +621,6 @@ fn withdraw_setup(d: &Path) {
         ],
         d,
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
 fn withdraw_into(d: &Path, ledger_file: &str) -> (i32, serde_json::Value) {
@@ -717,33 +665,10 @@ fn a_file_that_is_not_a_ledger_is_refused_by_every_writer_and_left_unchanged() {
             (2, Some("ledger_not_a_ledger")),
             "{err}"
         );
-        let mut child = bin()
-            .args(["ledger", "append", "--ledger", "l.bin", "--stdin"])
-            .current_dir(&d)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let _ = child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(event_line(0, 0).as_bytes());
-        let o = child.wait_with_output().unwrap();
+        let o = run_stdin(&APPEND_STDIN, &d, event_line(0, 0));
         assert_eq!(o.status.code(), Some(2));
         assert!(String::from_utf8_lossy(&o.stderr).contains("ledger_not_a_ledger"));
-        let (code, err) = code_of(
-            &[
-                "ledger",
-                "checkpoint",
-                "--ledger",
-                "l.bin",
-                "--key",
-                "k.pem",
-            ],
-            &d,
-        );
+        let (code, err) = code_of(&CHECKPOINT, &d);
         assert_eq!(
             (code, err["code"].as_str()),
             (2, Some("ledger_not_a_ledger"))
@@ -793,17 +718,7 @@ fn a_symlink_as_ledger_is_refused_and_its_target_unchanged() {
             (2, Some("ledger_symlink")),
             "{target}: {err}"
         );
-        let (code, err) = code_of(
-            &[
-                "ledger",
-                "checkpoint",
-                "--ledger",
-                "l.bin",
-                "--key",
-                "k.pem",
-            ],
-            &d,
-        );
+        let (code, err) = code_of(&CHECKPOINT, &d);
         assert_eq!(
             (code, err["code"].as_str()),
             (2, Some("ledger_symlink")),
@@ -889,14 +804,13 @@ fn concurrent_writers_extend_one_unforked_chain() {
             (0..SINGLES)
                 .map(|i| {
                     let c = consentry::b64::encode(&cti(100, i));
-                    let o = run(
+                    let o = ok(
                         &[
                             "ledger", "append", "--ledger", "l.bin", "--event", "used", "--sub",
                             "pp-1", "--cti", &c,
                         ],
                         &d,
                     );
-                    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
                     let ack: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
                     ack["seq"].as_u64().unwrap()
                 })
@@ -953,18 +867,7 @@ fn a_hostile_one_mib_tail_is_refused_with_its_code() {
     );
     assert_eq!(err["bytes"].as_u64(), Some(ledger::MAX_UNSYNCED as u64));
     assert_eq!(std::fs::read(&path).unwrap(), hostile);
-    let (code, err) = code_of(
-        &[
-            "ledger",
-            "verify",
-            "--ledger",
-            "l.bin",
-            "--trust",
-            "trust.json",
-            "--strict",
-        ],
-        &d,
-    );
+    let (code, err) = code_of(&[&VERIFY[..], &["--strict"]].concat(), &d);
     assert_eq!((code, err["code"].as_str()), (1, Some("ledger_torn_tail")));
 
     // A valid frame hidden at the end of the hostile bytes: corruption, found.
@@ -1004,17 +907,7 @@ fn verify_flags_time_running_backwards_and_fails_it_with_strict() {
     let d = setup("backwards");
     append_n(&d, 2, 1_764_300_000);
     append_n(&d, 1, 1_764_299_000);
-    let o = run(
-        &[
-            "ledger",
-            "verify",
-            "--ledger",
-            "l.bin",
-            "--trust",
-            "trust.json",
-        ],
-        &d,
-    );
+    let o = run(&VERIFY, &d);
     assert_eq!(o.status.code(), Some(0));
     let warning: serde_json::Value =
         serde_json::from_str(String::from_utf8_lossy(&o.stderr).lines().last().unwrap()).unwrap();
@@ -1023,18 +916,7 @@ fn verify_flags_time_running_backwards_and_fails_it_with_strict() {
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(report["time_backwards"]["records"].as_u64(), Some(1));
     assert_eq!(report["time_backwards"]["first"]["index"].as_u64(), Some(2));
-    let (code, err) = code_of(
-        &[
-            "ledger",
-            "verify",
-            "--ledger",
-            "l.bin",
-            "--trust",
-            "trust.json",
-            "--strict",
-        ],
-        &d,
-    );
+    let (code, err) = code_of(&[&VERIFY[..], &["--strict"]].concat(), &d);
     assert_eq!(
         (code, err["code"].as_str()),
         (1, Some("ledger_time_backwards"))
@@ -1043,18 +925,7 @@ fn verify_flags_time_running_backwards_and_fails_it_with_strict() {
     // In order: no warning, strict passes.
     let d = setup("forwards");
     append_n(&d, 3, 1_764_300_000);
-    let o = run(
-        &[
-            "ledger",
-            "verify",
-            "--ledger",
-            "l.bin",
-            "--trust",
-            "trust.json",
-            "--strict",
-        ],
-        &d,
-    );
+    let o = run(&[&VERIFY[..], &["--strict"]].concat(), &d);
     assert_eq!(o.status.code(), Some(0));
     assert!(!String::from_utf8_lossy(&o.stderr).contains("ledger_time_backwards"));
 }
@@ -1067,21 +938,7 @@ fn verify_expect_head_detects_truncation_against_an_anchor() {
     let d = setup("anchor");
     let ack = append_n(&d, 3, 1_764_300_000);
     let anchor = ack["hash"].as_str().unwrap().to_owned();
-    let expect = |d: &Path, h: &str| {
-        code_of(
-            &[
-                "ledger",
-                "verify",
-                "--ledger",
-                "l.bin",
-                "--trust",
-                "trust.json",
-                "--expect-head",
-                h,
-            ],
-            d,
-        )
-    };
+    let expect = |d: &Path, h: &str| code_of(&[&VERIFY[..], &["--expect-head", h]].concat(), d);
     assert_eq!(expect(&d, &anchor).0, 0);
     let path = d.join("l.bin");
     let full = std::fs::read(&path).unwrap();
@@ -1110,20 +967,7 @@ fn verify_expect_head_detects_truncation_against_an_anchor() {
 #[test]
 fn verify_sealed_requires_a_final_checkpoint() {
     let d = setup("sealed");
-    let sealed = |d: &Path| {
-        code_of(
-            &[
-                "ledger",
-                "verify",
-                "--ledger",
-                "l.bin",
-                "--trust",
-                "trust.json",
-                "--sealed",
-            ],
-            d,
-        )
-    };
+    let sealed = |d: &Path| code_of(&[&VERIFY[..], &["--sealed"]].concat(), d);
     append_n(&d, 2, 1_764_300_000);
     let (code, err) = sealed(&d);
     assert_eq!(
@@ -1131,34 +975,14 @@ fn verify_sealed_requires_a_final_checkpoint() {
         (1, Some("ledger_not_sealed")),
         "{err}"
     );
-    let o = run(
-        &[
-            "ledger",
-            "checkpoint",
-            "--ledger",
-            "l.bin",
-            "--key",
-            "k.pem",
-        ],
-        &d,
-    );
+    let o = run(&CHECKPOINT, &d);
     assert!(o.status.success());
     let cp: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(sealed(&d).0, 0);
     // The checkpoint's own hash is the head: an anchor for --expect-head.
     let h = cp["hash"].as_str().unwrap();
     let o = run(
-        &[
-            "ledger",
-            "verify",
-            "--ledger",
-            "l.bin",
-            "--trust",
-            "trust.json",
-            "--sealed",
-            "--expect-head",
-            h,
-        ],
+        &[&VERIFY[..], &["--sealed", "--expect-head", h]].concat(),
         &d,
     );
     assert_eq!(o.status.code(), Some(0));
@@ -1174,17 +998,7 @@ fn verify_sealed_requires_a_final_checkpoint() {
 fn verify_sealed_fails_on_a_torn_tail_after_the_checkpoint() {
     let d = setup("sealedtorn");
     append_n(&d, 2, 1_764_300_000);
-    let o = run(
-        &[
-            "ledger",
-            "checkpoint",
-            "--ledger",
-            "l.bin",
-            "--key",
-            "k.pem",
-        ],
-        &d,
-    );
+    let o = run(&CHECKPOINT, &d);
     assert!(o.status.success());
     let verify_args = [
         "ledger",
@@ -1244,34 +1058,11 @@ fn a_group_or_world_writable_ledger_is_refused_by_writers() {
         0o666,
         "mode left as it is"
     );
-    let mut child = bin()
-        .args(["ledger", "append", "--ledger", "l.bin", "--stdin"])
-        .current_dir(&d)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
     // The writer may refuse (and exit) before reading stdin: a broken pipe here is expected.
-    let _ = child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(event_line(0, 1).as_bytes());
-    let o = child.wait_with_output().unwrap();
+    let o = run_stdin(&APPEND_STDIN, &d, event_line(0, 1));
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("ledger_insecure_permissions"));
-    let (code, err) = code_of(
-        &[
-            "ledger",
-            "checkpoint",
-            "--ledger",
-            "l.bin",
-            "--key",
-            "k.pem",
-        ],
-        &d,
-    );
+    let (code, err) = code_of(&CHECKPOINT, &d);
     assert_eq!(
         (code, err["code"].as_str()),
         (2, Some("ledger_insecure_permissions"))
@@ -1292,21 +1083,7 @@ fn a_group_or_world_writable_ledger_is_refused_by_writers() {
         assert_eq!(std::fs::read(&path).unwrap(), before);
     }
     // Readers still read it; after chmod 600 writers accept it.
-    assert_eq!(
-        code_of(
-            &[
-                "ledger",
-                "verify",
-                "--ledger",
-                "l.bin",
-                "--trust",
-                "trust.json"
-            ],
-            &d
-        )
-        .0,
-        0
-    );
+    assert_eq!(code_of(&VERIFY, &d).0, 0);
     chmod(0o600);
     assert_eq!(append_one_code(&d).0, 0);
 }

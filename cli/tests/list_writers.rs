@@ -14,21 +14,7 @@ use std::process::{Command, Output, Stdio};
 
 mod common;
 use common::*;
-
-const URI: &str = "https://cm.example/status/1";
-const T0: &str = "1800000000";
-const NOW: &str = "1800000100";
-const BIN: &str = env!("CARGO_BIN_EXE_consentry");
-
-fn ok(args: &[&str], dir: &Path) -> Output {
-    let o = run(args, dir);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
-}
+use consentry_testkit::faces::STATUS_URI as URI;
 
 fn claims(idx: u64) -> String {
     format!(
@@ -52,13 +38,7 @@ fn setup(name: &str, n: u64) -> PathBuf {
         &d,
     );
     for i in 0..n {
-        let c = format!("c{i}.json");
-        std::fs::write(d.join(&c), claims(i)).unwrap();
-        let o = ok(
-            &["issue", "--key", "a.pem", "--claims", &c, "--now", T0],
-            &d,
-        );
-        std::fs::write(d.join(format!("a{i}.txt")), &o.stdout).unwrap();
+        issue_into(&d, "a.pem", &claims(i), &format!("a{i}.txt"));
     }
     d
 }
@@ -290,14 +270,13 @@ fn status_set_and_withdraw_refuse_a_symlinked_list() {
     assert_eq!(o.status.code(), Some(2));
     assert!(!d.join("gone.cwt.lock").exists());
     // Naming the real file works.
-    let o = run(
+    ok(
         &set_cmd("pub/real.cwt", 3, "invalid")
             .iter()
             .map(String::as_str)
             .collect::<Vec<_>>(),
         &d,
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(get(&d, "pub/real.cwt", 3), "invalid");
 }
 
@@ -341,7 +320,6 @@ fn resume_and_status_set_valid_cannot_undo_a_withdrawal() {
     // Only the explicit flag reinstates a withdrawn entry.
     let mut args = set_cmd("l.cwt", 0, "valid");
     args.push("--force-unrevoke".into());
-    let o = run(&args.iter().map(String::as_str).collect::<Vec<_>>(), &d);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(&args.iter().map(String::as_str).collect::<Vec<_>>(), &d);
     assert_eq!(get(&d, "l.cwt", 0), "valid");
 }

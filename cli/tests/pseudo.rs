@@ -6,15 +6,13 @@
     clippy::indexing_slicing
 )]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 mod common;
 use common::*;
 
 fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("consentry-pseudo-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
+    let d = tmp(&format!("pseudo-{name}"));
     assert!(run(&["key", "master", "--out", "m.key"], &d)
         .status
         .success());
@@ -79,7 +77,7 @@ fn csv_round_trip_in_order_across_chunks() {
         ));
     }
     std::fs::write(d.join("in.csv"), &csv).unwrap();
-    let o = run(
+    let o = ok(
         &[
             "pseudonymise",
             "--policy",
@@ -93,7 +91,6 @@ fn csv_round_trip_in_order_across_chunks() {
         ],
         &d,
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("20000 row(s)") && err.contains("80000 field value(s) transformed"),
@@ -134,7 +131,7 @@ fn csv_round_trip_in_order_across_chunks() {
     assert!(o.status.success());
     assert_eq!(std::fs::read_to_string(d.join("one.csv")).unwrap(), out);
     // Reverse restores the reversible columns.
-    let o = run(
+    ok(
         &[
             "pseudonymise",
             "--policy",
@@ -149,7 +146,6 @@ fn csv_round_trip_in_order_across_chunks() {
         ],
         &d,
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let back = std::fs::read_to_string(d.join("back.csv")).unwrap();
     for (i, l) in back.lines().skip(1).enumerate() {
         let cols: Vec<&str> = l.split(',').collect();
@@ -337,7 +333,7 @@ fn filter_applies_the_permits_transforms_through_the_policy() {
         "{\"name\":\"Meena\",\"dob\":\"1988-04-12\",\"aadhaar\":\"x\"}\n",
     )
     .unwrap();
-    let o = run(
+    ok(
         &[
             "filter",
             "--decision",
@@ -353,7 +349,6 @@ fn filter_applies_the_permits_transforms_through_the_policy() {
         ],
         &d,
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value =
         serde_json::from_str(std::fs::read_to_string(d.join("o.jsonl")).unwrap().trim()).unwrap();
     assert_eq!(v.as_object().unwrap().len(), 2);
@@ -386,6 +381,26 @@ fn filter_applies_the_permits_transforms_through_the_policy() {
     assert!(!d.join("t.jsonl").exists());
 }
 
+/// Reverses `out.csv` with `--fold-column-names` into `back.csv` and checks that it holds
+/// `aadhaar` again.
+fn reverse_folded_restores(d: &Path, aadhaar: &str) {
+    ok(
+        &with_flags(
+            pseudo_args("p.json", "m.key", "out.csv", "back.csv"),
+            &["--reverse", "--fold-column-names"],
+        ),
+        d,
+    );
+    assert!(std::fs::read_to_string(d.join("back.csv"))
+        .unwrap()
+        .contains(aadhaar));
+}
+
+/// `args` (from [`pseudo_args`]) followed by `extra`.
+fn with_flags<'a>(args: Vec<&'a str>, extra: &[&'a str]) -> Vec<&'a str> {
+    [&args[..], extra].concat()
+}
+
 fn pseudo_args<'a>(policy: &'a str, key: &'a str, input: &'a str, out: &'a str) -> Vec<&'a str> {
     vec![
         "pseudonymise",
@@ -415,8 +430,7 @@ fn ff1_reversal_with_a_wrong_key_or_domain_is_refused_by_the_key_check() {
     .unwrap();
     let a = aadhaar(11);
     std::fs::write(d.join("in.csv"), format!("aadhaar,ward\n{a},7\n")).unwrap();
-    let o = run(&pseudo_args("p.json", "m.key", "in.csv", "out.csv"), &d);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(&pseudo_args("p.json", "m.key", "in.csv", "out.csv"), &d);
     let kcv: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.join("out.csv.kcv")).unwrap()).unwrap();
     assert_eq!(kcv["v"], 1);
@@ -443,8 +457,7 @@ fn ff1_reversal_with_a_wrong_key_or_domain_is_refused_by_the_key_check() {
         &["--reverse"],
     ]
     .concat();
-    let o = run(&rev, &d);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(&rev, &d);
     assert!(std::fs::read_to_string(d.join("back.csv"))
         .unwrap()
         .contains(&a));
@@ -456,8 +469,7 @@ fn ff1_reversal_with_a_wrong_key_or_domain_is_refused_by_the_key_check() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(err_code(&o), "pseudo_key_check_missing");
     assert!(!d.join("back.csv").exists());
-    let o = run(&[&rev[..], &["--allow-missing-key-check"]].concat(), &d);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = ok(&[&rev[..], &["--allow-missing-key-check"]].concat(), &d);
     assert!(String::from_utf8_lossy(&o.stderr).contains("warning: no key check file"));
 
     // A tampered or malformed check file is refused.
@@ -467,15 +479,13 @@ fn ff1_reversal_with_a_wrong_key_or_domain_is_refused_by_the_key_check() {
 
     // JSON lines carry the same check.
     std::fs::write(d.join("in.jsonl"), format!("{{\"aadhaar\":\"{a}\"}}\n")).unwrap();
-    let o = run(&pseudo_args("p.json", "m.key", "in.jsonl", "out.jsonl"), &d);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(&pseudo_args("p.json", "m.key", "in.jsonl", "out.jsonl"), &d);
     assert!(d.join("out.jsonl.kcv").exists());
     let o = run(
-        &[
-            &pseudo_args("p.json", "other.key", "out.jsonl", "back.jsonl")[..],
+        &with_flags(
+            pseudo_args("p.json", "other.key", "out.jsonl", "back.jsonl"),
             &["--reverse"],
-        ]
-        .concat(),
+        ),
         &d,
     );
     assert_eq!(err_code(&o), "pseudo_key_check_mismatch");
@@ -510,11 +520,10 @@ fn wide_csv_with_16k_columns_round_trips_through_the_cli() {
         csv.push('\n');
     }
     std::fs::write(d.join("wide.csv"), &csv).unwrap();
-    let o = run(
+    ok(
         &pseudo_args("wide.json", "m.key", "wide.csv", "out.csv"),
         &d,
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let out = std::fs::read_to_string(d.join("out.csv")).unwrap();
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 21);
@@ -528,15 +537,13 @@ fn wide_csv_with_16k_columns_round_trips_through_the_cli() {
         assert_ne!(cells[6], aadhaar(r as u64));
         assert!(cells[COLS - 2].starts_with("t1."));
     }
-    let o = run(
-        &[
-            &pseudo_args("wide.json", "m.key", "out.csv", "back.csv")[..],
+    ok(
+        &with_flags(
+            pseudo_args("wide.json", "m.key", "out.csv", "back.csv"),
             &["--reverse"],
-        ]
-        .concat(),
+        ),
         &d,
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let back = std::fs::read_to_string(d.join("back.csv")).unwrap();
     for (r, l) in back.lines().skip(1).enumerate() {
         let cells: Vec<&str> = l.split(',').collect();
@@ -565,8 +572,7 @@ fn csv_safe_neutralises_formula_cells_and_negative_buckets_are_unambiguous() {
     )
     .unwrap();
     // Without --csv-safe: cells pass as they are; the negative bucket is `-10..-1`.
-    let o = run(&pseudo_args("n.json", "m.key", "in.csv", "plain.csv"), &d);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(&pseudo_args("n.json", "m.key", "in.csv", "plain.csv"), &d);
     let read = |f: &str| -> Vec<Vec<String>> {
         csv::ReaderBuilder::new()
             .has_headers(false)
@@ -581,15 +587,13 @@ fn csv_safe_neutralises_formula_cells_and_negative_buckets_are_unambiguous() {
     assert_eq!(plain[2][0], "30-39", "positive buckets unchanged");
     assert_eq!(plain[1][2], attack);
     // With --csv-safe, no cell starts with a formula character.
-    let o = run(
-        &[
-            &pseudo_args("n.json", "m.key", "in.csv", "safe.csv")[..],
+    ok(
+        &with_flags(
+            pseudo_args("n.json", "m.key", "in.csv", "safe.csv"),
             &["--csv-safe"],
-        ]
-        .concat(),
+        ),
         &d,
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let safe = read("safe.csv");
     assert_eq!(safe[0], ["score", "mobile", "note", "'=cmd"]);
     assert_eq!(safe[1][0], "'-10..-1");
@@ -609,11 +613,10 @@ fn csv_safe_neutralises_formula_cells_and_negative_buckets_are_unambiguous() {
     // JSON lines are not spreadsheets: the flag is refused there.
     std::fs::write(d.join("in.jsonl"), "{\"score\":1}\n").unwrap();
     let o = run(
-        &[
-            &pseudo_args("n.json", "m.key", "in.jsonl", "o.jsonl")[..],
+        &with_flags(
+            pseudo_args("n.json", "m.key", "in.jsonl", "o.jsonl"),
             &["--csv-safe"],
-        ]
-        .concat(),
+        ),
         &d,
     );
     assert_eq!(o.status.code(), Some(2));
@@ -636,31 +639,18 @@ fn near_miss_column_names_are_refused_unless_folded() {
             "the value never leaves untouched"
         );
     }
-    let o = run(
-        &[
-            &pseudo_args("p.json", "m.key", "in.csv", "out.csv")[..],
+    let o = ok(
+        &with_flags(
+            pseudo_args("p.json", "m.key", "in.csv", "out.csv"),
             &["--fold-column-names"],
-        ]
-        .concat(),
+        ),
         &d,
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let out = std::fs::read_to_string(d.join("out.csv")).unwrap();
     assert!(!out.contains(&a), "{out}");
     assert!(String::from_utf8_lossy(&o.stderr).contains("1 field value(s) transformed"));
     // The folded column reverses too.
-    let o = run(
-        &[
-            &pseudo_args("p.json", "m.key", "out.csv", "back.csv")[..],
-            &["--reverse", "--fold-column-names"],
-        ]
-        .concat(),
-        &d,
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(std::fs::read_to_string(d.join("back.csv"))
-        .unwrap()
-        .contains(&a));
+    reverse_folded_restores(&d, &a);
 
     // JSON lines: a near-miss key is refused the same way, under every --on-error.
     std::fs::write(
@@ -674,11 +664,10 @@ fn near_miss_column_names_are_refused_unless_folded() {
     assert!(!d.join("o.jsonl").exists());
     for mode in ["skip-row", "null-field"] {
         let o = run(
-            &[
-                &pseudo_args("p.json", "m.key", "in.jsonl", "o.jsonl")[..],
+            &with_flags(
+                pseudo_args("p.json", "m.key", "in.jsonl", "o.jsonl"),
                 &["--on-error", mode],
-            ]
-            .concat(),
+            ),
             &d,
         );
         assert_eq!(o.status.code(), Some(1), "{mode}");
@@ -697,8 +686,7 @@ fn unlisted_columns_holding_aadhaar_numbers_are_reported_or_refused() {
         format!("aadhaar,ref,ward\n{a},{b},7\n{a},\"seen {b} at desk\",8\n{a},{SECRET},9\n"),
     )
     .unwrap();
-    let o = run(&pseudo_args("p.json", "m.key", "in.csv", "out.csv"), &d);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = ok(&pseudo_args("p.json", "m.key", "in.csv", "out.csv"), &d);
     let err = String::from_utf8_lossy(&o.stderr);
     let warning: serde_json::Value = serde_json::from_str(
         err.lines()
@@ -712,11 +700,10 @@ fn unlisted_columns_holding_aadhaar_numbers_are_reported_or_refused() {
 
     std::fs::remove_file(d.join("out.csv")).unwrap();
     let o = run(
-        &[
-            &pseudo_args("p.json", "m.key", "in.csv", "out.csv")[..],
+        &with_flags(
+            pseudo_args("p.json", "m.key", "in.csv", "out.csv"),
             &["--strict-unlisted"],
-        ]
-        .concat(),
+        ),
         &d,
     );
     assert_eq!(o.status.code(), Some(2));
@@ -733,21 +720,18 @@ fn reverse_refuses_a_near_miss_column_unless_folded() {
     let d = dir("revnear");
     let a = aadhaar(5);
     std::fs::write(d.join("in.csv"), format!("Aadhaar,ward\n{a},7\n")).unwrap();
-    let o = run(
-        &[
-            &pseudo_args("p.json", "m.key", "in.csv", "out.csv")[..],
+    ok(
+        &with_flags(
+            pseudo_args("p.json", "m.key", "in.csv", "out.csv"),
             &["--fold-column-names"],
-        ]
-        .concat(),
+        ),
         &d,
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let o = run(
-        &[
-            &pseudo_args("p.json", "m.key", "out.csv", "back.csv")[..],
+        &with_flags(
+            pseudo_args("p.json", "m.key", "out.csv", "back.csv"),
             &["--reverse"],
-        ]
-        .concat(),
+        ),
         &d,
     );
     assert_eq!(
@@ -759,18 +743,7 @@ fn reverse_refuses_a_near_miss_column_unless_folded() {
     assert_eq!(err_code(&o), "pseudo_column_near_miss");
     assert!(!d.join("back.csv").exists(), "no half-reversed output");
     // With --fold-column-names the column is mapped and restored.
-    let o = run(
-        &[
-            &pseudo_args("p.json", "m.key", "out.csv", "back.csv")[..],
-            &["--reverse", "--fold-column-names"],
-        ]
-        .concat(),
-        &d,
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(std::fs::read_to_string(d.join("back.csv"))
-        .unwrap()
-        .contains(&a));
+    reverse_folded_restores(&d, &a);
 
     // JSON lines: a pseudonymised record whose key was renamed to a near miss.
     std::fs::write(
@@ -778,19 +751,17 @@ fn reverse_refuses_a_near_miss_column_unless_folded() {
         format!("{{\"aadhaar\":\"{a}\",\"ward\":7}}\n"),
     )
     .unwrap();
-    let o = run(&pseudo_args("p.json", "m.key", "in.jsonl", "o.jsonl"), &d);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(&pseudo_args("p.json", "m.key", "in.jsonl", "o.jsonl"), &d);
     let renamed = std::fs::read_to_string(d.join("o.jsonl"))
         .unwrap()
         .replace("\"aadhaar\"", "\"Aadhaar\"");
     std::fs::write(d.join("r.jsonl"), renamed).unwrap();
     std::fs::copy(d.join("o.jsonl.kcv"), d.join("r.jsonl.kcv")).unwrap();
     let o = run(
-        &[
-            &pseudo_args("p.json", "m.key", "r.jsonl", "rb.jsonl")[..],
+        &with_flags(
+            pseudo_args("p.json", "m.key", "r.jsonl", "rb.jsonl"),
             &["--reverse"],
-        ]
-        .concat(),
+        ),
         &d,
     );
     assert_eq!(
@@ -828,15 +799,13 @@ fn csv_safe_neutralises_spaced_full_width_newline_and_pipe_triggers() {
     }
     text.push_str("plain,Meena\n");
     std::fs::write(d.join("in.csv"), text).unwrap();
-    let o = run(
-        &[
-            &pseudo_args("p.json", "m.key", "in.csv", "safe.csv")[..],
+    ok(
+        &with_flags(
+            pseudo_args("p.json", "m.key", "in.csv", "safe.csv"),
             &["--csv-safe"],
-        ]
-        .concat(),
+        ),
         &d,
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_path(d.join("safe.csv"))
@@ -899,11 +868,10 @@ fn an_over_long_jsonl_record_is_refused_as_input_too_large() {
     assert_eq!(err_code(&o), "input_too_large");
     assert!(!d.join("o.jsonl").exists());
     let o = run(
-        &[
-            &pseudo_args("p.json", "m.key", "in.jsonl", "o.jsonl")[..],
+        &with_flags(
+            pseudo_args("p.json", "m.key", "in.jsonl", "o.jsonl"),
             &["--on-error", "skip-row"],
-        ]
-        .concat(),
+        ),
         &d,
     );
     assert_eq!(

@@ -13,27 +13,12 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 mod common;
+use common::verify_with_list as verify;
 use common::*;
 
 const URI: &str = "https://cm-a.example/status/1";
-const T0: &str = "1800000000";
-const NOW: &str = "1800000100";
 /// 2030: a list dated here is issued in the future at `NOW`.
 const FUTURE: &str = "1900000000";
-
-fn ok(args: &[&str], dir: &Path) -> Output {
-    let o = run(args, dir);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
-}
-
-fn stdout_json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap()
-}
 
 fn claims(idx: u64) -> String {
     format!(
@@ -64,20 +49,7 @@ fn issuer_with_two_kids(name: &str) -> PathBuf {
 
 /// Issues an artefact with `a.pem` at index `idx` into `out`.
 fn issue(d: &Path, idx: u64, out: &str) {
-    std::fs::write(d.join("claims.json"), claims(idx)).unwrap();
-    let o = ok(
-        &[
-            "issue",
-            "--key",
-            "a.pem",
-            "--claims",
-            "claims.json",
-            "--now",
-            T0,
-        ],
-        d,
-    );
-    std::fs::write(d.join(out), &o.stdout).unwrap();
+    issue_into(d, "a.pem", &claims(idx), out);
 }
 
 /// Re-signs the artefact in `src` with `a.pem` under the `kid` `kid` into `out` (the CLI always
@@ -121,55 +93,13 @@ fn set(d: &Path, list: &str, idx: &str, value: &str, now: &str) {
     );
 }
 
-fn verify(d: &Path, art: &str, list: &str, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "verify",
-        "--trust",
-        "trust.json",
-        "--aud",
-        "tn.health",
-        "--now",
-        NOW,
-        "--status-list",
-        list,
-    ];
-    args.extend_from_slice(extra);
-    args.push(art);
-    run(&args, d)
-}
-
 fn decide(d: &Path, art: &str, list: &str, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "decide",
-        "--trust",
-        "trust.json",
-        "--now",
-        NOW,
-        "--aud",
-        "tn.health",
-        "--purpose",
-        "aa:101",
-        "--op",
-        "view",
-        "--fields",
-        "/name",
-        "--status-list",
-        list,
-    ];
+    let mut args = vec!["decide", "--trust", "trust.json", "--now", NOW];
+    args.extend_from_slice(&REQUEST);
+    args.extend_from_slice(&["--status-list", list]);
     args.extend_from_slice(extra);
     args.push(art);
     run(&args, d)
-}
-
-fn reason_codes(o: &Output) -> Vec<String> {
-    stdout_json(o)["reasons"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|r| r["code"].as_str().unwrap().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[test]
@@ -179,19 +109,7 @@ fn an_artefact_under_the_issuers_custom_kid_is_revoked_by_its_own_list() {
     resign_with_kid(&d, "thumb7.txt", b"issuer-a", "a7.txt");
     new_list(&d, "a.cwt", T0);
     set(&d, "a.cwt", "7", "invalid", T0);
-    let art = stdout_json(&ok(
-        &[
-            "verify",
-            "--trust",
-            "trust.json",
-            "--aud",
-            "tn.health",
-            "--now",
-            NOW,
-            "a7.txt",
-        ],
-        &d,
-    ));
+    let art = stdout_json(&ok(&[&VERIFY_TN[..], &["a7.txt"]].concat(), &d));
     assert_eq!(art["kid"], consentry::b64::encode(b"issuer-a"));
 
     // The list (signed under the thumbprint kid) is the artefact's own issuer's: revoked.
@@ -214,23 +132,7 @@ fn an_artefact_under_the_issuers_custom_kid_is_revoked_by_its_own_list() {
     issue(&d, 9, "thumb9.txt");
     resign_with_kid(&d, "thumb9.txt", b"issuer-a", "a9.txt");
     assert_eq!(verify(&d, "a9.txt", "a.cwt", &[]).status.code(), Some(0));
-    ok(
-        &[
-            "withdraw",
-            "a9.txt",
-            "--list",
-            "a.cwt",
-            "--key",
-            "a.pem",
-            "--ledger",
-            "c.ledger",
-            "--trust",
-            "trust.json",
-            "--now",
-            NOW,
-        ],
-        &d,
-    );
+    ok(&withdraw_args("a9.txt", "a.cwt", "a.pem"), &d);
     assert_eq!(
         stderr_json(&verify(&d, "a9.txt", "a.cwt", &[]))["code"],
         "revoked"

@@ -12,25 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 mod common;
+use common::verify_with_list as verify;
 use common::*;
 
 const URI_A: &str = "https://cm-a.example/status/1";
-const T0: &str = "1800000000";
-const NOW: &str = "1800000100";
-
-fn ok(args: &[&str], dir: &Path) -> Output {
-    let o = run(args, dir);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
-}
-
-fn stdout_json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap()
-}
 
 fn claims(idx: Option<u64>, uri: &str, iat: Option<i64>) -> String {
     let status = idx
@@ -46,20 +31,7 @@ fn claims(idx: Option<u64>, uri: &str, iat: Option<i64>) -> String {
 
 /// Issues an artefact with `key` into `out`.
 fn issue(d: &Path, key: &str, claims_json: &str, out: &str) {
-    std::fs::write(d.join("claims.json"), claims_json).unwrap();
-    let o = ok(
-        &[
-            "issue",
-            "--key",
-            key,
-            "--claims",
-            "claims.json",
-            "--now",
-            T0,
-        ],
-        d,
-    );
-    std::fs::write(d.join(out), &o.stdout).unwrap();
+    issue_into(d, key, claims_json, out);
 }
 
 fn new_list(d: &Path, key: &str, uri: &str, out: &str, extra: &[&str]) {
@@ -98,51 +70,12 @@ fn two_issuers(name: &str) -> PathBuf {
     d
 }
 
-fn verify(d: &Path, art: &str, list: &str, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "verify",
-        "--trust",
-        "trust.json",
-        "--aud",
-        "tn.health",
-        "--now",
-        NOW,
-        "--status-list",
-        list,
-    ];
-    args.extend_from_slice(extra);
-    args.push(art);
-    run(&args, d)
-}
-
-const REQUEST: [&str; 8] = [
-    "--aud",
-    "tn.health",
-    "--purpose",
-    "aa:101",
-    "--op",
-    "view",
-    "--fields",
-    "/name",
-];
-
 fn decide(d: &Path, art: &str, extra: &[&str]) -> Output {
     let mut args = vec!["decide", "--trust", "trust.json", "--now", NOW];
     args.extend_from_slice(&REQUEST);
     args.extend_from_slice(extra);
     args.push(art);
     run(&args, d)
-}
-
-fn reason_codes(o: &Output) -> Vec<String> {
-    stdout_json(o)["reasons"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|r| r["code"].as_str().unwrap().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[test]
@@ -210,23 +143,7 @@ fn withdraw_refuses_an_artefact_signed_by_another_issuer() {
     issue(&d, "b.pem", &claims(Some(3), URI_A, None), "b3.txt");
     new_list(&d, "a.pem", URI_A, "a.cwt", &[]);
     let before = std::fs::read(d.join("a.cwt")).unwrap();
-    let o = run(
-        &[
-            "withdraw",
-            "b3.txt",
-            "--list",
-            "a.cwt",
-            "--key",
-            "a.pem",
-            "--ledger",
-            "c.ledger",
-            "--trust",
-            "trust.json",
-            "--now",
-            NOW,
-        ],
-        &d,
-    );
+    let o = run(&withdraw_args("b3.txt", "a.cwt", "a.pem"), &d);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stderr_json(&o)["code"], "status_list_foreign");
     assert_eq!(
@@ -237,23 +154,7 @@ fn withdraw_refuses_an_artefact_signed_by_another_issuer() {
     assert!(!d.join("c.ledger").exists(), "nothing recorded");
     // A's own artefact at the same index is withdrawn as before.
     issue(&d, "a.pem", &claims(Some(3), URI_A, None), "a3.txt");
-    ok(
-        &[
-            "withdraw",
-            "a3.txt",
-            "--list",
-            "a.cwt",
-            "--key",
-            "a.pem",
-            "--ledger",
-            "c.ledger",
-            "--trust",
-            "trust.json",
-            "--now",
-            NOW,
-        ],
-        &d,
-    );
+    ok(&withdraw_args("a3.txt", "a.cwt", "a.pem"), &d);
     assert_eq!(
         stderr_json(&verify(&d, "a3.txt", "a.cwt", &[]))["code"],
         "revoked"
@@ -306,18 +207,10 @@ fn verify_with_a_status_list_fails_closed() {
     // Batch mode applies the same rule per line.
     let o = run(
         &[
-            "verify",
-            "--trust",
-            "trust.json",
-            "--aud",
-            "tn.health",
-            "--now",
-            NOW,
-            "--status-list",
-            "expired.cwt",
-            "--batch",
-            "a5.txt",
-        ],
+            &VERIFY_TN[..],
+            &["--status-list", "expired.cwt", "--batch", "a5.txt"],
+        ]
+        .concat(),
         &d,
     );
     assert_eq!(o.status.code(), Some(1));
@@ -339,19 +232,7 @@ fn decide_denies_an_artefact_issued_in_the_future() {
     let o = decide(&d, "f.txt", &[]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(reason_codes(&o), ["issued_in_future"]);
-    let o = run(
-        &[
-            "verify",
-            "--trust",
-            "trust.json",
-            "--aud",
-            "tn.health",
-            "--now",
-            NOW,
-            "f.txt",
-        ],
-        &d,
-    );
+    let o = run(&[&VERIFY_TN[..], &["f.txt"]].concat(), &d);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stderr_json(&o)["code"], "issued_in_future");
 }

@@ -1,13 +1,7 @@
 //! Ledger append (encode one event record deterministically, hash it, advance the head) next to
 //! the raw primitive it is built on: SHA-256 of the same bytes. Also framing (CRC-32C) and
 //! verification of a 1,000-record chain per record.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    missing_docs
-)]
+#![allow(clippy::unwrap_used)]
 
 use consentry::ledger::{self, Event, EventKind, Head};
 use consentry::{Cti, TrustStore};

@@ -1,13 +1,7 @@
 //! Status lists at scale: 1,000,000 entries of 2 bits, 1% set at random indices.
 //! Create+sign, and verify+decode+lookup, each next to its raw primitives (zlib deflate /
 //! inflate of the same bytes, and one Ed25519 signature). The encoded size is printed.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    missing_docs
-)]
+#![allow(clippy::unwrap_used)]
 
 use std::hint::black_box;
 use std::io::{Read as _, Write as _};

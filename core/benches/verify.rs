@@ -2,30 +2,23 @@
 //! built on: one ring Ed25519 verify over the same signed bytes. The ratio is the overhead of
 //! parsing, header checks, trust-store lookup, strict claims decoding and the time/audience
 //! checks. Target: ≤ 1.15×.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    missing_docs
-)]
+#![allow(clippy::unwrap_used)]
 
-#[path = "../tests/common/mod.rs"]
-mod common;
 mod support;
 
+use consentry_testkit::{artefacts, keys, AUD, NOW};
 use support::interleaved_ratio;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
 fn verify(c: &mut Criterion) {
-    let artefact = common::typical_artefact();
-    let verifier = common::verifier();
+    let artefact = artefacts::typical_artefact();
+    let verifier = keys::verifier();
     let msg = consentry::cose::parse_sign1(&artefact, true).unwrap();
     let tbs = msg.to_be_signed(b"");
     let sig = msg.signature.to_vec();
-    let pk = common::issuer().verifying_key().as_bytes().to_vec();
+    let pk = keys::issuer().verifying_key().as_bytes().to_vec();
 
     let ratio = interleaved_ratio(
         101,
@@ -36,9 +29,7 @@ fn verify(c: &mut Criterion) {
                 .unwrap()
         },
         &mut || {
-            verifier
-                .verify(black_box(&artefact), common::AUD, common::NOW)
-                .unwrap();
+            verifier.verify(black_box(&artefact), AUD, NOW).unwrap();
         },
     );
     println!("interleaved median ratio, consentry verify / raw ring Ed25519 verify ({} B artefact): {ratio:.3}x", artefact.len());
@@ -52,11 +43,7 @@ fn verify(c: &mut Criterion) {
         })
     });
     g.bench_function("consentry_verify", |b| {
-        b.iter(|| {
-            verifier
-                .verify(black_box(&artefact), common::AUD, common::NOW)
-                .unwrap()
-        })
+        b.iter(|| verifier.verify(black_box(&artefact), AUD, NOW).unwrap())
     });
     g.finish();
 

@@ -7,17 +7,12 @@
     clippy::indexing_slicing
 )]
 
-#[path = "hardening_common/sweep.rs"]
-mod sweep;
-
 use consentry::interop::call_json;
 use consentry::purpose::MAX_REQUEST_FIELDS;
 use consentry::{Algorithm, SigningKey};
+use consentry_testkit::checks::reason_codes;
+use consentry_testkit::{faces, rng, sweep};
 use serde_json::{json, Value};
-
-fn rng() -> ring::rand::SystemRandom {
-    ring::rand::SystemRandom::new()
-}
 
 fn call(op: &str, req: &Value) -> Value {
     serde_json::from_str(&call_json(op, &req.to_string(), &rng())).unwrap()
@@ -26,22 +21,9 @@ fn call(op: &str, req: &Value) -> Value {
 /// A key, its JWK Set, and an artefact for `aa:101` (basis and child as given) issued through
 /// `call_json`.
 fn issued(basis: &str, child: bool) -> (String, Value) {
-    let pkcs8 = SigningKey::generate_pkcs8(Algorithm::Ed25519, &rng()).unwrap();
-    let pk = consentry::b64::encode(&pkcs8);
-    let claims = json!({"iss": "cm", "sub": "pp-1", "aud": "fiu", "exp": 1_900_000_000,
-        "consent": {"v": 1, "basis": basis, "child": child,
-            "notice": {"id": "n", "sha256": consentry::b64::encode(&[0; 32]), "lang": "en"},
-            "purposes": [{"purpose": "aa:101", "fields": ["/name", "/accounts/*/balance"], "mode": "view"}]}});
-    let out = call(
-        "issue",
-        &json!({"claims": claims, "pkcs8": pk, "now": 1_800_000_000}),
-    );
-    assert_eq!(out["ok"], true, "{out}");
-    let jwk = call("keyPublic", &json!({"pkcs8": pk}));
-    (
-        out["result"]["artefact"].as_str().unwrap().to_owned(),
-        json!({"keys": [jwk["result"]]}),
-    )
+    let claims = faces::claims_json(basis, child, &["/name", "/accounts/*/balance"]);
+    let (artefact, jwk) = faces::issue_through(&mut |op, req| call_json(op, req, &rng()), &claims);
+    (artefact, json!({"keys": [jwk]}))
 }
 
 fn decide_req(artefact: &str, trust: &Value, purpose: &str, fields: Vec<String>) -> Value {
@@ -132,12 +114,7 @@ fn call_json_decide_refuses_taxonomies_that_widen_consent() {
         "decide",
         &decide_req(&art, &trust, "aa:101", vec!["/name".into()]),
     );
-    let codes: Vec<&str> = out["result"]["reasons"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["code"].as_str().unwrap())
-        .collect();
+    let codes = reason_codes(&out["result"]["reasons"]);
     assert_eq!(codes, ["basis_invalid", "child_consent_unverified"]);
     assert_eq!(with(lu, true)["result"]["allowed"], true);
 }

@@ -9,12 +9,12 @@
     clippy::indexing_slicing
 )]
 
-mod common;
-
 use ciborium::Value;
-use common::{full_artefact, full_claims, issuer, verifier, AUD, NOW};
 use consentry::cose::{self, sig_structure, ARTEFACT_TYP};
 use consentry::{Code, HasCode};
+use consentry_testkit::artefacts::{self, full_artefact, full_claims};
+use consentry_testkit::keys::{issuer, verifier};
+use consentry_testkit::{AUD, NOW};
 
 fn rng() -> ring::rand::SystemRandom {
     ring::rand::SystemRandom::new()
@@ -143,7 +143,7 @@ fn the_fixtures_verify() {
         verifier().verify(&a, AUD, NOW).unwrap().claims,
         full_claims()
     );
-    let t = common::typical_artefact();
+    let t = artefacts::typical_artefact();
     assert!(
         (450..=560).contains(&t.len()),
         "typical artefact is {} bytes",
@@ -151,7 +151,7 @@ fn the_fixtures_verify() {
     );
     assert_eq!(
         verifier().verify(&t, AUD, NOW).unwrap().claims,
-        common::typical_claims()
+        artefacts::typical_claims()
     );
 }
 

@@ -7,15 +7,14 @@
     clippy::indexing_slicing
 )]
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::{issuer, verifier, AUD};
 use consentry::{
     Audience, Claims, Consent, Cti, DataRange, Frequency, Grant, Grantor, GrantorRole, Mode,
     Notice, Status, StatusListRef, V1,
 };
+use consentry_testkit::keys::{issuer, verifier};
+use consentry_testkit::AUD;
 use proptest::prelude::*;
 
 fn text() -> impl Strategy<Value = String> {

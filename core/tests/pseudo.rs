@@ -9,6 +9,7 @@
 use consentry::ids::{self, IdType};
 use consentry::pseudo::{CsvOptions, MasterKey, Policy, PolicyError, PseudoError, Pseudonymiser};
 use consentry::{Code, HasCode};
+use consentry_testkit::pseudo::{crosscheck_master, crosscheck_policy};
 use serde_json::json;
 
 const KEY: [u8; 32] = *b"consentry core pseudo test key!!";
@@ -613,22 +614,9 @@ fn every_code_is_reachable_by_name() {
 /// without Python.
 #[test]
 fn known_answers_cross_checked_with_python() {
-    let master =
-        MasterKey::from_hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")
-            .unwrap();
-    let mk = |domain: &str| {
-        let doc = json!({"domain": domain, "unlisted": "keep", "fields": {
-            "aadhaar.p": {"type": "aadhaar", "transform": "pseudonym"},
-            "aadhaar.t": {"type": "aadhaar", "transform": "token"},
-            "aadhaar.f": {"type": "aadhaar", "transform": "ff1"},
-            "pan.p": {"type": "pan", "transform": "pseudonym"},
-            "pan.t": {"type": "pan", "transform": "token"},
-            "pan.f": {"type": "pan", "transform": "ff1"},
-            "date.s": {"type": "date", "transform": "shift",
-                       "params": {"max_days": 180, "subject": "aadhaar.p"}},
-        }});
-        Pseudonymiser::new(&Policy::from_json(&doc.to_string()).unwrap(), &master).unwrap()
-    };
+    // The policy and key `examples/rust/pseudo_crosscheck.rs` prints outputs of for Python.
+    let master = crosscheck_master();
+    let mk = |domain: &str| Pseudonymiser::new(&crosscheck_policy(domain), &master).unwrap();
     let ps = mk("tn.health/research");
     let v = |f: &str, x: &str| ps.transform_value(f, x).unwrap().unwrap();
     assert_eq!(
@@ -640,9 +628,12 @@ fn known_answers_cross_checked_with_python() {
         "t1._y9oF6BCUm4tmB2_EQ1M--nZGYnoB4TLWV9e4A"
     );
     assert_eq!(v("aadhaar.f", "4727 7654 2344"), "352133357301");
-    assert_eq!(ps.shift_offset("date.s", "472776542344").unwrap(), 7);
     assert_eq!(
-        ps.transform_shift("date.s", "1984-09-02", "472776542344")
+        ps.shift_offset("date.s.aadhaar", "472776542344").unwrap(),
+        7
+    );
+    assert_eq!(
+        ps.transform_shift("date.s.aadhaar", "1984-09-02", "472776542344")
             .unwrap()
             .unwrap(),
         "1984-09-09"

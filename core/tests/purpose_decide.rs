@@ -15,6 +15,7 @@ use consentry::purpose::{
 };
 use consentry::scope::Selector;
 use consentry::{ClaimsBuilder, Grant, GrantorRole, Mode, VerifiedArtefact};
+use consentry_testkit::artefacts;
 use purpose_support::*;
 
 /// The standard artefact: three grants.
@@ -51,6 +52,16 @@ fn child_claims() -> ClaimsBuilder {
         .grant(Grant::new("svc:marketing", ["/name"], Mode::View))
         .grant(Grant::new("svc:tracking", ["/name"], Mode::View))
         .grant(Grant::new("svc:service", ["/name"], Mode::View))
+}
+
+/// Claims for FIU alone, issued at `IAT` (no `nbf`), granting `aa:101` view of `/name`.
+fn aa101_claims() -> ClaimsBuilder {
+    consentry::Claims::builder("cm.example", "pp-1", FIU)
+        .issued_at(IAT)
+        .expires(EXP)
+        .cti(consentry::Cti([4; 16]))
+        .notice(artefacts::notice("n", "en", 0))
+        .grant(Grant::new("aa:101", ["/name"], Mode::View))
 }
 
 enum Expect {
@@ -318,40 +329,12 @@ fn cases() -> Vec<(&'static str, Setup, Expect)> {
         ),
         (
             "no nbf: iat in the future is the lower bound",
-            with(
-                || {
-                    consentry::Claims::builder("cm.example", "pp-1", FIU)
-                        .issued_at(IAT)
-                        .expires(EXP)
-                        .cti(consentry::Cti([4; 16]))
-                        .notice(consentry::Notice {
-                            id: "n".into(),
-                            sha256: [0; 32],
-                            lang: "en".into(),
-                        })
-                        .grant(Grant::new("aa:101", ["/name"], Mode::View))
-                },
-                || aa101().at(IAT - 1_000_000),
-            ),
+            with(aa101_claims, || aa101().at(IAT - 1_000_000)),
             Expect::Deny(&["issued_in_future"]),
         ),
         (
             "iat exactly now + leeway is not in the future",
-            with(
-                || {
-                    consentry::Claims::builder("cm.example", "pp-1", FIU)
-                        .issued_at(IAT)
-                        .expires(EXP)
-                        .cti(consentry::Cti([4; 16]))
-                        .notice(consentry::Notice {
-                            id: "n".into(),
-                            sha256: [0; 32],
-                            lang: "en".into(),
-                        })
-                        .grant(Grant::new("aa:101", ["/name"], Mode::View))
-                },
-                || aa101().at(IAT - 60),
-            ),
+            with(aa101_claims, || aa101().at(IAT - 60)),
             Expect::Permit {
                 fields: &["/name"],
                 transforms: &[],
@@ -361,19 +344,7 @@ fn cases() -> Vec<(&'static str, Setup, Expect)> {
         (
             "iat in the future sorts after the time checks and before audience_mismatch",
             with(
-                || {
-                    consentry::Claims::builder("cm.example", "pp-1", FIU)
-                        .issued_at(IAT)
-                        .not_before(IAT + 100)
-                        .expires(EXP)
-                        .cti(consentry::Cti([4; 16]))
-                        .notice(consentry::Notice {
-                            id: "n".into(),
-                            sha256: [0; 32],
-                            lang: "en".into(),
-                        })
-                        .grant(Grant::new("aa:101", ["/name"], Mode::View))
-                },
+                || aa101_claims().not_before(IAT + 100),
                 || Request::new(OTHER, "aa:101", Mode::View, ["/name"], IAT - 61).unwrap(),
             ),
             Expect::Deny(&["not_yet_valid", "issued_in_future", "audience_mismatch"]),

@@ -6,54 +6,41 @@
     clippy::indexing_slicing
 )]
 
-mod common;
-
-use common::{issuer, verifier, AUD, NOW};
 use consentry::status::{
     Freshness, StatusList, StatusListOptions, StatusListToken, StatusValue, STATUS_LIST_TYP,
 };
 use consentry::{Code, HasCode, NotChecked, StatusCheck, StatusError, TrustStore};
+use consentry_testkit::keys::{issuer, verifier};
+use consentry_testkit::status::{refusal, List};
+use consentry_testkit::{artefacts, keys, rng};
+use consentry_testkit::{AUD, NOW};
 
 const URI: &str = "https://cm.tn.gov.in/status/1";
 
-fn rng() -> ring::rand::SystemRandom {
-    ring::rand::SystemRandom::new()
+fn trust() -> TrustStore {
+    keys::trust(&[&issuer()])
 }
 
-fn trust() -> TrustStore {
-    let mut t = TrustStore::new();
-    t.add(issuer().verifying_key().clone()).unwrap();
-    t
+/// The typical claims at index `idx` of the list at `URI`.
+fn claims_at(idx: u64) -> consentry::Claims {
+    artefacts::with_status(artefacts::typical_claims(), idx, URI)
 }
 
 /// An artefact at index `idx` of the list at `URI`.
 fn artefact_at(idx: u64) -> Vec<u8> {
-    let c = consentry::Claims {
-        status: Some(consentry::Status {
-            status_list: consentry::StatusListRef {
-                idx,
-                uri: URI.into(),
-            },
-        }),
-        ..common::typical_claims()
-    };
-    consentry::issue(&c, &issuer(), &rng()).unwrap()
+    artefacts::sign(&claims_at(idx), &issuer())
+}
+
+/// A 10,000-entry list at `URI`, issued a minute before `NOW`, expiring a day after.
+fn list_at_uri() -> List {
+    List::at(URI)
+        .size(10_000)
+        .issued(NOW - 60)
+        .expires(Some(NOW + 86_400))
 }
 
 fn signed_list(set: &[(u64, StatusValue)], ttl: Option<u64>) -> Vec<u8> {
-    let mut list = StatusList::new(10_000, 2).unwrap();
-    for &(i, v) in set {
-        list.set(i, v).unwrap();
-    }
-    StatusListToken {
-        sub: URI.into(),
-        iat: NOW - 60,
-        exp: Some(NOW + 86_400),
-        ttl,
-        list,
-    }
-    .sign(&issuer(), &rng())
-    .unwrap()
+    list_at_uri().ttl(ttl).set_all(set).sign(&issuer())
 }
 
 fn verified_list(bytes: &[u8], now: i64) -> consentry::status::VerifiedStatusList {
@@ -151,30 +138,16 @@ fn valid_revoked_suspended_and_not_supplied() {
 
 /// Issuer B, also in the relying party's trust store.
 fn other_issuer() -> consentry::SigningKey {
-    consentry::SigningKey::from_ed25519_seed(&[0x6b; 32]).unwrap()
+    keys::ed25519(0x6b)
 }
 
 fn trust_both() -> TrustStore {
-    let mut t = trust();
-    t.add(other_issuer().verifying_key().clone()).unwrap();
-    t
+    keys::trust(&[&issuer(), &other_issuer()])
 }
 
 /// A list at A's URI, signed by B.
 fn list_by_b(set: &[(u64, StatusValue)], now: i64) -> consentry::status::VerifiedStatusList {
-    let mut list = StatusList::new(10_000, 2).unwrap();
-    for &(i, v) in set {
-        list.set(i, v).unwrap();
-    }
-    let bytes = StatusListToken {
-        sub: URI.into(),
-        iat: NOW - 60,
-        exp: Some(NOW + 86_400),
-        ttl: None,
-        list,
-    }
-    .sign(&other_issuer(), &rng())
-    .unwrap();
+    let bytes = list_at_uri().set_all(set).sign(&other_issuer());
     StatusListToken::verify(&bytes, &trust_both(), now, &StatusListOptions::default()).unwrap()
 }
 
@@ -295,12 +268,7 @@ fn bad_lists_get_typed_errors() {
     let opts = StatusListOptions::default();
     // A consent artefact is not a status list (wrong typ).
     let art = artefact_at(1);
-    assert_eq!(
-        StatusListToken::verify(&art, &t, NOW, &opts)
-            .unwrap_err()
-            .code(),
-        Code::HeaderTypMismatch
-    );
+    assert_eq!(refusal(&art, &t, NOW, &opts), Code::HeaderTypMismatch);
     // Corrupted `lst` (signed, so the decoder is reached).
     let claims = |lst: &[u8], bits: u8| {
         let mut m = vec![0xa3, 0x02];
@@ -316,39 +284,20 @@ fn bad_lists_get_typed_errors() {
         consentry::cose::sign1(&m, STATUS_LIST_TYP, &issuer(), &rng()).unwrap()
     };
     let garbage = claims(b"not zlib at all", 1);
-    assert_eq!(
-        StatusListToken::verify(&garbage, &t, NOW, &opts)
-            .unwrap_err()
-            .code(),
-        Code::StatusListCorrupt
-    );
+    assert_eq!(refusal(&garbage, &t, NOW, &opts), Code::StatusListCorrupt);
     let three = claims(&[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01], 3);
-    assert_eq!(
-        StatusListToken::verify(&three, &t, NOW, &opts)
-            .unwrap_err()
-            .code(),
-        Code::StatusBitsInvalid
-    );
+    assert_eq!(refusal(&three, &t, NOW, &opts), Code::StatusBitsInvalid);
     // Over the decompression cap: a zero list of 2^20 one-byte entries, capped at 2^10.
-    let big = StatusListToken {
-        sub: URI.into(),
-        iat: NOW,
-        exp: None,
-        ttl: None,
-        list: StatusList::new(1 << 20, 8).unwrap(),
-    }
-    .sign(&issuer(), &rng())
-    .unwrap();
+    let big = List::at(URI)
+        .size(1 << 20)
+        .bits(8)
+        .issued(NOW)
+        .sign(&issuer());
     let capped = StatusListOptions {
         max_entries: 1 << 10,
         ..opts
     };
-    assert_eq!(
-        StatusListToken::verify(&big, &t, NOW, &capped)
-            .unwrap_err()
-            .code(),
-        Code::StatusListTooLarge
-    );
+    assert_eq!(refusal(&big, &t, NOW, &capped), Code::StatusListTooLarge);
     // Index out of range; value too wide.
     let l = verified_list(&signed_list(&[], None), NOW);
     assert_eq!(
@@ -378,23 +327,7 @@ fn trust_with_custom_kid() -> TrustStore {
 
 /// [`artefact_at`], signed by the same issuer key but naming the `kid` `issuer-a`.
 fn artefact_at_with_kid(idx: u64, kid: &[u8]) -> Vec<u8> {
-    let c = consentry::Claims {
-        status: Some(consentry::Status {
-            status_list: consentry::StatusListRef {
-                idx,
-                uri: URI.into(),
-            },
-        }),
-        ..common::typical_claims()
-    };
-    consentry::cose::sign1_with_kid(
-        &c.to_cbor().unwrap(),
-        consentry::cose::ARTEFACT_TYP,
-        kid,
-        &issuer(),
-        &rng(),
-    )
-    .unwrap()
+    artefacts::sign_with_kid(&claims_at(idx), &issuer(), kid)
 }
 
 /// `decide` (every face's path: `interop::decide_with`) for `abdm:CAREMGT` view `/name`.
@@ -463,24 +396,7 @@ fn the_issuers_own_list_revokes_an_artefact_signed_under_another_kid_of_the_same
     b_jwk["kid"] = "issuer-b".into();
     both.add_jwk(&b_jwk).unwrap();
     let vb = consentry::Verifier::new(both);
-    let b_art = consentry::cose::sign1_with_kid(
-        &consentry::Claims {
-            status: Some(consentry::Status {
-                status_list: consentry::StatusListRef {
-                    idx: 7,
-                    uri: URI.into(),
-                },
-            }),
-            ..common::typical_claims()
-        }
-        .to_cbor()
-        .unwrap(),
-        consentry::cose::ARTEFACT_TYP,
-        b"issuer-b",
-        &other_issuer(),
-        &rng(),
-    )
-    .unwrap();
+    let b_art = artefacts::sign_with_kid(&claims_at(7), &other_issuer(), b"issuer-b");
     assert_eq!(
         vb.verify_with_status(&b_art, AUD, NOW, &list)
             .unwrap_err()
@@ -496,19 +412,13 @@ fn list_issued_at(
     ttl: Option<u64>,
     set: &[(u64, StatusValue)],
 ) -> Vec<u8> {
-    let mut list = StatusList::new(10_000, 2).unwrap();
-    for &(i, v) in set {
-        list.set(i, v).unwrap();
-    }
-    StatusListToken {
-        sub: URI.into(),
-        iat,
-        exp,
-        ttl,
-        list,
-    }
-    .sign(&issuer(), &rng())
-    .unwrap()
+    List::at(URI)
+        .size(10_000)
+        .issued(iat)
+        .expires(exp)
+        .ttl(ttl)
+        .set_all(set)
+        .sign(&issuer())
 }
 
 #[test]

@@ -11,11 +11,9 @@
 )]
 
 use consentry::ids;
-use consentry::pseudo::{MasterKey, Policy, Pseudonymiser};
+use consentry::pseudo::Pseudonymiser;
+use consentry_testkit::pseudo::{crosscheck_master, crosscheck_policy};
 use serde_json::json;
-
-/// Fixed master key of the cross-check (public test value, never for real data).
-const MASTER_HEX: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
 const DOMAINS: &[&str] = &[
     "tn.health/research",
@@ -49,35 +47,8 @@ impl Rng {
     }
 }
 
-fn policy(domain: &str) -> Policy {
-    let doc = json!({
-        "domain": domain,
-        "unlisted": "keep",
-        "fields": {
-            "aadhaar.p": {"type": "aadhaar", "transform": "pseudonym"},
-            "aadhaar.t": {"type": "aadhaar", "transform": "token"},
-            "aadhaar.f": {"type": "aadhaar", "transform": "ff1"},
-            "mobile.p": {"type": "mobile", "transform": "pseudonym"},
-            "mobile.t": {"type": "mobile", "transform": "token"},
-            "mobile.f": {"type": "mobile", "transform": "ff1"},
-            "pan.p": {"type": "pan", "transform": "pseudonym"},
-            "pan.t": {"type": "pan", "transform": "token"},
-            "pan.f": {"type": "pan", "transform": "ff1"},
-            "name.p": {"type": "name", "transform": "pseudonym"},
-            "name.t": {"type": "name", "transform": "token"},
-            "email.p": {"type": "email", "transform": "pseudonym"},
-            "email.t": {"type": "email", "transform": "token"},
-            "date.s.aadhaar": {"type": "date", "transform": "shift",
-                               "params": {"max_days": 180, "subject": "aadhaar.p"}},
-            "date.s.name": {"type": "date", "transform": "shift",
-                            "params": {"max_days": 30, "subject": "name.p"}},
-        }
-    });
-    Policy::from_json(&doc.to_string()).unwrap()
-}
-
 fn main() {
-    let master = MasterKey::from_hex(MASTER_HEX).unwrap();
+    let master = crosscheck_master();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let names = [
         "Asha  Devi",
@@ -94,7 +65,7 @@ fn main() {
         "x_y@sub.domain.org",
     ];
     for domain in DOMAINS {
-        let ps = Pseudonymiser::new(&policy(domain), &master).unwrap();
+        let ps = Pseudonymiser::new(&crosscheck_policy(domain), &master).unwrap();
         for i in 0..60 {
             let body = rng.digits(11, b"23456789");
             let aadhaar = format!("{body}{}", ids::verhoeff_check_digit(&body).unwrap());

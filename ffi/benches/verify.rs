@@ -6,46 +6,28 @@
 //! - `rust_verify_json` vs `c_verify_json`: the verdict and the claims as JSON text (what
 //!   `consentry_verifier_verify` returns; the Rust side serialises the same JSON value).
 #![allow(unsafe_code)] // calls the C ABI; each block has a `// SAFETY:` comment
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    missing_docs
-)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, missing_docs)]
 
-#[path = "../../core/tests/common/mod.rs"]
-mod common;
+#[path = "../tests/common/handles.rs"]
+mod handles;
 
 use consentry_ffi::*;
+use consentry_testkit::{artefacts, keys, AUD, NOW};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
 fn verify(c: &mut Criterion) {
-    let artefact = common::typical_artefact();
-    let verifier = common::verifier();
-    let jwk = common::issuer().verifying_key().to_jwk().to_string();
+    let artefact = artefacts::typical_artefact();
+    let verifier = keys::verifier();
+    let jwk = keys::issuer().verifying_key().to_jwk().to_string();
 
-    let mut ts = std::ptr::null_mut();
-    let mut v = std::ptr::null();
-    // SAFETY: out-pointers are valid locals; inputs are live Rust buffers with their lengths.
-    unsafe {
-        assert_eq!(consentry_trust_store_new(&mut ts), consentry_result::Ok);
-        let r = consentry_trust_store_add_jwk(ts, jwk.as_ptr(), jwk.len(), std::ptr::null_mut());
-        assert_eq!(r, consentry_result::Ok);
-        let r = consentry_verifier_new(ts, CONSENTRY_DEFAULT_LEEWAY, &mut v, std::ptr::null_mut());
-        assert_eq!(r, consentry_result::Ok);
-    }
-    let aud = common::AUD.as_bytes();
+    let v = handles::verifier_from_jwk(&jwk);
+    let aud = AUD.as_bytes();
     let mut buf = vec![0u8; 8192];
 
     let mut g = c.benchmark_group(format!("verify_{}B", artefact.len()));
     g.bench_function("rust_verify", |b| {
-        b.iter(|| {
-            verifier
-                .verify(black_box(&artefact), common::AUD, common::NOW)
-                .unwrap()
-        })
+        b.iter(|| verifier.verify(black_box(&artefact), AUD, NOW).unwrap())
     });
     g.bench_function("c_check", |b| {
         b.iter(|| {
@@ -57,7 +39,7 @@ fn verify(c: &mut Criterion) {
                     artefact.len(),
                     aud.as_ptr(),
                     aud.len(),
-                    common::NOW,
+                    NOW,
                     std::ptr::null_mut(),
                 )
             };
@@ -66,9 +48,7 @@ fn verify(c: &mut Criterion) {
     });
     g.bench_function("rust_verify_json", |b| {
         b.iter(|| {
-            let ok = verifier
-                .verify(black_box(&artefact), common::AUD, common::NOW)
-                .unwrap();
+            let ok = verifier.verify(black_box(&artefact), AUD, NOW).unwrap();
             serde_json::to_vec(&ok.to_json_value()).unwrap()
         })
     });
@@ -83,7 +63,7 @@ fn verify(c: &mut Criterion) {
                     artefact.len(),
                     aud.as_ptr(),
                     aud.len(),
-                    common::NOW,
+                    NOW,
                     std::ptr::null(),
                     0,
                     buf.as_mut_ptr(),
@@ -113,11 +93,7 @@ fn verify(c: &mut Criterion) {
     let mut json_ratios = Vec::new();
     for _ in 0..rounds {
         let rust = time(&mut || {
-            black_box(
-                verifier
-                    .verify(black_box(&artefact), common::AUD, common::NOW)
-                    .unwrap(),
-            );
+            black_box(verifier.verify(black_box(&artefact), AUD, NOW).unwrap());
         });
         let cabi = time(&mut || {
             // SAFETY: `v` is live; inputs are live buffers with their lengths.
@@ -128,7 +104,7 @@ fn verify(c: &mut Criterion) {
                     artefact.len(),
                     aud.as_ptr(),
                     aud.len(),
-                    common::NOW,
+                    NOW,
                     std::ptr::null_mut(),
                 )
             };
@@ -136,9 +112,7 @@ fn verify(c: &mut Criterion) {
         });
         check_ratios.push(cabi / rust);
         let rust = time(&mut || {
-            let ok = verifier
-                .verify(black_box(&artefact), common::AUD, common::NOW)
-                .unwrap();
+            let ok = verifier.verify(black_box(&artefact), AUD, NOW).unwrap();
             black_box(serde_json::to_vec(&ok.to_json_value()).unwrap());
         });
         let cabi = time(&mut || {
@@ -151,7 +125,7 @@ fn verify(c: &mut Criterion) {
                     artefact.len(),
                     aud.as_ptr(),
                     aud.len(),
-                    common::NOW,
+                    NOW,
                     std::ptr::null(),
                     0,
                     buf.as_mut_ptr(),
@@ -174,10 +148,9 @@ fn verify(c: &mut Criterion) {
         median(&mut check_ratios),
         median(&mut json_ratios)
     );
-    // SAFETY: handles from the constructors above, freed once.
+    // SAFETY: the handle from the constructor above, freed once.
     unsafe {
         consentry_verifier_free(v);
-        consentry_trust_store_free(ts);
     }
 }
 

@@ -4,6 +4,8 @@
 
 #[path = "common/fixtures.rs"]
 mod fixtures;
+#[path = "common/handles.rs"]
+mod handles;
 
 use consentry_ffi::*;
 use std::ptr::{null, null_mut};
@@ -139,16 +141,7 @@ fn status_lists_speak_only_for_their_issuer_and_fail_closed_through_the_c_abi() 
     assert!(expect("full_list_valid").is_ok());
 
     let list_bytes = |name: &str| f.lists.iter().find(|(n, _)| n == name).unwrap().1.clone();
-    let mut ts = null_mut();
-    let mut v = null();
-    // SAFETY: out-pointers are valid locals; inputs are live buffers with their lengths.
-    unsafe {
-        assert_eq!(consentry_trust_store_new(&mut ts), consentry_result::Ok);
-        let r = consentry_trust_store_add_jwk(ts, f.jwks.as_ptr(), f.jwks.len(), null_mut());
-        assert_eq!(r, consentry_result::Ok);
-        let r = consentry_verifier_new(ts, CONSENTRY_DEFAULT_LEEWAY, &mut v, null_mut());
-        assert_eq!(r, consentry_result::Ok);
-    }
+    let v = handles::verifier_from_jwk(&f.jwks);
     let read = |name: &str| {
         let bytes = list_bytes(name);
         let mut l = null_mut();
@@ -219,6 +212,5 @@ fn status_lists_speak_only_for_their_issuer_and_fail_closed_through_the_c_abi() 
             consentry_status_list_free(l);
         }
         consentry_verifier_free(v);
-        consentry_trust_store_free(ts);
     }
 }

@@ -9,16 +9,13 @@
     clippy::indexing_slicing
 )]
 
-#[path = "../../core/tests/hardening_common/sweep.rs"]
-mod sweep;
+#[path = "common/handles.rs"]
+mod handles;
 
 use consentry_ffi::*;
+use consentry_testkit::{faces, rng, sweep};
 use serde_json::{json, Value};
 use std::ptr::{null, null_mut};
-
-fn rng() -> ring::rand::SystemRandom {
-    ring::rand::SystemRandom::new()
-}
 
 /// `consentry_call_json`: the envelope, and the result code.
 fn call(op: &str, req: &str) -> (String, consentry_result) {
@@ -42,36 +39,11 @@ fn call(op: &str, req: &str) -> (String, consentry_result) {
 
 /// A verifier trusting a fresh key, and an artefact for `aa:101` (`/name`) it issued.
 fn issued() -> (*const consentry_verifier, Vec<u8>, Value) {
-    let pkcs8 =
-        consentry::SigningKey::generate_pkcs8(consentry::Algorithm::Ed25519, &rng()).unwrap();
-    let pk = consentry::b64::encode(&pkcs8);
-    let claims = json!({"iss": "cm", "sub": "pp-1", "aud": "fiu", "exp": 1_900_000_000,
-        "consent": {"v": 1, "basis": "consent",
-            "notice": {"id": "n", "sha256": consentry::b64::encode(&[0; 32]), "lang": "en"},
-            "purposes": [{"purpose": "aa:101", "fields": ["/name"], "mode": "view"}]}});
-    let (out, _) = call(
-        "issue",
-        &json!({"claims": claims, "pkcs8": pk, "now": 1_800_000_000}).to_string(),
-    );
-    let out: Value = serde_json::from_str(&out).unwrap();
-    let art = consentry::b64::decode(out["result"]["artefact"].as_str().unwrap()).unwrap();
-    let (jwk, _) = call("keyPublic", &json!({"pkcs8": pk}).to_string());
-    let jwk: Value = serde_json::from_str(&jwk).unwrap();
-    let jwk = jwk["result"].to_string();
-    let (mut ts, mut v) = (null_mut(), null());
-    // SAFETY: out-pointers are valid locals; inputs are live buffers.
-    unsafe {
-        assert_eq!(consentry_trust_store_new(&mut ts), consentry_result::Ok);
-        assert_eq!(
-            consentry_trust_store_add_jwk(ts, jwk.as_ptr(), jwk.len(), null_mut()),
-            consentry_result::Ok
-        );
-        assert_eq!(
-            consentry_verifier_new(ts, CONSENTRY_DEFAULT_LEEWAY, &mut v, null_mut()),
-            consentry_result::Ok
-        );
-        consentry_trust_store_free(ts);
-    }
+    let claims = faces::claims_json("consent", false, &["/name"]);
+    let (art, jwk) = faces::issue_through(&mut |op, req| call(op, req).0, &claims);
+    let art = consentry::b64::decode(&art).unwrap();
+    let jwk = jwk.to_string();
+    let v = handles::verifier_from_jwk(&jwk);
     let trust = json!({"keys": [serde_json::from_str::<Value>(&jwk).unwrap()]});
     (v, art, trust)
 }
@@ -85,6 +57,17 @@ fn decide(
     let req = json!({"recipient": "fiu", "purpose": "aa:101", "operation": "view",
                      "fields": fields, "now": 1_800_000_100})
     .to_string();
+    decide_request(v, tax, art, &req)
+}
+
+/// `consentry_verifier_decide` on the request JSON `req`: the result code, and the decision
+/// JSON on success or the error message otherwise.
+fn decide_request(
+    v: *const consentry_verifier,
+    tax: *const consentry_taxonomy,
+    art: &[u8],
+    req: &str,
+) -> (consentry_result, String) {
     let mut buf = vec![0u8; 1 << 20];
     let mut n = 0usize;
     let mut err = null_mut();
@@ -218,36 +201,11 @@ fn c_verifier_decide_never_quotes_a_secret_in_the_request() {
                           "fields": ["/name"], "now": 1_800_000_100, "uses": 0, "leeway": 1});
     for secret in sweep::secrets() {
         for (path, req) in sweep::mutations(&template, &secret) {
-            let req = req.to_string();
-            let mut buf = vec![0u8; 1 << 16];
-            let mut n = 0usize;
-            let mut err = null_mut();
-            // SAFETY: handles are live; inputs are live buffers; `buf` is writable.
-            let msg = unsafe {
-                assert_eq!(consentry_error_new(&mut err), consentry_result::Ok);
-                let r = consentry_verifier_decide(
-                    v,
-                    tax,
-                    art.as_ptr(),
-                    art.len(),
-                    req.as_ptr(),
-                    req.len(),
-                    null(),
-                    0,
-                    buf.as_mut_ptr(),
-                    buf.len(),
-                    &mut n,
-                    err,
-                );
-                let mut m = vec![0u8; 4096];
-                let mut mn = 0usize;
-                consentry_error_message(err, m.as_mut_ptr(), m.len(), &mut mn);
-                consentry_error_free(err);
-                if r == consentry_result::Ok {
-                    String::new()
-                } else {
-                    String::from_utf8(m[..mn].to_vec()).unwrap()
-                }
+            let (r, out) = decide_request(v, tax, &art, &req.to_string());
+            let msg = if r == consentry_result::Ok {
+                String::new()
+            } else {
+                out
             };
             assert!(sweep::leaks(&msg).is_none(), "{path}: {msg}");
         }

@@ -10,21 +10,20 @@
     clippy::indexing_slicing
 )]
 
-use consentry::status::{StatusList, StatusListToken, StatusValue};
+use consentry::status::StatusValue;
+#[path = "common/handles.rs"]
+mod handles;
+
 use consentry_ffi::*;
+use consentry_testkit::checks::reason_codes;
+use consentry_testkit::faces::{CHECKED_AT as NOW, RECIPIENT as AUD, STATUS_URI as URI};
+use consentry_testkit::status::List;
+use consentry_testkit::{artefacts, keys};
 use serde_json::{json, Value};
 use std::ptr::{null, null_mut};
 
-const URI: &str = "https://cm.example/status/1";
-const AUD: &str = "fiu";
-const NOW: i64 = 1_800_000_100;
-
-fn rng() -> ring::rand::SystemRandom {
-    ring::rand::SystemRandom::new()
-}
-
 fn key() -> consentry::SigningKey {
-    consentry::SigningKey::from_ed25519_seed(&[0x3c; 32]).unwrap()
+    keys::ed25519(0x3c)
 }
 
 /// An artefact at `idx` of `URI`, signed by [`key`] under `kid`.
@@ -34,11 +33,7 @@ fn artefact(idx: u64, kid: &[u8]) -> Vec<u8> {
         .expires(1_900_000_000)
         .cti(consentry::Cti([1; 16]))
         .status(idx, URI)
-        .notice(consentry::Notice {
-            id: "n".into(),
-            sha256: [0; 32],
-            lang: "en".into(),
-        })
+        .notice(artefacts::notice("n", "en", 0))
         .grant(consentry::Grant::new(
             "aa:101",
             ["/name"],
@@ -46,31 +41,17 @@ fn artefact(idx: u64, kid: &[u8]) -> Vec<u8> {
         ))
         .build()
         .unwrap();
-    consentry::cose::sign1_with_kid(
-        &claims.to_cbor().unwrap(),
-        consentry::cose::ARTEFACT_TYP,
-        kid,
-        &key(),
-        &rng(),
-    )
-    .unwrap()
+    artefacts::sign_with_kid(&claims, &key(), kid)
 }
 
 /// A 64-entry list at `URI` issued at `iat` (ttl one hour), signed by [`key`] (thumbprint kid).
 fn list(iat: i64, set: &[(u64, StatusValue)]) -> Vec<u8> {
-    let mut l = StatusList::new(64, 2).unwrap();
-    for &(i, v) in set {
-        l.set(i, v).unwrap();
-    }
-    StatusListToken {
-        sub: URI.into(),
-        iat,
-        exp: None,
-        ttl: Some(3_600),
-        list: l,
-    }
-    .sign(&key(), &rng())
-    .unwrap()
+    List::at(URI)
+        .size(64)
+        .issued(iat)
+        .ttl(Some(3_600))
+        .set_all(set)
+        .sign(&key())
 }
 
 /// A verifier trusting [`key`] under its thumbprint and under the JWK `kid` `issuer-a`.
@@ -79,21 +60,7 @@ fn verifier() -> *const consentry_verifier {
     let mut custom = jwk.clone();
     custom["kid"] = "issuer-a".into();
     let jwks = json!({"keys": [jwk, custom]}).to_string();
-    let (mut ts, mut v) = (null_mut(), null());
-    // SAFETY: out-pointers are valid locals; inputs are live buffers.
-    unsafe {
-        assert_eq!(consentry_trust_store_new(&mut ts), consentry_result::Ok);
-        assert_eq!(
-            consentry_trust_store_add_jwk(ts, jwks.as_ptr(), jwks.len(), null_mut()),
-            consentry_result::Ok
-        );
-        assert_eq!(
-            consentry_verifier_new(ts, CONSENTRY_DEFAULT_LEEWAY, &mut v, null_mut()),
-            consentry_result::Ok
-        );
-        consentry_trust_store_free(ts);
-    }
-    v
+    handles::verifier_from_jwk(&jwks)
 }
 
 fn verify(v: *const consentry_verifier, art: &[u8], list: &[u8]) -> consentry_result {
@@ -151,14 +118,10 @@ fn decide(v: *const consentry_verifier, art: &[u8], list: &[u8], accept: bool) -
     };
     assert_eq!(r, consentry_result::Ok);
     let d: Value = serde_json::from_slice(&buf[..n]).unwrap();
-    d["reasons"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|r| r["code"].as_str().unwrap().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
+    reason_codes(&d["reasons"])
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
 }
 
 #[test]

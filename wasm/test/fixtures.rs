@@ -16,11 +16,13 @@
 )]
 
 use consentry::interop::{envelope, ErrorBody};
-use consentry::status::{StatusList, StatusListOptions, StatusListToken, StatusValue};
+use consentry::status::{StatusListOptions, StatusListToken, StatusValue};
 use consentry::{
-    b64, issue, Algorithm, Claims, Cti, Grant, GrantorRole, Mode, Notice, SigningKey, TrustStore,
-    Verifier,
+    b64, issue, Algorithm, Claims, Cti, Grant, GrantorRole, Mode, SigningKey, TrustStore, Verifier,
 };
+use consentry_testkit::artefacts::notice;
+use consentry_testkit::keys;
+use consentry_testkit::status::List;
 use serde_json::{json, Value};
 
 const NOW: i64 = 1_780_000_000;
@@ -32,11 +34,7 @@ fn claims(exp: i64, nbf: Option<i64>, status: Option<u64>) -> Claims {
         .issued_at(NOW - 3_600)
         .expires(exp)
         .cti(Cti([7; 16]))
-        .notice(Notice {
-            id: "notice-2026-01".into(),
-            sha256: [0x5a; 32],
-            lang: "ta-IN".into(),
-        })
+        .notice(notice("notice-2026-01", "ta-IN", 0x5a))
         .grant(Grant::new("abdm:CAREMGT", ["/name", "/diagnosis"], Mode::View).data_life(86_400))
         .grant(Grant::new("aa:101", ["/accounts/*/balance"], Mode::Query))
         .grantor(GrantorRole::Parent, "digilocker:ref-1234")
@@ -84,12 +82,12 @@ fn main() {
     let portal = args.get(3).cloned();
     let rng = ring::rand::SystemRandom::new();
 
-    let ed = SigningKey::from_ed25519_seed(&[42; 32]).unwrap();
+    let ed = keys::ed25519(42);
     let ed_pkcs8 = SigningKey::generate_pkcs8(Algorithm::Ed25519, &rng).unwrap();
     let p256_pkcs8 = SigningKey::generate_pkcs8(Algorithm::Es256, &rng).unwrap();
     let p256 = SigningKey::from_pkcs8(&p256_pkcs8, &rng).unwrap();
-    let other = SigningKey::from_ed25519_seed(&[43; 32]).unwrap();
-    let jwks = json!({ "keys": [ed.verifying_key().to_jwk(), p256.verifying_key().to_jwk()] });
+    let other = keys::ed25519(43);
+    let jwks = keys::jwks(&[&ed, &p256]);
     let trust = TrustStore::from_jwks(&jwks.to_string()).unwrap();
 
     let good = issue(&claims(NOW + 86_400 * 30, None, None), &ed, &rng).unwrap();
@@ -111,16 +109,12 @@ fn main() {
     let untagged = good[1..].to_vec();
 
     let list_by = |key: &SigningKey, value: StatusValue, uri: &str, iat: i64| {
-        let mut l = StatusList::new(16, 2).unwrap();
-        l.set(5, value).unwrap();
-        let t = StatusListToken {
-            sub: uri.into(),
-            iat,
-            exp: Some(iat + 86_400),
-            ttl: Some(3_600),
-            list: l,
-        };
-        t.sign(key, &rng).unwrap()
+        List::at(uri)
+            .issued(iat)
+            .expires(Some(iat + 86_400))
+            .ttl(Some(3_600))
+            .set(5, value)
+            .sign(key)
     };
     let list = |value: StatusValue| list_by(&ed, value, LIST_URI, NOW - 60);
     // Another trusted issuer (the P-256 key) publishing at the same URI, and lists that cannot
@@ -267,11 +261,7 @@ fn main() {
             .issued_at(1_764_300_000)
             .expires(2_082_758_400)
             .cti(Cti([0x2c; 16]))
-            .notice(Notice {
-                id: "tn-health-notice-2025-11".into(),
-                sha256: [0x5a; 32],
-                lang: "ta-IN".into(),
-            })
+            .notice(notice("tn-health-notice-2025-11", "ta-IN", 0x5a))
             .grant(
                 Grant::new(
                     "abdm:CAREMGT",
@@ -289,20 +279,15 @@ fn main() {
             .status(5, LIST_URI)
             .build()
             .unwrap();
-        let mut l = StatusList::new(16, 2).unwrap();
-        l.set(3, StatusValue::Invalid).unwrap();
-        let token = StatusListToken {
-            sub: LIST_URI.into(),
-            iat: 1_764_300_000,
-            exp: None,
-            ttl: None,
-            list: l,
-        };
+        let token = List::at(LIST_URI)
+            .issued(1_764_300_000)
+            .set(3, StatusValue::Invalid)
+            .sign(&ed);
         let sample = json!({
             "artefact": b64::encode(&issue(&c, &ed, &rng).unwrap()),
-            "trust": { "keys": [ed.verifying_key().to_jwk()] },
+            "trust": keys::jwks(&[&ed]),
             "audience": "tn.health",
-            "statusList": b64::encode(&token.sign(&ed, &rng).unwrap()),
+            "statusList": b64::encode(&token),
         });
         std::fs::write(path, serde_json::to_string_pretty(&sample).unwrap() + "\n").unwrap();
     }

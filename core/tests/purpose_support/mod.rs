@@ -4,9 +4,9 @@
 
 use consentry::purpose::{Request, Taxonomy};
 use consentry::{
-    issue, Audience, Claims, ClaimsBuilder, Cti, Mode, Notice, SigningKey, TrustStore,
-    VerifiedArtefact, Verifier,
+    Audience, Claims, ClaimsBuilder, Cti, Mode, SigningKey, VerifiedArtefact, Verifier,
 };
+use consentry_testkit::{artefacts, keys};
 
 pub(crate) const IAT: i64 = 1_700_000_000;
 pub(crate) const NBF: i64 = 1_700_000_100;
@@ -16,13 +16,11 @@ pub(crate) const FIU: &str = "fiu.example";
 pub(crate) const OTHER: &str = "other.example";
 
 pub(crate) fn key() -> SigningKey {
-    SigningKey::from_ed25519_seed(&[7; 32]).unwrap()
+    keys::ed25519(7)
 }
 
 pub(crate) fn verifier() -> Verifier {
-    let mut trust = TrustStore::new();
-    trust.add(key().verifying_key().clone()).unwrap();
-    Verifier::new(trust)
+    keys::verifier_of(&[&key()])
 }
 
 /// A claims builder with the standard header: audience FIU and `aa.example`, iat/nbf/exp above.
@@ -36,18 +34,13 @@ pub(crate) fn base() -> ClaimsBuilder {
     .not_before(NBF)
     .expires(EXP)
     .cti(Cti([3; 16]))
-    .notice(Notice {
-        id: "notice-1".into(),
-        sha256: [0; 32],
-        lang: "en-IN".into(),
-    })
+    .notice(artefacts::notice("notice-1", "en-IN", 0))
 }
 
 /// Issues (real Ed25519 signature) and verifies the claims built by `b`.
 pub(crate) fn artefact(b: ClaimsBuilder) -> VerifiedArtefact {
     let claims = b.build().unwrap();
-    let rng = ring::rand::SystemRandom::new();
-    let bytes = issue(&claims, &key(), &rng).unwrap();
+    let bytes = artefacts::sign(&claims, &key());
     let at = claims.nbf.unwrap_or(claims.iat).max(claims.iat);
     verifier().verify(&bytes, FIU, at).unwrap()
 }

@@ -10,18 +10,14 @@
     clippy::indexing_slicing
 )]
 
-use consentry::status::{StatusList, StatusListOptions, StatusListToken, StatusValue};
+use consentry::status::{StatusListOptions, StatusListToken, StatusValue};
 use consentry::{Code, HasCode, SigningKey, TrustStore, Verifier};
+use consentry_testkit::status::List;
+use consentry_testkit::{artefacts, keys};
 
-#[path = "../../../core/tests/common/mod.rs"]
-mod core_common;
-
-pub use core_common::{AUD, NOW};
-
-/// The status list URI of the full artefact.
-pub const LIST_URI: &str = "https://cm.tn.gov.in/status/1";
-/// The full artefact's index in that list.
-pub const LIST_IDX: u64 = 4242;
+pub use consentry_testkit::artefacts::{LIST_IDX, LIST_URI};
+pub use consentry_testkit::keys::issuer_pkcs8;
+pub use consentry_testkit::{AUD, NOW};
 
 /// One verification case.
 pub struct Case {
@@ -53,16 +49,13 @@ fn signed_list(key: &SigningKey, value: StatusValue) -> Vec<u8> {
 /// A list published at `uri`, issued at `iat` (refresh within an hour), the full artefact's
 /// index set to `value`.
 fn signed_list_at(key: &SigningKey, value: StatusValue, uri: &str, iat: i64) -> Vec<u8> {
-    let mut list = StatusList::new(8192, 2).unwrap();
-    list.set(LIST_IDX, value).unwrap();
-    let token = StatusListToken {
-        sub: uri.into(),
-        iat,
-        exp: Some(iat + 86_400),
-        ttl: Some(3_600),
-        list,
-    };
-    token.sign(key, &ring::rand::SystemRandom::new()).unwrap()
+    List::at(uri)
+        .size(8192)
+        .issued(iat)
+        .expires(Some(iat + 86_400))
+        .ttl(Some(3_600))
+        .set(LIST_IDX, value)
+        .sign(key)
 }
 
 /// The Rust API's verdict: `Verifier::verify`, or `verify_with_status` after verifying the list.
@@ -89,15 +82,13 @@ fn rust_verdict(
 }
 
 pub fn build() -> Fixtures {
-    let rng = ring::rand::SystemRandom::new();
-    let issuer = core_common::issuer();
+    let rng = consentry_testkit::rng();
+    let issuer = keys::issuer();
     let issuer_pkcs8 = issuer_pkcs8();
     let es_pkcs8 = SigningKey::generate_pkcs8(consentry::Algorithm::Es256, &rng).unwrap();
     let es = SigningKey::from_pkcs8(&es_pkcs8, &rng).unwrap();
-    let stranger = SigningKey::from_ed25519_seed(&[0x77; 32]).unwrap();
-    let jwks =
-        serde_json::json!({"keys": [issuer.verifying_key().to_jwk(), es.verifying_key().to_jwk()]})
-            .to_string();
+    let stranger = keys::ed25519(0x77);
+    let jwks = keys::jwks(&[&issuer, &es]).to_string();
     let verifier = Verifier::new(TrustStore::from_jwks(&jwks).unwrap());
 
     let lists = vec![
@@ -146,10 +137,10 @@ pub fn build() -> Fixtures {
         ),
     ];
 
-    let typical = core_common::typical_artefact();
-    let full = core_common::full_artefact();
-    let es256 = consentry::issue(&core_common::typical_claims(), &es, &rng).unwrap();
-    let stranger_art = consentry::issue(&core_common::typical_claims(), &stranger, &rng).unwrap();
+    let typical = artefacts::typical_artefact();
+    let full = artefacts::full_artefact();
+    let es256 = artefacts::sign(&artefacts::typical_claims(), &es);
+    let stranger_art = artefacts::sign(&artefacts::typical_claims(), &stranger);
     let flip = |mut b: Vec<u8>, i: usize| {
         let n = b.len();
         b[i.min(n - 1)] ^= 0x01;
@@ -277,14 +268,4 @@ pub fn build() -> Fixtures {
         lists,
         cases,
     }
-}
-
-/// PKCS#8 v1 of the deterministic issuer (seed 0x5a * 32): the RFC 8410 prefix and the seed.
-pub fn issuer_pkcs8() -> Vec<u8> {
-    let mut der = vec![
-        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04,
-        0x20,
-    ];
-    der.extend_from_slice(&[0x5a; 32]);
-    der
 }

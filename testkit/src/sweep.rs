@@ -1,21 +1,24 @@
 //! The secret sweep shared by the core (`call_json`) and the C ABI (`consentry_call_json`): a
 //! template request per operation, and every member of it replaced, one at a time, by a secret
 //! of the wrong type or an unknown enum value. No error may quote the secret.
-#![allow(dead_code)]
+#![expect(
+    clippy::panic,
+    reason = "the sweep's verdict is a test failure naming the operation and the member"
+)]
 
 use serde_json::{json, Value};
 
 /// An Aadhaar number (Verhoeff-valid) passed as a JSON number.
-pub(crate) const AADHAAR: &str = "234567890124";
+pub const AADHAAR: &str = "234567890124";
 /// A 64-hex-digit master key whose digits are all decimal, passed as a JSON number.
-pub(crate) const MASTER_KEY_DIGITS: &str =
+pub const MASTER_KEY_DIGITS: &str =
     "3141592653589793238462643383279502884197169399375105820974944592";
 /// A person's name and number, put where an enum value or a string belongs.
-pub(crate) const NAME: &str = "Asha Devi 234567890124";
+pub const NAME: &str = "Asha Devi 234567890124";
 
 /// What must never appear in an error: each secret, and long pieces of it (a number printed in
 /// floating point keeps its leading digits).
-pub(crate) fn leaks(text: &str) -> Option<&'static str> {
+pub fn leaks(text: &str) -> Option<&'static str> {
     [
         AADHAAR,
         "2345678901",
@@ -29,18 +32,18 @@ pub(crate) fn leaks(text: &str) -> Option<&'static str> {
 }
 
 /// The replacement values: the Aadhaar and the master key as numbers, the name as a string.
-pub(crate) fn secrets() -> Vec<Value> {
+pub fn secrets() -> Vec<Value> {
     vec![
-        serde_json::from_str(AADHAAR).unwrap(),
-        serde_json::from_str(MASTER_KEY_DIGITS).unwrap(),
+        serde_json::from_str(AADHAAR).expect("digits are a json number"),
+        serde_json::from_str(MASTER_KEY_DIGITS).expect("digits are a json number"),
         Value::String(NAME.to_owned()),
-        json!([AADHAAR.parse::<u64>().unwrap()]),
+        json!([AADHAAR.parse::<u64>().expect("twelve digits fit in a u64")]),
         json!({ NAME: 1 }),
     ]
 }
 
 /// A valid-shaped request for every operation of `consentry::interop::OPERATIONS`.
-pub(crate) fn templates(pkcs8_b64: &str) -> Vec<(&'static str, Value)> {
+pub fn templates(pkcs8_b64: &str) -> Vec<(&'static str, Value)> {
     let claims = json!({"iss": "cm", "sub": "pp-1", "aud": "fiu", "exp": 1_900_000_000,
         "consent": {"v": 1, "basis": "consent", "child": true,
             "grantor": {"role": "parent", "evidence": "e"},
@@ -101,7 +104,7 @@ pub(crate) fn templates(pkcs8_b64: &str) -> Vec<(&'static str, Value)> {
 
 /// Members holding an enum value (a fixed list of names): the string secret goes there as an
 /// unknown variant. Elsewhere a string member is replaced only by secrets of another type.
-pub(crate) const ENUM_MEMBERS: &[&str] = &[
+pub const ENUM_MEMBERS: &[&str] = &[
     "operation",
     "mode",
     "role",
@@ -117,7 +120,7 @@ pub(crate) const ENUM_MEMBERS: &[&str] = &[
 /// Every variant of `v` with one member (at any depth, the whole value included) replaced by
 /// `secret` (a string secret replaces a string only in an [`ENUM_MEMBERS`] member), with the
 /// path replaced.
-pub(crate) fn mutations(v: &Value, secret: &Value) -> Vec<(String, Value)> {
+pub fn mutations(v: &Value, secret: &Value) -> Vec<(String, Value)> {
     mutations_at(v, secret, true)
 }
 
@@ -140,7 +143,9 @@ fn mutations_at(v: &Value, secret: &Value, enum_member: bool) -> Vec<(String, Va
             for (i, child) in a.iter().enumerate() {
                 for (p, sub) in mutations_at(child, secret, false) {
                     let mut copy = a.clone();
-                    copy[i] = sub;
+                    if let Some(slot) = copy.get_mut(i) {
+                        *slot = sub;
+                    }
                     out.push((format!("{i}/{p}"), Value::Array(copy)));
                 }
             }
@@ -152,7 +157,7 @@ fn mutations_at(v: &Value, secret: &Value, enum_member: bool) -> Vec<(String, Va
 
 /// Runs `call` (op, request JSON → response envelope) on every mutation of every template and
 /// checks that no error envelope quotes a secret. Returns how many error envelopes it saw.
-pub(crate) fn sweep(pkcs8_b64: &str, call: &mut dyn FnMut(&str, &str) -> String) -> usize {
+pub fn sweep(pkcs8_b64: &str, call: &mut dyn FnMut(&str, &str) -> String) -> usize {
     let mut errors = 0;
     for (op, template) in templates(pkcs8_b64) {
         for secret in secrets() {
@@ -161,9 +166,9 @@ pub(crate) fn sweep(pkcs8_b64: &str, call: &mut dyn FnMut(&str, &str) -> String)
                 let out = call(op, &text);
                 let v: Value = serde_json::from_str(&out)
                     .unwrap_or_else(|e| panic!("{op} {path}: not json ({e}): {out}"));
-                if v["ok"] == false {
+                if v.get("ok") == Some(&Value::Bool(false)) {
                     errors += 1;
-                    let e = v["error"].to_string();
+                    let e = v.get("error").unwrap_or(&Value::Null).to_string();
                     if let Some(s) = leaks(&e) {
                         panic!("{op} at {path}: the error quotes `{s}`: {e}");
                     }
