@@ -1,0 +1,233 @@
+//! Strict JSON for AA headers, payloads and key documents: a duplicate member anywhere is
+//! refused (`serde_json::Value` would keep the last one silently, so two readers of the same
+//! signed bytes could see different consents), plus the lenient member lookup the import needs
+//! (ASCII case drift, integral numbers written `4.0`).
+
+use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+use super::AaError;
+
+/// A JSON value parsed with duplicate members refused (at every level).
+pub(crate) struct StrictValue(pub(crate) Value);
+
+impl<'de> Deserialize<'de> for StrictValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(StrictValue)
+    }
+}
+
+struct StrictVisitor;
+
+/// A member name as it may appear in a message: short identifiers only, never a value.
+pub(crate) fn shown(name: &str) -> &str {
+    let plain = !name.is_empty()
+        && name.len() <= 32
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'-');
+    if plain {
+        name
+    } else {
+        "…"
+    }
+}
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("a json value")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+        Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("a number that is not finite"))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(StrictValue(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let StrictValue(v) = map.next_value()?;
+            if out.contains_key(&key) {
+                return Err(A::Error::custom(format!(
+                    "member `{}` appears twice",
+                    shown(&key)
+                )));
+            }
+            out.insert(key, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// Parses `bytes` as one strict JSON value (UTF-8, no duplicate members, nothing after it).
+pub(crate) fn parse(bytes: &[u8]) -> Result<Value, serde_json::Error> {
+    serde_json::from_slice::<StrictValue>(bytes).map(|StrictValue(v)| v)
+}
+
+/// The member of `obj` whose name equals `name` ignoring ASCII case (`Purpose` / `purpose`,
+/// `FIDataRange` / `fidataRange`). Two members that match are ambiguous and refused.
+pub(crate) fn member<'a>(
+    obj: &'a Map<String, Value>,
+    name: &str,
+    path: &str,
+) -> Result<Option<&'a Value>, AaError> {
+    let mut found = None;
+    for (k, v) in obj {
+        if k.eq_ignore_ascii_case(name) {
+            if found.is_some() {
+                return Err(AaError::detail(
+                    join(path, name),
+                    "appears twice in different letter cases",
+                ));
+            }
+            found = Some(v);
+        }
+    }
+    Ok(found)
+}
+
+/// `path.name`, or `name` at the top.
+pub(crate) fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+/// A required member (see [`member`]); `null` counts as absent.
+pub(crate) fn required<'a>(
+    obj: &'a Map<String, Value>,
+    name: &str,
+    path: &str,
+) -> Result<&'a Value, AaError> {
+    match member(obj, name, path)? {
+        Some(Value::Null) | None => Err(AaError::detail(join(path, name), "is missing")),
+        Some(v) => Ok(v),
+    }
+}
+
+/// An optional member; `null` counts as absent.
+pub(crate) fn optional<'a>(
+    obj: &'a Map<String, Value>,
+    name: &str,
+    path: &str,
+) -> Result<Option<&'a Value>, AaError> {
+    Ok(member(obj, name, path)?.filter(|v| !v.is_null()))
+}
+
+/// The value as an object, or a detail error at `at`.
+pub(crate) fn object<'a>(v: &'a Value, at: &str) -> Result<&'a Map<String, Value>, AaError> {
+    v.as_object()
+        .ok_or_else(|| AaError::detail(at, "must be an object"))
+}
+
+/// The value as a string, or a detail error at `at`.
+pub(crate) fn string<'a>(v: &'a Value, at: &str) -> Result<&'a str, AaError> {
+    v.as_str()
+        .ok_or_else(|| AaError::detail(at, "must be a string"))
+}
+
+/// The value as an array, or a detail error at `at`.
+pub(crate) fn array<'a>(v: &'a Value, at: &str) -> Result<&'a [Value], AaError> {
+    v.as_array()
+        .map(Vec::as_slice)
+        .ok_or_else(|| AaError::detail(at, "must be an array"))
+}
+
+/// Largest integer a JSON number written with a fraction (`4.0`) may stand for exactly.
+const MAX_EXACT_F64: f64 = 9_007_199_254_740_992.0;
+
+/// An integral JSON number: an integer, or a number with a zero fraction (`4.0`) within
+/// ±2^53; anything else is `None`.
+pub(crate) fn integral(v: &Value) -> Option<i128> {
+    let n = v.as_number()?;
+    if let Some(i) = n.as_i64() {
+        return Some(i128::from(i));
+    }
+    if let Some(u) = n.as_u64() {
+        return Some(i128::from(u));
+    }
+    let f = n.as_f64()?;
+    if f.fract() == 0.0 && f.abs() <= MAX_EXACT_F64 {
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "integral and within ±2^53, so exact"
+        )]
+        let i = f as i64;
+        return Some(i128::from(i));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn duplicate_members_are_refused_at_every_level() {
+        assert!(parse(br#"{"a":1,"a":2}"#).is_err());
+        assert!(parse(br#"{"x":{"b":1,"b":1}}"#).is_err());
+        assert!(parse(br#"[{"c":1},{"c":2}]"#).is_ok());
+        assert!(parse(br#"{"a":1} x"#).is_err());
+    }
+
+    #[test]
+    fn case_drift_is_found_once_and_ambiguity_refused() {
+        let v = parse(br#"{"dataLife":{"unit":"DAY"}}"#).unwrap();
+        let o = v.as_object().unwrap();
+        assert!(member(o, "DataLife", "").unwrap().is_some());
+        let v = parse(br#"{"Purpose":1,"purpose":2}"#).unwrap();
+        let e = member(v.as_object().unwrap(), "Purpose", "").unwrap_err();
+        assert_eq!(crate::HasCode::code(&e), crate::Code::AaDetailInvalid);
+    }
+
+    #[test]
+    fn integral_numbers_take_a_zero_fraction() {
+        assert_eq!(integral(&parse(b"4.0").unwrap()), Some(4));
+        assert_eq!(integral(&parse(b"4").unwrap()), Some(4));
+        assert_eq!(integral(&parse(b"4.5").unwrap()), None);
+        assert_eq!(integral(&parse(b"1e300").unwrap()), None);
+        assert_eq!(integral(&parse(b"\"4\"").unwrap()), None);
+    }
+}
