@@ -224,6 +224,24 @@ pub enum consentry_result {
     InvalidArgument = 2104,
     /// `internal`: an error this build of the C library has no code for (a bug in consentry)
     Internal = 2105,
+    /// `aa_jws_structure`: not an AA JWS: a compact JWS needs three `.`-separated segments (a detached one `header..signature`)
+    AaJwsStructure = 2300,
+    /// `aa_base64url`: a JWS segment that is not base64url without padding
+    AaBase64url = 2301,
+    /// `aa_header_invalid`: a JWS header that is not a JSON object of the expected members (a duplicate member, a member of the wrong type, no `alg` or `kid`)
+    AaHeaderInvalid = 2302,
+    /// `aa_alg_unsupported`: a JWS `alg` outside the allow-list (RS256, PS256): `none`, HMAC and every other algorithm are refused
+    AaAlgUnsupported = 2303,
+    /// `aa_crit_unknown`: a JWS `crit` that names a member other than `b64`, is empty, or names a member the header lacks
+    AaCritUnknown = 2304,
+    /// `aa_key_too_small`: an RSA key with a modulus below 2048 bits
+    AaKeyTooSmall = 2305,
+    /// `aa_issuer_mismatch`: an AA JWS signed by a key bound to another entity than the expected issuer (or to none)
+    AaIssuerMismatch = 2306,
+    /// `aa_payload_not_json`: a verified AA payload that is not a UTF-8 JSON object without duplicate members
+    AaPayloadNotJson = 2307,
+    /// `aa_detail_invalid`: an AA consent detail member that is missing, of the wrong type, or has a value the import cannot map (the member is named)
+    AaDetailInvalid = 2308,
     /// `id_invalid`: a value is not a valid identifier of its declared type
     IdInvalid = 4000,
     /// `id_checksum`: a value has the shape of an identifier but its check digit or character is wrong
@@ -402,6 +420,15 @@ impl consentry_result {
             2103 => Some(Self::Panic),
             2104 => Some(Self::InvalidArgument),
             2105 => Some(Self::Internal),
+            2300 => Some(Self::AaJwsStructure),
+            2301 => Some(Self::AaBase64url),
+            2302 => Some(Self::AaHeaderInvalid),
+            2303 => Some(Self::AaAlgUnsupported),
+            2304 => Some(Self::AaCritUnknown),
+            2305 => Some(Self::AaKeyTooSmall),
+            2306 => Some(Self::AaIssuerMismatch),
+            2307 => Some(Self::AaPayloadNotJson),
+            2308 => Some(Self::AaDetailInvalid),
             4000 => Some(Self::IdInvalid),
             4001 => Some(Self::IdChecksum),
             4002 => Some(Self::IdPanHolderType),
@@ -548,6 +575,15 @@ impl consentry_result {
             Self::Panic => c"panic",
             Self::InvalidArgument => c"invalid_argument",
             Self::Internal => c"internal",
+            Self::AaJwsStructure => c"aa_jws_structure",
+            Self::AaBase64url => c"aa_base64url",
+            Self::AaHeaderInvalid => c"aa_header_invalid",
+            Self::AaAlgUnsupported => c"aa_alg_unsupported",
+            Self::AaCritUnknown => c"aa_crit_unknown",
+            Self::AaKeyTooSmall => c"aa_key_too_small",
+            Self::AaIssuerMismatch => c"aa_issuer_mismatch",
+            Self::AaPayloadNotJson => c"aa_payload_not_json",
+            Self::AaDetailInvalid => c"aa_detail_invalid",
             Self::IdInvalid => c"id_invalid",
             Self::IdChecksum => c"id_checksum",
             Self::IdPanHolderType => c"id_pan_holder_type",
@@ -693,6 +729,15 @@ impl consentry_result {
             Self::Panic => c"a panic was caught at the C boundary (a bug in consentry)",
             Self::InvalidArgument => c"an argument out of range (a length beyond the address space, an unknown value)",
             Self::Internal => c"an error this build of the C library has no code for (a bug in consentry)",
+            Self::AaJwsStructure => c"not an AA JWS: a compact JWS needs three `.`-separated segments (a detached one `header..signature`)",
+            Self::AaBase64url => c"a JWS segment that is not base64url without padding",
+            Self::AaHeaderInvalid => c"a JWS header that is not a JSON object of the expected members (a duplicate member, a member of the wrong type, no `alg` or `kid`)",
+            Self::AaAlgUnsupported => c"a JWS `alg` outside the allow-list (RS256, PS256): `none`, HMAC and every other algorithm are refused",
+            Self::AaCritUnknown => c"a JWS `crit` that names a member other than `b64`, is empty, or names a member the header lacks",
+            Self::AaKeyTooSmall => c"an RSA key with a modulus below 2048 bits",
+            Self::AaIssuerMismatch => c"an AA JWS signed by a key bound to another entity than the expected issuer (or to none)",
+            Self::AaPayloadNotJson => c"a verified AA payload that is not a UTF-8 JSON object without duplicate members",
+            Self::AaDetailInvalid => c"an AA consent detail member that is missing, of the wrong type, or has a value the import cannot map (the member is named)",
             Self::IdInvalid => c"a value is not a valid identifier of its declared type",
             Self::IdChecksum => c"a value has the shape of an identifier but its check digit or character is wrong",
             Self::IdPanHolderType => c"a PAN's fourth letter is not a known holder type",
