@@ -130,11 +130,11 @@ mod decide;
 mod retention;
 mod taxonomy;
 
+pub(crate) use decide::decide_claims;
 pub use decide::{
     decide, mode_allows, Decision, Permit, Reason, ReasonCode, Request, RequestTooLarge,
     StatusInput, MAX_FIELD_STEPS, MAX_REQUEST_FIELDS, MAX_SELECTOR_DEPTH, MAX_SELECTOR_LEN,
 };
-pub(crate) use decide::decide_claims;
 pub use retention::{retention, Retention, ERASURE_NOTICE_LEAD, LOG_RETENTION};
 pub use taxonomy::{
     Pack, Purpose, Taxonomy, TaxonomyBuilder, TaxonomyError, MAX_CODE_LEN, MAX_DEPTH,

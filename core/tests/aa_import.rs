@@ -27,8 +27,8 @@ fn spec_import() -> ImportedConsent {
 }
 
 fn import_detail(detail: &str) -> Result<ImportedConsent, AaError> {
-    let v = aa::verify_signed_consent(&signed_detail(detail), &two_entities(), Some("aa-one"))
-        .unwrap();
+    let v =
+        aa::verify_signed_consent(&signed_detail(detail), &two_entities(), Some("aa-one")).unwrap();
     aa::import(&v)
 }
 
@@ -82,15 +82,33 @@ fn spec_example_imports_to_the_documented_claims() {
     assert_eq!(c.consent_types, ["profile", "summary", "transactions"]);
     assert_eq!((c.data_life.unit, c.data_life.value), (AaUnit::Month, 4));
     assert_eq!((c.frequency.unit, c.frequency.value), (AaUnit::Hour, 4));
-    assert_eq!(c.fi_data_range, Some(DataRange { from: START, to: EXPIRY }));
+    assert_eq!(
+        c.fi_data_range,
+        Some(DataRange {
+            from: START,
+            to: EXPIRY
+        })
+    );
     assert_eq!(c.fetch_type.as_deref(), Some("ONETIME"));
-    assert_eq!(c.purpose.category_type.as_deref(), Some("purposeCategoryType"));
+    assert_eq!(
+        c.purpose.category_type.as_deref(),
+        Some("purposeCategoryType")
+    );
     let view = c.to_json_value();
     assert_eq!(view["source"], "aa");
     assert_eq!(view["evidence"], b64(&c.evidence));
-    assert_eq!(view["aa"]["dataFilter"], serde_json::json!([{"type":"TRANSACTIONAMOUNT","operator":">","value":"20000"}]));
-    assert_eq!(view["aa"]["fiDataRange"], serde_json::json!({"from": START, "to": EXPIRY}));
-    assert_eq!(view["aa"]["purpose"]["refUri"], "https://api.rebit.org.in/aa/purpose/101.xml");
+    assert_eq!(
+        view["aa"]["dataFilter"],
+        serde_json::json!([{"type":"TRANSACTIONAMOUNT","operator":">","value":"20000"}])
+    );
+    assert_eq!(
+        view["aa"]["fiDataRange"],
+        serde_json::json!({"from": START, "to": EXPIRY})
+    );
+    assert_eq!(
+        view["aa"]["purpose"]["refUri"],
+        "https://api.rebit.org.in/aa/purpose/101.xml"
+    );
 }
 
 #[test]
@@ -101,10 +119,20 @@ fn decide_on_the_imported_spec_example_permits_aa101_view_of_deposit_summary() {
     let d = c.decide(&r, &tax, StatusInput::Valid);
     assert_eq!(
         d.to_json(),
-        format!(r#"{{"allowed":true,"fields":["/fi/DEPOSIT/summary"],"transforms":{{}},"eraseBy":{}}}"#, INSIDE + 4 * 30 * 86_400)
+        format!(
+            r#"{{"allowed":true,"fields":["/fi/DEPOSIT/summary"],"transforms":{{}},"eraseBy":{}}}"#,
+            INSIDE + 4 * 30 * 86_400
+        )
     );
     let all = request(FIU, "aa:101", Mode::View, &["/fi"], INSIDE).with_uses(3);
-    assert_eq!(c.decide(&all, &tax, StatusInput::Valid).permit().unwrap().fields.len(), 6);
+    assert_eq!(
+        c.decide(&all, &tax, StatusInput::Valid)
+            .permit()
+            .unwrap()
+            .fields
+            .len(),
+        6
+    );
 }
 
 #[test]
@@ -113,16 +141,56 @@ fn decide_on_the_imported_spec_example_denies_each_with_its_reason() {
     let tax = Taxonomy::shipped().unwrap();
     let f = ["/fi/DEPOSIT/summary"];
     let cases: Vec<(Request, StatusInput, Vec<&str>)> = vec![
-        (request(FIU, "aa:102", Mode::View, &f, INSIDE).with_uses(0), StatusInput::Valid, vec!["purpose_not_granted"]),
-        (request(FIU, "aa:101", Mode::Store, &f, INSIDE).with_uses(0), StatusInput::Valid, vec!["mode_not_granted"]),
-        (request(FIU, "aa:101", Mode::View, &f, EXPIRY + 1_000).with_uses(0), StatusInput::Valid, vec!["expired"]),
-        (request("other-fiu@finvu.in", "aa:101", Mode::View, &f, INSIDE).with_uses(0), StatusInput::Valid, vec!["audience_mismatch"]),
-        (request(FIU, "aa:101", Mode::View, &f, INSIDE), StatusInput::Valid, vec!["frequency_unchecked"]),
-        (request(FIU, "aa:101", Mode::View, &f, INSIDE).with_uses(4), StatusInput::Valid, vec!["frequency_exceeded"]),
-        (request(FIU, "aa:101", Mode::View, &f, START - 1_000).with_uses(0), StatusInput::Valid, vec!["not_yet_valid", "issued_in_future"]),
-        (request(FIU, "aa:101", Mode::View, &["/fi/MUTUAL_FUNDS"], INSIDE).with_uses(0), StatusInput::Valid, vec!["fields_not_granted"]),
-        (request(FIU, "aa:101", Mode::View, &f, INSIDE).with_uses(0), aa::status_input("REVOKED"), vec!["revoked"]),
-        (request(FIU, "aa:101", Mode::View, &f, INSIDE).with_uses(0), aa::status_input("PAUSED"), vec!["suspended"]),
+        (
+            request(FIU, "aa:102", Mode::View, &f, INSIDE).with_uses(0),
+            StatusInput::Valid,
+            vec!["purpose_not_granted"],
+        ),
+        (
+            request(FIU, "aa:101", Mode::Store, &f, INSIDE).with_uses(0),
+            StatusInput::Valid,
+            vec!["mode_not_granted"],
+        ),
+        (
+            request(FIU, "aa:101", Mode::View, &f, EXPIRY + 1_000).with_uses(0),
+            StatusInput::Valid,
+            vec!["expired"],
+        ),
+        (
+            request("other-fiu@finvu.in", "aa:101", Mode::View, &f, INSIDE).with_uses(0),
+            StatusInput::Valid,
+            vec!["audience_mismatch"],
+        ),
+        (
+            request(FIU, "aa:101", Mode::View, &f, INSIDE),
+            StatusInput::Valid,
+            vec!["frequency_unchecked"],
+        ),
+        (
+            request(FIU, "aa:101", Mode::View, &f, INSIDE).with_uses(4),
+            StatusInput::Valid,
+            vec!["frequency_exceeded"],
+        ),
+        (
+            request(FIU, "aa:101", Mode::View, &f, START - 1_000).with_uses(0),
+            StatusInput::Valid,
+            vec!["not_yet_valid", "issued_in_future"],
+        ),
+        (
+            request(FIU, "aa:101", Mode::View, &["/fi/MUTUAL_FUNDS"], INSIDE).with_uses(0),
+            StatusInput::Valid,
+            vec!["fields_not_granted"],
+        ),
+        (
+            request(FIU, "aa:101", Mode::View, &f, INSIDE).with_uses(0),
+            aa::status_input("REVOKED"),
+            vec!["revoked"],
+        ),
+        (
+            request(FIU, "aa:101", Mode::View, &f, INSIDE).with_uses(0),
+            aa::status_input("PAUSED"),
+            vec!["suspended"],
+        ),
     ];
     for (r, status, want) in cases {
         let d = c.decide(&r, &tax, status);
@@ -154,8 +222,13 @@ fn decide_on_an_imported_consent_equals_decide_on_a_consentry_artefact_with_the_
         for purpose in ["aa:101", "aa:cat-1", "aa:102", "abdm:CAREMGT", "nope:1"] {
             for op in [Mode::View, Mode::Store, Mode::Query] {
                 for uses in [None, Some(0), Some(4)] {
-                    for status in [StatusInput::Valid, StatusInput::Revoked, StatusInput::Unknown] {
-                        let mut r = request(FIU, purpose, op, &["/fi/DEPOSIT", "/fi/X/summary"], now);
+                    for status in [
+                        StatusInput::Valid,
+                        StatusInput::Revoked,
+                        StatusInput::Unknown,
+                    ] {
+                        let mut r =
+                            request(FIU, purpose, op, &["/fi/DEPOSIT", "/fi/X/summary"], now);
                         if let Some(u) = uses {
                             r = r.with_uses(u);
                         }
@@ -221,43 +294,136 @@ fn quirks_import_to_the_same_claims_as_the_canonical_form() {
 #[test]
 fn inf_data_life_and_frequency_give_no_limit_and_store_mode_maps() {
     let detail = DETAIL
-        .replace(r#""DataLife":{"unit":"MONTH","value":4}"#, r#""DataLife":{"unit":"INF","value":0}"#)
-        .replace(r#""Frequency":{"unit":"HOUR","value":4}"#, r#""Frequency":{"unit":"INF"}"#)
+        .replace(
+            r#""DataLife":{"unit":"MONTH","value":4}"#,
+            r#""DataLife":{"unit":"INF","value":0}"#,
+        )
+        .replace(
+            r#""Frequency":{"unit":"HOUR","value":4}"#,
+            r#""Frequency":{"unit":"INF"}"#,
+        )
         .replace(r#""consentMode":"VIEW""#, r#""consentMode":"STORE""#);
     let c = import_detail(&detail).unwrap();
     let g = &c.claims.consent.purposes[0];
-    assert_eq!((g.data_life, g.frequency, g.mode), (None, None, Mode::Store));
+    assert_eq!(
+        (g.data_life, g.frequency, g.mode),
+        (None, None, Mode::Store)
+    );
     let tax = Taxonomy::shipped().unwrap();
     let r = request(FIU, "aa:101", Mode::View, &["/fi/DEPOSIT/summary"], INSIDE);
     let d = c.decide(&r, &tax, StatusInput::Valid);
     assert_eq!(d.permit().unwrap().erase_by, EXPIRY);
     let year = DETAIL.replace(r#""unit":"MONTH","value":4"#, r#""unit":"YEAR","value":1"#);
-    assert_eq!(import_detail(&year).unwrap().claims.consent.purposes[0].data_life, Some(365 * 86_400));
+    assert_eq!(
+        import_detail(&year).unwrap().claims.consent.purposes[0].data_life,
+        Some(365 * 86_400)
+    );
     let day = DETAIL.replace(r#""unit":"MONTH","value":4"#, r#""unit":"DAY","value":2"#);
-    assert_eq!(import_detail(&day).unwrap().claims.consent.purposes[0].data_life, Some(2 * 86_400));
+    assert_eq!(
+        import_detail(&day).unwrap().claims.consent.purposes[0].data_life,
+        Some(2 * 86_400)
+    );
 }
 
 #[test]
 fn detail_errors_are_aa_detail_invalid_naming_the_member_not_the_value() {
     let cases: Vec<(String, &str)> = vec![
-        (DETAIL.replace(r#""consentMode":"VIEW","#, ""), "consentMode"),
-        (DETAIL.replace(r#""consentMode":"VIEW""#, r#""consentMode":"SHARE""#), "consentMode"),
-        (DETAIL.replace(r#"["DEPOSIT","TERM-DEPOSIT"]"#, "[]"), "fiTypes"),
-        (DETAIL.replace(r#"["DEPOSIT","TERM-DEPOSIT"]"#, r#"["DEPOSIT","TERM/DEPOSIT"]"#), "fiTypes[1]"),
-        (DETAIL.replace(r#""SUMMARY""#, r#""BALANCE""#), "consentTypes[1]"),
-        (DETAIL.replace("2019-05-28T11:38:20.380+0000", "2019-05-28T11:38:20.380"), "consentStart"),
-        (DETAIL.replace("2020-05-28T11:38:20.381+0000", "2019-05-28T11:38:20.381+0000"), "consentExpiry"),
-        (DETAIL.replace(r#""unit":"MONTH""#, r#""unit":"WEEK""#), "DataLife.unit"),
-        (DETAIL.replace(r#""unit":"MONTH","value":4"#, r#""unit":"MONTH","value":-1"#), "DataLife.value"),
-        (DETAIL.replace(r#""unit":"MONTH","value":4"#, r#""unit":"MONTH","value":4.5"#), "DataLife.value"),
-        (DETAIL.replace(r#""unit":"MONTH","value":4"#, r#""unit":"MONTH","value":"4""#), "DataLife.value"),
-        (DETAIL.replace(r#""unit":"HOUR","value":4"#, r#""unit":"HOUR","value":0"#), "Frequency.value"),
-        (DETAIL.replace(r#""Customer":{"id":"demo@finvu"}"#, r#""Customer":{"id":"demo@finvu"},"customer":{"id":"other@finvu"}"#), "Customer"),
-        (DETAIL.replace(r#""Customer":{"id":"demo@finvu"},"#, ""), "Customer"),
-        (DETAIL.replace(r#""Customer":{"id":"demo@finvu"}"#, r#""Customer":{"id":987654321012}"#), "Customer.id"),
-        (DETAIL.replace(r#""operator":">""#, r#""operator":"~""#), "DataFilter[0].operator"),
-        (DETAIL.replace(r#""code":"101""#, r#""code":"1 01""#), "Purpose.code"),
-        (DETAIL.replace(r#""to":"2020-05-28T11:38:20.381+0000""#, r#""to":"2018-05-28T11:38:20.381+0000""#), "FIDataRange.to"),
+        (
+            DETAIL.replace(r#""consentMode":"VIEW","#, ""),
+            "consentMode",
+        ),
+        (
+            DETAIL.replace(r#""consentMode":"VIEW""#, r#""consentMode":"SHARE""#),
+            "consentMode",
+        ),
+        (
+            DETAIL.replace(r#"["DEPOSIT","TERM-DEPOSIT"]"#, "[]"),
+            "fiTypes",
+        ),
+        (
+            DETAIL.replace(
+                r#"["DEPOSIT","TERM-DEPOSIT"]"#,
+                r#"["DEPOSIT","TERM/DEPOSIT"]"#,
+            ),
+            "fiTypes[1]",
+        ),
+        (
+            DETAIL.replace(r#""SUMMARY""#, r#""BALANCE""#),
+            "consentTypes[1]",
+        ),
+        (
+            DETAIL.replace("2019-05-28T11:38:20.380+0000", "2019-05-28T11:38:20.380"),
+            "consentStart",
+        ),
+        (
+            DETAIL.replace(
+                "2020-05-28T11:38:20.381+0000",
+                "2019-05-28T11:38:20.381+0000",
+            ),
+            "consentExpiry",
+        ),
+        (
+            DETAIL.replace(r#""unit":"MONTH""#, r#""unit":"WEEK""#),
+            "DataLife.unit",
+        ),
+        (
+            DETAIL.replace(
+                r#""unit":"MONTH","value":4"#,
+                r#""unit":"MONTH","value":-1"#,
+            ),
+            "DataLife.value",
+        ),
+        (
+            DETAIL.replace(
+                r#""unit":"MONTH","value":4"#,
+                r#""unit":"MONTH","value":4.5"#,
+            ),
+            "DataLife.value",
+        ),
+        (
+            DETAIL.replace(
+                r#""unit":"MONTH","value":4"#,
+                r#""unit":"MONTH","value":"4""#,
+            ),
+            "DataLife.value",
+        ),
+        (
+            DETAIL.replace(r#""unit":"HOUR","value":4"#, r#""unit":"HOUR","value":0"#),
+            "Frequency.value",
+        ),
+        (
+            DETAIL.replace(
+                r#""Customer":{"id":"demo@finvu"}"#,
+                r#""Customer":{"id":"demo@finvu"},"customer":{"id":"other@finvu"}"#,
+            ),
+            "Customer",
+        ),
+        (
+            DETAIL.replace(r#""Customer":{"id":"demo@finvu"},"#, ""),
+            "Customer",
+        ),
+        (
+            DETAIL.replace(
+                r#""Customer":{"id":"demo@finvu"}"#,
+                r#""Customer":{"id":987654321012}"#,
+            ),
+            "Customer.id",
+        ),
+        (
+            DETAIL.replace(r#""operator":">""#, r#""operator":"~""#),
+            "DataFilter[0].operator",
+        ),
+        (
+            DETAIL.replace(r#""code":"101""#, r#""code":"1 01""#),
+            "Purpose.code",
+        ),
+        (
+            DETAIL.replace(
+                r#""to":"2020-05-28T11:38:20.381+0000""#,
+                r#""to":"2018-05-28T11:38:20.381+0000""#,
+            ),
+            "FIDataRange.to",
+        ),
     ];
     for (detail, member) in cases {
         assert_ne!(detail, DETAIL, "{member}: the case changed nothing");
@@ -265,6 +431,9 @@ fn detail_errors_are_aa_detail_invalid_naming_the_member_not_the_value() {
         assert_eq!(e.code(), Code::AaDetailInvalid, "{member}: {e}");
         let msg = e.to_string();
         assert!(msg.contains(&format!("`{member}`")), "{member}: {msg}");
-        assert!(!msg.contains("demo@finvu") && !msg.contains("987654321012"), "{msg}");
+        assert!(
+            !msg.contains("demo@finvu") && !msg.contains("987654321012"),
+            "{msg}"
+        );
     }
 }

@@ -247,7 +247,11 @@ fn list<'a>(detail: &'a Map<String, Value>, name: &str) -> Result<&'a [Value], A
     Ok(a)
 }
 
-fn instant(detail: &Map<String, Value>, name: &str, path: &str) -> Result<super::time::Instant, AaError> {
+fn instant(
+    detail: &Map<String, Value>,
+    name: &str,
+    path: &str,
+) -> Result<super::time::Instant, AaError> {
     let v = j::required(detail, name, path)?;
     parse_instant(v).ok_or_else(|| {
         AaError::detail(
@@ -277,10 +281,17 @@ fn period(detail: &Map<String, Value>, name: &str) -> Result<AaPeriod, AaError> 
 fn fi_type(s: &str) -> Option<String> {
     let ok = !s.is_empty()
         && s.len() <= MAX_AA_ID_LEN
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
     ok.then(|| {
         s.bytes()
-            .map(|b| if b == b'-' { '_' } else { char::from(b.to_ascii_uppercase()) })
+            .map(|b| {
+                if b == b'-' {
+                    '_'
+                } else {
+                    char::from(b.to_ascii_uppercase())
+                }
+            })
             .collect()
     })
 }
@@ -300,23 +311,35 @@ pub fn import(verified: &VerifiedAa) -> Result<ImportedConsent, AaError> {
     let nbf = start.up();
     let exp = expiry.down();
     if exp <= nbf {
-        return Err(AaError::detail("consentExpiry", "must be after `consentStart`"));
+        return Err(AaError::detail(
+            "consentExpiry",
+            "must be after `consentStart`",
+        ));
     }
 
     let mode_at = "consentMode";
-    let mode = match j::string(j::required(d, mode_at, "")?, mode_at)?.to_ascii_lowercase().as_str() {
+    let mode = match j::string(j::required(d, mode_at, "")?, mode_at)?
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "view" => Mode::View,
         "store" => Mode::Store,
         "query" => Mode::Query,
         "stream" => Mode::Stream,
-        _ => return Err(AaError::detail(mode_at, "must be VIEW, STORE, QUERY or STREAM")),
+        _ => {
+            return Err(AaError::detail(
+                mode_at,
+                "must be VIEW, STORE, QUERY or STREAM",
+            ))
+        }
     };
 
     let mut fi_types: Vec<String> = Vec::new();
     for (i, v) in list(d, "fiTypes")?.iter().enumerate() {
         let at = format!("fiTypes[{i}]");
-        let t = fi_type(j::string(v, &at)?)
-            .ok_or_else(|| AaError::detail(&at, "must be an FI type of letters, digits, `_` or `-`"))?;
+        let t = fi_type(j::string(v, &at)?).ok_or_else(|| {
+            AaError::detail(&at, "must be an FI type of letters, digits, `_` or `-`")
+        })?;
         if !fi_types.contains(&t) {
             fi_types.push(t);
         }
@@ -353,13 +376,22 @@ pub fn import(verified: &VerifiedAa) -> Result<ImportedConsent, AaError> {
     };
     let code_ok = !code.is_empty()
         && code.len() <= 32
-        && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
     if !code_ok {
-        return Err(AaError::detail("Purpose.code", "must be 1 to 32 letters, digits, `_` or `-`"));
+        return Err(AaError::detail(
+            "Purpose.code",
+            "must be 1 to 32 letters, digits, `_` or `-`",
+        ));
     }
     let category_type = match j::optional(p, "Category", "Purpose")? {
         None => None,
-        Some(c) => opt_string(j::object(c, "Purpose.Category")?, "type", "Purpose.Category")?,
+        Some(c) => opt_string(
+            j::object(c, "Purpose.Category")?,
+            "type",
+            "Purpose.Category",
+        )?,
     };
     let purpose = AaPurpose {
         text: opt_string(p, "text", "Purpose")?,
@@ -400,7 +432,10 @@ pub fn import(verified: &VerifiedAa) -> Result<ImportedConsent, AaError> {
             let from = instant(r, "from", "FIDataRange")?.up();
             let to = instant(r, "to", "FIDataRange")?.down();
             if to < from {
-                return Err(AaError::detail("FIDataRange.to", "must not be before `from`"));
+                return Err(AaError::detail(
+                    "FIDataRange.to",
+                    "must not be before `from`",
+                ));
             }
             Some(DataRange { from, to })
         }
@@ -419,14 +454,26 @@ pub fn import(verified: &VerifiedAa) -> Result<ImportedConsent, AaError> {
             let operator =
                 j::string(j::required(o, "operator", &at)?, &format!("{at}.operator"))?.to_owned();
             if !["=", "!=", ">", "<", ">=", "<="].contains(&operator.as_str()) {
-                return Err(AaError::detail(format!("{at}.operator"), "must be =, !=, >, <, >= or <="));
+                return Err(AaError::detail(
+                    format!("{at}.operator"),
+                    "must be =, !=, >, <, >= or <=",
+                ));
             }
             let value = match j::required(o, "value", &at)? {
                 Value::String(s) => s.clone(),
                 v @ Value::Number(_) => v.to_string(),
-                _ => return Err(AaError::detail(format!("{at}.value"), "must be a string or a number")),
+                _ => {
+                    return Err(AaError::detail(
+                        format!("{at}.value"),
+                        "must be a string or a number",
+                    ))
+                }
             };
-            data_filter.push(AaDataFilter { kind, operator, value });
+            data_filter.push(AaDataFilter {
+                kind,
+                operator,
+                value,
+            });
         }
     }
 

@@ -188,15 +188,12 @@ pub(crate) fn integral(v: &Value) -> Option<i128> {
         return Some(i128::from(u));
     }
     let f = n.as_f64()?;
-    if f.fract() == 0.0 && f.abs() <= MAX_EXACT_F64 {
-        #[expect(
-            clippy::cast_possible_truncation,
-            reason = "integral and within ±2^53, so exact"
-        )]
-        let i = f as i64;
-        return Some(i128::from(i));
+    if f.fract() != 0.0 || f.abs() > MAX_EXACT_F64 {
+        return None;
     }
-    None
+    // Integral and within ±2^53, so its shortest text is the integer followed by `.0`.
+    let text = n.to_string();
+    text.strip_suffix(".0")?.parse::<i64>().ok().map(i128::from)
 }
 
 #[cfg(test)]

@@ -203,7 +203,9 @@ impl AaTrust {
                     .ok_or_else(|| AaError::KeyJson("`entityinfo` must be an array".into()))?;
                 add_records(&mut staged, records, "entityinfo")?;
             }
-            Value::Object(o) if o.contains_key("kty") => add_jwk(&mut staged, &value, "jwk", entity)?,
+            Value::Object(o) if o.contains_key("kty") => {
+                add_jwk(&mut staged, &value, "jwk", entity)?
+            }
             _ => {
                 return Err(AaError::KeyJson(
                     "expected a jwk set, a jwk or a list of entity records".into(),
@@ -248,7 +250,11 @@ fn add_records(
     Ok(())
 }
 
-fn str_member<'a>(o: &'a Map<String, Value>, name: &str, at: &str) -> Result<Option<&'a str>, AaError> {
+fn str_member<'a>(
+    o: &'a Map<String, Value>,
+    name: &str,
+    at: &str,
+) -> Result<Option<&'a str>, AaError> {
     match o.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -353,9 +359,7 @@ fn add_jwk(
         Some(_) => Err(AaError::DuplicateKid { at: at.to_owned() }),
         None => {
             if staged.len() >= MAX_AA_KEYS {
-                return Err(AaError::KeyJson(format!(
-                    "more than {MAX_AA_KEYS} keys"
-                )));
+                return Err(AaError::KeyJson(format!("more than {MAX_AA_KEYS} keys")));
             }
             staged.insert(kid.to_owned(), key);
             Ok(())

@@ -162,7 +162,10 @@ mod tests {
         );
         let whole = parse_datetime("1970-01-01T00:00:00Z").unwrap();
         assert_eq!((whole.floor, whole.fraction), (0, false));
-        assert_eq!(parse_datetime("2000-02-29T00:00:00.000Z").unwrap().floor, 951_782_400);
+        assert_eq!(
+            parse_datetime("2000-02-29T00:00:00.000Z").unwrap().floor,
+            951_782_400
+        );
     }
 
     #[test]

@@ -66,7 +66,11 @@ pub(crate) fn two_entities() -> AaTrust {
 pub(crate) fn raw_sign(key: &RsaKeyPair, pss: bool, input: &[u8]) -> Vec<u8> {
     let rng = ring::rand::SystemRandom::new();
     let mut sig = vec![0u8; key.public().modulus_len()];
-    let alg: &dyn ring::signature::RsaEncoding = if pss { &RSA_PSS_SHA256 } else { &RSA_PKCS1_SHA256 };
+    let alg: &dyn ring::signature::RsaEncoding = if pss {
+        &RSA_PSS_SHA256
+    } else {
+        &RSA_PKCS1_SHA256
+    };
     key.sign(alg, &rng, input, &mut sig).unwrap();
     sig
 }
@@ -108,5 +112,9 @@ pub(crate) const DETAIL: &str = r#"{"consentStart":"2019-05-28T11:38:20.380+0000
 
 /// `DETAIL` signed by `aa_one` in the AA form.
 pub(crate) fn signed_detail(detail: &str) -> String {
-    sign_compact(&key_pair("aa_one"), &aa_header("aa-one-key-1"), detail.as_bytes())
+    sign_compact(
+        &key_pair("aa_one"),
+        &aa_header("aa-one-key-1"),
+        detail.as_bytes(),
+    )
 }
