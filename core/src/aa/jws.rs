@@ -300,3 +300,61 @@ pub fn verify_detached(
         issuer: signer.entity,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn seg(json: &str) -> String {
+        URL_SAFE_NO_PAD.encode(json)
+    }
+
+    #[test]
+    fn b64_member_selects_the_mode() {
+        let h = |j: &str| parse_header(&seg(j)).map(|h| h.b64);
+        assert_eq!(h(r#"{"alg":"RS256","kid":"k"}"#).unwrap(), B64Mode::Absent);
+        assert_eq!(
+            h(r#"{"alg":"RS256","kid":"k","b64":true}"#).unwrap(),
+            B64Mode::True
+        );
+        assert_eq!(
+            h(r#"{"alg":"RS256","kid":"k","b64":false,"crit":["b64"]}"#).unwrap(),
+            B64Mode::False
+        );
+        assert_eq!(
+            h(r#"{"alg":"RS256","kid":"k","b64":null}"#).unwrap_err(),
+            AaError::Header("header `b64` must be a boolean".into())
+        );
+    }
+
+    #[test]
+    fn a_small_key_that_bypassed_loading_is_still_refused_before_verifying() {
+        let mut trust = AaTrust::new();
+        let mut n = vec![0xc5; 128];
+        n[127] = 0xc7;
+        trust.insert_unchecked("k", n, vec![1, 0, 1], AaAlg::Rs256);
+        let header = parse_header(&seg(r#"{"alg":"RS256","kid":"k"}"#)).unwrap();
+        let r = check_signature(header, b"k.x", &[0; 128], &trust, None);
+        assert_eq!(
+            r,
+            Err(AaError::KeyTooSmall {
+                at: "kid".into(),
+                bits: 1024
+            })
+        );
+    }
+
+    #[test]
+    fn the_two_signing_inputs() {
+        let h = seg(r#"{"alg":"RS256","kid":"k","b64":false}"#);
+        let p = seg("{}");
+        let text = format!("{h}.{p}.AAAA");
+        let c = parse_compact(&text).unwrap();
+        assert_eq!(signing_input(&c), format!("{h}.{{}}").into_bytes());
+        let h = seg(r#"{"alg":"RS256","kid":"k"}"#);
+        let text = format!("{h}.{p}.AAAA");
+        let c = parse_compact(&text).unwrap();
+        assert_eq!(signing_input(&c), format!("{h}.{p}").into_bytes());
+    }
+}

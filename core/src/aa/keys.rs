@@ -159,6 +159,20 @@ impl AaTrust {
         self.keys.get(kid)
     }
 
+    /// Binds `key` without the loader's checks (tests of the verifier's own checks).
+    #[cfg(test)]
+    pub(crate) fn insert_unchecked(&mut self, kid: &str, n: Vec<u8>, e: Vec<u8>, alg: AaAlg) {
+        self.keys.insert(
+            kid.to_owned(),
+            AaKey {
+                n,
+                e,
+                alg,
+                entity: None,
+            },
+        );
+    }
+
     /// Adds every key of a document, all or nothing (on error the store is unchanged):
     ///
     /// - a JWK Set `{"keys": [JWK, ...]}`;
@@ -363,6 +377,28 @@ fn add_jwk(
             }
             staged.insert(kid.to_owned(), key);
             Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bit_length_counts_from_the_top_set_bit() {
+        assert_eq!(bit_len(&[]), 0);
+        assert_eq!(bit_len(&[1]), 1);
+        assert_eq!(bit_len(&[0x80, 0]), 16);
+        assert_eq!(bit_len(strip_zeros(&[0, 0, 0x7f])), 7);
+    }
+
+    #[test]
+    fn alg_names_are_an_allow_list() {
+        assert_eq!(AaAlg::from_name("RS256"), Some(AaAlg::Rs256));
+        assert_eq!(AaAlg::from_name("PS256"), Some(AaAlg::Ps256));
+        for n in ["none", "HS256", "rs256", "RS512", ""] {
+            assert_eq!(AaAlg::from_name(n), None, "{n}");
         }
     }
 }
