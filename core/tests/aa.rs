@@ -43,7 +43,7 @@ fn spec_example_verifies_with_its_vendored_key_and_keeps_the_payload_verbatim() 
     assert_eq!(v.payload.len(), 1969);
     assert!(v.payload.starts_with(b"{\r\n        \"consentStart\""));
     assert_eq!(v.payload, unb64(&spec_parts().1));
-    assert_eq!(v.detail["Customer"]["id"], "demo@finvu");
+    assert_eq!(v.detail()["Customer"]["id"], "demo@finvu");
     let jws = spec_jws();
     let digest = ring::digest::digest(&ring::digest::SHA256, jws.trim().as_bytes());
     assert_eq!(v.evidence.as_slice(), digest.as_ref());
@@ -590,8 +590,15 @@ fn private_members_unsupported_keys_and_rebound_kids_are_refused_all_or_nothing(
     );
     assert_eq!(code(AaTrust::from_json("[1]")), Code::KeyJwkInvalid);
     assert_eq!(
-        code(AaTrust::from_json(r#"[{"id":"x"}]"#)),
+        code(AaTrust::from_json(r#"[{"id":"x","certificate":"pem"}]"#)),
         Code::KeyJwkInvalid
     );
+    assert_eq!(
+        code(AaTrust::from_json(r#"[{"certificate":null}]"#)),
+        Code::KeyJwkInvalid
+    );
+    // Registry entities without a key add nothing.
+    let t = AaTrust::from_json(r#"[{"id":"fip-1"},{"id":"fip-2","certificate":null}]"#).unwrap();
+    assert!(t.is_empty());
     assert_eq!(code(AaTrust::from_json("\"x\"")), Code::KeyJwkInvalid);
 }

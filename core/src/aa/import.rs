@@ -304,7 +304,7 @@ fn fi_type(s: &str) -> Option<String> {
 /// placeholder `Category.type`. `status`, `ConsentUse` and `createTimestamp` are ignored: they
 /// are outside the signature.
 pub fn import(verified: &VerifiedAa) -> Result<ImportedConsent, AaError> {
-    let d = j::object(&verified.detail, "detail")?;
+    let d = j::object(verified.detail(), "detail")?;
 
     let start = instant(d, "consentStart", "")?;
     let expiry = instant(d, "consentExpiry", "")?;

@@ -98,6 +98,130 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 }
 
+/// Checks that `bytes` are one strict JSON value (as [`parse`] would accept) without building
+/// it: keys are borrowed where the text has no escapes, values are skipped. The verifier runs
+/// this on every payload; the value itself is built only when asked for.
+pub(crate) fn check(bytes: &[u8]) -> Result<(), serde_json::Error> {
+    serde_json::from_slice::<Checked>(bytes).map(|_| ())
+}
+
+/// A JSON value that was checked for duplicate members and dropped.
+struct Checked;
+
+impl<'de> Deserialize<'de> for Checked {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(CheckVisitor)
+    }
+}
+
+/// An object key, borrowed from the input when it holds no escape.
+#[derive(PartialEq, Eq, Hash)]
+enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Borrowed(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+struct CheckVisitor;
+
+impl<'de> Visitor<'de> for CheckVisitor {
+    type Value = Checked;
+
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("a json value")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Checked, E> {
+        if v.is_finite() {
+            Ok(Checked)
+        } else {
+            Err(E::custom("a number that is not finite"))
+        }
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Checked, A::Error> {
+        while seq.next_element::<Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
+        // Small objects (the usual case) are scanned; larger ones hashed: linear either way.
+        let mut small: Vec<Key<'de>> = Vec::new();
+        let mut large: std::collections::HashSet<Key<'de>> = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            map.next_value::<Checked>()?;
+            let duplicate = if large.is_empty() && small.len() < 16 {
+                let d = small.iter().any(|k| k.as_str() == key.as_str());
+                small.push(key);
+                d
+            } else {
+                large.extend(small.drain(..));
+                let name = shown(key.as_str()).to_owned();
+                if large.insert(key) {
+                    false
+                } else {
+                    return Err(A::Error::custom(format!("member `{name}` appears twice")));
+                }
+            };
+            if duplicate {
+                let name = small.last().map_or("…", |k| shown(k.as_str()));
+                return Err(A::Error::custom(format!("member `{name}` appears twice")));
+            }
+        }
+        Ok(Checked)
+    }
+}
+
 /// Parses `bytes` as one strict JSON value (UTF-8, no duplicate members, nothing after it).
 pub(crate) fn parse(bytes: &[u8]) -> Result<Value, serde_json::Error> {
     serde_json::from_slice::<StrictValue>(bytes).map(|StrictValue(v)| v)
@@ -200,6 +324,27 @@ pub(crate) fn integral(v: &Value) -> Option<i128> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn check_agrees_with_parse() {
+        let many: String = (0..40).map(|i| format!("\"k{i}\":{i},")).collect();
+        for text in [
+            r#"{"a":1,"a":2}"#.to_owned(),
+            r#"{"x":{"b":1,"b":1}}"#.to_owned(),
+            r#"[{"c":1},{"c":2}]"#.to_owned(),
+            r#"{"a":1} x"#.to_owned(),
+            r#"{"\u0061":1,"a":2}"#.to_owned(),
+            format!("{{{many}\"k3\":0}}"),
+            format!("{{{many}\"z\":0}}"),
+            "[1, 2.5, -3, true, null, \"s\", {}]".to_owned(),
+        ] {
+            assert_eq!(
+                check(text.as_bytes()).is_ok(),
+                parse(text.as_bytes()).is_ok(),
+                "{text}"
+            );
+        }
+    }
 
     #[test]
     fn duplicate_members_are_refused_at_every_level() {

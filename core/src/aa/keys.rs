@@ -179,7 +179,8 @@ impl AaTrust {
     /// - a single RSA JWK (an object with `kty`);
     /// - a list of Central Registry entity records `[{"id": ENTITY, "certificate": JWK}, ...]`,
     ///   or the registry's response object holding that list under `entityinfo`: each key is
-    ///   bound to its record's `id`.
+    ///   bound to its record's `id`; a record whose `certificate` is absent or `null` adds
+    ///   nothing.
     ///
     /// `entity`, when given, binds every key of a JWK Set or single JWK to that entity id (a
     /// caller that knows whose keys it loads); entity records always carry their own.
@@ -255,11 +256,18 @@ fn add_records(
             .and_then(Value::as_str)
             .ok_or_else(|| AaError::KeyJson(format!("`{at}.id` must be a string")))?;
         check_entity(id, &format!("{at}.id"))?;
-        let cert = o
-            .get("certificate")
-            .filter(|c| c.is_object())
-            .ok_or_else(|| AaError::KeyJson(format!("`{at}.certificate` must be a jwk object")))?;
-        add_jwk(staged, cert, &format!("{at}.certificate"), Some(id))?;
+        match o.get("certificate") {
+            // A registry entity without a key (many FIPs and FIUs) is trusted for nothing.
+            None | Some(Value::Null) => {}
+            Some(cert @ Value::Object(_)) => {
+                add_jwk(staged, cert, &format!("{at}.certificate"), Some(id))?;
+            }
+            Some(_) => {
+                return Err(AaError::KeyJson(format!(
+                    "`{at}.certificate` must be a jwk object"
+                )))
+            }
+        }
     }
     Ok(())
 }

@@ -72,13 +72,23 @@ pub struct VerifiedAa {
     pub issuer: Option<String>,
     /// The payload bytes exactly as signed (CRLF and indentation included).
     pub payload: Vec<u8>,
-    /// The payload parsed (after the signature held): the `SignedConsentDetail`.
-    pub detail: serde_json::Value,
     /// SHA-256 of the JWS text (surrounding white space removed): the evidence.
     pub evidence: [u8; 32],
+    /// The payload as a JSON value, built on first use (verification only checks it).
+    detail: std::sync::OnceLock<serde_json::Value>,
 }
 
 impl VerifiedAa {
+    /// The payload parsed: the `SignedConsentDetail`, a JSON object. Verification checked that
+    /// the payload is one (strict JSON, no duplicate member); the value is built on first use.
+    pub fn detail(&self) -> &serde_json::Value {
+        self.detail.get_or_init(|| {
+            // Cannot fail after `json::check` passed (the two parsers accept the same texts);
+            // `null` would fail every import all the same.
+            json::parse(&self.payload).unwrap_or(serde_json::Value::Null)
+        })
+    }
+
     /// The JSON view: `{"kid", "alg", "b64", "issuer", "evidence", "payload": the detail}`.
     pub fn to_json_value(&self) -> serde_json::Value {
         serde_json::json!({
@@ -87,7 +97,7 @@ impl VerifiedAa {
             "b64": self.b64.as_str(),
             "issuer": self.issuer,
             "evidence": crate::b64::encode(&self.evidence),
-            "payload": self.detail,
+            "payload": self.detail(),
         })
     }
 }
@@ -97,7 +107,8 @@ impl VerifiedAa {
 /// signature has verified). Checks, first failure wins (`docs/aa.md`): size
 /// ([`MAX_JWS_LEN`]), three segments, header (base64url, strict JSON, `alg` allow-list, `kid`,
 /// `b64`, `crit`), payload and signature base64url, key by `kid`, the key's algorithm, its
-/// size, the signature, the issuer, and last the payload as a JSON object.
+/// size, the signature, the issuer, and last the payload as a JSON object (checked without
+/// being built: [`VerifiedAa::detail`] builds it).
 ///
 /// Cost is linear in the input: one pass to split and decode, one SHA-256, one RSA verify.
 pub fn verify_signed_consent(
@@ -115,17 +126,17 @@ pub fn verify_signed_consent(
         ..
     } = compact;
     let signer = jws::check_signature(header, &input, &signature, trust, expected_issuer)?;
-    let detail = json::parse(&payload).map_err(|e| AaError::PayloadNotJson(e.to_string()))?;
-    if !detail.is_object() {
+    if payload.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(AaError::PayloadNotJson("not an object".into()));
     }
+    json::check(&payload).map_err(|e| AaError::PayloadNotJson(e.to_string()))?;
     Ok(VerifiedAa {
         kid: signer.kid,
         alg: signer.alg,
         b64: signer.b64,
         issuer: signer.entity,
         payload,
-        detail,
         evidence,
+        detail: std::sync::OnceLock::new(),
     })
 }
