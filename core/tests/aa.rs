@@ -46,7 +46,7 @@ fn spec_example_verifies_with_its_vendored_key_and_keeps_the_payload_verbatim() 
     assert_eq!(v.detail()["Customer"]["id"], "demo@finvu");
     let jws = spec_jws();
     let digest = ring::digest::digest(&ring::digest::SHA256, jws.trim().as_bytes());
-    assert_eq!(v.evidence.as_slice(), digest.as_ref());
+    assert_eq!(v.evidence().as_slice(), digest.as_ref());
     let view = v.to_json_value();
     assert_eq!(view["b64"], "false");
     assert_eq!(view["alg"], "RS256");
@@ -416,7 +416,8 @@ fn surrounding_white_space_is_ignored_and_not_part_of_the_evidence() {
     let jws = spec_jws();
     let a = verify_signed_consent(&jws, &spec_trust(), None).unwrap();
     let b = verify_signed_consent(&format!("  {}\r\n", jws.trim()), &spec_trust(), None).unwrap();
-    assert_eq!(a.evidence, b.evidence);
+    assert_eq!(a.evidence(), b.evidence());
+    assert_eq!(a.jws, jws.trim());
 }
 
 #[test]

@@ -484,8 +484,9 @@ pub fn import(verified: &VerifiedAa) -> Result<ImportedConsent, AaError> {
         Some(e) => e.clone(),
         None => format!("kid:{}", verified.kid),
     };
+    let evidence = verified.evidence();
     let mut cti = [0u8; 16];
-    for (dst, src) in cti.iter_mut().zip(verified.evidence.iter()) {
+    for (dst, src) in cti.iter_mut().zip(evidence.iter()) {
         *dst = *src;
     }
     let mut grant = Grant::new(&format!("aa:{}", purpose.code), fields, mode);
@@ -521,7 +522,7 @@ pub fn import(verified: &VerifiedAa) -> Result<ImportedConsent, AaError> {
         claims,
         issuer,
         kid: verified.kid.clone(),
-        evidence: verified.evidence,
+        evidence,
         consent_id,
         fetch_type,
         purpose,

@@ -72,13 +72,22 @@ pub struct VerifiedAa {
     pub issuer: Option<String>,
     /// The payload bytes exactly as signed (CRLF and indentation included).
     pub payload: Vec<u8>,
-    /// SHA-256 of the JWS text (surrounding white space removed): the evidence.
-    pub evidence: [u8; 32],
+    /// The JWS text as verified (surrounding white space removed): the evidence itself.
+    pub jws: String,
+    /// SHA-256 of `jws`, computed on first use.
+    evidence: std::sync::OnceLock<[u8; 32]>,
     /// The payload as a JSON value, built on first use (verification only checks it).
     detail: std::sync::OnceLock<serde_json::Value>,
 }
 
 impl VerifiedAa {
+    /// SHA-256 of the JWS text (surrounding white space removed): how the evidence is named.
+    pub fn evidence(&self) -> [u8; 32] {
+        *self
+            .evidence
+            .get_or_init(|| jws::sha256(self.jws.as_bytes()))
+    }
+
     /// The payload parsed: the `SignedConsentDetail`, a JSON object. Verification checked that
     /// the payload is one (strict JSON, no duplicate member); the value is built on first use.
     pub fn detail(&self) -> &serde_json::Value {
@@ -96,7 +105,7 @@ impl VerifiedAa {
             "alg": self.alg.name(),
             "b64": self.b64.as_str(),
             "issuer": self.issuer,
-            "evidence": crate::b64::encode(&self.evidence),
+            "evidence": crate::b64::encode(&self.evidence()),
             "payload": self.detail(),
         })
     }
@@ -110,7 +119,8 @@ impl VerifiedAa {
 /// size, the signature, the issuer, and last the payload as a JSON object (checked without
 /// being built: [`VerifiedAa::detail`] builds it).
 ///
-/// Cost is linear in the input: one pass to split and decode, one SHA-256, one RSA verify.
+/// Cost is linear in the input: one pass to split and decode, one JSON check, one RSA verify
+/// (the evidence hash and the detail value are computed when first asked for).
 pub fn verify_signed_consent(
     jws: &str,
     trust: &AaTrust,
@@ -118,8 +128,8 @@ pub fn verify_signed_consent(
 ) -> Result<VerifiedAa, AaError> {
     let compact = jws::parse_compact(jws)?;
     let input = jws::signing_input(&compact);
-    let evidence = jws::sha256(compact.text.as_bytes());
     let jws::Compact {
+        text,
         header,
         payload,
         signature,
@@ -136,7 +146,8 @@ pub fn verify_signed_consent(
         b64: signer.b64,
         issuer: signer.entity,
         payload,
-        evidence,
+        jws: text.to_owned(),
+        evidence: std::sync::OnceLock::new(),
         detail: std::sync::OnceLock::new(),
     })
 }
