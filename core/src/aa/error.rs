@@ -89,6 +89,12 @@ pub enum AaError {
         /// where the key is in the document
         at: String,
     },
+    /// A private key that is not a PKCS#8 RSA key ring accepts (2048 to 4096 bits).
+    #[error("not a usable pkcs#8 rsa private key")]
+    Pkcs8,
+    /// Signing failed (the random source failed).
+    #[error("signing failed")]
+    SigningFailed,
     /// A `kid` already bound to a different key or entity.
     #[error("key `{at}`: its `kid` is already bound to a different key or entity")]
     DuplicateKid {
@@ -118,6 +124,8 @@ impl HasCode for AaError {
             AaError::KeyUnsupported { .. } => Code::KeyUnsupported,
             AaError::KeyPrivate { .. } => Code::KeyPrivateMaterial,
             AaError::DuplicateKid { .. } => Code::KeyDuplicateKid,
+            AaError::Pkcs8 => Code::KeyPkcs8Invalid,
+            AaError::SigningFailed => Code::SigningFailed,
         }
     }
 }

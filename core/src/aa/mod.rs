@@ -11,6 +11,8 @@
 //! - [`verify_detached`]: `header..signature` over a body, in the three `b64` variants.
 //! - [`AaTrust`]: RSA keys from a JWK Set, a JWK or Central Registry entity records, bound to
 //!   their entity id, so a consent can be required to come from an expected AA.
+//! - [`sign_compact`], [`sign_detached`]: a compat signer producing what AA implementations
+//!   produce, in the three `b64` variants, from an [`AaSigningKey`] (PKCS#8 RSA).
 //! - [`import`]: the claims view ([`ImportedConsent`]), marked as imported (issuer = the
 //!   signing entity, evidence = SHA-256 of the JWS).
 //!
@@ -41,6 +43,7 @@ mod import;
 mod json;
 mod jws;
 mod keys;
+mod sign;
 mod time;
 
 pub use error::AaError;
@@ -57,6 +60,7 @@ pub use keys::{
     AaAlg, AaKey, AaTrust, MAX_AA_KEYS, MAX_AA_KID_LEN, MAX_ENTITY_ID_LEN, MAX_RSA_BITS,
     MAX_TRUST_DOC_LEN, MIN_RSA_BITS,
 };
+pub use sign::{sign_compact, sign_detached, AaSigningKey};
 
 /// A verified AA signed consent.
 #[derive(Clone, Debug, PartialEq, Eq)]
