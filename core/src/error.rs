@@ -322,6 +322,26 @@ define_codes! {
     /// a warning, not an error: a private or master key file open to its group or to others
     KeyFilePermissions = 2209 => "key_file_permissions",
 
+    // 2300-2399: Account Aggregator (ReBIT / Sahamati) JWS interop (core/src/aa)
+    /// not an AA JWS: a compact JWS needs three `.`-separated segments (a detached one `header..signature`)
+    AaJwsStructure = 2300 => "aa_jws_structure",
+    /// a JWS segment that is not base64url without padding
+    AaBase64url = 2301 => "aa_base64url",
+    /// a JWS header that is not a JSON object of the expected members (a duplicate member, a member of the wrong type, no `alg` or `kid`)
+    AaHeaderInvalid = 2302 => "aa_header_invalid",
+    /// a JWS `alg` outside the allow-list (RS256, PS256): `none`, HMAC and every other algorithm are refused
+    AaAlgUnsupported = 2303 => "aa_alg_unsupported",
+    /// a JWS `crit` that names a member other than `b64`, is empty, or names a member the header lacks
+    AaCritUnknown = 2304 => "aa_crit_unknown",
+    /// an RSA key with a modulus below 2048 bits
+    AaKeyTooSmall = 2305 => "aa_key_too_small",
+    /// an AA JWS signed by a key bound to another entity than the expected issuer (or to none)
+    AaIssuerMismatch = 2306 => "aa_issuer_mismatch",
+    /// a verified AA payload that is not a UTF-8 JSON object without duplicate members
+    AaPayloadNotJson = 2307 => "aa_payload_not_json",
+    /// an AA consent detail member that is missing, of the wrong type, or has a value the import cannot map (the member is named)
+    AaDetailInvalid = 2308 => "aa_detail_invalid",
+
     /// a value is not a valid identifier of its declared type
     IdInvalid = 4000 => "id_invalid",
     /// a value has the shape of an identifier but its check digit or character is wrong

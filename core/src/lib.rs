@@ -13,6 +13,8 @@
 //! - **field-level pseudonymisation** under a policy ([`Pseudonymiser`], [`pseudo`]): keyed
 //!   pseudonyms, reversible tokens, format-preserving encryption, masking, generalisation and
 //!   date shifting, with validation of Indian identifiers ([`ids`]);
+//! - Account Aggregator interop ([`aa`]): verify the AA network's RS256 JWS consents and
+//!   detached signatures and import them for [`decide`];
 //! - one JSON form of every operation for the npm and C faces ([`interop`]).
 //!
 //! The crate is pure: it never reads a clock, the environment, a file or the network. Time
@@ -44,6 +46,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod aa;
 mod artefact;
 pub mod cbor;
 pub mod cose;

@@ -134,6 +134,7 @@ mod request;
 mod retention;
 mod taxonomy;
 
+pub(crate) use decide::decide_claims;
 pub use decide::{decide, mode_allows};
 pub use permit::{Decision, Permit};
 pub use reasons::{Reason, ReasonCode};

@@ -328,6 +328,24 @@ enum consentry_result
   CONSENTRY_RESULT_CLI_WRONG_LIST = 2208,
   // `key_file_permissions`: a warning, not an error: a private or master key file open to its group or to others
   CONSENTRY_RESULT_KEY_FILE_PERMISSIONS = 2209,
+  // `aa_jws_structure`: not an AA JWS: a compact JWS needs three `.`-separated segments (a detached one `header..signature`)
+  CONSENTRY_RESULT_AA_JWS_STRUCTURE = 2300,
+  // `aa_base64url`: a JWS segment that is not base64url without padding
+  CONSENTRY_RESULT_AA_BASE64URL = 2301,
+  // `aa_header_invalid`: a JWS header that is not a JSON object of the expected members (a duplicate member, a member of the wrong type, no `alg` or `kid`)
+  CONSENTRY_RESULT_AA_HEADER_INVALID = 2302,
+  // `aa_alg_unsupported`: a JWS `alg` outside the allow-list (RS256, PS256): `none`, HMAC and every other algorithm are refused
+  CONSENTRY_RESULT_AA_ALG_UNSUPPORTED = 2303,
+  // `aa_crit_unknown`: a JWS `crit` that names a member other than `b64`, is empty, or names a member the header lacks
+  CONSENTRY_RESULT_AA_CRIT_UNKNOWN = 2304,
+  // `aa_key_too_small`: an RSA key with a modulus below 2048 bits
+  CONSENTRY_RESULT_AA_KEY_TOO_SMALL = 2305,
+  // `aa_issuer_mismatch`: an AA JWS signed by a key bound to another entity than the expected issuer (or to none)
+  CONSENTRY_RESULT_AA_ISSUER_MISMATCH = 2306,
+  // `aa_payload_not_json`: a verified AA payload that is not a UTF-8 JSON object without duplicate members
+  CONSENTRY_RESULT_AA_PAYLOAD_NOT_JSON = 2307,
+  // `aa_detail_invalid`: an AA consent detail member that is missing, of the wrong type, or has a value the import cannot map (the member is named)
+  CONSENTRY_RESULT_AA_DETAIL_INVALID = 2308,
   // `id_invalid`: a value is not a valid identifier of its declared type
   CONSENTRY_RESULT_ID_INVALID = 4000,
   // `id_checksum`: a value has the shape of an identifier but its check digit or character is wrong

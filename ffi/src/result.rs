@@ -242,6 +242,24 @@ pub enum consentry_result {
     CliWrongList = 2208,
     /// `key_file_permissions`: a warning, not an error: a private or master key file open to its group or to others
     KeyFilePermissions = 2209,
+    /// `aa_jws_structure`: not an AA JWS: a compact JWS needs three `.`-separated segments (a detached one `header..signature`)
+    AaJwsStructure = 2300,
+    /// `aa_base64url`: a JWS segment that is not base64url without padding
+    AaBase64url = 2301,
+    /// `aa_header_invalid`: a JWS header that is not a JSON object of the expected members (a duplicate member, a member of the wrong type, no `alg` or `kid`)
+    AaHeaderInvalid = 2302,
+    /// `aa_alg_unsupported`: a JWS `alg` outside the allow-list (RS256, PS256): `none`, HMAC and every other algorithm are refused
+    AaAlgUnsupported = 2303,
+    /// `aa_crit_unknown`: a JWS `crit` that names a member other than `b64`, is empty, or names a member the header lacks
+    AaCritUnknown = 2304,
+    /// `aa_key_too_small`: an RSA key with a modulus below 2048 bits
+    AaKeyTooSmall = 2305,
+    /// `aa_issuer_mismatch`: an AA JWS signed by a key bound to another entity than the expected issuer (or to none)
+    AaIssuerMismatch = 2306,
+    /// `aa_payload_not_json`: a verified AA payload that is not a UTF-8 JSON object without duplicate members
+    AaPayloadNotJson = 2307,
+    /// `aa_detail_invalid`: an AA consent detail member that is missing, of the wrong type, or has a value the import cannot map (the member is named)
+    AaDetailInvalid = 2308,
     /// `id_invalid`: a value is not a valid identifier of its declared type
     IdInvalid = 4000,
     /// `id_checksum`: a value has the shape of an identifier but its check digit or character is wrong
@@ -436,6 +454,15 @@ impl consentry_result {
             2207 => Some(Self::CliNoStatusClaim),
             2208 => Some(Self::CliWrongList),
             2209 => Some(Self::KeyFilePermissions),
+            2300 => Some(Self::AaJwsStructure),
+            2301 => Some(Self::AaBase64url),
+            2302 => Some(Self::AaHeaderInvalid),
+            2303 => Some(Self::AaAlgUnsupported),
+            2304 => Some(Self::AaCritUnknown),
+            2305 => Some(Self::AaKeyTooSmall),
+            2306 => Some(Self::AaIssuerMismatch),
+            2307 => Some(Self::AaPayloadNotJson),
+            2308 => Some(Self::AaDetailInvalid),
             4000 => Some(Self::IdInvalid),
             4001 => Some(Self::IdChecksum),
             4002 => Some(Self::IdPanHolderType),

@@ -50,7 +50,18 @@ pub fn decide(
     taxonomy: &Taxonomy,
     status: StatusInput,
 ) -> Decision {
-    let c = &verified.claims;
+    decide_claims(&verified.claims, request, taxonomy, status)
+}
+
+/// [`decide`] on authenticated claims: a verified artefact's, or an imported Account
+/// Aggregator consent's (`crate::aa::ImportedConsent::decide`). Crate-private so that no caller
+/// decides on claims nobody verified.
+pub(crate) fn decide_claims(
+    c: &crate::artefact::Claims,
+    request: &Request,
+    taxonomy: &Taxonomy,
+    status: StatusInput,
+) -> Decision {
     let mut reasons = Vec::new();
 
     if request.leeway > MAX_LEEWAY {

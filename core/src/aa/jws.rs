@@ -1,0 +1,360 @@
+//! Compact and detached JWS as the AA network writes them: parsing, the protected header, the
+//! two signing inputs (`b64` false: RFC 7797; `b64` true or absent: RFC 7515) and verification.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use ring::digest;
+use serde_json::Value;
+
+use super::json;
+use super::keys::{AaAlg, AaTrust, MAX_AA_KID_LEN};
+use super::AaError;
+
+/// Largest compact JWS accepted (surrounding white space included), in bytes.
+pub const MAX_JWS_LEN: usize = 64 * 1024;
+/// Largest header segment (base64url text), in bytes.
+pub const MAX_HEADER_SEGMENT_LEN: usize = 4 * 1024;
+/// Largest detached `header..signature` value, in bytes.
+pub const MAX_DETACHED_LEN: usize = 8 * 1024;
+/// Largest body a detached signature is checked over, in bytes.
+pub const MAX_DETACHED_BODY: usize = 16 * 1024 * 1024;
+
+/// How the header's `b64` member was written. It decides the signing input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum B64Mode {
+    /// `"b64": false` (RFC 7797): the signature is over `header "." payload bytes`. In a
+    /// compact AA JWS the payload segment is still base64url (an AA network quirk).
+    False,
+    /// `"b64": true`: the RFC 7515 signing input `header "." base64url(payload)`.
+    True,
+    /// No `b64` member: as `true`.
+    Absent,
+}
+
+impl B64Mode {
+    /// `false`, `true` or `absent` (the JSON form).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            B64Mode::False => "false",
+            B64Mode::True => "true",
+            B64Mode::Absent => "absent",
+        }
+    }
+}
+
+/// Decodes strict base64url without padding (no white space, canonical trailing bits).
+pub(crate) fn b64_decode(s: &str) -> Option<Vec<u8>> {
+    URL_SAFE_NO_PAD.decode(s.as_bytes()).ok()
+}
+
+/// The checked protected header.
+#[derive(Debug)]
+pub(crate) struct Header {
+    pub(crate) alg: AaAlg,
+    pub(crate) kid: String,
+    pub(crate) b64: B64Mode,
+}
+
+/// Parses and checks the protected header segment (steps 3–8 of `docs/aa.md`).
+pub(crate) fn parse_header(segment: &str) -> Result<Header, AaError> {
+    if segment.len() > MAX_HEADER_SEGMENT_LEN {
+        return Err(AaError::TooLarge {
+            what: "header segment",
+            cap: MAX_HEADER_SEGMENT_LEN,
+        });
+    }
+    let bytes = b64_decode(segment).ok_or(AaError::Base64("header"))?;
+    let value = json::parse(&bytes).map_err(|e| AaError::Header(format!("header: {e}")))?;
+    let Value::Object(h) = value else {
+        return Err(AaError::Header("header must be a json object".into()));
+    };
+    let alg = match h.get("alg") {
+        None => return Err(AaError::Header("header `alg` is missing".into())),
+        Some(Value::String(a)) => AaAlg::from_name(a).ok_or(AaError::AlgUnsupported)?,
+        Some(_) => return Err(AaError::Header("header `alg` must be a string".into())),
+    };
+    let kid = match h.get("kid") {
+        None => return Err(AaError::Header("header `kid` is missing".into())),
+        Some(Value::String(k)) if !k.is_empty() && k.len() <= MAX_AA_KID_LEN => k.clone(),
+        Some(Value::String(_)) => {
+            return Err(AaError::Header(format!(
+                "header `kid` must be 1 to {MAX_AA_KID_LEN} bytes"
+            )))
+        }
+        Some(_) => return Err(AaError::Header("header `kid` must be a string".into())),
+    };
+    let b64 = match h.get("b64") {
+        None => B64Mode::Absent,
+        Some(Value::Bool(true)) => B64Mode::True,
+        Some(Value::Bool(false)) => B64Mode::False,
+        Some(_) => return Err(AaError::Header("header `b64` must be a boolean".into())),
+    };
+    match h.get("crit") {
+        None => {}
+        Some(Value::Array(c)) => {
+            if c.is_empty() {
+                return Err(AaError::Crit("header `crit` must not be empty"));
+            }
+            let mut seen_b64 = false;
+            for m in c {
+                match m.as_str() {
+                    Some("b64") if !seen_b64 => seen_b64 = true,
+                    Some("b64") => return Err(AaError::Crit("header `crit` names `b64` twice")),
+                    _ => {
+                        return Err(AaError::Crit(
+                            "header `crit` names a member other than `b64`",
+                        ))
+                    }
+                }
+            }
+            if b64 == B64Mode::Absent {
+                return Err(AaError::Crit(
+                    "header `crit` names `b64` but the header has no `b64`",
+                ));
+            }
+        }
+        Some(_) => return Err(AaError::Header("header `crit` must be an array".into())),
+    }
+    Ok(Header { alg, kid, b64 })
+}
+
+/// Which trusted key signed: its `kid`, algorithm and entity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Signer {
+    pub(crate) kid: String,
+    pub(crate) alg: AaAlg,
+    pub(crate) b64: B64Mode,
+    pub(crate) entity: Option<String>,
+}
+
+/// Steps 9–12: key lookup, algorithm, size, signature, then the expected issuer.
+pub(crate) fn check_signature(
+    header: Header,
+    signing_input: &[u8],
+    sig: &[u8],
+    trust: &AaTrust,
+    expected_issuer: Option<&str>,
+) -> Result<Signer, AaError> {
+    let key = trust.get(&header.kid).ok_or(AaError::UnknownKid)?;
+    if key.alg() != header.alg {
+        return Err(AaError::AlgMismatch);
+    }
+    let bits = key.bits();
+    if bits < super::keys::MIN_RSA_BITS {
+        return Err(AaError::KeyTooSmall {
+            at: "kid".into(),
+            bits,
+        });
+    }
+    key.verify(signing_input, sig)?;
+    if let Some(want) = expected_issuer {
+        if key.entity() != Some(want) {
+            return Err(AaError::IssuerMismatch);
+        }
+    }
+    Ok(Signer {
+        kid: header.kid,
+        alg: header.alg,
+        b64: header.b64,
+        entity: key.entity().map(str::to_owned),
+    })
+}
+
+/// A compact JWS split and decoded (steps 1–8).
+pub(crate) struct Compact<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) header_segment: &'a str,
+    pub(crate) payload_segment: &'a str,
+    pub(crate) header: Header,
+    pub(crate) payload: Vec<u8>,
+    pub(crate) signature: Vec<u8>,
+}
+
+/// Splits `text` at its two dots: exactly three segments.
+fn three(text: &str) -> Result<(&str, &str, &str), AaError> {
+    let mut parts = text.split('.');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(h), Some(p), Some(s), None) => Ok((h, p, s)),
+        _ => Err(AaError::Structure(
+            "a jws needs exactly three `.`-separated segments",
+        )),
+    }
+}
+
+pub(crate) fn parse_compact(jws: &str) -> Result<Compact<'_>, AaError> {
+    if jws.len() > MAX_JWS_LEN {
+        return Err(AaError::TooLarge {
+            what: "jws",
+            cap: MAX_JWS_LEN,
+        });
+    }
+    let text = jws.trim_matches(|c: char| c.is_ascii_whitespace());
+    let (h, p, s) = three(text)?;
+    if h.is_empty() || s.is_empty() {
+        return Err(AaError::Structure(
+            "the header and signature segments must not be empty",
+        ));
+    }
+    if p.is_empty() {
+        return Err(AaError::Structure(
+            "the payload is detached: a signed consent carries its payload",
+        ));
+    }
+    let header = parse_header(h)?;
+    let payload = b64_decode(p).ok_or(AaError::Base64("payload"))?;
+    let signature = b64_decode(s).ok_or(AaError::Base64("signature"))?;
+    Ok(Compact {
+        text,
+        header_segment: h,
+        payload_segment: p,
+        header,
+        payload,
+        signature,
+    })
+}
+
+/// The signing input: `header "." payload bytes` when `b64` is false (RFC 7797), else
+/// `header "." payload segment` (RFC 7515, the segment as received).
+pub(crate) fn signing_input(c: &Compact<'_>) -> Vec<u8> {
+    let tail: &[u8] = match c.header.b64 {
+        B64Mode::False => &c.payload,
+        B64Mode::True | B64Mode::Absent => c.payload_segment.as_bytes(),
+    };
+    let mut input = Vec::with_capacity(c.header_segment.len() + 1 + tail.len());
+    input.extend_from_slice(c.header_segment.as_bytes());
+    input.push(b'.');
+    input.extend_from_slice(tail);
+    input
+}
+
+/// SHA-256 of `bytes`.
+pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
+    let d = digest::digest(&digest::SHA256, bytes);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(d.as_ref());
+    out
+}
+
+/// A verified detached signature (an `x-jws-signature` header) over a body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct VerifiedDetached {
+    /// The header's `kid`.
+    pub kid: String,
+    /// The algorithm.
+    pub alg: AaAlg,
+    /// How `b64` was written (it chose the signing input).
+    pub b64: B64Mode,
+    /// The entity the signing key is bound to, if any.
+    pub issuer: Option<String>,
+}
+
+/// Verifies a detached JWS `header..signature` (the `x-jws-signature` HTTP header) over the
+/// exact `body` bytes. With `b64` false the signing input is `header "." body`; with `b64`
+/// true or absent, `header "." base64url(body)`. With `expected_issuer`, the signing key must
+/// be bound to that entity (`aa_issuer_mismatch`).
+///
+/// Caps: the header value [`MAX_DETACHED_LEN`], the body [`MAX_DETACHED_BODY`].
+pub fn verify_detached(
+    header_value: &str,
+    body: &[u8],
+    trust: &AaTrust,
+    expected_issuer: Option<&str>,
+) -> Result<VerifiedDetached, AaError> {
+    if header_value.len() > MAX_DETACHED_LEN {
+        return Err(AaError::TooLarge {
+            what: "detached signature",
+            cap: MAX_DETACHED_LEN,
+        });
+    }
+    if body.len() > MAX_DETACHED_BODY {
+        return Err(AaError::TooLarge {
+            what: "body",
+            cap: MAX_DETACHED_BODY,
+        });
+    }
+    let text = header_value.trim_matches(|c: char| c.is_ascii_whitespace());
+    let (h, p, s) = three(text)?;
+    if h.is_empty() || s.is_empty() || !p.is_empty() {
+        return Err(AaError::Structure(
+            "a detached jws is `header..signature`: an empty middle segment",
+        ));
+    }
+    let header = parse_header(h)?;
+    let signature = b64_decode(s).ok_or(AaError::Base64("signature"))?;
+    let mut input = Vec::with_capacity(h.len() + 1 + body.len() / 3 * 4 + 4);
+    input.extend_from_slice(h.as_bytes());
+    input.push(b'.');
+    match header.b64 {
+        B64Mode::False => input.extend_from_slice(body),
+        B64Mode::True | B64Mode::Absent => {
+            input.extend_from_slice(URL_SAFE_NO_PAD.encode(body).as_bytes());
+        }
+    }
+    let signer = check_signature(header, &input, &signature, trust, expected_issuer)?;
+    Ok(VerifiedDetached {
+        kid: signer.kid,
+        alg: signer.alg,
+        b64: signer.b64,
+        issuer: signer.entity,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn seg(json: &str) -> String {
+        URL_SAFE_NO_PAD.encode(json)
+    }
+
+    #[test]
+    fn b64_member_selects_the_mode() {
+        let h = |j: &str| parse_header(&seg(j)).map(|h| h.b64);
+        assert_eq!(h(r#"{"alg":"RS256","kid":"k"}"#).unwrap(), B64Mode::Absent);
+        assert_eq!(
+            h(r#"{"alg":"RS256","kid":"k","b64":true}"#).unwrap(),
+            B64Mode::True
+        );
+        assert_eq!(
+            h(r#"{"alg":"RS256","kid":"k","b64":false,"crit":["b64"]}"#).unwrap(),
+            B64Mode::False
+        );
+        assert_eq!(
+            h(r#"{"alg":"RS256","kid":"k","b64":null}"#).unwrap_err(),
+            AaError::Header("header `b64` must be a boolean".into())
+        );
+    }
+
+    #[test]
+    fn a_small_key_that_bypassed_loading_is_still_refused_before_verifying() {
+        let mut trust = AaTrust::new();
+        let mut n = vec![0xc5; 128];
+        n[127] = 0xc7;
+        trust.insert_unchecked("k", n, vec![1, 0, 1], AaAlg::Rs256);
+        let header = parse_header(&seg(r#"{"alg":"RS256","kid":"k"}"#)).unwrap();
+        let r = check_signature(header, b"k.x", &[0; 128], &trust, None);
+        assert_eq!(
+            r,
+            Err(AaError::KeyTooSmall {
+                at: "kid".into(),
+                bits: 1024
+            })
+        );
+    }
+
+    #[test]
+    fn the_two_signing_inputs() {
+        let h = seg(r#"{"alg":"RS256","kid":"k","b64":false}"#);
+        let p = seg("{}");
+        let text = format!("{h}.{p}.AAAA");
+        let c = parse_compact(&text).unwrap();
+        assert_eq!(signing_input(&c), format!("{h}.{{}}").into_bytes());
+        let h = seg(r#"{"alg":"RS256","kid":"k"}"#);
+        let text = format!("{h}.{p}.AAAA");
+        let c = parse_compact(&text).unwrap();
+        assert_eq!(signing_input(&c), format!("{h}.{p}").into_bytes());
+    }
+}
