@@ -66,10 +66,10 @@ mod verify;
 // The code table, and each area's error type (defined beside its module).
 pub use artefact::{ClaimsError, IssueError};
 pub use cbor::{CborError, CborType};
+pub use cose::VerifyError;
 pub use error::{Code, HasCode};
 pub use keys::KeyError;
 pub use status::StatusError;
-pub use verify::VerifyError;
 
 pub use artefact::{
     Audience, Claims, ClaimsBuilder, Consent, Cti, DataRange, Frequency, Grant, Grantor,

@@ -134,12 +134,13 @@ mod request;
 mod retention;
 mod taxonomy;
 
+pub use crate::status::StatusInput;
 pub(crate) use decide::decide_claims;
 pub use decide::{decide, mode_allows};
 pub use permit::{Decision, Permit};
 pub use reasons::{Reason, ReasonCode};
 pub use request::{
-    Request, RequestTooLarge, StatusInput, MAX_FIELD_STEPS, MAX_REQUEST_FIELDS, MAX_SELECTOR_DEPTH,
+    Request, RequestTooLarge, MAX_FIELD_STEPS, MAX_REQUEST_FIELDS, MAX_SELECTOR_DEPTH,
     MAX_SELECTOR_LEN,
 };
 pub use retention::{retention, Retention, ERASURE_NOTICE_LEAD, LOG_RETENTION};

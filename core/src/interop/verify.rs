@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{bytes_of, opt_bytes_of, ErrorBody};
 use crate::status::{StatusListOptions, StatusListToken};
+pub use crate::verify::{InspectHeader, InspectResponse, VerifyResponse};
 use crate::{TrustStore, Verifier};
 
 /// Request of `verify`.
@@ -31,34 +32,6 @@ pub struct VerifyRequest {
     /// `status`. An index past the end of the list is refused all the same. Default false.
     #[serde(default)]
     pub accept_unknown_status: bool,
-}
-
-/// Response of `verify`: the verified artefact's JSON form, shared by every face.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VerifyResponse {
-    /// Always `true`.
-    pub verified: bool,
-    /// `EdDSA` or `ES256`.
-    pub alg: &'static str,
-    /// The `kid` the artefact named, base64url.
-    pub kid: String,
-    /// The status check ([`crate::StatusCheck::to_json_value`]).
-    pub status: serde_json::Value,
-    /// The claims' JSON view ([`crate::Claims::to_json_value`]).
-    pub claims: serde_json::Value,
-}
-
-impl From<&crate::VerifiedArtefact> for VerifyResponse {
-    fn from(v: &crate::VerifiedArtefact) -> Self {
-        VerifyResponse {
-            verified: true,
-            alg: v.alg.name(),
-            kid: crate::b64::encode(&v.kid),
-            status: v.status.to_json_value(),
-            claims: v.claims.to_json_value(),
-        }
-    }
 }
 
 /// A trust store from a request's `trust` member: a JWK Set, through the one loader.
@@ -135,46 +108,6 @@ pub fn verify(req: &VerifyRequest) -> Result<VerifyResponse, ErrorBody> {
 pub struct InspectRequest {
     /// The artefact, base64url.
     pub artefact: String,
-}
-
-/// Response of `inspect`: the unverified view, marked `"verified": false`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InspectResponse {
-    /// Always `false`.
-    pub verified: bool,
-    /// Says the signature was not checked.
-    pub warning: &'static str,
-    /// The protected header.
-    pub header: InspectHeader,
-    /// The claims' JSON view, NOT authenticated.
-    pub claims: serde_json::Value,
-}
-
-/// The header members `inspect` shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct InspectHeader {
-    /// The `alg` header, if supported.
-    pub alg: Option<&'static str>,
-    /// The `kid` header, base64url.
-    pub kid: Option<String>,
-    /// The `typ` header.
-    pub typ: Option<String>,
-}
-
-impl From<&crate::Unverified> for InspectResponse {
-    fn from(u: &crate::Unverified) -> Self {
-        InspectResponse {
-            verified: false,
-            warning: "signature NOT checked: do not rely on these claims",
-            header: InspectHeader {
-                alg: u.alg.map(crate::Algorithm::name),
-                kid: u.kid.as_deref().map(crate::b64::encode),
-                typ: u.typ.clone(),
-            },
-            claims: u.claims.to_json_value(),
-        }
-    }
 }
 
 /// `inspect`: the unverified JSON view (marked `"verified": false`).

@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 use super::fields::{intersect_all, Budget};
 use super::permit::{Decision, Permit};
 use super::reasons::{Reason, ReasonCode};
-use super::request::{Request, StatusInput, MAX_FIELD_STEPS};
+use super::request::{Request, MAX_FIELD_STEPS};
 use super::taxonomy::Taxonomy;
 use crate::artefact::{Grant, GrantorRole, Mode};
 use crate::scope::Selector;
+use crate::status::StatusInput;
 use crate::verify::{VerifiedArtefact, MAX_LEEWAY};
 
 /// Whether a grant in mode `granted` allows the operation `requested`.

@@ -108,14 +108,16 @@ impl StatusValue {
 
 /// Clock-skew leeway in seconds for a list's `iat`: a list issued more than this after `now`
 /// is [`Freshness::IssuedInFuture`] (the verifier's default leeway, the same on every face).
-pub const STATUS_LIST_LEEWAY: u64 = crate::verify::DEFAULT_LEEWAY;
+pub const STATUS_LIST_LEEWAY: u64 = 60;
 
 /// Largest list consentry creates or accepts by default: 2^24 entries.
 pub const DEFAULT_MAX_ENTRIES: u64 = 1 << 24;
 
+mod input;
 mod list;
 mod token;
 
+pub use input::StatusInput;
 pub use list::StatusList;
 pub use token::{Freshness, StatusListOptions, StatusListToken, VerifiedStatusList};
 

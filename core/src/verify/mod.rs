@@ -5,16 +5,18 @@
 use crate::artefact::Claims;
 use crate::cose::{self, AlgHeader, Label, ARTEFACT_TYP};
 use crate::keys::{Algorithm, TrustStore, MAX_KID_LEN};
-use crate::purpose::StatusInput;
-use crate::status::{Freshness, StatusValue, VerifiedStatusList};
+use crate::status::{Freshness, StatusInput, StatusValue, VerifiedStatusList};
 
-mod error;
-pub use error::VerifyError;
+use crate::cose::VerifyError;
+
+mod view;
+pub use view::{InspectHeader, InspectResponse, VerifyResponse};
 
 /// Default cap on the size of an artefact (64 KiB).
 pub const DEFAULT_MAX_SIZE: usize = 64 * 1024;
-/// Default clock-skew leeway in seconds.
-pub const DEFAULT_LEEWAY: u64 = 60;
+/// Default clock-skew leeway in seconds (60): the same as a status list's
+/// ([`crate::status::STATUS_LIST_LEEWAY`]), so every face applies one leeway.
+pub const DEFAULT_LEEWAY: u64 = crate::status::STATUS_LIST_LEEWAY;
 /// Largest leeway a verifier accepts.
 pub const MAX_LEEWAY: u64 = 300;
 
@@ -108,7 +110,7 @@ impl VerifiedArtefact {
     pub fn to_json_value(&self) -> serde_json::Value {
         // The one definition of this view is the typed response of `verify`; writing a struct
         // of text and JSON values into a `Value` cannot fail.
-        serde_json::to_value(crate::interop::VerifyResponse::from(self)).unwrap_or_default()
+        serde_json::to_value(VerifyResponse::from(self)).unwrap_or_default()
     }
 }
 
@@ -494,7 +496,7 @@ impl Unverified {
     /// The JSON view, marked `"verified": false`.
     pub fn to_json_value(&self) -> serde_json::Value {
         // The one definition of this view is the typed response of `inspect` (cannot fail).
-        serde_json::to_value(crate::interop::InspectResponse::from(self)).unwrap_or_default()
+        serde_json::to_value(InspectResponse::from(self)).unwrap_or_default()
     }
 }
 

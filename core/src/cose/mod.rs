@@ -6,7 +6,10 @@ use ring::rand::SecureRandom;
 
 use crate::cbor::{int_from_head, Encoder, Reader};
 use crate::keys::{Algorithm, SigningKey, VerifyingKey};
-use crate::{CborError, KeyError, VerifyError};
+use crate::{CborError, KeyError};
+
+mod error;
+pub use error::VerifyError;
 
 /// CBOR tag of a COSE_Sign1.
 pub const COSE_SIGN1_TAG: u64 = 18;
