@@ -315,19 +315,20 @@ fn detection() {
     let text = "नाम: आशा, आधार 2345 6789 0124; फ़ोन +91 98765 43210, PAN ABCPE1234F, \
                 GSTIN 33ABCPE1234F1ZI, mail asha.devi@example.in. PIN 600001, EPIC ABC1234567, \
                 passport Z1234567, IFSC SBIN0001234, VID 9123-4567-8901-2345.";
+    let by_type: Vec<(IdType, &str)> = found(text).into_iter().map(|(s, t)| (t, s)).collect();
     assert_eq!(
-        found(text),
+        by_type,
         vec![
-            ("2345 6789 0124", IdType::Aadhaar),
-            ("+91 98765 43210", IdType::Mobile),
-            ("ABCPE1234F", IdType::Pan),
-            ("33ABCPE1234F1ZI", IdType::Gstin),
-            ("asha.devi@example.in", IdType::Email),
-            ("600001", IdType::Pincode),
-            ("ABC1234567", IdType::Epic),
-            ("Z1234567", IdType::Passport),
-            ("SBIN0001234", IdType::Ifsc),
-            ("9123-4567-8901-2345", IdType::Vid),
+            (IdType::Aadhaar, "2345 6789 0124"),
+            (IdType::Mobile, "+91 98765 43210"),
+            (IdType::Pan, "ABCPE1234F"),
+            (IdType::Gstin, "33ABCPE1234F1ZI"),
+            (IdType::Email, "asha.devi@example.in"),
+            (IdType::Pincode, "600001"),
+            (IdType::Epic, "ABC1234567"),
+            (IdType::Passport, "Z1234567"),
+            (IdType::Ifsc, "SBIN0001234"),
+            (IdType::Vid, "9123-4567-8901-2345"),
         ]
     );
 }

@@ -28,6 +28,12 @@ pub fn notice(id: &str, lang: &str, digest: u8) -> Notice {
 
 /// A full artefact's claims: 3 purposes, every optional claim present.
 pub fn full_claims() -> Claims {
+    let care = Grant::new(
+        "abdm:CAREMGT",
+        ["/name", "/dob", "/diagnosis/*/code"],
+        Mode::View,
+    );
+    let public_health = Grant::new("abdm:PUBHLTH", ["/pincode", "/dob"], Mode::Store);
     Claims::builder(
         "cm.tn.gov.in",
         "pp-4f1c9e2ab7",
@@ -36,20 +42,12 @@ pub fn full_claims() -> Claims {
     .issued_at(NOW - 3_600)
     .not_before(NOW - 3_600)
     .expires(NOW + 31_536_000)
-    .cti(Cti([0x11; 16]))
     .status(LIST_IDX, LIST_URI)
     .notice(notice("notice-health-2025-03", "ta-IN", 0xab))
+    .cti(Cti([0x11; 16]))
+    .grant(care.data_life(86_400).transform("/name", "pseudonym"))
     .grant(
-        Grant::new(
-            "abdm:CAREMGT",
-            ["/name", "/dob", "/diagnosis/*/code"],
-            Mode::View,
-        )
-        .data_life(86_400)
-        .transform("/name", "pseudonym"),
-    )
-    .grant(
-        Grant::new("abdm:PUBHLTH", ["/pincode", "/dob"], Mode::Store)
+        public_health
             .frequency(10, 86_400)
             .transform("/dob", "generalise"),
     )
