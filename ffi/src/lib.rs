@@ -10,7 +10,7 @@
 //!
 //! Logic lives in the core (`consentry::interop` for anything beyond a direct call); this crate
 //! converts arguments and results only. One module per handle, as rustls-ffi has: each holds
-//! its handle type and the functions on it; [`boundary`] holds the panic boundary and the
+//! its handle type and the functions on it; `boundary` holds the panic boundary and the
 //! checked conversions of C arguments every module uses.
 //!
 //! `unsafe` is allowed here alone (the workspace denies it; core, cli and wasm forbid it in
