@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::json::integral;
+use crate::pseudo::dates::Date;
 
 /// An instant: whole seconds since the epoch and whether a sub-second part was cut off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,26 +28,6 @@ impl Instant {
         } else {
             self.floor
         }
-    }
-}
-
-/// Days from 1970-01-01 to the proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
     }
 }
 
@@ -111,13 +92,11 @@ pub(crate) fn parse_datetime(s: &str) -> Option<Instant> {
         }
         _ => return None,
     };
-    if y < 1 || !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) {
-        return None;
-    }
+    let date = Date::new(y, mo, d)?;
     if h > 23 || mi > 59 || se > 59 {
         return None;
     }
-    let floor = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se - offset;
+    let floor = date.to_days() * 86_400 + h * 3600 + mi * 60 + se - offset;
     Some(Instant { floor, fraction })
 }
 

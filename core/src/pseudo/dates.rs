@@ -39,10 +39,21 @@ impl Date {
             }
             part.parse().ok()
         };
-        let year = i32::try_from(num(0..4)?).ok()?;
-        let month = u8::try_from(num(5..7)?).ok()?;
-        let day = u8::try_from(num(8..10)?).ok()?;
-        if year < 1 || !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        Date::new(
+            i64::from(num(0..4)?),
+            i64::from(num(5..7)?),
+            i64::from(num(8..10)?),
+        )
+    }
+
+    /// The date of `year` (1..=9999), `month` and `day`, if it exists.
+    pub(crate) fn new(year: i64, month: i64, day: i64) -> Option<Date> {
+        let year = i32::try_from(year)
+            .ok()
+            .filter(|y| (1..=9999).contains(y))?;
+        let month = u8::try_from(month).ok().filter(|m| (1..=12).contains(m))?;
+        let day = u8::try_from(day).ok()?;
+        if day < 1 || day > days_in_month(year, month) {
             return None;
         }
         Some(Date { year, month, day })

@@ -38,7 +38,7 @@
 
 mod csv_line;
 mod csv_plan;
-mod dates;
+pub(crate) mod dates;
 mod engine;
 mod error;
 mod json;
