@@ -351,7 +351,7 @@ export const cases = [
     assert.deepEqual(c.idMask('mobile', '98765 43210'), c.callJson('idMask', { type: 'mobile', value: '98765 43210' }));
     const err = assert.throws(c, () => c.idMask('aadhaar', bad), { code: 'id_checksum' });
     assert.ok(!err.message.includes('0125'), 'the value is not echoed in the error');
-    assert.throws(c, () => c.idValidate('ssn', good), { code: 'request_invalid' });
+    assert.throws(c, () => c.idValidate('ssn', good), { code: 'id_unknown_type' });
     const text = `call 9876543210 or quote ${good}`;
     // The core's spans, plus UTF-16 offsets for JS strings (equal to the byte offsets in ASCII).
     assert.deepEqual(bytesOnly(c.idDetect(text)), c.callJson('idDetect', { text }));
