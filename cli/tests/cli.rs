@@ -268,7 +268,7 @@ fn claims_errors_name_the_member() {
 
 #[test]
 fn demo_runs_and_refuses_what_it_should() {
-    let o = run(&["demo"], &std::env::temp_dir());
+    let o = run(&["demo"], &tmp("demo"));
     assert!(o.status.success());
     let out = String::from_utf8(o.stdout).unwrap();
     for code in [

@@ -155,9 +155,13 @@ pub(crate) const REQUEST: [&str; 8] = [
     "/name",
 ];
 
-/// A fresh, empty scratch folder for one test.
+/// A fresh, empty scratch folder for one test: under Cargo's scratch folder for integration
+/// tests (`target/tmp`, never the shared `/tmp`), named by test binary and test, so a run
+/// replaces the previous run's folder instead of piling up new ones.
 pub(crate) fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("consentry-cli-{name}-{}", std::process::id()));
+    let exe = std::env::current_exe().unwrap();
+    let binary = exe.file_stem().unwrap().to_string_lossy();
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{binary}-{name}"));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
