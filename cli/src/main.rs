@@ -7,6 +7,7 @@
 //! (usage, files, keys).
 #![forbid(unsafe_code)]
 
+mod aa;
 mod artefact;
 mod demo;
 mod ids;
@@ -34,6 +35,9 @@ enum Command {
     /// Create keys and print public keys.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Account Aggregator (ReBIT API 2.x) consents: verify, verify detached signatures, sign.
+    #[command(subcommand)]
+    Aa(aa::AaCommand),
     /// Issue (sign) a consent artefact from the JSON view of its claims.
     Issue {
         /// PKCS#8 PEM private key (from `consentry key new`).
@@ -416,6 +420,7 @@ fn main() -> ExitCode {
             action,
             now,
         ),
+        Command::Aa(cmd) => aa::run(cmd),
         Command::Demo => demo::run(),
         Command::Ledger(cmd) => ledger::run(cmd),
     };
