@@ -542,3 +542,106 @@ fn aa_sign_reproduces_python_cryptography_signatures_byte_for_byte() {
         assert_eq!(stdout_json(&o)["issuer"], "aa-one");
     }
 }
+
+#[test]
+fn key_new_rs256_writes_a_0600_pkcs8_key_whose_public_jwk_verifies_aa_sign_output() {
+    let d = setup("aa-rsa-key");
+    ok(
+        &[
+            "key", "new", "--alg", "rs256", "--kid", "my-aa-1", "--out", "rsa.pem",
+        ],
+        &d,
+    );
+    let pem = std::fs::read_to_string(d.join("rsa.pem")).unwrap();
+    assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(d.join("rsa.pem"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // Never overwritten without --force.
+    let o = run(&["key", "new", "--alg", "rs256", "--out", "rsa.pem"], &d);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(d.join("rsa.pem")).unwrap(), pem);
+    // The public JWK, with the chosen kid; without one, the RFC 7638 thumbprint.
+    let o = ok(
+        &[
+            "key", "public", "--key", "rsa.pem", "--kid", "my-aa-1", "--jwks",
+        ],
+        &d,
+    );
+    let set = stdout_json(&o);
+    let jwk = &set["keys"][0];
+    assert_eq!(jwk["kty"], "RSA");
+    assert_eq!(jwk["kid"], "my-aa-1");
+    assert_eq!(jwk["alg"], "RS256");
+    assert!(jwk.get("d").is_none(), "no private member");
+    assert_eq!(
+        consentry::b64::decode(jwk["n"].as_str().unwrap())
+            .unwrap()
+            .len(),
+        256
+    );
+    let bare = stdout_json(&ok(&["key", "public", "--key", "rsa.pem"], &d));
+    assert_eq!(bare["kid"].as_str().unwrap().len(), 43);
+    std::fs::write(d.join("mine.json"), set.to_string()).unwrap();
+    std::fs::write(d.join("body"), b"{\"x\":1}\r\n").unwrap();
+    let o = ok(
+        &[
+            "aa",
+            "sign",
+            "--key",
+            "rsa.pem",
+            "--kid",
+            "my-aa-1",
+            "--payload",
+            "body",
+            "--detached",
+        ],
+        &d,
+    );
+    let sig = String::from_utf8(o.stdout).unwrap();
+    let v = stdout_json(&ok(
+        &[
+            "aa",
+            "verify-detached",
+            "--trust",
+            "mine.json",
+            "--signature",
+            sig.trim(),
+            "--body",
+            "body",
+        ],
+        &d,
+    ));
+    assert_eq!(v["kid"], "my-aa-1");
+    // The key of another AA does not verify it.
+    let o = run(
+        &[
+            "aa",
+            "verify-detached",
+            "--trust",
+            "registry.json",
+            "--signature",
+            sig.trim(),
+            "--body",
+            "body",
+        ],
+        &d,
+    );
+    refused(&o, "key_unknown_kid", "a kid the registry does not have");
+    // `--kid` belongs to RSA keys.
+    let o = run(
+        &[
+            "key", "new", "--alg", "ed25519", "--kid", "k", "--out", "ed.pem",
+        ],
+        &d,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(err_code(&o), "cli_usage");
+    assert!(!d.join("ed.pem").exists());
+}
