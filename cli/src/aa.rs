@@ -131,19 +131,7 @@ fn print(value: &serde_json::Value) -> Result<ExitCode, CliError> {
 
 /// The AA keys of a trust file (`consentry::aa::split_trust`: our own keys are set aside).
 pub(crate) fn load(path: &Path) -> Result<AaTrust, CliError> {
-    let text = util::read_text(path)?;
-    let doc: serde_json::Value = consentry::json::from_str(&text).map_err(|e| {
-        CliError::core_code(
-            Code::KeyJwkInvalid,
-            format!("trust file `{}`: {e}", path.display()),
-            EXIT_ERROR,
-        )
-    })?;
-    aa::split_trust(&doc, None).map(|t| t.aa).map_err(|e| {
-        let mut err = CliError::core(&e, EXIT_ERROR);
-        err.message = format!("trust file `{}`: {}", path.display(), err.message);
-        err
-    })
+    util::load_mixed_trust(path).map(|t| t.aa)
 }
 
 /// The JWS argument: `-` (stdin), a file, or the text itself; at most [`aa::MAX_JWS_LEN`]

@@ -645,3 +645,66 @@ fn key_new_rs256_writes_a_0600_pkcs8_key_whose_public_jwk_verifies_aa_sign_outpu
     assert_eq!(err_code(&o), "cli_usage");
     assert!(!d.join("ed.pem").exists());
 }
+
+#[test]
+fn decide_detects_an_aa_consent_by_form_and_decides_with_the_aa_keys_of_a_mixed_trust_file() {
+    let d = setup("aa-decide");
+    // A trust file mixing one of our keys with the AA's key.
+    ok(&["key", "new", "--out", "ours.pem"], &d);
+    let ours = stdout_json(&ok(&["key", "public", "--key", "ours.pem"], &d));
+    let mixed = serde_json::json!({"keys": [ours, jwk("spec_example_key.jwk.json")]});
+    std::fs::write(d.join("mixed.json"), mixed.to_string()).unwrap();
+    std::fs::write(d.join("consent.jws"), spec()).unwrap();
+    let decide = |extra: &[&str]| {
+        let mut args = vec![
+            "decide",
+            "--trust",
+            "mixed.json",
+            "--aud",
+            "cookiejar-aa@finvu.in",
+            "--purpose",
+            "aa:101",
+            "--op",
+            "view",
+            "--fields",
+            "/fi/DEPOSIT/summary",
+            "--now",
+            INSIDE,
+            "--uses",
+            "0",
+        ];
+        args.extend_from_slice(extra);
+        args.push("consent.jws");
+        run(&args, &d)
+    };
+    let o = decide(&["--aa-status", "ACTIVE"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v = stdout_json(&o);
+    assert_eq!(v["allowed"], true);
+    assert_eq!(v["fields"], serde_json::json!(["/fi/DEPOSIT/summary"]));
+    // No AA status: fails closed. REVOKED: denied.
+    let o = decide(&[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(reason_codes(&o), ["status_unknown"]);
+    let o = decide(&["--aa-status", "REVOKED"]);
+    assert_eq!(reason_codes(&o), ["revoked"]);
+    // A tampered consent is refused with its code (exit 1), not decided.
+    let jws = spec();
+    let mut parts: Vec<String> = jws.split('.').map(str::to_owned).collect();
+    let mut payload = unb64(&parts[1]);
+    payload[40] ^= 1;
+    parts[1] = b64(&payload);
+    std::fs::write(d.join("consent.jws"), parts.join(".")).unwrap();
+    let o = decide(&["--aa-status", "ACTIVE"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(err_code(&o), "signature_invalid");
+    // A consent from another AA than the one required.
+    std::fs::write(d.join("consent.jws"), spec()).unwrap();
+    let o = decide(&["--aa-status", "ACTIVE", "--aa-issuer", "aa-one"]);
+    assert_eq!(err_code(&o), "aa_issuer_mismatch");
+}
