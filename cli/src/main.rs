@@ -7,6 +7,7 @@
 //! (usage, files, keys).
 #![forbid(unsafe_code)]
 
+mod aa;
 mod artefact;
 mod demo;
 mod ids;
@@ -34,6 +35,9 @@ enum Command {
     /// Create keys and print public keys.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Account Aggregator (ReBIT API 2.x) consents: verify, verify detached signatures, sign.
+    #[command(subcommand)]
+    Aa(aa::AaCommand),
     /// Issue (sign) a consent artefact from the JSON view of its claims.
     Issue {
         /// PKCS#8 PEM private key (from `consentry key new`).
@@ -235,6 +239,10 @@ enum KeyCommand {
         /// Overwrite an existing file.
         #[arg(long)]
         force: bool,
+        /// With `--alg rs256`: the `kid` the key will be published under (default: its RFC 7638
+        /// thumbprint); give the same to `key public --kid` and `aa sign --kid`.
+        #[arg(long)]
+        kid: Option<String>,
     },
     /// Generate a 32-byte pseudonymisation master key (hex, file mode 0600).
     Master {
@@ -253,6 +261,9 @@ enum KeyCommand {
         /// Print a JWK Set (`{"keys": [...]}`) ready to use with `verify --trust`.
         #[arg(long)]
         jwks: bool,
+        /// For an RSA key: the `kid` of the JWK (default: its RFC 7638 thumbprint).
+        #[arg(long)]
+        kid: Option<String>,
     },
 }
 
@@ -262,15 +273,8 @@ enum Alg {
     Ed25519,
     /// ECDSA P-256 with SHA-256 (COSE -7).
     Es256,
-}
-
-impl From<Alg> for consentry::Algorithm {
-    fn from(a: Alg) -> Self {
-        match a {
-            Alg::Ed25519 => consentry::Algorithm::Ed25519,
-            Alg::Es256 => consentry::Algorithm::Es256,
-        }
-    }
+    /// RSASSA-PKCS1-v1_5 with SHA-256, 2048 bits: Account Aggregator signing (`aa sign`).
+    Rs256,
 }
 
 /// A command-line error from clap as the CLI's JSON error (`cli_usage`, exit 2); `--help` and
@@ -338,8 +342,19 @@ fn main() -> ExitCode {
         Err(e) => return usage_error(&e),
     };
     let result = match cli.command {
-        Command::Key(KeyCommand::New { alg, out, force }) => keys::new(alg.into(), &out, force),
-        Command::Key(KeyCommand::Public { key, jwks }) => keys::public(&key, jwks),
+        Command::Key(KeyCommand::New {
+            alg,
+            out,
+            force,
+            kid,
+        }) => match alg {
+            Alg::Ed25519 => keys::new(consentry::Algorithm::Ed25519, &out, force, kid.as_deref()),
+            Alg::Es256 => keys::new(consentry::Algorithm::Es256, &out, force, kid.as_deref()),
+            Alg::Rs256 => keys::new_rsa(&out, force, kid.as_deref()),
+        },
+        Command::Key(KeyCommand::Public { key, jwks, kid }) => {
+            keys::public(&key, jwks, kid.as_deref())
+        }
         Command::Key(KeyCommand::Master { out, force }) => pseudo::key_master(&out, force),
         Command::Pseudonymise(args) => pseudo::pseudonymise(&args),
         Command::Detect { input } => ids::detect(input.as_deref()),
@@ -416,6 +431,7 @@ fn main() -> ExitCode {
             action,
             now,
         ),
+        Command::Aa(cmd) => aa::run(cmd),
         Command::Demo => demo::run(),
         Command::Ledger(cmd) => ledger::run(cmd),
     };

@@ -48,7 +48,17 @@ pub(crate) struct DecideArgs {
     /// Permit even when the artefact's status could not be checked.
     #[arg(long)]
     pub(crate) accept_unknown_status: bool,
-    /// The artefact: base64url text, a file holding it, or `-` for stdin.
+    /// For an Account Aggregator consent: its status as the AA reported it (`ACTIVE`,
+    /// `PAUSED`, `REVOKED`, ...). Without it the status is unknown: denied unless
+    /// --accept-unknown-status.
+    #[arg(long, value_name = "STATUS")]
+    pub(crate) aa_status: Option<String>,
+    /// For an Account Aggregator consent: the entity id its signing key must be bound to.
+    #[arg(long, value_name = "ENTITY")]
+    pub(crate) aa_issuer: Option<String>,
+    /// The artefact: base64url text, a file holding it, or `-` for stdin. An Account
+    /// Aggregator consent (a compact JWS, `header.payload.signature`) is detected by its form
+    /// and decided on with the AA keys of --trust.
     pub(crate) artefact: String,
 }
 
@@ -81,8 +91,37 @@ fn decision(a: &DecideArgs, now: i64) -> Result<Decision, CliError> {
     let taxonomy =
         consentry::interop::taxonomy_with_options(&extra, a.taxonomy_allow_legitimate_uses)
             .map_err(|e| interop_err(e, EXIT_ERROR))?;
-    let verifier = consentry::Verifier::new(util::load_trust(&a.trust)?);
-    let artefact = util::read_artefact(&a.artefact)?;
+    let trust = util::load_mixed_trust(&a.trust)?;
+    let raw = util::read_artefact_raw(&a.artefact)?;
+    if let Some(jws) = util::as_aa_jws(&raw) {
+        if a.status_list.is_some() {
+            return Err(CliError::usage(
+                "--status-list does not apply to an account aggregator consent: give its aa status with --aa-status",
+            ));
+        }
+        return consentry::interop::aa_decide_with(
+            &trust.aa,
+            &taxonomy,
+            jws,
+            a.aa_issuer.as_deref(),
+            &request,
+            a.aa_status.as_deref(),
+        )
+        .map_err(|e| {
+            let usage = matches!(
+                e.code(),
+                consentry::Code::RequestTooLarge | consentry::Code::RequestInvalid
+            );
+            interop_err(e, if usage { EXIT_ERROR } else { EXIT_REJECTED })
+        });
+    }
+    if a.aa_status.is_some() || a.aa_issuer.is_some() {
+        return Err(CliError::usage(
+            "--aa-status and --aa-issuer apply to an account aggregator consent only",
+        ));
+    }
+    let verifier = consentry::Verifier::new(trust.ours);
+    let artefact = util::decode_artefact_text(&raw)?;
     let list = a
         .status_list
         .as_deref()
@@ -218,6 +257,8 @@ pub(crate) fn filter(a: &FilterArgs) -> Result<ExitCode, CliError> {
                 uses: a.uses,
                 leeway: a.leeway,
                 accept_unknown_status: a.accept_unknown_status,
+                aa_status: None,
+                aa_issuer: None,
                 artefact: artefact.clone(),
             };
             let d = decision(&args, now)?;

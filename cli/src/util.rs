@@ -221,7 +221,13 @@ pub(crate) fn read_capped(
 /// may hold base64url text or the raw CBOR bytes; at most [`MAX_ARTEFACT_TEXT`] bytes of them
 /// are read.
 pub(crate) fn read_artefact(arg: &str) -> Result<Vec<u8>, CliError> {
-    let raw = if arg == "-" {
+    decode_artefact_text(&read_artefact_raw(arg)?)
+}
+
+/// An artefact argument's bytes as given (text or raw CBOR), not decoded; capped as
+/// [`read_artefact`].
+pub(crate) fn read_artefact_raw(arg: &str) -> Result<Vec<u8>, CliError> {
+    Ok(if arg == "-" {
         read_capped(
             std::io::stdin().lock(),
             MAX_ARTEFACT_TEXT,
@@ -235,8 +241,34 @@ pub(crate) fn read_artefact(arg: &str) -> Result<Vec<u8>, CliError> {
             .ok_or_else(|| too_large(&format!("the artefact file `{}`", path.display())))?
     } else {
         arg.as_bytes().to_vec()
-    };
-    decode_artefact_text(&raw)
+    })
+}
+
+/// An Account Aggregator compact JWS, told apart by its form: UTF-8 text holding a `.`
+/// (base64url never does; raw COSE starts with tag 18, byte 0xd2). Surrounding white space
+/// is left to the verifier.
+pub(crate) fn as_aa_jws(raw: &[u8]) -> Option<&str> {
+    if raw.first() == Some(&0xd2) {
+        return None;
+    }
+    std::str::from_utf8(raw).ok().filter(|t| t.contains('.'))
+}
+
+/// A trust file that may mix consentry's own keys and Account Aggregator RSA keys (a JWK
+/// Set, a JWK, or Central Registry entity records), split by the core's one rule
+/// (`consentry::aa::split_trust`). A refused key keeps its code; exit 2.
+pub(crate) fn load_mixed_trust(path: &Path) -> Result<consentry::aa::MixedTrust, CliError> {
+    let text = read_text(path)?;
+    let doc: serde_json::Value = consentry::json::from_str(&text).map_err(|e| CliError {
+        code: Code::KeyJwkInvalid,
+        message: format!("trust store `{}`: {e}", path.display()),
+        exit: EXIT_ERROR,
+    })?;
+    consentry::aa::split_trust(&doc, None).map_err(|e| {
+        let mut err = CliError::core(&e, EXIT_ERROR);
+        err.message = format!("trust store `{}`: {}", path.display(), err.message);
+        err
+    })
 }
 
 /// One line of a line-oriented input, read with a cap.

@@ -603,3 +603,35 @@ fn private_members_unsupported_keys_and_rebound_kids_are_refused_all_or_nothing(
     assert!(t.is_empty());
     assert_eq!(code(AaTrust::from_json("\"x\"")), Code::KeyJwkInvalid);
 }
+
+#[test]
+fn a_mixed_trust_document_splits_into_our_keys_and_aa_keys_each_through_its_own_loader() {
+    let rng = ring::rand::SystemRandom::new();
+    let ours = consentry::SigningKey::from_pkcs8(
+        &consentry::SigningKey::generate_pkcs8(consentry::Algorithm::Ed25519, &rng).unwrap(),
+        &rng,
+    )
+    .unwrap();
+    let aa_jwk: serde_json::Value = serde_json::from_str(&jwk("aa_one")).unwrap();
+    let doc = serde_json::json!({"keys": [ours.verifying_key().to_jwk(), aa_jwk]});
+    let t = consentry::aa::split_trust(&doc, Some("aa-one")).unwrap();
+    assert_eq!(t.aa.len(), 1);
+    assert_eq!(t.aa.get("aa-one-key-1").unwrap().entity(), Some("aa-one"));
+    assert_eq!(t.ours.len(), 1);
+    // A single JWK goes where its `kty` says; entity records go to the AA store.
+    let t = consentry::aa::split_trust(&ours.verifying_key().to_jwk(), None).unwrap();
+    assert_eq!((t.ours.len(), t.aa.len()), (1, 0));
+    let records = serde_json::json!([{"id": "aa-one", "certificate": aa_jwk}]);
+    let t = consentry::aa::split_trust(&records, None).unwrap();
+    assert_eq!((t.ours.len(), t.aa.len()), (0, 1));
+    // A refused key of either kind keeps its own code; nothing is half loaded.
+    let mut bad_ours = ours.verifying_key().to_jwk();
+    bad_ours["x"] = "AAAA".into();
+    let e = consentry::aa::split_trust(&serde_json::json!({"keys": [aa_jwk, bad_ours]}), None)
+        .unwrap_err();
+    assert_ne!(e.code(), Code::Internal);
+    assert!(e.to_string().contains("keys[0]"), "{e}");
+    let short: serde_json::Value = serde_json::from_str(&jwk("short_1024")).unwrap();
+    let e = consentry::aa::split_trust(&serde_json::json!({"keys": [short]}), None).unwrap_err();
+    assert_eq!(e.code(), Code::AaKeyTooSmall);
+}

@@ -84,6 +84,9 @@ UNTYPED = {
     "inspect": "no typed C function (an unverified view is for debugging tools)",
     "filter": "no typed C function: the permit is applied by the caller",
     "idDetect": "no typed C function",
+    "aaVerify": "typed C functions for AA consents come later (issue 16 faces, part 2)",
+    "aaVerifyDetached": "typed C functions for AA consents come later (issue 16 faces, part 2)",
+    "aaDecide": "typed C functions for AA consents come later (issue 16 faces, part 2)",
     "nonesuch": "an operation that does not exist exists only as a name to consentry_call_json",
 }
 # Cases whose request cannot be expressed through typed arguments at all: a malformed

@@ -132,6 +132,9 @@ pub struct Case {
     pub expect: Value,
 }
 
+#[path = "corpus_aa.rs"]
+mod corpus_aa;
+
 struct Gen {
     rng: ring::rand::SystemRandom,
     issuer: SigningKey,
@@ -1189,6 +1192,7 @@ pub fn generate() -> Result<Vec<Case>, String> {
     );
 
     pseudonymisation(&mut g)?;
+    corpus_aa::aa_cases(&mut g)?;
 
     // Bad requests.
     g.push(

@@ -433,6 +433,10 @@ export const cases = [
       ['issue', { claims, pkcs8: fx.pkcs8.ed25519, now: fx.now }],
       ['statusGet', { statusList: 'AAAA', trust: fx.trust, idx: 1, now: 1 }],
       ['keyPublic', { pkcs8: fx.pkcs8.ed25519 }],
+      ['aaVerify', { jws: 'AAAA', trust: fx.trust, issuer: 'x', now: 1 }],
+      ['aaVerifyDetached', { signature: 'AAAA', body: 'AAAA', trust: fx.trust, issuer: 'x' }],
+      ['aaDecide', { jws: 'AAAA', trust: fx.trust, issuer: 'x', request: { ...fx.decide[0].request, uses: 0, leeway: 1 },
+        taxonomies: [], taxonomyAllowLegitimateUses: false, status: 'ACTIVE' }],
     ];
     assert.deepEqual([...new Set(templates.map(([op]) => op))].sort(), [...c.operations()].sort(), 'every operation swept');
     // Every member (at any depth) replaced by each secret; the key and the Aadhaar go in as JSON

@@ -95,6 +95,20 @@ pub enum AaError {
     /// Signing failed (the random source failed).
     #[error("signing failed")]
     SigningFailed,
+    /// One of consentry's own keys in a mixed trust document, refused by its loader.
+    #[error("key `{at}`: {source}")]
+    OwnKey {
+        /// where the key is among the document's non-RSA keys
+        at: String,
+        /// the loader's error (its code is kept)
+        source: crate::KeyError,
+    },
+    /// An imported consent checked at a time before its `consentStart`.
+    #[error("consent not yet valid: `consentStart` is after now")]
+    NotYetValid,
+    /// An imported consent checked at or after its `consentExpiry`.
+    #[error("consent expired: `consentExpiry` is not after now")]
+    Expired,
     /// A `kid` already bound to a different key or entity.
     #[error("key `{at}`: its `kid` is already bound to a different key or entity")]
     DuplicateKid {
@@ -126,6 +140,9 @@ impl HasCode for AaError {
             AaError::DuplicateKid { .. } => Code::KeyDuplicateKid,
             AaError::Pkcs8 => Code::KeyPkcs8Invalid,
             AaError::SigningFailed => Code::SigningFailed,
+            AaError::OwnKey { source, .. } => source.code(),
+            AaError::NotYetValid => Code::NotYetValid,
+            AaError::Expired => Code::Expired,
         }
     }
 }

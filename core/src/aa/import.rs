@@ -10,7 +10,7 @@ use super::{AaError, VerifiedAa};
 use crate::artefact::{
     Audience, Claims, Consent, Cti, DataRange, Frequency, Grant, Mode, Notice, V1,
 };
-use crate::purpose::{Decision, Request, StatusInput, Taxonomy};
+use crate::purpose::{Decision, Reason, ReasonCode, Request, StatusInput, Taxonomy};
 
 /// Most entries in `fiTypes`, `consentTypes` and `DataFilter`.
 pub const MAX_AA_LIST: usize = 64;
@@ -159,6 +159,50 @@ impl ImportedConsent {
     /// consent status notification, see [`status_input`]), never from the consent response.
     pub fn decide(&self, request: &Request, taxonomy: &Taxonomy, status: StatusInput) -> Decision {
         crate::purpose::decide_claims(&self.claims, request, taxonomy, status)
+    }
+
+    /// [`ImportedConsent::decide`] with the AA status as the caller learnt it (`ACTIVE`,
+    /// `PAUSED`, `REVOKED`, ..., mapped by [`status_input`]). Fails closed when the caller has
+    /// none: an absent status denies with `status_unknown` unless the request accepts an
+    /// unknown status (an imported consent has no status list of its own to consult).
+    pub fn decide_with_aa_status(
+        &self,
+        request: &Request,
+        taxonomy: &Taxonomy,
+        aa_status: Option<&str>,
+    ) -> Decision {
+        let d = self.decide(
+            request,
+            taxonomy,
+            aa_status.map_or(StatusInput::Unknown, status_input),
+        );
+        if aa_status.is_some() || request.accept_unknown_status {
+            return d;
+        }
+        let unknown = Reason {
+            code: ReasonCode::StatusUnknown,
+            message: "no aa consent status was given".into(),
+        };
+        let mut reasons = match d {
+            Decision::Deny { reasons } => reasons,
+            Decision::Permit(_) => Vec::new(),
+        };
+        let at = reasons.partition_point(|r| r.code <= ReasonCode::StatusUnknown);
+        reasons.insert(at, unknown);
+        Decision::Deny { reasons }
+    }
+
+    /// The consent's window at `now` (no leeway): before `consentStart` is
+    /// [`AaError::NotYetValid`], at or after `consentExpiry` [`AaError::Expired`]. `decide`
+    /// reports the same as denial reasons; this is for a bare verification given a time.
+    pub fn check_current(&self, now: i64) -> Result<(), AaError> {
+        if self.claims.nbf.is_some_and(|nbf| now < nbf) {
+            return Err(AaError::NotYetValid);
+        }
+        if now >= self.claims.exp {
+            return Err(AaError::Expired);
+        }
+        Ok(())
     }
 
     /// The JSON view shared by every face: `{"source": "aa", "issuer", "kid", "evidence"

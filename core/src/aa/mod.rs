@@ -45,6 +45,7 @@ mod jws;
 mod keys;
 mod sign;
 mod time;
+mod trust;
 
 pub use error::AaError;
 pub use import::{
@@ -61,6 +62,7 @@ pub use keys::{
     MAX_TRUST_DOC_LEN, MIN_RSA_BITS,
 };
 pub use sign::{sign_compact, sign_detached, AaSigningKey};
+pub use trust::{split_trust, MixedTrust};
 
 /// A verified AA signed consent.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -21,12 +21,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Code, HasCode};
 
+mod aa;
 mod decide;
 mod ids;
 mod issue;
 mod pseudo;
 mod verify;
 
+pub use aa::{
+    aa_decide, aa_decide_with, aa_verify, aa_verify_detached, aa_verify_detached_with,
+    aa_verify_with, AaDecideRequest, AaDetachedResponse, AaVerifyDetachedRequest, AaVerifyRequest,
+    AaVerifyResponse,
+};
 pub use decide::{
     decide, decide_with, filter, taxonomy_with, taxonomy_with_options, DecideRequest,
     FilterRequest, RecordResponse,
@@ -120,6 +126,9 @@ pub const OPERATIONS: &[&str] = &[
     "issue",
     "statusGet",
     "keyPublic",
+    "aaVerify",
+    "aaVerifyDetached",
+    "aaDecide",
 ];
 
 /// The typed result of any operation: one variant per operation, each serialising to the
@@ -150,6 +159,12 @@ pub enum Response {
     StatusGet(StatusEntry),
     /// `keyPublic`.
     KeyPublic(PublicJwk),
+    /// `aaVerify`.
+    AaVerify(AaVerifyResponse),
+    /// `aaVerifyDetached`.
+    AaVerifyDetached(AaDetachedResponse),
+    /// `aaDecide`.
+    AaDecide(crate::Decision),
 }
 
 /// Runs operation `op` on a JSON request: the typed response, or the error every face
@@ -180,6 +195,15 @@ pub fn call(op: &str, request: &str, rng: &dyn SecureRandom) -> Result<Response,
         "keyPublic" => parse(op, request)
             .and_then(|r| key_public(&r, rng))
             .map(R::KeyPublic),
+        "aaVerify" => parse(op, request)
+            .and_then(|r| aa_verify(&r))
+            .map(R::AaVerify),
+        "aaVerifyDetached" => parse(op, request)
+            .and_then(|r| aa_verify_detached(&r))
+            .map(R::AaVerifyDetached),
+        "aaDecide" => parse(op, request)
+            .and_then(|r| aa_decide(&r))
+            .map(R::AaDecide),
         _ => Err(ErrorBody::new(
             Code::RequestInvalid,
             format!("unknown operation; known: {}", OPERATIONS.join(", ")),
