@@ -37,10 +37,10 @@ pub(crate) fn issue(key: &Path, claims: &Path, now: Option<i64>) -> Result<ExitC
 pub(crate) fn inspect(arg: &str) -> Result<ExitCode, CliError> {
     let bytes = util::read_artefact(arg)?;
     let u = consentry::inspect(&bytes).map_err(|e| CliError::core(&e, EXIT_REJECTED))?;
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&u.to_json_value()).unwrap_or_default()
-    );
+    let view = u
+        .to_json_value()
+        .map_err(|e| CliError::core(&e, util::EXIT_ERROR))?;
+    println!("{view:#}");
     crate::util::note(
         "NOTE: the signature was NOT checked; use `consentry verify` before relying on this",
     );
@@ -109,10 +109,10 @@ pub(crate) fn verify_one(opts: &VerifyOpts, arg: &str) -> Result<ExitCode, CliEr
     let ok = v
         .verify(&bytes, &opts.aud, now)
         .map_err(|e| CliError::core(&e, EXIT_REJECTED))?;
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&ok.to_json_value()).unwrap_or_default()
-    );
+    let view = ok
+        .to_json_value()
+        .map_err(|e| CliError::core(&e, util::EXIT_ERROR))?;
+    println!("{view:#}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -183,10 +183,16 @@ pub(crate) fn verify_batch(opts: &VerifyOpts, file: &str) -> Result<ExitCode, Cl
                     }),
                 };
                 match res {
-                    Ok(ok) => (
-                        true,
-                        util::with_members(ok.to_json_value(), &[("line", (*n).into())]),
-                    ),
+                    Ok(ok) => match ok.to_json_value() {
+                        Ok(view) => (true, util::with_members(view, &[("line", (*n).into())])),
+                        Err(e) => (
+                            false,
+                            util::with_members(
+                                CliError::core(&e, util::EXIT_ERROR).to_json(),
+                                &[("line", (*n).into()), ("verified", false.into())],
+                            ),
+                        ),
+                    },
                     Err(e) => (
                         false,
                         util::with_members(

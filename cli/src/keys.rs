@@ -156,6 +156,6 @@ pub(crate) fn public(key: &Path, jwks: bool, kid: Option<&str>) -> Result<ExitCo
     } else {
         jwk
     };
-    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    println!("{out:#}");
     Ok(ExitCode::SUCCESS)
 }

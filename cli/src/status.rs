@@ -316,7 +316,7 @@ pub(crate) fn verify(list: &Path, trust: &Path, now: Option<i64>) -> Result<Exit
         "counts": { "valid": count(0), "invalid": count(1), "suspended": count(2),
                     "other": counts.iter().skip(3).sum::<u64>() },
     });
-    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    println!("{out:#}");
     Ok(ExitCode::SUCCESS)
 }
 

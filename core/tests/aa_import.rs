@@ -44,7 +44,7 @@ fn reason_codes(d: &consentry::Decision) -> Vec<&'static str> {
 fn spec_example_imports_to_the_documented_claims() {
     let c = spec_import();
     let payload = unb64(spec_jws().trim().split('.').nth(1).unwrap());
-    let claims = c.claims.to_json_value();
+    let claims = c.claims.to_json_value().unwrap();
     let expected = serde_json::json!({
         "iss": "finvu-aa",
         "sub": "demo@finvu",
@@ -94,7 +94,7 @@ fn spec_example_imports_to_the_documented_claims() {
         c.purpose.category_type.as_deref(),
         Some("purposeCategoryType")
     );
-    let view = c.to_json_value();
+    let view = c.to_json_value().unwrap();
     assert_eq!(view["source"], "aa");
     assert_eq!(view["evidence"], b64(&c.evidence));
     assert_eq!(
@@ -242,7 +242,7 @@ fn decide_on_an_imported_consent_equals_decide_on_a_consentry_artefact_with_the_
 
 /// The claims that matter for decisions (the notice hash and `cti` follow the signed bytes).
 fn terms(c: &ImportedConsent) -> serde_json::Value {
-    let mut v = c.claims.to_json_value();
+    let mut v = c.claims.to_json_value().unwrap();
     v["consent"]["notice"]["sha256"] = serde_json::Value::Null;
     v["cti"] = serde_json::Value::Null;
     v

@@ -143,7 +143,7 @@ proptest! {
         prop_assert_eq!(&back, &c);
         prop_assert_eq!(back.to_cbor().unwrap(), bytes.clone());
         consentry::cbor::check_strict(&bytes).unwrap();
-        prop_assert_eq!(Claims::from_json(&c.to_json()).unwrap(), c);
+        prop_assert_eq!(Claims::from_json(&c.to_json().unwrap()).unwrap(), c);
     }
 
     #[test]

@@ -194,7 +194,8 @@ fn typed_response(c: &Case) -> Option<Value> {
                 Some(l) => verifier.verify_with_status(&art, aud, now, &l),
                 None => verifier.verify(&art, aud, now),
             };
-            got.map(|v| done(v.to_json_value())).map_err(|e| fail(&e))
+            got.map(|v| done(v.to_json_value().unwrap()))
+                .map_err(|e| fail(&e))
         })(),
         ("decide", _) => (|| {
             let verifier = consentry::Verifier::new(trust()?);
@@ -209,7 +210,7 @@ fn typed_response(c: &Case) -> Option<Value> {
             Ok(done(serde_json::to_value(&d).unwrap()))
         })(),
         ("inspect", _) => consentry::inspect(&b64(&r["artefact"]))
-            .map(|u| done(u.to_json_value()))
+            .map(|u| done(u.to_json_value().unwrap()))
             .map_err(|e| fail(&e)),
         ("statusGet", _) => (|| {
             let now = r["now"].as_i64().unwrap();
@@ -299,7 +300,7 @@ fn typed_response(c: &Case) -> Option<Value> {
             }
             Ok(done(json!({
                 "kid": v.kid, "alg": v.alg.name(), "b64": v.b64.as_str(), "issuer": v.issuer,
-                "payload": v.detail(), "claims": imported.to_json_value(),
+                "payload": v.detail(), "claims": imported.to_json_value().unwrap(),
                 "evidence": consentry::b64::encode(&v.evidence()),
             })))
         })(),

@@ -66,7 +66,7 @@ fn verdict(
         },
     };
     parse_env(
-        r.map(|ok| ok.to_json_value())
+        r.map(|ok| ok.to_json_value().unwrap())
             .map_err(|e| ErrorBody::from_error(&e)),
     )
 }
@@ -336,8 +336,8 @@ fn main() {
         "audience": AUD,
         "trust": jwks,
         "pkcs8": { "ed25519": b64::encode(&ed_pkcs8), "es256": b64::encode(&p256_pkcs8) },
-        "claims": claims(NOW + 86_400 * 30, None, None).to_json_value(),
-        "inspect": parse_env(consentry::inspect(&good).map(|u| u.to_json_value()).map_err(|e| ErrorBody::from_error(&e))),
+        "claims": claims(NOW + 86_400 * 30, None, None).to_json_value().unwrap(),
+        "inspect": parse_env(consentry::inspect(&good).map(|u| u.to_json_value().unwrap()).map_err(|e| ErrorBody::from_error(&e))),
         "validList": b64::encode(&valid_list),
         "revokedList": b64::encode(&revoked_list),
         "withStatus": b64::encode(&with_status),

@@ -238,10 +238,7 @@ fn verify(path: &Path, trust: &Path, opts: &VerifyOptions) -> Result<ExitCode, C
                     })
                 ));
             }
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report.to_json_value()).unwrap_or_default()
-            );
+            println!("{:#}", report.to_json_value());
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {

@@ -207,7 +207,7 @@ impl ImportedConsent {
 
     /// The JSON view shared by every face: `{"source": "aa", "issuer", "kid", "evidence"
     /// (base64url), "claims" (the claims' JSON view), "aa": {the signed AA terms}}`.
-    pub fn to_json_value(&self) -> Value {
+    pub fn to_json_value(&self) -> Result<Value, crate::ClaimsError> {
         let period = |p: &AaPeriod| json!({ "unit": p.unit.as_str(), "value": p.value });
         let mut aa = Map::new();
         if let Some(id) = &self.consent_id {
@@ -238,14 +238,14 @@ impl ImportedConsent {
                     .collect(),
             ),
         );
-        json!({
+        Ok(json!({
             "source": "aa",
             "issuer": self.issuer,
             "kid": self.kid,
             "evidence": crate::b64::encode(&self.evidence),
-            "claims": self.claims.to_json_value(),
+            "claims": self.claims.to_json_value()?,
             "aa": Value::Object(aa),
-        })
+        }))
     }
 }
 

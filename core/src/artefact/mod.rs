@@ -143,24 +143,15 @@ impl Claims {
         Ok(())
     }
 
-    /// The JSON view: the same structure as the CBOR, bytes as base64url.
-    #[expect(
-        clippy::expect_used,
-        reason = "serde_json fails only on a map key that is not a string or a Serialize impl \
-                  that errors; the claims hold text, integers, booleans, base64url text, \
-                  sequences and text-keyed maps only, so this cannot fail"
-    )]
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("claims always serialise to json")
+    /// The JSON view: the same structure as the CBOR, bytes as base64url. Serialisation fails
+    /// only on a state serde cannot write (`claims_json`), which these types never hold.
+    pub fn to_json(&self) -> Result<String, ClaimsError> {
+        serde_json::to_string(self).map_err(not_serialisable)
     }
 
-    /// The JSON view as a value.
-    #[expect(
-        clippy::expect_used,
-        reason = "as for `to_json`: the claims' serialisation cannot fail"
-    )]
-    pub fn to_json_value(&self) -> serde_json::Value {
-        serde_json::to_value(self).expect("claims always serialise to json")
+    /// The JSON view as a value (see [`Claims::to_json`]).
+    pub fn to_json_value(&self) -> Result<serde_json::Value, ClaimsError> {
+        serde_json::to_value(self).map_err(not_serialisable)
     }
 
     /// Parses and validates the JSON view.
@@ -225,5 +216,13 @@ fn json_err(e: crate::json::JsonError) -> ClaimsError {
     // Names members and positions, never values (see `crate::json`).
     ClaimsError::Json {
         reason: e.to_string(),
+    }
+}
+
+/// The typed error for claims serde cannot write (never the value: serde's message names the
+/// kind of problem only).
+fn not_serialisable(e: serde_json::Error) -> ClaimsError {
+    ClaimsError::Json {
+        reason: format!("claims do not serialise: {e}"),
     }
 }

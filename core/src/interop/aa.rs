@@ -76,7 +76,9 @@ pub fn aa_verify_with(
         b64: v.b64.as_str().to_owned(),
         issuer: v.issuer.clone(),
         payload: v.detail().clone(),
-        claims: imported.to_json_value(),
+        claims: imported
+            .to_json_value()
+            .map_err(|e| ErrorBody::from_error(&e))?,
         evidence: crate::b64::encode(&v.evidence()),
     })
 }

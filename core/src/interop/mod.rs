@@ -249,9 +249,13 @@ pub fn envelope<T: Serialize>(result: Result<&T, &ErrorBody>) -> String {
             result: None,
             error: Some(&e),
         })
-        .unwrap_or_default()
+        .unwrap_or_else(|_| UNWRITABLE.to_owned())
     })
 }
+
+/// The envelope when not even an error envelope can be written: still a well-formed failure
+/// with code `internal`, never empty text (a test holds it to `Code::Internal`).
+const UNWRITABLE: &str = r#"{"error":{"code":"internal","message":"the response could not be written","numericCode":2105},"ok":false}"#;
 
 /// The JSON text every face hands out for a response: compact, object members in sorted
 /// order at every depth (so the same value gives the same bytes through every face, whatever
@@ -266,6 +270,14 @@ pub fn to_json_text<T: Serialize + ?Sized>(value: &T) -> Result<String, ErrorBod
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_last_resort_envelope_is_a_well_formed_internal_failure() {
+        let v: serde_json::Value = serde_json::from_str(UNWRITABLE).unwrap();
+        assert_eq!(v["ok"], false);
+        assert_eq!(v["error"]["code"], Code::Internal.as_str());
+        assert_eq!(v["error"]["numericCode"], Code::Internal.as_u32());
+    }
     use crate::SigningKey;
 
     #[test]

@@ -40,6 +40,10 @@ pub struct VerifyingKey {
     pub(super) alg: Algorithm,
     /// Ed25519: 32 bytes; P-256: 65-byte uncompressed SEC1 point.
     bytes: Vec<u8>,
+    /// The coordinates the key is made of: Ed25519's 32 bytes, or P-256's `x`; and P-256's `y`
+    /// (none for Ed25519). Kept as built, so the JWK and COSE_Key forms need no re-slicing.
+    x: [u8; 32],
+    y: Option<[u8; 32]>,
     pub(super) thumbprint: [u8; 32],
 }
 
@@ -124,6 +128,8 @@ impl VerifyingKey {
         Ok(VerifyingKey {
             alg: Algorithm::Ed25519,
             bytes: a.to_vec(),
+            x: a,
+            y: None,
             thumbprint: sha256(&thumbprint_input(Algorithm::Ed25519, &a, &[])),
         })
     }
@@ -140,11 +146,11 @@ impl VerifyingKey {
     /// assert_eq!(consentry::HasCode::code(&e), consentry::Code::KeyNotOnCurve);
     /// ```
     pub fn from_p256_coordinates(x: &[u8], y: &[u8]) -> Result<Self, KeyError> {
-        if x.len() != 32 || y.len() != 32 {
+        let (Ok(xa), Ok(ya)) = (<[u8; 32]>::try_from(x), <[u8; 32]>::try_from(y)) else {
             return Err(KeyError::Invalid {
                 reason: "p-256 coordinates must be 32 bytes each",
             });
-        }
+        };
         if !crate::curve::p256_on_curve(x, y) {
             return Err(KeyError::NotOnCurve);
         }
@@ -155,6 +161,8 @@ impl VerifyingKey {
         Ok(VerifyingKey {
             alg: Algorithm::Es256,
             bytes,
+            x: xa,
+            y: Some(ya),
             thumbprint: sha256(&thumbprint_input(Algorithm::Es256, x, y)),
         })
     }
@@ -199,20 +207,8 @@ impl VerifyingKey {
     }
 
     /// The public key's coordinates: Ed25519's 32 bytes (and no `y`), or P-256's `x` and `y`.
-    #[expect(
-        clippy::expect_used,
-        reason = "a P-256 key is built only by `from_p256_coordinates`, which stores the 65-byte \
-                  point 0x04 || x || y after checking both coordinates are 32 bytes"
-    )]
     fn coordinates(&self) -> (&[u8], &[u8]) {
-        match self.alg {
-            Algorithm::Ed25519 => (&self.bytes, &[]),
-            Algorithm::Es256 => self
-                .bytes
-                .get(1..65)
-                .map(|xy| xy.split_at(32))
-                .expect("a p-256 key holds a 65-byte point"),
-        }
+        (&self.x, self.y.as_ref().map_or(&[][..], |y| &y[..]))
     }
 
     /// The key as a JSON Web Key (RFC 7517 / RFC 8037) with `kid` = base64url(thumbprint).

@@ -6,6 +6,7 @@ use crate::artefact::Claims;
 use crate::cose::{self, AlgHeader, Label, ARTEFACT_TYP};
 use crate::keys::{Algorithm, TrustStore, MAX_KID_LEN};
 use crate::status::{Freshness, StatusInput, StatusValue, VerifiedStatusList};
+use crate::ClaimsError;
 
 use crate::cose::VerifyError;
 
@@ -107,10 +108,11 @@ impl StatusCheck {
 impl VerifiedArtefact {
     /// The JSON form shared by every face:
     /// `{"verified": true, "alg": .., "kid": base64url, "status": .., "claims": ..}`.
-    pub fn to_json_value(&self) -> serde_json::Value {
-        // The one definition of this view is the typed response of `verify`; writing a struct
-        // of text and JSON values into a `Value` cannot fail.
-        serde_json::to_value(VerifyResponse::from(self)).unwrap_or_default()
+    pub fn to_json_value(&self) -> Result<serde_json::Value, ClaimsError> {
+        // The one definition of this view is the typed response of `verify`.
+        serde_json::to_value(VerifyResponse::from(self)).map_err(|e| ClaimsError::Json {
+            reason: format!("the verified artefact does not serialise: {e}"),
+        })
     }
 }
 
@@ -494,9 +496,11 @@ pub struct Unverified {
 
 impl Unverified {
     /// The JSON view, marked `"verified": false`.
-    pub fn to_json_value(&self) -> serde_json::Value {
-        // The one definition of this view is the typed response of `inspect` (cannot fail).
-        serde_json::to_value(InspectResponse::from(self)).unwrap_or_default()
+    pub fn to_json_value(&self) -> Result<serde_json::Value, ClaimsError> {
+        // The one definition of this view is the typed response of `inspect`.
+        serde_json::to_value(InspectResponse::from(self)).map_err(|e| ClaimsError::Json {
+            reason: format!("the artefact's view does not serialise: {e}"),
+        })
     }
 }
 

@@ -15,8 +15,8 @@ pub struct VerifyResponse {
     pub kid: String,
     /// The status check ([`crate::StatusCheck::to_json_value`]).
     pub status: serde_json::Value,
-    /// The claims' JSON view ([`crate::Claims::to_json_value`]).
-    pub claims: serde_json::Value,
+    /// The claims (written as their JSON view, [`crate::Claims::to_json_value`]).
+    pub claims: crate::Claims,
 }
 
 impl From<&crate::VerifiedArtefact> for VerifyResponse {
@@ -26,7 +26,7 @@ impl From<&crate::VerifiedArtefact> for VerifyResponse {
             alg: v.alg.name(),
             kid: crate::b64::encode(&v.kid),
             status: v.status.to_json_value(),
-            claims: v.claims.to_json_value(),
+            claims: v.claims.clone(),
         }
     }
 }
@@ -41,8 +41,8 @@ pub struct InspectResponse {
     pub warning: &'static str,
     /// The protected header.
     pub header: InspectHeader,
-    /// The claims' JSON view, NOT authenticated.
-    pub claims: serde_json::Value,
+    /// The claims (written as their JSON view), NOT authenticated.
+    pub claims: crate::Claims,
 }
 
 /// The header members `inspect` shows.
@@ -66,7 +66,7 @@ impl From<&crate::Unverified> for InspectResponse {
                 kid: u.kid.as_deref().map(crate::b64::encode),
                 typ: u.typ.clone(),
             },
-            claims: u.claims.to_json_value(),
+            claims: u.claims.clone(),
         }
     }
 }

@@ -77,7 +77,7 @@ fn rust_verdict(
             }
         }
     };
-    r.map(|ok| serde_json::to_string(&ok.to_json_value()).unwrap())
+    r.map(|ok| ok.to_json_value().unwrap().to_string())
         .map_err(Code::as_u32)
 }
 
