@@ -211,6 +211,11 @@ impl Ff1 {
         self.alphabet
     }
 
+    /// Whether strings of `n` characters run on machine integers (else through `fpe`).
+    pub fn machine_integer_path(&self, n: usize) -> bool {
+        n >= self.min_len && super::ff1::fits(self.alphabet.radix(), n)
+    }
+
     /// Encrypts a string over the alphabet; same length and alphabet out.
     pub fn encrypt(&self, tweak: &[u8], s: &str) -> Result<String, PrimitiveError> {
         let mut out = String::with_capacity(s.len());
