@@ -12,7 +12,7 @@
 
 use aes_siv::siv::{Aes128Siv, Aes256Siv, CmacSiv};
 use aes_siv::KeyInit;
-use consentry::pseudo::primitives::{self, Alphabet, Ff1, SivKey};
+use consentry::pseudo::primitives::{self, Alphabet, Ff1, Ff1Tweaked, SivKey};
 use consentry::pseudo::{MasterKey, Policy, Pseudonymiser};
 use proptest::prelude::*;
 use serde_json::json;
@@ -64,8 +64,23 @@ impl Stream {
     }
 }
 
-/// Our encryption and decryption agree with `fpe` on `x`, and decryption inverts encryption.
-fn check(f: &Ff1, tweak: &[u8], x: &str) {
+/// Our encryption and decryption (unbound and bound to the tweak) agree with `fpe` on `x`, and
+/// decryption inverts encryption.
+fn check(f: &Ff1, bound: &Ff1Tweaked, tweak: &[u8], x: &str) {
+    assert_eq!(
+        bound.encrypt(x).unwrap(),
+        f.encrypt_reference(tweak, x).unwrap(),
+        "bound encrypt len {} tweak {}",
+        x.len(),
+        tweak.len()
+    );
+    assert_eq!(
+        bound.decrypt(x).unwrap(),
+        f.decrypt_reference(tweak, x).unwrap(),
+        "bound decrypt len {} tweak {}",
+        x.len(),
+        tweak.len()
+    );
     let ct = f.encrypt(tweak, x).unwrap();
     assert_eq!(
         ct,
@@ -93,22 +108,30 @@ fn ff1_machine_integers_match_fpe_at_every_length_and_edge() {
         let zero = char::from(syms[0]);
         let max = char::from(*syms.last().unwrap());
         for key_len in [16usize, 24, 32] {
-            let f = Ff1::new(&st.bytes(key_len), alphabet).unwrap();
+            let key = st.bytes(key_len);
+            let f = Ff1::new(&key, alphabet).unwrap();
+            // tweak lengths around the block boundaries of P || Q
+            let tweaks: Vec<Vec<u8>> = [0usize, 1, 7, 15, 16, 17, 18, 31, 32, 33]
+                .iter()
+                .map(|t| st.bytes(*t))
+                .collect();
+            let bound: Vec<Ff1Tweaked> = tweaks
+                .iter()
+                .map(|t| Ff1Tweaked::new(&key, alphabet, t).unwrap())
+                .collect();
             for n in min_len(alphabet)..=fast_max(alphabet) + 4 {
                 assert_eq!(
                     f.machine_integer_path(n),
                     n <= fast_max(alphabet),
                     "length {n}"
                 );
-                // tweak lengths around the block boundaries of P || Q
-                for t in [0usize, 1, 7, 15, 16, 17, 18, 31, 32, 33] {
-                    let tweak = st.bytes(t);
+                for (tweak, b) in tweaks.iter().zip(&bound) {
                     for x in [
                         zero.to_string().repeat(n),
                         max.to_string().repeat(n),
                         st.string(alphabet, n),
                     ] {
-                        check(&f, &tweak, &x);
+                        check(&f, b, tweak, &x);
                     }
                 }
             }
@@ -120,8 +143,11 @@ fn ff1_machine_integers_match_fpe_at_every_length_and_edge() {
 fn ff1_refuses_below_the_rev1_minimum_and_outside_the_alphabet_like_fpe() {
     for alphabet in [Alphabet::Digits, Alphabet::Upper36] {
         let f = Ff1::new(&[7u8; 32], alphabet).unwrap();
+        let bound = Ff1Tweaked::new(&[7u8; 32], alphabet, b"t").unwrap();
         for n in 0..min_len(alphabet) {
             let x = "1".repeat(n);
+            assert!(bound.encrypt(&x).is_err(), "length {n}");
+            assert!(bound.decrypt(&x).is_err(), "length {n}");
             assert!(f.encrypt(b"t", &x).is_err(), "length {n}");
             assert!(f.decrypt(b"t", &x).is_err(), "length {n}");
             assert!(f.encrypt_reference(b"t", &x).is_err(), "length {n}");
@@ -131,6 +157,7 @@ fn ff1_refuses_below_the_rev1_minimum_and_outside_the_alphabet_like_fpe() {
         for bad in ["12345a", "1234 6", "12345\u{e9}", "-123456", "a234567"] {
             assert!(f.encrypt(b"t", bad).is_err(), "{bad}");
             assert!(f.decrypt(b"t", bad).is_err(), "{bad}");
+            assert!(bound.encrypt(bad).is_err(), "{bad}");
         }
     }
 }
@@ -156,7 +183,10 @@ proptest! {
         let syms = symbols(alphabet);
         let x: String = digits[..n].iter().map(|d| char::from(syms[usize::from(*d) % syms.len()])).collect();
         let f = Ff1::new(&key[..key_len], alphabet).unwrap();
+        let bound = Ff1Tweaked::new(&key[..key_len], alphabet, &tweak).unwrap();
         let ct = f.encrypt(&tweak, &x).unwrap();
+        prop_assert_eq!(&bound.encrypt(&x).unwrap(), &ct);
+        prop_assert_eq!(bound.decrypt(&ct).unwrap(), x.clone());
         prop_assert_eq!(&ct, &f.encrypt_reference(&tweak, &x).unwrap());
         prop_assert_eq!(f.decrypt(&tweak, &x).unwrap(), f.decrypt_reference(&tweak, &x).unwrap());
         prop_assert_eq!(f.decrypt(&tweak, &ct).unwrap(), x);

@@ -13,7 +13,7 @@ use super::error::PseudoError;
 use super::keys::{DomainKeys, MasterKey, KEY_CHECK_LEN};
 use super::names::fold_column_name;
 use super::policy::{FieldRule, GeneraliseSpec, MaskSpec, Policy, ShiftSpec, TransformSpec};
-use super::primitives::{self, Ff1};
+use super::primitives::{self, Ff1Tweaked};
 use super::types::{canonicalise, ValueType};
 use crate::ids;
 use crate::ids::mask_keep_last;
@@ -537,7 +537,7 @@ impl Pseudonymiser {
         Ok(r - i64::from(s.max_days))
     }
 
-    fn ff1_cipher(&self, radix: u32) -> &Ff1 {
+    fn ff1_cipher(&self, radix: u32) -> &Ff1Tweaked {
         if radix == 10 {
             &self.keys.ff1_10
         } else {
@@ -554,13 +554,12 @@ impl Pseudonymiser {
         out: &mut String,
     ) -> Result<(), PseudoError> {
         let cipher = self.ff1_cipher(radix);
-        let tweak = self.keys.domain.as_bytes();
         match rule.value_type {
             ValueType::Aadhaar => {
                 let body = canon.get(..11).ok_or_else(|| Self::invalid(rule))?;
                 let start = out.len();
                 cipher
-                    .encrypt_into(tweak, body, out)
+                    .encrypt_into(body, out)
                     .map_err(|_| Self::invalid(rule))?;
                 let ct = out.get(start..).ok_or(PseudoError::Internal)?;
                 let valid = ids::verhoeff_check_digit(ct).ok_or(PseudoError::Internal)?;
@@ -573,7 +572,7 @@ impl Pseudonymiser {
                 let national = ids::national_mobile(canon);
                 out.push_str("+91");
                 cipher
-                    .encrypt_into(tweak, national, out)
+                    .encrypt_into(national, out)
                     .map_err(|_| Self::invalid(rule))
             }
             _ => {
@@ -584,7 +583,7 @@ impl Pseudonymiser {
                     });
                 }
                 cipher
-                    .encrypt_into(tweak, canon, out)
+                    .encrypt_into(canon, out)
                     .map_err(|_| Self::invalid(rule))
             }
         }
@@ -630,8 +629,7 @@ impl Pseudonymiser {
             }
             TransformSpec::Ff1 { radix, .. } => {
                 let cipher = self.ff1_cipher(*radix);
-                let tweak = self.keys.domain.as_bytes();
-                let dec = |s: &str| cipher.decrypt(tweak, s).map_err(|_| bad());
+                let dec = |s: &str| cipher.decrypt(s).map_err(|_| bad());
                 let v = value.trim();
                 let plain = match rule.value_type {
                     ValueType::Aadhaar => {

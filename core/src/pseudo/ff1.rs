@@ -12,6 +12,8 @@
 //! conversion use the compiler's integer division, whose timing on some CPUs depends on the
 //! operands (as the `fpe` crate's big-integer arithmetic does, much more).
 
+use zeroize::Zeroize;
+
 use super::primitives::{AesKey, PrimitiveError};
 
 /// Longest numeral string the fast path takes (radix 10: 76, since `10^38 < 2^128`).
@@ -29,6 +31,10 @@ struct Shape {
     b: usize,
     /// Bytes of S: `4 * ceil(b / 4) + 4`.
     d: usize,
+    /// For `d <= 8` (then `radix^v <= 2^32`): `floor(2^64 / radix^u)` and
+    /// `floor(2^64 / radix^v)`, for remainders without a division ([`mod_small`]).
+    recip_u: u64,
+    recip_v: u64,
 }
 
 impl Shape {
@@ -47,6 +53,14 @@ impl Shape {
         let bits = 128 - (pow_v - 1).leading_zeros();
         let b = usize::try_from(bits.div_ceil(8)).ok()?;
         let d = 4 * b.div_ceil(4) + 4;
+        let recip = |p: u128| {
+            if d <= 8 {
+                u64::try_from((1u128 << 64) / p).unwrap_or(0)
+            } else {
+                0
+            }
+        };
+        let (recip_u, recip_v) = (recip(pow_u), recip(pow_v));
         Some(Shape {
             u,
             v,
@@ -54,14 +68,17 @@ impl Shape {
             pow_v,
             b,
             d,
+            recip_u,
+            recip_v,
         })
     }
 
-    fn pow(&self, m: usize) -> u128 {
-        if m == self.u {
-            self.pow_u
+    /// `radix^m` and its reciprocal, for m = u (`first`) or v.
+    fn modulus(&self, first: bool) -> (u128, u64) {
+        if first {
+            (self.pow_u, self.recip_u)
         } else {
-            self.pow_v
+            (self.pow_v, self.recip_v)
         }
     }
 }
@@ -89,6 +106,18 @@ fn add_mod(x: u128, y: u128, m: u128) -> u128 {
 fn sub_mod(x: u128, y: u128, m: u128) -> u128 {
     let (t, borrow) = x.overflowing_sub(y);
     t.wrapping_add(m & mask(borrow))
+}
+
+/// `y mod m` for `y < 2^64`, `2 <= m <= 2^32` and `recip = floor(2^64 / m)`, by one
+/// multiplication and one conditional subtraction (Barrett): the estimated quotient
+/// `floor(y * recip / 2^64)` is the true one or one less, so the estimated remainder is below
+/// `2m`. No division, no branch on the values.
+fn mod_small(y: u64, m: u64, recip: u64) -> u64 {
+    let q = ((u128::from(y) * u128::from(recip)) >> 64) as u64;
+    let r = y.wrapping_sub(q.wrapping_mul(m));
+    let (t, borrow) = r.overflowing_sub(m);
+    let keep = 0u64.wrapping_sub(u64::from(borrow));
+    (r & keep) | (t & !keep)
 }
 
 /// `y mod m` where `y = hi * 2^(8 * extra) + lo` (`extra` <= 4 bytes in `lo`).
@@ -140,16 +169,28 @@ fn num(radix: u32, xs: &[u8]) -> Result<u128, PrimitiveError> {
 }
 
 /// `STR^m_radix(x)` into `out` (`m = out.len()` numerals, most significant first), for
-/// `x < bound = radix^m`; the public bound, not the value, picks the word size.
+/// `x < bound = radix^m`; the public bound, not the value, picks the word size. Radix 10 and
+/// 36 divide by constants (multiplications, no division instruction).
 fn str_radix(radix: u32, x: u128, bound: u128, out: &mut [u8]) {
+    match radix {
+        10 => str_radix_const::<10>(x, bound, out),
+        36 => str_radix_const::<36>(x, bound, out),
+        _ => str_radix_any(radix, x, out),
+    }
+}
+
+fn str_radix_const<const R: u64>(x: u128, bound: u128, out: &mut [u8]) {
     if let (Ok(mut x64), true) = (u64::try_from(x), bound <= u128::from(u64::MAX)) {
-        let r64 = u64::from(radix);
         for o in out.iter_mut().rev() {
-            *o = (x64 % r64) as u8;
-            x64 /= r64;
+            *o = (x64 % R) as u8;
+            x64 /= R;
         }
         return;
     }
+    str_radix_any(R as u32, x, out);
+}
+
+fn str_radix_any(radix: u32, x: u128, out: &mut [u8]) {
     let r = u128::from(radix);
     let mut x = x;
     for o in out.iter_mut().rev() {
@@ -159,7 +200,7 @@ fn str_radix(radix: u32, x: u128, bound: u128, out: &mut [u8]) {
 }
 
 /// The round function's `y mod radix^m`, from the PRF output R.
-fn round_value(key: &AesKey, sh: &Shape, r: [u8; 16], modulus: u128) -> u128 {
+fn round_value(key: &AesKey, sh: &Shape, r: [u8; 16], modulus: u128, recip: u64) -> u128 {
     if sh.d <= 16 {
         // S = the first d bytes of R.
         if sh.d <= 8 {
@@ -169,7 +210,7 @@ fn round_value(key: &AesKey, sh: &Shape, r: [u8; 16], modulus: u128) -> u128 {
                 y = (y << 8) | u64::from(x);
             }
             if let Ok(m64) = u64::try_from(modulus) {
-                return u128::from(y % m64);
+                return u128::from(mod_small(y, m64, recip));
             }
         }
         let mut y = 0u128;
@@ -193,31 +234,17 @@ fn round_value(key: &AesKey, sh: &Shape, r: [u8; 16], modulus: u128) -> u128 {
     }
 }
 
-/// FF1 encryption (`decrypt` false) or decryption of `x` (numerals, each < radix, length
-/// within the Rev. 1 bounds: checked by the caller) into `out` (same length). Fails when the
-/// string does not fit the fast path ([`fits`]).
-pub(crate) fn ff1_u128(
+/// The PRF state after `P || T || [0]^((-t-b-1) mod 16)`: the part of `P || Q` that every
+/// round shares.
+fn prefix(
     key: &AesKey,
     radix: u32,
+    sh: &Shape,
+    n: usize,
     tweak: &[u8],
-    x: &[u8],
-    out: &mut [u8],
-    decrypt: bool,
-) -> Result<(), PrimitiveError> {
-    let n = x.len();
-    let sh = Shape::new(radix, n).ok_or(PrimitiveError)?;
-    if out.len() != n {
-        return Err(PrimitiveError);
-    }
+) -> Result<Prf, PrimitiveError> {
     let t = u32::try_from(tweak.len()).map_err(|_| PrimitiveError)?;
     let n32 = u32::try_from(n).map_err(|_| PrimitiveError)?;
-    let (xa, xb) = x.split_at(sh.u);
-    let mut a = num(radix, xa)?;
-    let mut b = num(radix, xb)?;
-    if a >= sh.pow_u || b >= sh.pow_v {
-        return Err(PrimitiveError);
-    }
-
     // P = [1]^1 || [2]^1 || [1]^1 || [radix]^3 || [10]^1 || [u mod 256]^1 || [n]^4 || [t]^4
     let [_, r2, r1, r0] = radix.to_be_bytes();
     let [n3, n2, n1, n0] = n32.to_be_bytes();
@@ -240,8 +267,6 @@ pub(crate) fn ff1_u128(
         t1,
         t0,
     ];
-    // The PRF state after P || T || [0]^((-t-b-1) mod 16), the part of P || Q every round
-    // shares.
     let mut base = Prf::new();
     base.absorb(key, &p);
     base.absorb(key, tweak);
@@ -249,21 +274,119 @@ pub(crate) fn ff1_u128(
     for _ in 0..pad {
         base.absorb(key, &[0]);
     }
+    Ok(base)
+}
 
+/// FF1 encryption (`decrypt` false) or decryption of `x` (numerals, each < radix, length
+/// within the Rev. 1 bounds: checked by the caller) into `out` (same length). Fails when the
+/// string does not fit the fast path ([`fits`]).
+pub(crate) fn ff1_u128(
+    key: &AesKey,
+    radix: u32,
+    tweak: &[u8],
+    x: &[u8],
+    out: &mut [u8],
+    decrypt: bool,
+) -> Result<(), PrimitiveError> {
+    let n = x.len();
+    let sh = Shape::new(radix, n).ok_or(PrimitiveError)?;
+    let base = prefix(key, radix, &sh, n, tweak)?;
+    feistel(key, radix, &sh, &base, x, out, decrypt)
+}
+
+/// Shapes and PRF prefixes of one key, radix and tweak for every length the fast path takes
+/// (from the Rev. 1 minimum): built once per domain, so a value skips them.
+pub(crate) struct Prepared {
+    radix: u32,
+    first: usize,
+    entries: Vec<(Shape, Prf)>,
+}
+
+impl Drop for Prepared {
+    fn drop(&mut self) {
+        for (_, p) in self.entries.iter_mut() {
+            p.acc.zeroize();
+        }
+    }
+}
+
+impl Prepared {
+    /// Prepares lengths `min_len..` (as far as they fit) for `tweak`.
+    pub(crate) fn new(
+        key: &AesKey,
+        radix: u32,
+        tweak: &[u8],
+        min_len: usize,
+    ) -> Result<Prepared, PrimitiveError> {
+        let mut entries = Vec::new();
+        for n in min_len..=FAST_MAX_LEN {
+            let Some(sh) = Shape::new(radix, n) else {
+                break;
+            };
+            entries.push((sh, prefix(key, radix, &sh, n, tweak)?));
+        }
+        Ok(Prepared {
+            radix,
+            first: min_len,
+            entries,
+        })
+    }
+
+    /// Whether `n`-numeral strings are prepared.
+    pub(crate) fn covers(&self, n: usize) -> bool {
+        n.checked_sub(self.first)
+            .is_some_and(|i| i < self.entries.len())
+    }
+
+    /// [`ff1_u128`] with the prepared tweak; fails for a length not prepared.
+    pub(crate) fn run(
+        &self,
+        key: &AesKey,
+        x: &[u8],
+        out: &mut [u8],
+        decrypt: bool,
+    ) -> Result<(), PrimitiveError> {
+        let (sh, base) = x
+            .len()
+            .checked_sub(self.first)
+            .and_then(|i| self.entries.get(i))
+            .ok_or(PrimitiveError)?;
+        feistel(key, self.radix, sh, base, x, out, decrypt)
+    }
+}
+
+/// The ten Feistel rounds from the shared PRF prefix.
+fn feistel(
+    key: &AesKey,
+    radix: u32,
+    sh: &Shape,
+    base: &Prf,
+    x: &[u8],
+    out: &mut [u8],
+    decrypt: bool,
+) -> Result<(), PrimitiveError> {
+    if out.len() != x.len() || x.len() != sh.u + sh.v {
+        return Err(PrimitiveError);
+    }
+    let (xa, xb) = x.split_at(sh.u);
+    let mut a = num(radix, xa)?;
+    let mut b = num(radix, xb)?;
+    if a >= sh.pow_u || b >= sh.pow_v {
+        return Err(PrimitiveError);
+    }
     for step in 0..10u8 {
         let i = if decrypt { 9 - step } else { step };
-        let m = if i % 2 == 0 { sh.u } else { sh.v };
-        let modulus = sh.pow(m);
+        let (modulus, recip) = sh.modulus(i % 2 == 0);
         // Q's variable tail: [i]^1 || [NUM_radix(B)]^b (encryption), NUM_radix(A) (decryption).
         let half = if decrypt { a } else { b };
         let bytes = half.to_be_bytes();
-        let mut prf = base;
+        let mut prf = *base;
         prf.absorb(key, &[i]);
         prf.absorb(key, bytes.get(16 - sh.b..).ok_or(PrimitiveError)?);
         if prf.pos != 0 {
             return Err(PrimitiveError);
         }
-        let y = round_value(key, &sh, prf.acc, modulus);
+        let y = round_value(key, sh, prf.acc, modulus, recip);
         if decrypt {
             // c = (NUM(B) - y) mod radix^m; B = A; A = C
             let c = sub_mod(b, y, modulus);
@@ -315,16 +438,49 @@ mod tests {
     }
 
     #[test]
+    fn barrett_remainder_matches_the_division_at_the_extremes() {
+        for m in [
+            2u64,
+            3,
+            10,
+            36,
+            99_999,
+            100_000,
+            1_000_000,
+            36u64.pow(6),
+            10u64.pow(9),
+            1 << 32,
+            (1 << 32) - 1,
+        ] {
+            let recip = u64::try_from((1u128 << 64) / u128::from(m)).unwrap();
+            for y in [
+                0u64,
+                1,
+                m - 1,
+                m,
+                m + 1,
+                2 * m - 1,
+                u64::MAX,
+                u64::MAX - 1,
+                u64::MAX / m * m,
+                0xDEAD_BEEF_1234_5678,
+            ] {
+                assert_eq!(mod_small(y, m, recip), y % m, "y {y} m {m}");
+            }
+        }
+    }
+
+    #[test]
     fn shapes_match_the_standard_sizes() {
         // Aadhaar body: 11 digits, u = 5, v = 6, b = ceil(20 / 8) = 3, d = 8.
         let s = Shape::new(10, 11).unwrap();
-        assert_eq!((s.u, s.v, s.b, s.d), (5, 6, 3, 8));
+        assert_eq!((s.u, 11 - s.u, s.b, s.d), (5, 6, 3, 8));
         // radix 10, 76 numerals: v = 38, 10^38 needs 127 bits: b = 16, d = 20.
         let s = Shape::new(10, 76).unwrap();
-        assert_eq!((s.v, s.b, s.d), (38, 16, 20));
+        assert_eq!((76 - s.u, s.b, s.d), (38, 16, 20));
         assert!(Shape::new(10, 77).is_none());
         let s = Shape::new(36, 48).unwrap();
-        assert_eq!((s.v, s.b, s.d), (24, 16, 20));
+        assert_eq!((48 - s.u, s.b, s.d), (24, 16, 20));
         assert!(Shape::new(36, 49).is_none());
         // radix^v an exact power of two: ceil(v * log2 radix) = v * log2 radix.
         let s = Shape::new(16, 8).unwrap();

@@ -2,7 +2,7 @@
 
 use zeroize::{Zeroize, Zeroizing};
 
-use super::primitives::{self, Alphabet, Ff1};
+use super::primitives::{self, Alphabet, Ff1Tweaked};
 use super::PseudoError;
 
 /// A 32-byte master key. Zeroized on drop; never printed.
@@ -189,8 +189,9 @@ pub(crate) struct DomainKeys {
     /// `[domain]`.
     pub(crate) token: primitives::SivKey,
     pub(crate) token_ad: primitives::SivAd,
-    pub(crate) ff1_10: Ff1,
-    pub(crate) ff1_36: Ff1,
+    /// The `ff1` ciphers, bound to the domain as tweak.
+    pub(crate) ff1_10: Ff1Tweaked,
+    pub(crate) ff1_36: Ff1Tweaked,
     pub(crate) shift: primitives::HmacKey,
     /// [`key_check_value`] of the master key and domain (not secret).
     pub(crate) kcv: String,
@@ -211,8 +212,10 @@ impl DomainKeys {
             pseudonym: primitives::hmac_key(&p).map_err(|_| PseudoError::Internal)?,
             token,
             token_ad,
-            ff1_10: Ff1::new(&f, Alphabet::Digits).map_err(|_| PseudoError::Internal)?,
-            ff1_36: Ff1::new(&f, Alphabet::Upper36).map_err(|_| PseudoError::Internal)?,
+            ff1_10: Ff1Tweaked::new(&f, Alphabet::Digits, domain.as_bytes())
+                .map_err(|_| PseudoError::Internal)?,
+            ff1_36: Ff1Tweaked::new(&f, Alphabet::Upper36, domain.as_bytes())
+                .map_err(|_| PseudoError::Internal)?,
             shift: primitives::hmac_key(&s).map_err(|_| PseudoError::Internal)?,
             kcv: key_check_value(master, domain)?,
         })
