@@ -203,12 +203,10 @@ fn str_radix_any(radix: u32, x: u128, out: &mut [u8]) {
 fn round_value(key: &AesKey, sh: &Shape, r: [u8; 16], modulus: u128, recip: u64) -> u128 {
     if sh.d <= 16 {
         // S = the first d bytes of R.
-        if sh.d <= 8 {
+        if sh.d == 8 {
             // y < 2^64 and radix^m <= 2^32 (b <= 4): one machine word, whatever the values.
-            let mut y = 0u64;
-            for &x in r.iter().take(sh.d) {
-                y = (y << 8) | u64::from(x);
-            }
+            // d is 8 here (4 * ceil(b / 4) + 4 with b >= 1): the high half of R.
+            let y = (u128::from_be_bytes(r) >> 64) as u64;
             if let Ok(m64) = u64::try_from(modulus) {
                 return u128::from(mod_small(y, m64, recip));
             }
@@ -374,19 +372,37 @@ fn feistel(
     if a >= sh.pow_u || b >= sh.pow_v {
         return Err(PrimitiveError);
     }
+    if sh.d == 8 && base.pos + 1 + sh.b == 16 {
+        // Short strings (radix^v <= 2^32, so b <= 4 and d = 8): the rounds in machine words.
+        let (a, b) = feistel_word(key, sh, base, a, b, decrypt)?;
+        let (oa, ob) = out.split_at_mut(sh.u);
+        str_radix(radix, a, sh.pow_u, oa);
+        str_radix(radix, b, sh.pow_v, ob);
+        return Ok(());
+    }
     for step in 0..10u8 {
         let i = if decrypt { 9 - step } else { step };
         let (modulus, recip) = sh.modulus(i % 2 == 0);
         // Q's variable tail: [i]^1 || [NUM_radix(B)]^b (encryption), NUM_radix(A) (decryption).
         let half = if decrypt { a } else { b };
-        let bytes = half.to_be_bytes();
-        let mut prf = *base;
-        prf.absorb(key, &[i]);
-        prf.absorb(key, bytes.get(16 - sh.b..).ok_or(PrimitiveError)?);
-        if prf.pos != 0 {
-            return Err(PrimitiveError);
-        }
-        let y = round_value(key, sh, prf.acc, modulus, recip);
+        let r = if base.pos + 1 + sh.b == 16 {
+            // The tail fills the rest of the open block exactly (always when b <= 15): it is
+            // the block's last b + 1 bytes, i.e. the integer (i << 8b) | half (half < 2^8b).
+            let mut blk = (u128::from_be_bytes(base.acc) ^ (u128::from(i) << (8 * sh.b)) ^ half)
+                .to_be_bytes();
+            key.encrypt(&mut blk);
+            blk
+        } else {
+            let bytes = half.to_be_bytes();
+            let mut prf = *base;
+            prf.absorb(key, &[i]);
+            prf.absorb(key, bytes.get(16 - sh.b..).ok_or(PrimitiveError)?);
+            if prf.pos != 0 {
+                return Err(PrimitiveError);
+            }
+            prf.acc
+        };
+        let y = round_value(key, sh, r, modulus, recip);
         if decrypt {
             // c = (NUM(B) - y) mod radix^m; B = A; A = C
             let c = sub_mod(b, y, modulus);
@@ -403,6 +419,50 @@ fn feistel(
     str_radix(radix, a, sh.pow_u, oa);
     str_radix(radix, b, sh.pow_v, ob);
     Ok(())
+}
+
+/// The ten rounds in `u64` for `d = 8` and a tail that fills one block: `radix^m <= 2^32`,
+/// so sums stay below 2^33, `y` is the high half of R and the remainder is [`mod_small`].
+/// The same arithmetic as the `u128` rounds, without branches on the values.
+fn feistel_word(
+    key: &AesKey,
+    sh: &Shape,
+    base: &Prf,
+    a: u128,
+    b: u128,
+    decrypt: bool,
+) -> Result<(u128, u128), PrimitiveError> {
+    let word = |x: u128| u64::try_from(x).map_err(|_| PrimitiveError);
+    let (mut a, mut b) = (word(a)?, word(b)?);
+    let (mu, mv) = (word(sh.pow_u)?, word(sh.pow_v)?);
+    let acc = u128::from_be_bytes(base.acc);
+    let shift = 8 * sh.b;
+    for step in 0..10u8 {
+        let i = if decrypt { 9 - step } else { step };
+        let (m, recip) = if i % 2 == 0 {
+            (mu, sh.recip_u)
+        } else {
+            (mv, sh.recip_v)
+        };
+        let half = if decrypt { a } else { b };
+        let mut blk = (acc ^ u128::from((u64::from(i) << shift) | half)).to_be_bytes();
+        key.encrypt(&mut blk);
+        let y = mod_small((u128::from_be_bytes(blk) >> 64) as u64, m, recip);
+        if decrypt {
+            let (t, borrow) = b.overflowing_sub(y);
+            let c = t.wrapping_add(m & 0u64.wrapping_sub(u64::from(borrow)));
+            b = a;
+            a = c;
+        } else {
+            let s = a + y;
+            let (t, borrow) = s.overflowing_sub(m);
+            let keep = 0u64.wrapping_sub(u64::from(borrow));
+            let c = (s & keep) | (t & !keep);
+            a = b;
+            b = c;
+        }
+    }
+    Ok((u128::from(a), u128::from(b)))
 }
 
 #[cfg(test)]

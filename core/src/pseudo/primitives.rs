@@ -151,11 +151,15 @@ impl Alphabet {
     }
 
     fn char_of(self, v: u8) -> Option<char> {
+        self.symbol(v).map(char::from)
+    }
+
+    fn symbol(self, v: u8) -> Option<u8> {
         let set: &[u8] = match self {
             Alphabet::Digits => b"0123456789",
             Alphabet::Upper36 => b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
         };
-        set.get(usize::from(v)).map(|b| char::from(*b))
+        set.get(usize::from(v)).copied()
     }
 }
 
@@ -179,6 +183,8 @@ pub struct Ff1 {
     alphabet: Alphabet,
     /// Rev. 1 minimum length: the least n with radix^n >= 10^6 (and n >= 2).
     min_len: usize,
+    /// Longest string on the machine-integer path.
+    fast_max: usize,
 }
 
 impl Ff1 {
@@ -198,11 +204,16 @@ impl Ff1 {
             domain = domain.saturating_mul(u64::from(radix));
             min_len += 1;
         }
+        let fast_max = (2..=super::ff1::FAST_MAX_LEN)
+            .take_while(|n| super::ff1::fits(radix, *n))
+            .last()
+            .unwrap_or(0);
         Ok(Ff1 {
             inner,
             aes: AesKey::new(key)?,
             alphabet,
             min_len: min_len.max(2),
+            fast_max,
         })
     }
 
@@ -213,7 +224,7 @@ impl Ff1 {
 
     /// Whether strings of `n` characters run on machine integers (else through `fpe`).
     pub fn machine_integer_path(&self, n: usize) -> bool {
-        n >= self.min_len && super::ff1::fits(self.alphabet.radix(), n)
+        (self.min_len..=self.fast_max).contains(&n)
     }
 
     /// Encrypts a string over the alphabet; same length and alphabet out.
@@ -264,7 +275,7 @@ impl Ff1 {
             return Err(PrimitiveError);
         }
         let radix = self.alphabet.radix();
-        if !super::ff1::fits(radix, n) {
+        if n > self.fast_max {
             let r = if decrypt {
                 self.decrypt_reference(tweak, s)
             } else {
@@ -284,10 +295,11 @@ impl Ff1 {
             Some(p) => p.run(&self.aes, xs, ys, decrypt)?,
             None => super::ff1::ff1_u128(&self.aes, radix, tweak, xs, ys, decrypt)?,
         }
-        out.reserve(n);
-        for &y in ys.iter() {
-            out.push(self.alphabet.char_of(y).ok_or(PrimitiveError)?);
+        // The numerals as ASCII, appended in one step.
+        for y in ys.iter_mut() {
+            *y = self.alphabet.symbol(*y).ok_or(PrimitiveError)?;
         }
+        out.push_str(core::str::from_utf8(ys).map_err(|_| PrimitiveError)?);
         Ok(())
     }
 
