@@ -50,7 +50,7 @@ fn ns_per_op(rounds: usize, iters: u32, f: &mut dyn FnMut()) -> f64 {
         })
         .collect();
     v.sort_by(f64::total_cmp);
-    v[rounds / 2]
+    v.get(rounds / 2).copied().unwrap_or(f64::NAN)
 }
 
 /// Issue 18's targets, side by side in one run: FF1 (11 digits) on machine integers against
