@@ -8,9 +8,16 @@
 //!
 //! Structure: every branch and loop bound depends only on public values (radix, lengths, the
 //! tweak); the secret halves pass through additions, subtractions and doublings modulo
-//! `radix^m` written without branches. The remainders `y mod radix^m` and the final digit
-//! conversion use the compiler's integer division, whose timing on some CPUs depends on the
-//! operands (as the `fpe` crate's big-integer arithmetic does, much more).
+//! `radix^m` written without branches. For `radix^v <= 2^32` (radix 10 up to 18 numerals,
+//! radix 36 up to 12: Aadhaar, mobile, VID, PAN, ...) the rounds run in `u64`, `y mod radix^m` is a
+//! Barrett step (a multiplication, no division instruction) and the digits come out by
+//! division by a constant radix (multiplications). Longer strings reduce with the compiler's
+//! 128-bit division, whose time may depend on the operands (as the `fpe` crate's big-integer
+//! arithmetic does, much more).
+//!
+//! The shapes and the PRF prefix `P || T || padding` depend only on the radix, the length and
+//! the tweak: [`Prepared`] computes them once per tweak (the `ff1` transform's tweak is the
+//! domain).
 
 use zeroize::Zeroize;
 
@@ -546,6 +553,11 @@ mod tests {
         let s = Shape::new(16, 8).unwrap();
         assert_eq!(s.b, 2);
         assert!(Shape::new(10, 1).is_none());
+        // the word-sized rounds (d = 8) end at radix^v <= 2^32
+        assert_eq!(Shape::new(10, 18).unwrap().d, 8);
+        assert_eq!(Shape::new(10, 19).unwrap().d, 12);
+        assert_eq!(Shape::new(36, 12).unwrap().d, 8);
+        assert_eq!(Shape::new(36, 13).unwrap().d, 12);
     }
 
     #[test]
