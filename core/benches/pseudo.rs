@@ -8,6 +8,7 @@ use std::hint::black_box;
 use ::hmac::Mac;
 use aes_siv::siv::Aes256Siv;
 use aes_siv::KeyInit;
+use consentry::pseudo::primitives::{Alphabet, Ff1, Ff1Tweaked, SivKey};
 use consentry::pseudo::{derive_domain_key, KeyKind, MasterKey, Policy, Pseudonymiser};
 use criterion::{criterion_group, criterion_main, Criterion};
 use fpe::ff1::{FlexibleNumeralString, FF1};
@@ -36,8 +37,186 @@ fn setup() -> (Pseudonymiser, MasterKey) {
     (ps, master)
 }
 
+/// Median ns per call of `f` over `rounds` rounds of `iters` calls (for the printed figures;
+/// criterion's own figures follow).
+fn ns_per_op(rounds: usize, iters: u32, f: &mut dyn FnMut()) -> f64 {
+    let mut v: Vec<f64> = (0..rounds)
+        .map(|_| {
+            let t = std::time::Instant::now();
+            for _ in 0..iters {
+                f();
+            }
+            t.elapsed().as_secs_f64() * 1e9 / f64::from(iters)
+        })
+        .collect();
+    v.sort_by(f64::total_cmp);
+    v.get(rounds / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// Issue 18's targets, side by side in one run: FF1 (11 digits) on machine integers against
+/// the `fpe` crate on the same input, the token against a raw AES-SIV encryption with a
+/// prepared key, the pseudonym against a raw HMAC; through the zero-allocation per-value API
+/// (`transform_into` into a reused buffer) and the primitive.
+fn issue18_ratios(ps: &Pseudonymiser, master: &MasterKey) {
+    let fkey = derive_domain_key(master, KeyKind::Ff1, DOMAIN).unwrap();
+    let tkey = derive_domain_key(master, KeyKind::Token, DOMAIN).unwrap();
+    let pkey = derive_domain_key(master, KeyKind::Pseudonym, DOMAIN).unwrap();
+    let fpe_ff1 = FF1::<aes::Aes256>::new(&fkey, 10).unwrap();
+    let ours_ff1 = Ff1::new(&fkey, Alphabet::Digits).unwrap();
+    let body = &AADHAAR[..11];
+    let digits: Vec<u16> = body.bytes().map(|c| u16::from(c - b'0')).collect();
+    // same input, same output
+    let fpe_out: String = Vec::<u16>::from(
+        fpe_ff1
+            .encrypt(
+                DOMAIN.as_bytes(),
+                &FlexibleNumeralString::from(digits.clone()),
+            )
+            .unwrap(),
+    )
+    .iter()
+    .map(|d| char::from(b'0' + *d as u8))
+    .collect();
+    assert_eq!(ours_ff1.encrypt(DOMAIN.as_bytes(), body).unwrap(), fpe_out);
+    let mut buf = String::with_capacity(64);
+    let mut fpe_call = || {
+        black_box(
+            fpe_ff1
+                .encrypt(
+                    DOMAIN.as_bytes(),
+                    &FlexibleNumeralString::from(black_box(digits.clone())),
+                )
+                .unwrap(),
+        );
+    };
+    let mut buf2 = String::with_capacity(64);
+    let mut ours_call = || {
+        buf2.clear();
+        ours_ff1
+            .encrypt_into(DOMAIN.as_bytes(), black_box(body), &mut buf2)
+            .unwrap();
+        black_box(&buf2);
+    };
+    {
+        use aes::cipher::{BlockCipherEncrypt, KeyInit};
+        let a = aes::Aes256::new_from_slice(&fkey).unwrap();
+        let mut blk = aes::Block::default();
+        let aes_ns = ns_per_op(31, 2000, &mut || {
+            for _ in 0..12 {
+                a.encrypt_block(black_box(&mut blk));
+            }
+        });
+        println!(
+            "ns/op, 12 single AES-256 block encryptions (the AES work of one 11-digit FF1): {aes_ns:.0} (hardware: {})",
+            aes::hardware_accelerated()
+        );
+    }
+    let bound_ff1 = Ff1Tweaked::new(&fkey, Alphabet::Digits, DOMAIN.as_bytes()).unwrap();
+    let mut buf3 = String::with_capacity(64);
+    let mut bound_call = || {
+        buf3.clear();
+        bound_ff1.encrypt_into(black_box(body), &mut buf3).unwrap();
+        black_box(&buf3);
+    };
+    let fpe_ns = ns_per_op(31, 2000, &mut fpe_call);
+    let ours_ns = ns_per_op(31, 2000, &mut ours_call);
+    let bound_ns = ns_per_op(31, 2000, &mut bound_call);
+    println!(
+        "ns/op, ff1 11 digits: ours bound to the domain (Ff1Tweaked::encrypt_into, as the transform runs) {bound_ns:.0}, ours unbound (Ff1::encrypt_into, tweak per call) {ours_ns:.0}, fpe crate {fpe_ns:.0}"
+    );
+    let r_ff1 = interleaved_ratio(101, 500, &mut fpe_call, &mut bound_call);
+    let r_ff1_unbound = interleaved_ratio(101, 500, &mut fpe_call, &mut ours_call);
+    let hf = ps.field("aadhaar_f").unwrap();
+    let ht = ps.field("aadhaar_t").unwrap();
+    let hp = ps.field("aadhaar").unwrap();
+    let r_ff1_t = interleaved_ratio(101, 500, &mut fpe_call, &mut || {
+        buf.clear();
+        ps.transform_into(hf, black_box(AADHAAR), &mut buf).unwrap();
+        black_box(&buf);
+    });
+
+    let mut siv = Aes256Siv::new_from_slice(&tkey).unwrap();
+    let mut siv_call = || {
+        black_box(
+            siv.encrypt([DOMAIN.as_bytes()], black_box(AADHAAR.as_bytes()))
+                .unwrap(),
+        );
+    };
+    let mut tok_call = || {
+        buf.clear();
+        ps.transform_into(ht, black_box(AADHAAR), &mut buf).unwrap();
+        black_box(&buf);
+    };
+    let siv_ns = ns_per_op(31, 2000, &mut siv_call);
+    let tok_ns = ns_per_op(31, 2000, &mut tok_call);
+    println!(
+        "ns/op, token 12 bytes: transform_into {tok_ns:.0}, raw aes-siv prepared (Aes256Siv held, encrypt) {siv_ns:.0}"
+    );
+    let r_tok = interleaved_ratio(101, 1000, &mut siv_call, &mut tok_call);
+    // Our prepared AES-SIV alone (key and [domain] state prepared, into a stack buffer): the
+    // transform's own overhead (canonicalise, base64, prefix).
+    let own = SivKey::new(&tkey).unwrap();
+    let own_ad = own.ad_state(&[DOMAIN.as_bytes()]).unwrap();
+    let mut ct = [0u8; 28];
+    let mut own_call = || {
+        own.seal_into(&own_ad, black_box(AADHAAR.as_bytes()), &mut ct)
+            .unwrap();
+        black_box(&ct);
+    };
+    let own_ns = ns_per_op(31, 2000, &mut own_call);
+    println!("ns/op, token 12 bytes: our prepared SivKey::seal_into alone {own_ns:.0}");
+    let r_tok_own = interleaved_ratio(101, 1000, &mut own_call, &mut tok_call);
+
+    let rc_key = ::hmac::Hmac::<sha2::Sha256>::new_from_slice(&pkey).unwrap();
+    let mut hmac_call = || {
+        let mut m = rc_key.clone();
+        m.update(black_box(AADHAAR.as_bytes()));
+        black_box(m.finalize().into_bytes());
+    };
+    let mut pse_call = || {
+        buf.clear();
+        ps.transform_into(hp, black_box(AADHAAR), &mut buf).unwrap();
+        black_box(&buf);
+    };
+    let hmac_ns = ns_per_op(31, 2000, &mut hmac_call);
+    let pse_ns = ns_per_op(31, 2000, &mut pse_call);
+    println!(
+        "ns/op, pseudonym: transform_into {pse_ns:.0}, raw RustCrypto hmac-sha256 {hmac_ns:.0}"
+    );
+    let r_pse = interleaved_ratio(101, 1000, &mut hmac_call, &mut pse_call);
+    for (what, r) in [
+        (
+            "ff1 11 digits: ours bound to the domain / fpe crate (issue 18 target: <= 0.2x)",
+            r_ff1,
+        ),
+        (
+            "ff1 11 digits: ours unbound, tweak per call / fpe crate",
+            r_ff1_unbound,
+        ),
+        (
+            "ff1 aadhaar transform_into (canonicalise + ff1 + check digit) / fpe crate",
+            r_ff1_t,
+        ),
+        (
+            "token transform_into / raw aes-siv prepared key (issue 18 target: <= 1.3x)",
+            r_tok,
+        ),
+        (
+            "token transform_into / our SivKey::seal_into (its own primitive: the overhead)",
+            r_tok_own,
+        ),
+        (
+            "pseudonym transform_into / raw RustCrypto hmac-sha256",
+            r_pse,
+        ),
+    ] {
+        println!("interleaved median ratio, {what}: {r:.3}x");
+    }
+}
+
 fn benches(c: &mut Criterion) {
     let (ps, master) = setup();
+    issue18_ratios(&ps, &master);
 
     let mut g = c.benchmark_group("pseudonym");
     let pkey = derive_domain_key(&master, KeyKind::Pseudonym, DOMAIN).unwrap();
@@ -144,6 +323,14 @@ fn benches(c: &mut Criterion) {
     g.bench_function("transform_value", |b| {
         b.iter(|| ps.transform_value(black_box("aadhaar"), black_box(AADHAAR)))
     });
+    let hp = ps.field("aadhaar").unwrap();
+    let mut buf = String::with_capacity(32);
+    g.bench_function("transform_into (reused buffer)", |b| {
+        b.iter(|| {
+            buf.clear();
+            ps.transform_into(hp, black_box(AADHAAR), &mut buf)
+        })
+    });
     g.finish();
 
     let mut g = c.benchmark_group("token");
@@ -161,6 +348,14 @@ fn benches(c: &mut Criterion) {
     g.bench_function("transform_value", |b| {
         b.iter(|| ps.transform_value(black_box("aadhaar_t"), black_box(AADHAAR)))
     });
+    let ht = ps.field("aadhaar_t").unwrap();
+    let mut buf = String::with_capacity(64);
+    g.bench_function("transform_into (reused buffer)", |b| {
+        b.iter(|| {
+            buf.clear();
+            ps.transform_into(ht, black_box(AADHAAR), &mut buf)
+        })
+    });
     let tok = ps.transform_value("aadhaar_t", AADHAAR).unwrap().unwrap();
     g.bench_function("reverse_value", |b| {
         b.iter(|| ps.reverse_value(black_box("aadhaar_t"), black_box(&tok)))
@@ -177,8 +372,33 @@ fn benches(c: &mut Criterion) {
             ff1.encrypt(DOMAIN.as_bytes(), &ns)
         })
     });
+    let ours = Ff1::new(&fkey, Alphabet::Digits).unwrap();
+    let mut buf = String::with_capacity(16);
+    let bound = Ff1Tweaked::new(&fkey, Alphabet::Digits, DOMAIN.as_bytes()).unwrap();
+    g.bench_function("ours Ff1Tweaked::encrypt_into (11 digits, bound)", |b| {
+        b.iter(|| {
+            buf.clear();
+            bound.encrypt_into(black_box(&AADHAAR[..11]), &mut buf)
+        })
+    });
+    g.bench_function(
+        "ours Ff1::encrypt_into (11 digits, machine integers)",
+        |b| {
+            b.iter(|| {
+                buf.clear();
+                ours.encrypt_into(DOMAIN.as_bytes(), black_box(&AADHAAR[..11]), &mut buf)
+            })
+        },
+    );
     g.bench_function("transform_value (aadhaar)", |b| {
         b.iter(|| ps.transform_value(black_box("aadhaar_f"), black_box(AADHAAR)))
+    });
+    let hf = ps.field("aadhaar_f").unwrap();
+    g.bench_function("transform_into (aadhaar, reused buffer)", |b| {
+        b.iter(|| {
+            buf.clear();
+            ps.transform_into(hf, black_box(AADHAAR), &mut buf)
+        })
     });
     g.finish();
 

@@ -107,13 +107,16 @@ fn wycheproof_aes_siv_cmac() {
     assert_eq!(invalid, 324);
 }
 
-fn run_ff1(file: &str, alphabet: Alphabet, expect_counts: (usize, usize, usize)) {
+/// Runs a Wycheproof FF1 file through `Ff1` (machine integers where the string fits, `fpe`
+/// beyond) and returns how many valid cases took the machine-integer path.
+fn run_ff1(file: &str, alphabet: Alphabet, expect_counts: (usize, usize, usize)) -> usize {
     let doc = load_json(&format!("{WP}/{file}"));
     let alpha = match alphabet {
         Alphabet::Digits => "0123456789",
         Alphabet::Upper36 => "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
     };
     let (mut valid, mut invalid, mut legacy_rejected) = (0, 0, 0);
+    let mut machine = 0;
     for c in wycheproof(&doc, "AES-FF1") {
         assert_eq!(s(c.group, "alphabet"), alpha);
         assert_eq!(u(c.group, "radix"), u64::from(alphabet.radix()));
@@ -130,6 +133,9 @@ fn run_ff1(file: &str, alphabet: Alphabet, expect_counts: (usize, usize, usize))
             }
             Expect::Valid => {
                 let f = Ff1::new(&key, alphabet).unwrap();
+                if f.machine_integer_path(msg.len()) {
+                    machine += 1;
+                }
                 assert_eq!(enc.unwrap(), ct, "tcId {}", c.id);
                 assert_eq!(f.decrypt(&tweak, ct).unwrap(), msg, "tcId {}", c.id);
                 valid += 1;
@@ -142,24 +148,29 @@ fn run_ff1(file: &str, alphabet: Alphabet, expect_counts: (usize, usize, usize))
         }
     }
     assert_eq!((valid, invalid, legacy_rejected), expect_counts);
+    machine
 }
 
 #[test]
 fn wycheproof_aes_ff1_base10() {
-    run_ff1(
+    let machine = run_ff1(
         "aes_ff1_base10_test.json",
         Alphabet::Digits,
         (3300, 533, 12),
     );
+    println!("base 10: {machine} of 3300 valid cases on machine integers");
+    assert!(machine > 0);
 }
 
 #[test]
 fn wycheproof_aes_ff1_base36() {
-    run_ff1(
+    let machine = run_ff1(
         "aes_ff1_base36_test.json",
         Alphabet::Upper36,
         (2459, 389, 6),
     );
+    println!("base 36: {machine} of 2459 valid cases on machine integers");
+    assert!(machine > 0);
 }
 
 #[test]
@@ -180,6 +191,8 @@ fn nist_ff1_samples() {
         let pt = s(t, "plaintext").to_ascii_uppercase();
         let ct = s(t, "ciphertext").to_ascii_uppercase();
         let f = Ff1::new(&key, alphabet).unwrap();
+        // every sample (10 and 19 characters) runs on machine integers
+        assert!(f.machine_integer_path(pt.len()));
         assert_eq!(
             f.encrypt(&tweak, &pt).unwrap(),
             ct,

@@ -6,13 +6,14 @@ use std::borrow::Cow;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde_json::Value;
+use zeroize::Zeroize as _;
 
 use super::dates::Date;
 use super::error::PseudoError;
 use super::keys::{DomainKeys, MasterKey, KEY_CHECK_LEN};
 use super::names::fold_column_name;
 use super::policy::{FieldRule, GeneraliseSpec, MaskSpec, Policy, ShiftSpec, TransformSpec};
-use super::primitives::{self, Ff1};
+use super::primitives::{self, Ff1Tweaked};
 use super::types::{canonicalise, ValueType};
 use crate::ids;
 use crate::ids::mask_keep_last;
@@ -24,6 +25,32 @@ pub const TOKEN_PREFIX: &str = "t1.";
 /// Longest canonical value `ff1` accepts, in characters (FF1 cost grows with the square of the
 /// length; identifiers are far shorter).
 pub const FF1_MAX_LEN: usize = 256;
+
+/// Bytes a token's ciphertext may take on the stack; longer values use one heap buffer.
+const STACK_TOKEN: usize = 272;
+
+/// A policy field resolved once ([`Pseudonymiser::field`]): the per-value calls
+/// ([`Pseudonymiser::transform_into`], [`Pseudonymiser::reverse_into`]) then skip the name
+/// lookup. Only meaningful for the pseudonymiser that resolved it (another pseudonymiser's
+/// handle names whatever rule sits at the same position there, or none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FieldHandle(usize);
+
+/// Runs `f` on a zeroed buffer of `len` bytes: on the stack up to [`STACK_TOKEN`] bytes,
+/// else on the heap; zeroized afterwards (it may hold a personal value).
+fn with_buf<T>(len: usize, f: impl FnOnce(&mut [u8]) -> T) -> T {
+    let mut stack = [0u8; STACK_TOKEN];
+    if let Some(buf) = stack.get_mut(..len) {
+        let r = f(buf);
+        stack.zeroize();
+        r
+    } else {
+        let mut heap = vec![0u8; len];
+        let r = f(&mut heap);
+        heap.zeroize();
+        r
+    }
+}
 
 /// A policy bound to its domain keys. Immutable, `Send + Sync`; build once, use for many
 /// values. Deterministic and pure: no clock, no I/O, no randomness.
@@ -243,8 +270,109 @@ impl Pseudonymiser {
             })
     }
 
+    /// Resolves `field` (a policy key or its other one-step spelling, as
+    /// [`Pseudonymiser::transform_value`] accepts) once, for the per-value calls.
+    pub fn field(&self, field: &str) -> Result<FieldHandle, PseudoError> {
+        find_key(&self.index, field)
+            .filter(|i| *i < self.policy.fields().len())
+            .map(FieldHandle)
+            .ok_or_else(|| PseudoError::UnknownField {
+                field: field.to_owned(),
+            })
+    }
+
+    /// The policy key a handle resolved to (`None` for a handle this pseudonymiser did not
+    /// issue).
+    pub fn field_name(&self, field: FieldHandle) -> Option<&str> {
+        self.policy.fields().get(field.0).map(|r| r.name.as_str())
+    }
+
+    fn rule_at(&self, field: FieldHandle) -> Result<&FieldRule, PseudoError> {
+        self.policy
+            .fields()
+            .get(field.0)
+            .ok_or_else(|| PseudoError::UnknownField {
+                field: format!("#{}", field.0),
+            })
+    }
+
+    /// Transforms one value of a resolved field, appending the output to `out`: `Ok(true)`
+    /// when a value was appended, `Ok(false)` when the field is dropped (nothing appended).
+    /// On error nothing is appended (`out` keeps its length). Outputs are exactly
+    /// [`Pseudonymiser::transform_value`]'s, which is a wrapper over this.
+    ///
+    /// `pseudonym`, `token` (values up to 256 bytes) and `ff1` (values of up to 76 digits or
+    /// 48 alphanumerics) allocate nothing on the heap beyond `out` growing, when the value is
+    /// already canonical (canonicalising a value that is not, and `mask`, `generalise` and
+    /// `shift`, allocate). `shift` fields need [`Pseudonymiser::transform_shift_into`].
+    ///
+    /// ```
+    /// use consentry::pseudo::{MasterKey, Policy, Pseudonymiser};
+    /// let policy = Policy::from_json(r#"{"domain": "d1", "unlisted": "drop", "fields": {
+    ///   "aadhaar": {"type": "aadhaar", "transform": "ff1"},
+    ///   "mobile": {"type": "mobile", "transform": "token"},
+    ///   "name": {"type": "name", "transform": "drop"}}}"#)?;
+    /// let ps = Pseudonymiser::new(&policy, &MasterKey::from_bytes(*b"an example key, never use it! 32"))?;
+    /// let aadhaar = ps.field("aadhaar")?; // resolve once
+    /// let mut out = String::new();
+    /// for value in ["234567890124", "345678901238"] {
+    ///     out.clear();
+    ///     assert!(ps.transform_into(aadhaar, value, &mut out)?);
+    ///     assert_eq!(Some(out.as_str()), ps.transform_value("aadhaar", value)?.as_deref());
+    /// }
+    /// // reverse into a buffer too
+    /// let mut back = String::new();
+    /// ps.reverse_into(aadhaar, &out, &mut back)?;
+    /// assert_eq!(back, "345678901238");
+    /// // a dropped field appends nothing
+    /// assert!(!ps.transform_into(ps.field("name")?, "Asha", &mut out)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn transform_into(
+        &self,
+        field: FieldHandle,
+        value: &str,
+        out: &mut String,
+    ) -> Result<bool, PseudoError> {
+        let rule = self.rule_at(field)?;
+        self.apply_rule_into(rule, value, None, out)
+    }
+
+    /// [`Pseudonymiser::transform_into`] for a `shift` field, with the raw value of its
+    /// subject (any other field ignores `subject`).
+    pub fn transform_shift_into(
+        &self,
+        field: FieldHandle,
+        value: &str,
+        subject: &str,
+        out: &mut String,
+    ) -> Result<bool, PseudoError> {
+        let rule = self.rule_at(field)?;
+        self.apply_rule_into(rule, value, Some(subject), out)
+    }
+
+    /// Reverses a `token` or `ff1` output of a resolved field to the canonical value,
+    /// appended to `out` (nothing appended on error). Outputs are exactly
+    /// [`Pseudonymiser::reverse_value`]'s, which is a wrapper over this. Tokens up to 256
+    /// plaintext bytes decrypt on the stack (zeroized after).
+    pub fn reverse_into(
+        &self,
+        field: FieldHandle,
+        value: &str,
+        out: &mut String,
+    ) -> Result<(), PseudoError> {
+        let rule = self.rule_at(field)?;
+        let start = out.len();
+        let r = self.reverse_rule_into(rule, value, out);
+        if r.is_err() {
+            out.truncate(start);
+        }
+        r
+    }
+
     /// Transforms one value of `field` (a policy key). `Ok(None)` means the field is dropped.
-    /// `shift` fields need [`Pseudonymiser::transform_shift`].
+    /// `shift` fields need [`Pseudonymiser::transform_shift`]. For many values, resolve the
+    /// field once and use [`Pseudonymiser::transform_into`].
     pub fn transform_value(&self, field: &str, value: &str) -> Result<Option<String>, PseudoError> {
         let rule = self.rule(field)?;
         self.apply_rule(rule, value, None)
@@ -294,57 +422,94 @@ impl Pseudonymiser {
         value: &str,
         subject: Option<&str>,
     ) -> Result<Option<String>, PseudoError> {
+        let mut out = String::new();
+        let written = self.apply_rule_into(rule, value, subject, &mut out)?;
+        Ok(written.then_some(out))
+    }
+
+    /// [`Pseudonymiser::transform_into`] on a rule: appends, and on error restores `out`'s
+    /// length.
+    pub(super) fn apply_rule_into(
+        &self,
+        rule: &FieldRule,
+        value: &str,
+        subject: Option<&str>,
+        out: &mut String,
+    ) -> Result<bool, PseudoError> {
+        let start = out.len();
+        let r = self.apply_rule_inner(rule, value, subject, out);
+        if !matches!(r, Ok(true)) {
+            out.truncate(start);
+        }
+        r
+    }
+
+    fn apply_rule_inner(
+        &self,
+        rule: &FieldRule,
+        value: &str,
+        subject: Option<&str>,
+        out: &mut String,
+    ) -> Result<bool, PseudoError> {
         match rule.transform {
-            TransformSpec::Drop => return Ok(None),
-            TransformSpec::Keep => return Ok(Some(value.to_owned())),
+            TransformSpec::Drop => return Ok(false),
+            TransformSpec::Keep => {
+                out.push_str(value);
+                return Ok(true);
+            }
             _ => {}
         }
         let canon = canonicalise(rule.value_type, value).ok_or_else(|| Self::invalid(rule))?;
-        let out = match &rule.transform {
-            TransformSpec::Drop => return Ok(None),
-            TransformSpec::Keep => return Ok(Some(value.to_owned())),
-            TransformSpec::Pseudonym => self.pseudonym(&canon),
-            TransformSpec::Token => self.token(&canon)?,
+        match &rule.transform {
+            TransformSpec::Drop => return Ok(false),
+            TransformSpec::Keep => out.push_str(value),
+            TransformSpec::Pseudonym => self.pseudonym_into(&canon, out),
+            TransformSpec::Token => self.token_into(&canon, out)?,
             TransformSpec::Ff1 { radix, min_len } => {
-                self.ff1_encrypt(rule, &canon, *radix, *min_len)?
+                self.ff1_encrypt_into(rule, &canon, *radix, *min_len, out)?
             }
-            TransformSpec::Mask(m) => mask(rule, &canon, *m)?,
-            TransformSpec::Generalise(g) => generalise(rule, &canon, *g)?,
+            TransformSpec::Mask(m) => out.push_str(&mask(rule, &canon, *m)?),
+            TransformSpec::Generalise(g) => out.push_str(&generalise(rule, &canon, *g)?),
             TransformSpec::Shift(s) => {
                 let subject = subject.ok_or_else(|| PseudoError::SubjectRequired {
                     field: rule.name.clone(),
                 })?;
                 let offset = self.offset_for(rule, s, subject)?;
                 let date = Date::parse(&canon).ok_or_else(|| Self::invalid(rule))?;
-                date.to_days()
+                let shifted = date
+                    .to_days()
                     .checked_add(offset)
                     .and_then(Date::from_days)
                     .ok_or_else(|| PseudoError::DateOutOfRange {
                         field: rule.name.clone(),
-                    })?
-                    .to_iso()
+                    })?;
+                out.push_str(&shifted.to_iso());
             }
-        };
-        Ok(Some(out))
+        }
+        Ok(true)
     }
 
-    fn pseudonym(&self, canon: &str) -> String {
+    fn pseudonym_into(&self, canon: &str, out: &mut String) {
         let mac = primitives::hmac_sha256(&self.keys.pseudonym, canon.as_bytes());
         let mut first = [0u8; 16];
         for (f, m) in first.iter_mut().zip(mac.iter()) {
             *f = *m;
         }
-        primitives::base32_lower_16(&first)
+        primitives::push_base32_lower_16(&first, out);
     }
 
-    fn token(&self, canon: &str) -> Result<String, PseudoError> {
-        let ad = [self.keys.domain.as_bytes()];
-        let ct = primitives::siv_encrypt(&self.keys.token, &ad, canon.as_bytes())
-            .map_err(|_| PseudoError::Internal)?;
-        let mut out = String::with_capacity(TOKEN_PREFIX.len() + (ct.len() * 4).div_ceil(3));
-        out.push_str(TOKEN_PREFIX);
-        URL_SAFE_NO_PAD.encode_string(&ct, &mut out);
-        Ok(out)
+    fn token_into(&self, canon: &str, out: &mut String) -> Result<(), PseudoError> {
+        let msg = canon.as_bytes();
+        with_buf(msg.len() + 16, |ct| {
+            self.keys
+                .token
+                .seal_into(&self.keys.token_ad, msg, ct)
+                .map_err(|_| PseudoError::Internal)?;
+            out.reserve(TOKEN_PREFIX.len() + (ct.len() * 4).div_ceil(3));
+            out.push_str(TOKEN_PREFIX);
+            URL_SAFE_NO_PAD.encode_string(&*ct, out);
+            Ok(())
+        })
     }
 
     fn offset_for(
@@ -372,7 +537,7 @@ impl Pseudonymiser {
         Ok(r - i64::from(s.max_days))
     }
 
-    fn ff1_cipher(&self, radix: u32) -> &Ff1 {
+    fn ff1_cipher(&self, radix: u32) -> &Ff1Tweaked {
         if radix == 10 {
             &self.keys.ff1_10
         } else {
@@ -380,29 +545,35 @@ impl Pseudonymiser {
         }
     }
 
-    fn ff1_encrypt(
+    fn ff1_encrypt_into(
         &self,
         rule: &FieldRule,
         canon: &str,
         radix: u32,
         min_len: usize,
-    ) -> Result<String, PseudoError> {
+        out: &mut String,
+    ) -> Result<(), PseudoError> {
         let cipher = self.ff1_cipher(radix);
-        let tweak = self.keys.domain.as_bytes();
-        let enc = |s: &str| cipher.encrypt(tweak, s).map_err(|_| Self::invalid(rule));
         match rule.value_type {
             ValueType::Aadhaar => {
                 let body = canon.get(..11).ok_or_else(|| Self::invalid(rule))?;
-                let mut ct = enc(body)?;
-                let valid = ids::verhoeff_check_digit(&ct).ok_or(PseudoError::Internal)?;
+                let start = out.len();
+                cipher
+                    .encrypt_into(body, out)
+                    .map_err(|_| Self::invalid(rule))?;
+                let ct = out.get(start..).ok_or(PseudoError::Internal)?;
+                let valid = ids::verhoeff_check_digit(ct).ok_or(PseudoError::Internal)?;
                 // Any other digit fails Verhoeff (it detects every single-digit error);
                 // valid + 1 (mod 10) is the fixed, cross-face choice.
-                ct.push(char::from(b'0' + (valid + 1) % 10));
-                Ok(ct)
+                out.push(char::from(b'0' + (valid + 1) % 10));
+                Ok(())
             }
             ValueType::Mobile => {
                 let national = ids::national_mobile(canon);
-                Ok(format!("+91{}", enc(national)?))
+                out.push_str("+91");
+                cipher
+                    .encrypt_into(national, out)
+                    .map_err(|_| Self::invalid(rule))
             }
             _ => {
                 let n = canon.len();
@@ -411,33 +582,56 @@ impl Pseudonymiser {
                         field: rule.name.clone(),
                     });
                 }
-                enc(canon)
+                cipher
+                    .encrypt_into(canon, out)
+                    .map_err(|_| Self::invalid(rule))
             }
         }
     }
 
+    /// [`Pseudonymiser::reverse_into`] into a new string.
     pub(super) fn reverse_rule(
         &self,
         rule: &FieldRule,
         value: &str,
     ) -> Result<String, PseudoError> {
+        let mut out = String::new();
+        self.reverse_rule_into(rule, value, &mut out)?;
+        Ok(out)
+    }
+
+    fn reverse_rule_into(
+        &self,
+        rule: &FieldRule,
+        value: &str,
+        out: &mut String,
+    ) -> Result<(), PseudoError> {
         let bad = || PseudoError::InvalidToken {
             field: rule.name.clone(),
         };
         match &rule.transform {
             TransformSpec::Token => {
                 let b64 = value.trim().strip_prefix(TOKEN_PREFIX).ok_or_else(bad)?;
-                let ct = URL_SAFE_NO_PAD.decode(b64).map_err(|_| bad())?;
-                let ad = [self.keys.domain.as_bytes()];
-                let pt = primitives::siv_decrypt(&self.keys.token, &ad, &ct).map_err(|_| bad())?;
-                String::from_utf8(pt).map_err(|_| bad())
+                // Decoded length: 3 bytes per 4 symbols, plus 1 or 2 for a short last group.
+                let ct_len = b64.len() / 4 * 3 + (b64.len() % 4).saturating_sub(1);
+                with_buf(ct_len, |ct| {
+                    let n = URL_SAFE_NO_PAD.decode_slice(b64, ct).map_err(|_| bad())?;
+                    let ct = ct.get(..n).ok_or_else(bad)?;
+                    with_buf(n.saturating_sub(16), |pt| {
+                        self.keys
+                            .token
+                            .open_into(&self.keys.token_ad, ct, pt)
+                            .map_err(|_| bad())?;
+                        out.push_str(core::str::from_utf8(pt).map_err(|_| bad())?);
+                        Ok(())
+                    })
+                })
             }
             TransformSpec::Ff1 { radix, .. } => {
                 let cipher = self.ff1_cipher(*radix);
-                let tweak = self.keys.domain.as_bytes();
-                let dec = |s: &str| cipher.decrypt(tweak, s).map_err(|_| bad());
+                let dec = |s: &str| cipher.decrypt(s).map_err(|_| bad());
                 let v = value.trim();
-                match rule.value_type {
+                let plain = match rule.value_type {
                     ValueType::Aadhaar => {
                         let d: String = v.chars().filter(|c| *c != ' ' && *c != '-').collect();
                         if d.len() != 12 || ids::verhoeff_valid(&d) {
@@ -469,7 +663,9 @@ impl Pseudonymiser {
                         let pt = dec(&input)?;
                         canonicalise(ty, &pt).map(Cow::into_owned).ok_or_else(bad)
                     }
-                }
+                }?;
+                out.push_str(&plain);
+                Ok(())
             }
             _ => Err(PseudoError::NotReversible {
                 field: rule.name.clone(),

@@ -2,7 +2,7 @@
 
 use zeroize::{Zeroize, Zeroizing};
 
-use super::primitives::{self, Alphabet, Ff1};
+use super::primitives::{self, Alphabet, Ff1Tweaked};
 use super::PseudoError;
 
 /// A 32-byte master key. Zeroized on drop; never printed.
@@ -185,9 +185,13 @@ pub fn key_check_value(master: &MasterKey, domain: &str) -> Result<String, Pseud
 pub(crate) struct DomainKeys {
     pub(crate) domain: String,
     pub(crate) pseudonym: primitives::HmacKey,
-    pub(crate) token: Zeroizing<Vec<u8>>,
-    pub(crate) ff1_10: Ff1,
-    pub(crate) ff1_36: Ff1,
+    /// The `token` AES-SIV key, prepared, and its S2V state after the associated data
+    /// `[domain]`.
+    pub(crate) token: primitives::SivKey,
+    pub(crate) token_ad: primitives::SivAd,
+    /// The `ff1` ciphers, bound to the domain as tweak.
+    pub(crate) ff1_10: Ff1Tweaked,
+    pub(crate) ff1_36: Ff1Tweaked,
     pub(crate) shift: primitives::HmacKey,
     /// [`key_check_value`] of the master key and domain (not secret).
     pub(crate) kcv: String,
@@ -199,12 +203,19 @@ impl DomainKeys {
         let t = derive_domain_key(master, KeyKind::Token, domain)?;
         let f = derive_domain_key(master, KeyKind::Ff1, domain)?;
         let s = derive_domain_key(master, KeyKind::Shift, domain)?;
+        let token = primitives::SivKey::new(&t).map_err(|_| PseudoError::Internal)?;
+        let token_ad = token
+            .ad_state(&[domain.as_bytes()])
+            .map_err(|_| PseudoError::Internal)?;
         Ok(DomainKeys {
             domain: domain.to_owned(),
             pseudonym: primitives::hmac_key(&p).map_err(|_| PseudoError::Internal)?,
-            token: t,
-            ff1_10: Ff1::new(&f, Alphabet::Digits).map_err(|_| PseudoError::Internal)?,
-            ff1_36: Ff1::new(&f, Alphabet::Upper36).map_err(|_| PseudoError::Internal)?,
+            token,
+            token_ad,
+            ff1_10: Ff1Tweaked::new(&f, Alphabet::Digits, domain.as_bytes())
+                .map_err(|_| PseudoError::Internal)?,
+            ff1_36: Ff1Tweaked::new(&f, Alphabet::Upper36, domain.as_bytes())
+                .map_err(|_| PseudoError::Internal)?,
             shift: primitives::hmac_key(&s).map_err(|_| PseudoError::Internal)?,
             kcv: key_check_value(master, domain)?,
         })

@@ -41,6 +41,7 @@ mod csv_plan;
 pub(crate) mod dates;
 mod engine;
 mod error;
+mod ff1;
 mod json;
 mod keys;
 mod names;
@@ -48,13 +49,14 @@ mod on_error;
 mod policy;
 #[doc(hidden)]
 pub mod primitives;
+mod siv;
 mod types;
 
 mod hook;
 
 pub use csv_line::{csv_record, parse_csv_line, CsvLineError, CsvWriter};
 pub use csv_plan::{CsvOptions, CsvPlan, PlannedColumn};
-pub use engine::{Pseudonymiser, FF1_MAX_LEN, TOKEN_PREFIX};
+pub use engine::{FieldHandle, Pseudonymiser, FF1_MAX_LEN, TOKEN_PREFIX};
 pub use error::PseudoError;
 pub use keys::{derive_domain_key, key_check_value, KeyKind, MasterKey, KEY_CHECK_LEN};
 pub use names::{csv_safe_cell, fold_column_name, is_formula_like};

@@ -3,13 +3,14 @@
 //!
 //! Not a stable API: it is public only for the vector tests in `tests/` and hidden from the docs.
 
-use aes::{Aes128, Aes192, Aes256};
-use aes_siv::siv::CmacSiv;
-use aes_siv::KeyInit;
+use aes::cipher::{BlockCipherEncrypt, KeyInit};
+use aes::{Aes128, Aes192, Aes256, Block};
 use fpe::ff1::{FlexibleNumeralString, FF1};
 use hmac::Mac;
 use ring::hkdf;
 use sha2::Sha256;
+
+pub use super::siv::{SivAd, SivKey};
 
 /// A primitive refused its input. Deliberately without detail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,34 +77,50 @@ pub fn hmac_sha256_verify(key: &HmacKey, msg: &[u8], tag: &[u8]) -> Result<(), P
     mac.verify_truncated_left(tag).map_err(|_| PrimitiveError)
 }
 
-/// Runs `$op` (`encrypt` or `decrypt`) with AES-SIV over the AES variant matching the key length.
-macro_rules! siv_dispatch {
-    ($key:expr, $ad:expr, $data:expr, $op:ident) => {
-        match $key.len() {
-            32 => CmacSiv::<Aes128>::new_from_slice($key)
-                .map_err(|_| PrimitiveError)?
-                .$op($ad.iter(), $data),
-            48 => CmacSiv::<Aes192>::new_from_slice($key)
-                .map_err(|_| PrimitiveError)?
-                .$op($ad.iter(), $data),
-            64 => CmacSiv::<Aes256>::new_from_slice($key)
-                .map_err(|_| PrimitiveError)?
-                .$op($ad.iter(), $data),
+/// A prepared AES key schedule (AES-128, -192 or -256 by key length), zeroized on drop by the
+/// `aes` crate.
+#[derive(Clone)]
+pub(crate) enum AesKey {
+    A128(Aes128),
+    A192(Aes192),
+    A256(Aes256),
+}
+
+impl AesKey {
+    /// The key schedule of a 16-, 24- or 32-byte key.
+    pub(crate) fn new(key: &[u8]) -> Result<AesKey, PrimitiveError> {
+        Ok(match key.len() {
+            16 => AesKey::A128(Aes128::new_from_slice(key).map_err(|_| PrimitiveError)?),
+            24 => AesKey::A192(Aes192::new_from_slice(key).map_err(|_| PrimitiveError)?),
+            32 => AesKey::A256(Aes256::new_from_slice(key).map_err(|_| PrimitiveError)?),
             _ => return Err(PrimitiveError),
+        })
+    }
+
+    /// Encrypts one block in place.
+    pub(crate) fn encrypt(&self, block: &mut [u8; 16]) {
+        let mut b = Block::from(*block);
+        match self {
+            AesKey::A128(c) => c.encrypt_block(&mut b),
+            AesKey::A192(c) => c.encrypt_block(&mut b),
+            AesKey::A256(c) => c.encrypt_block(&mut b),
         }
-        .map_err(|_| PrimitiveError)
-    };
+        *block = b.into();
+    }
 }
 
 /// AES-SIV (RFC 5297, CMAC) encryption: output is the 16-byte SIV followed by the ciphertext.
-/// The key is 32, 48 or 64 bytes (AES-128, -192, -256); consentry's tokens use 64.
+/// The key is 32, 48 or 64 bytes (AES-128, -192, -256); consentry's tokens use 64. Runs on
+/// [`SivKey`] (the `token` transform prepares the key once per domain).
 pub fn siv_encrypt(key: &[u8], ad: &[&[u8]], msg: &[u8]) -> Result<Vec<u8>, PrimitiveError> {
-    siv_dispatch!(key, ad, msg, encrypt)
+    let k = SivKey::new(key)?;
+    k.seal(&k.ad_state(ad)?, msg)
 }
 
 /// AES-SIV decryption of SIV ‖ ciphertext; fails on a wrong key, associated data or any change.
 pub fn siv_decrypt(key: &[u8], ad: &[&[u8]], ct: &[u8]) -> Result<Vec<u8>, PrimitiveError> {
-    siv_dispatch!(key, ad, ct, decrypt)
+    let k = SivKey::new(key)?;
+    k.open(&k.ad_state(ad)?, ct)
 }
 
 /// The alphabets FF1 runs over.
@@ -124,21 +141,25 @@ impl Alphabet {
         }
     }
 
-    fn value(self, c: u8) -> Option<u16> {
+    fn value(self, c: u8) -> Option<u8> {
         let v = match c {
-            b'0'..=b'9' => u16::from(c - b'0'),
-            b'A'..=b'Z' if self == Alphabet::Upper36 => u16::from(c - b'A') + 10,
+            b'0'..=b'9' => c - b'0',
+            b'A'..=b'Z' if self == Alphabet::Upper36 => c - b'A' + 10,
             _ => return None,
         };
         Some(v)
     }
 
-    fn char_of(self, v: u16) -> Option<char> {
+    fn char_of(self, v: u8) -> Option<char> {
+        self.symbol(v).map(char::from)
+    }
+
+    fn symbol(self, v: u8) -> Option<u8> {
         let set: &[u8] = match self {
             Alphabet::Digits => b"0123456789",
             Alphabet::Upper36 => b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
         };
-        set.get(usize::from(v)).map(|b| char::from(*b))
+        set.get(usize::from(v)).copied()
     }
 }
 
@@ -148,12 +169,22 @@ enum Ff1Inner {
     A256(FF1<Aes256>),
 }
 
-/// FF1 (NIST SP 800-38G Rev. 1) over an [`Alphabet`], built on the `fpe` crate. The key is 16,
-/// 24 or 32 bytes; consentry's `ff1` transform uses 32 (AES-256). Inputs with
-/// radix^length < 10^6 are refused, as Rev. 1 requires.
+/// FF1 (NIST SP 800-38G Rev. 1) over an [`Alphabet`]. The key is 16, 24 or 32 bytes;
+/// consentry's `ff1` transform uses 32 (AES-256). Inputs with radix^length < 10^6 are
+/// refused, as Rev. 1 requires.
+///
+/// Strings whose halves fit in `u128` (radix 10 up to 76 characters, radix 36 up to 48) run
+/// on machine integers with the AES key schedule prepared here and no heap allocation
+/// (`super::ff1`); longer ones through the `fpe` crate, which is also the reference the
+/// tests compare against ([`Ff1::encrypt_reference`]).
 pub struct Ff1 {
     inner: Ff1Inner,
+    aes: AesKey,
     alphabet: Alphabet,
+    /// Rev. 1 minimum length: the least n with radix^n >= 10^6 (and n >= 2).
+    min_len: usize,
+    /// Longest string on the machine-integer path.
+    fast_max: usize,
 }
 
 impl Ff1 {
@@ -167,7 +198,23 @@ impl Ff1 {
             32 => Ff1Inner::A256(FF1::new(key, radix).map_err(|_| PrimitiveError)?),
             _ => return Err(PrimitiveError),
         };
-        Ok(Ff1 { inner, alphabet })
+        let mut min_len = 1usize;
+        let mut domain = u64::from(radix);
+        while domain < 1_000_000 {
+            domain = domain.saturating_mul(u64::from(radix));
+            min_len += 1;
+        }
+        let fast_max = (2..=super::ff1::FAST_MAX_LEN)
+            .take_while(|n| super::ff1::fits(radix, *n))
+            .last()
+            .unwrap_or(0);
+        Ok(Ff1 {
+            inner,
+            aes: AesKey::new(key)?,
+            alphabet,
+            min_len: min_len.max(2),
+            fast_max,
+        })
     }
 
     /// The alphabet.
@@ -175,8 +222,90 @@ impl Ff1 {
         self.alphabet
     }
 
+    /// Whether strings of `n` characters run on machine integers (else through `fpe`).
+    pub fn machine_integer_path(&self, n: usize) -> bool {
+        (self.min_len..=self.fast_max).contains(&n)
+    }
+
     /// Encrypts a string over the alphabet; same length and alphabet out.
     pub fn encrypt(&self, tweak: &[u8], s: &str) -> Result<String, PrimitiveError> {
+        let mut out = String::with_capacity(s.len());
+        self.encrypt_into(tweak, s, &mut out)?;
+        Ok(out)
+    }
+
+    /// Decrypts a string produced by [`Ff1::encrypt`] with the same key and tweak.
+    pub fn decrypt(&self, tweak: &[u8], s: &str) -> Result<String, PrimitiveError> {
+        let mut out = String::with_capacity(s.len());
+        self.decrypt_into(tweak, s, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Ff1::encrypt`], appending to `out` (nothing appended on error). Without heap
+    /// allocation when the string fits the machine-integer path (beyond `out` growing).
+    pub fn encrypt_into(
+        &self,
+        tweak: &[u8],
+        s: &str,
+        out: &mut String,
+    ) -> Result<(), PrimitiveError> {
+        self.run_into(tweak, None, s, out, false)
+    }
+
+    /// [`Ff1::decrypt`], appending to `out` (nothing appended on error).
+    pub fn decrypt_into(
+        &self,
+        tweak: &[u8],
+        s: &str,
+        out: &mut String,
+    ) -> Result<(), PrimitiveError> {
+        self.run_into(tweak, None, s, out, true)
+    }
+
+    fn run_into(
+        &self,
+        tweak: &[u8],
+        prepared: Option<&super::ff1::Prepared>,
+        s: &str,
+        out: &mut String,
+        decrypt: bool,
+    ) -> Result<(), PrimitiveError> {
+        let n = s.len();
+        if n < self.min_len {
+            return Err(PrimitiveError);
+        }
+        let radix = self.alphabet.radix();
+        if n > self.fast_max {
+            let r = if decrypt {
+                self.decrypt_reference(tweak, s)
+            } else {
+                self.encrypt_reference(tweak, s)
+            }?;
+            out.push_str(&r);
+            return Ok(());
+        }
+        let mut xs = [0u8; super::ff1::FAST_MAX_LEN];
+        let mut ys = [0u8; super::ff1::FAST_MAX_LEN];
+        let xs = xs.get_mut(..n).ok_or(PrimitiveError)?;
+        let ys = ys.get_mut(..n).ok_or(PrimitiveError)?;
+        for (x, c) in xs.iter_mut().zip(s.bytes()) {
+            *x = self.alphabet.value(c).ok_or(PrimitiveError)?;
+        }
+        match prepared.filter(|p| p.covers(n)) {
+            Some(p) => p.run(&self.aes, xs, ys, decrypt)?,
+            None => super::ff1::ff1_u128(&self.aes, radix, tweak, xs, ys, decrypt)?,
+        }
+        // The numerals as ASCII, appended in one step.
+        for y in ys.iter_mut() {
+            *y = self.alphabet.symbol(*y).ok_or(PrimitiveError)?;
+        }
+        out.push_str(core::str::from_utf8(ys).map_err(|_| PrimitiveError)?);
+        Ok(())
+    }
+
+    /// Encryption through the `fpe` crate (big integers): the reference the machine-integer
+    /// path is tested against, and the path for strings too long for it.
+    pub fn encrypt_reference(&self, tweak: &[u8], s: &str) -> Result<String, PrimitiveError> {
         let ns = self.string_to_numerals(s)?;
         let out = match &self.inner {
             Ff1Inner::A128(f) => f.encrypt(tweak, &ns),
@@ -187,8 +316,8 @@ impl Ff1 {
         self.numerals_to_string(out)
     }
 
-    /// Decrypts a string produced by [`Ff1::encrypt`] with the same key and tweak.
-    pub fn decrypt(&self, tweak: &[u8], s: &str) -> Result<String, PrimitiveError> {
+    /// Decryption through the `fpe` crate ([`Ff1::encrypt_reference`]).
+    pub fn decrypt_reference(&self, tweak: &[u8], s: &str) -> Result<String, PrimitiveError> {
         let ns = self.string_to_numerals(s)?;
         let out = match &self.inner {
             Ff1Inner::A128(f) => f.decrypt(tweak, &ns),
@@ -200,15 +329,76 @@ impl Ff1 {
     }
 
     fn string_to_numerals(&self, s: &str) -> Result<FlexibleNumeralString, PrimitiveError> {
-        let v: Option<Vec<u16>> = s.bytes().map(|c| self.alphabet.value(c)).collect();
+        let v: Option<Vec<u16>> = s
+            .bytes()
+            .map(|c| self.alphabet.value(c).map(u16::from))
+            .collect();
         v.map(FlexibleNumeralString::from).ok_or(PrimitiveError)
     }
 
     fn numerals_to_string(&self, ns: FlexibleNumeralString) -> Result<String, PrimitiveError> {
         Vec::<u16>::from(ns)
             .into_iter()
-            .map(|v| self.alphabet.char_of(v).ok_or(PrimitiveError))
+            .map(|v| {
+                u8::try_from(v)
+                    .ok()
+                    .and_then(|v| self.alphabet.char_of(v))
+                    .ok_or(PrimitiveError)
+            })
             .collect()
+    }
+}
+
+/// [`Ff1`] bound to one tweak (the `ff1` transform's: the domain), with the per-length PRF
+/// prefixes (`P || T || padding`) and sizes computed once, so a value costs its ten Feistel
+/// rounds. Outputs are exactly [`Ff1`]'s with that tweak.
+pub struct Ff1Tweaked {
+    ff1: Ff1,
+    tweak: Vec<u8>,
+    prepared: super::ff1::Prepared,
+}
+
+impl Ff1Tweaked {
+    /// Prepares FF1 with `key` over `alphabet` for `tweak`.
+    pub fn new(key: &[u8], alphabet: Alphabet, tweak: &[u8]) -> Result<Ff1Tweaked, PrimitiveError> {
+        let ff1 = Ff1::new(key, alphabet)?;
+        let prepared = super::ff1::Prepared::new(&ff1.aes, alphabet.radix(), tweak, ff1.min_len)?;
+        Ok(Ff1Tweaked {
+            ff1,
+            tweak: tweak.to_vec(),
+            prepared,
+        })
+    }
+
+    /// The unbound cipher (for the reference path in tests).
+    pub fn cipher(&self) -> &Ff1 {
+        &self.ff1
+    }
+
+    /// [`Ff1::encrypt`] with the bound tweak.
+    pub fn encrypt(&self, s: &str) -> Result<String, PrimitiveError> {
+        let mut out = String::with_capacity(s.len());
+        self.encrypt_into(s, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Ff1::decrypt`] with the bound tweak.
+    pub fn decrypt(&self, s: &str) -> Result<String, PrimitiveError> {
+        let mut out = String::with_capacity(s.len());
+        self.decrypt_into(s, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Ff1::encrypt_into`] with the bound tweak.
+    pub fn encrypt_into(&self, s: &str, out: &mut String) -> Result<(), PrimitiveError> {
+        self.ff1
+            .run_into(&self.tweak, Some(&self.prepared), s, out, false)
+    }
+
+    /// [`Ff1::decrypt_into`] with the bound tweak.
+    pub fn decrypt_into(&self, s: &str, out: &mut String) -> Result<(), PrimitiveError> {
+        self.ff1
+            .run_into(&self.tweak, Some(&self.prepared), s, out, true)
     }
 }
 
@@ -242,8 +432,15 @@ pub fn base32_lower(bytes: &[u8]) -> String {
 /// [`base32_lower`] of exactly 16 bytes (the pseudonym length): 26 characters, unrolled for
 /// the hot path (three 5-byte groups of 8 characters, then one byte of 2 characters).
 pub fn base32_lower_16(bytes: &[u8; 16]) -> String {
-    let [a0, a1, a2, a3, a4, b0, b1, b2, b3, b4, c0, c1, c2, c3, c4, d0] = *bytes;
     let mut out = String::with_capacity(26);
+    push_base32_lower_16(bytes, &mut out);
+    out
+}
+
+/// [`base32_lower_16`], appended to `out`.
+pub fn push_base32_lower_16(bytes: &[u8; 16], out: &mut String) {
+    let [a0, a1, a2, a3, a4, b0, b1, b2, b3, b4, c0, c1, c2, c3, c4, d0] = *bytes;
+    out.reserve(26);
     for [x0, x1, x2, x3, x4] in [
         [a0, a1, a2, a3, a4],
         [b0, b1, b2, b3, b4],
@@ -257,7 +454,6 @@ pub fn base32_lower_16(bytes: &[u8; 16]) -> String {
     let last = u64::from(d0);
     out.push(base32_symbol(last >> 3));
     out.push(base32_symbol(last << 2));
-    out
 }
 
 #[cfg(test)]
