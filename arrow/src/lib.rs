@@ -393,6 +393,9 @@ pub fn transform_array(
         _ => {}
     }
     let col = StrCol::of(array).ok_or_else(|| unsupported(field, array.data_type(), transform))?;
+    let handle = p.field(field)?;
+    // One buffer for every value: the core appends each result to it.
+    let mut buf = String::new();
     let len = array.len();
     let mut out = StrOut::like(col, len, col.value_bytes());
     let fail = |row: usize, e: ArrowError| -> Result<(), ArrowError> {
@@ -427,14 +430,15 @@ pub fn transform_array(
             None => out.push(None)?,
             Some("") => out.push(Some(""))?,
             Some(v) => {
+                buf.clear();
                 let r = match direction {
-                    Direction::Forward => p.transform_value(field, v),
-                    Direction::Reverse => p.reverse_value(field, v).map(Some),
+                    Direction::Forward => p.transform_into(handle, v, &mut buf),
+                    Direction::Reverse => p.reverse_into(handle, v, &mut buf).map(|()| true),
                 };
                 match r {
-                    Ok(Some(t)) => out.push(Some(&t))?,
+                    Ok(true) => out.push(Some(&buf))?,
                     // Not reached: `drop` fields are refused above.
-                    Ok(None) => {
+                    Ok(false) => {
                         return Err(ArrowError::FieldDropped {
                             field: field.to_owned(),
                         })
