@@ -50,8 +50,11 @@ mod status_list;
 
 mod pseudo;
 
+mod aa;
+
 mod json;
 
+pub use aa::*;
 pub use error::*;
 pub use json::*;
 pub use pseudo::*;

@@ -205,6 +205,17 @@ impl ImportedConsent {
         Ok(())
     }
 
+    /// The consent's recipient: `DataConsumer.id` (the claims' `aud`) must be `audience`
+    /// ([`AaError::AudienceMismatch`] otherwise), as a verifier checks our own artefacts'
+    /// `aud`. `decide` reports the same as a denial reason.
+    pub fn check_audience(&self, audience: &str) -> Result<(), AaError> {
+        if self.claims.aud.contains(audience) {
+            Ok(())
+        } else {
+            Err(AaError::AudienceMismatch)
+        }
+    }
+
     /// The JSON view shared by every face: `{"source": "aa", "issuer", "kid", "evidence"
     /// (base64url), "claims" (the claims' JSON view), "aa": {the signed AA terms}}`.
     pub fn to_json_value(&self) -> Result<Value, crate::ClaimsError> {

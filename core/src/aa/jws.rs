@@ -130,7 +130,7 @@ pub(crate) struct Signer {
 
 /// Steps 9–12: key lookup, algorithm, size, signature, then the expected issuer.
 pub(crate) fn check_signature(
-    header: Header,
+    header: &Header,
     signing_input: &[u8],
     sig: &[u8],
     trust: &AaTrust,
@@ -154,21 +154,52 @@ pub(crate) fn check_signature(
         }
     }
     Ok(Signer {
-        kid: header.kid,
+        kid: header.kid.clone(),
         alg: header.alg,
         b64: header.b64,
         entity: key.entity().map(str::to_owned),
     })
 }
 
-/// A compact JWS split and decoded (steps 1–8).
+/// A compact JWS split and decoded (steps 1–8), its signing input built without a copy of
+/// the payload: with `b64` false the payload is decoded straight after `header "."` in one
+/// buffer; with `b64` true or absent the signing input is a prefix of the text itself.
 pub(crate) struct Compact<'a> {
     pub(crate) text: &'a str,
-    pub(crate) header_segment: &'a str,
-    pub(crate) payload_segment: &'a str,
     pub(crate) header: Header,
-    pub(crate) payload: Vec<u8>,
+    /// `b64` false: `header "." payload bytes`; else the payload bytes alone.
+    buf: Vec<u8>,
+    /// Where the payload starts in `buf`.
+    payload_at: usize,
+    /// `b64` true or absent: the length of `header "." payload segment` in `text`.
+    text_input_len: usize,
     pub(crate) signature: Vec<u8>,
+}
+
+impl Compact<'_> {
+    /// The signing input: `header "." payload bytes` when `b64` is false (RFC 7797), else
+    /// `header "." payload segment` (RFC 7515, the segment as received).
+    pub(crate) fn signing_input(&self) -> &[u8] {
+        match self.header.b64 {
+            B64Mode::False => &self.buf,
+            B64Mode::True | B64Mode::Absent => self
+                .text
+                .as_bytes()
+                .get(..self.text_input_len)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The payload bytes, exactly as decoded.
+    pub(crate) fn payload(&self) -> &[u8] {
+        self.buf.get(self.payload_at..).unwrap_or_default()
+    }
+
+    /// The payload bytes, taking the buffer (the header prefix moved out in place).
+    pub(crate) fn into_payload(mut self) -> Vec<u8> {
+        self.buf.drain(..self.payload_at);
+        self.buf
+    }
 }
 
 /// Splits `text` at its two dots: exactly three segments.
@@ -202,30 +233,27 @@ pub(crate) fn parse_compact(jws: &str) -> Result<Compact<'_>, AaError> {
         ));
     }
     let header = parse_header(h)?;
-    let payload = b64_decode(p).ok_or(AaError::Base64("payload"))?;
+    let payload_at = match header.b64 {
+        B64Mode::False => h.len() + 1,
+        B64Mode::True | B64Mode::Absent => 0,
+    };
+    let mut buf = Vec::with_capacity(payload_at + p.len() / 4 * 3 + 3);
+    if header.b64 == B64Mode::False {
+        buf.extend_from_slice(h.as_bytes());
+        buf.push(b'.');
+    }
+    URL_SAFE_NO_PAD
+        .decode_vec(p.as_bytes(), &mut buf)
+        .map_err(|_| AaError::Base64("payload"))?;
     let signature = b64_decode(s).ok_or(AaError::Base64("signature"))?;
     Ok(Compact {
         text,
-        header_segment: h,
-        payload_segment: p,
         header,
-        payload,
+        buf,
+        payload_at,
+        text_input_len: h.len() + 1 + p.len(),
         signature,
     })
-}
-
-/// The signing input: `header "." payload bytes` when `b64` is false (RFC 7797), else
-/// `header "." payload segment` (RFC 7515, the segment as received).
-pub(crate) fn signing_input(c: &Compact<'_>) -> Vec<u8> {
-    let tail: &[u8] = match c.header.b64 {
-        B64Mode::False => &c.payload,
-        B64Mode::True | B64Mode::Absent => c.payload_segment.as_bytes(),
-    };
-    let mut input = Vec::with_capacity(c.header_segment.len() + 1 + tail.len());
-    input.extend_from_slice(c.header_segment.as_bytes());
-    input.push(b'.');
-    input.extend_from_slice(tail);
-    input
 }
 
 /// SHA-256 of `bytes`.
@@ -292,7 +320,7 @@ pub fn verify_detached(
             input.extend_from_slice(URL_SAFE_NO_PAD.encode(body).as_bytes());
         }
     }
-    let signer = check_signature(header, &input, &signature, trust, expected_issuer)?;
+    let signer = check_signature(&header, &input, &signature, trust, expected_issuer)?;
     Ok(VerifiedDetached {
         kid: signer.kid,
         alg: signer.alg,
@@ -335,7 +363,7 @@ mod tests {
         n[127] = 0xc7;
         trust.insert_unchecked("k", n, vec![1, 0, 1], AaAlg::Rs256);
         let header = parse_header(&seg(r#"{"alg":"RS256","kid":"k"}"#)).unwrap();
-        let r = check_signature(header, b"k.x", &[0; 128], &trust, None);
+        let r = check_signature(&header, b"k.x", &[0; 128], &trust, None);
         assert_eq!(
             r,
             Err(AaError::KeyTooSmall {
@@ -351,10 +379,14 @@ mod tests {
         let p = seg("{}");
         let text = format!("{h}.{p}.AAAA");
         let c = parse_compact(&text).unwrap();
-        assert_eq!(signing_input(&c), format!("{h}.{{}}").into_bytes());
+        assert_eq!(c.signing_input(), format!("{h}.{{}}").as_bytes());
+        assert_eq!(c.payload(), b"{}");
+        assert_eq!(c.into_payload(), b"{}");
         let h = seg(r#"{"alg":"RS256","kid":"k"}"#);
         let text = format!("{h}.{p}.AAAA");
         let c = parse_compact(&text).unwrap();
-        assert_eq!(signing_input(&c), format!("{h}.{p}").into_bytes());
+        assert_eq!(c.signing_input(), format!("{h}.{p}").as_bytes());
+        assert_eq!(c.payload(), b"{}");
+        assert_eq!(c.into_payload(), b"{}");
     }
 }

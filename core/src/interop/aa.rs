@@ -70,6 +70,15 @@ pub fn aa_verify_with(
     if let Some(now) = now {
         imported.check_current(now).map_err(err)?;
     }
+    aa_verify_response(&v, &imported)
+}
+
+/// The `aaVerify` result of a verified and imported consent (for faces that run the checks
+/// themselves, such as `consentry verify --batch`, which also checks the audience).
+pub fn aa_verify_response(
+    v: &aa::VerifiedAa,
+    imported: &aa::ImportedConsent,
+) -> Result<AaVerifyResponse, ErrorBody> {
     Ok(AaVerifyResponse {
         kid: v.kid.clone(),
         alg: v.alg.name().to_owned(),
