@@ -118,9 +118,8 @@ impl Checker {
                     "--status-list does not apply to an account aggregator consent",
                 ));
             }
-            let v = consentry::aa::verify_signed_consent(jws, &self.aa, None).map_err(rejected)?;
-            let imported = consentry::aa::import(&v).map_err(rejected)?;
-            imported.check_current(now).map_err(rejected)?;
+            let (v, imported) =
+                consentry::aa::verify_current(jws, &self.aa, None, Some(now)).map_err(rejected)?;
             imported.check_audience(aud).map_err(rejected)?;
             let view = consentry::interop::aa_verify_response(&v, &imported).map_err(|e| {
                 CliError::core_code(consentry::HasCode::code(&e), e.message, EXIT_ERROR)

@@ -260,6 +260,93 @@ impl ImportedConsent {
     }
 }
 
+impl ImportedConsent {
+    /// What a citizen-facing page shows of a verified consent (the same view on every face):
+    /// `{"source": "aa", "issuer", "kid", "evidence", "consentId"?, "purpose": {"code":
+    /// "aa:<code>", "name", "category", "text"}, "recipient", "mode", "window": {"from",
+    /// "to"}, "fiTypes", "consentTypes", "fields", "dataLife": {"unit", "value", "seconds"},
+    /// "frequency": {"unit", "value"}, "fetchType"?, "fiDataRange"?, "dataFilter"}`.
+    /// `purpose.name` and `purpose.category` (its parent's name) come from `taxonomy`
+    /// (`null` for a code it does not know); `purpose.text` is the AA's own signed text.
+    /// Times are seconds since the epoch (`window.from` is `null` without `consentStart`);
+    /// `dataLife.seconds` is `null` for `INF`. The customer handle is left out: a page shows
+    /// it from its own session, not from the consent.
+    pub fn display_json(&self, taxonomy: &Taxonomy) -> Value {
+        let grant = self.claims.consent.purposes.first();
+        let code = grant.map_or("", |g| g.purpose.as_str());
+        let known = taxonomy.get(code);
+        let category = known
+            .and_then(|p| p.parent.as_deref())
+            .and_then(|c| taxonomy.get(c))
+            .map(|p| p.name.clone());
+        let recipient = match &self.claims.aud {
+            Audience::One(a) => a.as_str(),
+            Audience::Many(v) => v.first().map_or("", String::as_str),
+        };
+        let mut out = Map::new();
+        out.insert("source".into(), json!("aa"));
+        out.insert("issuer".into(), json!(self.issuer));
+        out.insert("kid".into(), json!(self.kid));
+        out.insert("evidence".into(), json!(crate::b64::encode(&self.evidence)));
+        if let Some(id) = &self.consent_id {
+            out.insert("consentId".into(), json!(id));
+        }
+        out.insert(
+            "purpose".into(),
+            json!({ "code": code, "name": known.map(|p| p.name.clone()),
+                    "category": category, "text": self.purpose.text }),
+        );
+        out.insert("recipient".into(), json!(recipient));
+        out.insert(
+            "mode".into(),
+            json!(grant.map_or("view", |g| g.mode.as_str())),
+        );
+        out.insert(
+            "window".into(),
+            json!({ "from": self.claims.nbf, "to": self.claims.exp }),
+        );
+        out.insert("fiTypes".into(), json!(self.fi_types));
+        out.insert("consentTypes".into(), json!(self.consent_types));
+        out.insert(
+            "fields".into(),
+            json!(grant.map_or(&[][..], |g| g.fields.as_slice())),
+        );
+        out.insert(
+            "dataLife".into(),
+            json!({ "unit": self.data_life.unit.as_str(), "value": self.data_life.value,
+                    "seconds": grant.and_then(|g| g.data_life) }),
+        );
+        out.insert(
+            "frequency".into(),
+            json!({ "unit": self.frequency.unit.as_str(), "value": self.frequency.value }),
+        );
+        if let Some(f) = &self.fetch_type {
+            out.insert("fetchType".into(), json!(f));
+        }
+        if let Some(r) = self.fi_data_range {
+            out.insert("fiDataRange".into(), json!({ "from": r.from, "to": r.to }));
+        }
+        out.insert(
+            "dataFilter".into(),
+            Value::Array(
+                self.data_filter
+                    .iter()
+                    .map(|f| json!({ "type": f.kind, "operator": f.operator, "value": f.value }))
+                    .collect(),
+            ),
+        );
+        Value::Object(out)
+    }
+}
+
+/// The taxonomy a display of AA consents needs: the shipped AA pack alone (`aa:cat-*` and
+/// `aa:101`–`aa:105`), smaller than [`Taxonomy::shipped`] for pages that show, not decide.
+pub fn display_taxonomy() -> Result<Taxonomy, crate::purpose::TaxonomyError> {
+    Taxonomy::builder()
+        .pack(crate::purpose::Pack::AccountAggregator)?
+        .build()
+}
+
 /// The decision status for an AA consent status, as the caller learnt it from the AA
 /// (`ACTIVE`, `PAUSED`, `REVOKED`, `EXPIRED`, `REJECTED`, `PENDING`): `ACTIVE` is valid,
 /// `PAUSED` suspended, and every other value, known or not, revoked (fail closed).

@@ -49,9 +49,9 @@ mod trust;
 
 pub use error::AaError;
 pub use import::{
-    import, status_input, AaDataFilter, AaPeriod, AaPurpose, AaUnit, ImportedConsent,
-    IMPORTED_NOTICE_ID, MAX_AA_ID_LEN, MAX_AA_LIST, SECONDS_PER_DAY, SECONDS_PER_HOUR,
-    SECONDS_PER_MONTH, SECONDS_PER_YEAR,
+    display_taxonomy, import, status_input, AaDataFilter, AaPeriod, AaPurpose, AaUnit,
+    ImportedConsent, IMPORTED_NOTICE_ID, MAX_AA_ID_LEN, MAX_AA_LIST, SECONDS_PER_DAY,
+    SECONDS_PER_HOUR, SECONDS_PER_MONTH, SECONDS_PER_YEAR,
 };
 pub use jws::{
     verify_detached, B64Mode, VerifiedDetached, MAX_DETACHED_BODY, MAX_DETACHED_LEN,
@@ -115,6 +115,23 @@ impl VerifiedAa {
             "payload": self.detail(),
         })
     }
+}
+
+/// [`verify_signed_consent`], then [`import`], then (with `now`) the consent's window
+/// ([`ImportedConsent::check_current`]): the one sequence every face runs before it shows or
+/// returns a consent (`aaVerify`, `consentry verify --batch`, the npm display view).
+pub fn verify_current(
+    jws: &str,
+    trust: &AaTrust,
+    expected_issuer: Option<&str>,
+    now: Option<i64>,
+) -> Result<(VerifiedAa, ImportedConsent), AaError> {
+    let verified = verify_signed_consent(jws, trust, expected_issuer)?;
+    let imported = import(&verified)?;
+    if let Some(now) = now {
+        imported.check_current(now)?;
+    }
+    Ok((verified, imported))
 }
 
 /// An AA compact JWS told apart from consentry's own artefacts by its form, for faces that
