@@ -419,6 +419,114 @@ fn special_at(rest: &[u8]) -> Option<usize> {
         .map(|p| off + p)
 }
 
+/// A header member's value as the header checks see it: a string, a boolean, an array (its
+/// elements' strings, `None` for an element that is not one), or anything else.
+#[derive(Clone, Debug)]
+pub(crate) enum FlatValue<'a> {
+    Str(&'a str),
+    Bool(bool),
+    Array(Vec<Option<&'a str>>),
+    Other,
+}
+
+impl<'a> FlatValue<'a> {
+    /// The view of a parsed JSON value.
+    pub(crate) fn of(v: &'a Value) -> Self {
+        match v {
+            Value::String(s) => FlatValue::Str(s),
+            Value::Bool(b) => FlatValue::Bool(*b),
+            Value::Array(a) => FlatValue::Array(a.iter().map(Value::as_str).collect()),
+            _ => FlatValue::Other,
+        }
+    }
+}
+
+/// Members of a flat JSON object (at most 8), read without building a value.
+pub(crate) type FlatMembers<'a> = [Option<(&'a str, FlatValue<'a>)>; 8];
+
+/// The members of `bytes` when it is a plain flat JSON object: at most 8 members, names and
+/// strings without escapes, each value a string, a boolean or an array of such strings, no
+/// duplicate name, nothing after it but white space. `None` for anything else (the caller
+/// then parses strictly): whatever this accepts, [`parse`] accepts with the same members.
+pub(crate) fn flat_members(bytes: &[u8]) -> Option<FlatMembers<'_>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut s = Scan { b: bytes, i: 0 };
+    let mut out: FlatMembers<'_> = Default::default();
+    s.ws();
+    if s.peek()? != b'{' {
+        return None;
+    }
+    s.i += 1;
+    s.ws();
+    let mut n = 0usize;
+    if s.peek()? == b'}' {
+        s.i += 1;
+    } else {
+        loop {
+            let name = s.flat_str(text)?;
+            if out.iter().flatten().any(|(k, _)| *k == name) {
+                return None;
+            }
+            s.ws();
+            if s.peek()? != b':' {
+                return None;
+            }
+            s.i += 1;
+            s.ws();
+            let value = match s.peek()? {
+                b'"' => FlatValue::Str(s.flat_str(text)?),
+                b't' if s.lit(b"true") => FlatValue::Bool(true),
+                b'f' if s.lit(b"false") => FlatValue::Bool(false),
+                b'[' => {
+                    s.i += 1;
+                    s.ws();
+                    let mut items = Vec::new();
+                    if s.peek()? == b']' {
+                        s.i += 1;
+                    } else {
+                        loop {
+                            if s.peek()? != b'"' {
+                                return None;
+                            }
+                            items.push(Some(s.flat_str(text)?));
+                            s.ws();
+                            match s.peek()? {
+                                b',' => {
+                                    s.i += 1;
+                                    s.ws();
+                                }
+                                b']' => {
+                                    s.i += 1;
+                                    break;
+                                }
+                                _ => return None,
+                            }
+                        }
+                    }
+                    FlatValue::Array(items)
+                }
+                _ => return None,
+            };
+            *out.get_mut(n)? = Some((name, value));
+            n += 1;
+            s.ws();
+            match s.peek()? {
+                b',' => {
+                    s.i += 1;
+                    s.ws();
+                }
+                b'}' => {
+                    s.i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    s.ws();
+    (s.i == bytes.len()).then_some(out)
+}
+
 /// Deepest nesting [`fast_valid`] follows (serde_json's own limit is 127 levels).
 const FAST_MAX_DEPTH: usize = 64;
 
@@ -436,9 +544,16 @@ impl<'a> Scan<'a> {
         let rest = self.b.get(self.i..).unwrap_or_default();
         let mut n = 0usize;
         loop {
+            // Indentation comes in runs: the leading spaces of eight bytes at a time.
+            if let Some(w) = rest.get(n..n + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+                let x = u64::from_le_bytes(w) ^ 0x2020_2020_2020_2020;
+                if x == 0 {
+                    n += 8;
+                    continue;
+                }
+                n += (x.trailing_zeros() / 8) as usize;
+            }
             match rest.get(n) {
-                // Indentation comes in runs: eight spaces at a time.
-                Some(b' ') if rest.get(n..n + 8) == Some(b"        ") => n += 8,
                 Some(b' ' | b'\n' | b'\t' | b'\r') => n += 1,
                 _ => break,
             }
@@ -495,6 +610,21 @@ impl<'a> Scan<'a> {
                 _ => self.i += 1,
             }
         }
+    }
+
+    /// A string without escapes or control bytes, from its opening quote, borrowed from
+    /// `text` (the same bytes, checked UTF-8); `None` otherwise.
+    fn flat_str<'t>(&mut self, text: &'t str) -> Option<&'t str> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        let start = self.i + 1;
+        let len = special_at(self.b.get(start..)?)?;
+        if self.b.get(start + len) != Some(&b'"') {
+            return None;
+        }
+        self.i = start + len + 1;
+        text.get(start..start + len)
     }
 
     fn digits(&mut self) -> usize {
@@ -660,6 +790,44 @@ mod fast_tests {
             let plain: Vec<u8> = (0..len).map(|i| [b'a', b' ', 0x7f, 0xff][i % 4]).collect();
             assert_eq!(special_at(&plain), None);
         }
+    }
+
+    #[test]
+    fn flat_members_agree_with_the_strict_parser_or_decline() {
+        use super::{flat_members, parse, FlatValue};
+        let texts: &[&str] = &[
+            r#"{"alg":"RS256","kid":"k","b64":false,"crit":["b64"]}"#,
+            r#" { "alg" : "RS256" , "kid":"k" , "crit" : [ ] } "#,
+            r#"{}"#,
+            r#"{"alg":"RS256","alg":"RS256"}"#,
+            r#"{"alg":"R\u0053256"}"#,
+            r#"{"alg":1}"#,
+            r#"{"crit":["b64",1]}"#,
+            r#"{"a":{"b":1}}"#,
+            r#"{"a":"x"} y"#,
+            r#"{"a":"x",}"#,
+            r#"{"a":tru}"#,
+            r#"{"1":1,"2":2}"#,
+            r#"{"a":"1","b":"2","c":"3","d":"4","e":"5","f":"6","g":"7","h":"8","i":"9"}"#,
+            "[]",
+            "",
+        ];
+        for t in texts {
+            let Some(m) = flat_members(t.as_bytes()) else {
+                continue;
+            };
+            let v = parse(t.as_bytes())
+                .unwrap_or_else(|e| panic!("flat accepted, parse refused {t}: {e}"));
+            let obj = v.as_object().unwrap();
+            assert_eq!(obj.len(), m.iter().flatten().count(), "{t}");
+            for (k, fv) in m.iter().flatten() {
+                let want = FlatValue::of(obj.get(*k).unwrap());
+                assert_eq!(format!("{fv:?}"), format!("{want:?}"), "{t}");
+            }
+        }
+        assert!(flat_members(br#"{"alg":"RS256","kid":"k","b64":false,"crit":["b64"]}"#).is_some());
+        assert!(flat_members(br#"{"alg":"RS256","alg":"x"}"#).is_none());
+        assert!(flat_members(br#"{"alg":"R\u0053256"}"#).is_none());
     }
 
     /// Every text the fast pre-check accepts, `check` accepts too; it declines the rest.

@@ -64,41 +64,70 @@ pub(crate) fn parse_header(segment: &str) -> Result<Header, AaError> {
             cap: MAX_HEADER_SEGMENT_LEN,
         });
     }
-    let bytes = b64_decode(segment).ok_or(AaError::Base64("header"))?;
-    let value = json::parse(&bytes).map_err(|e| AaError::Header(format!("header: {e}")))?;
+    // At most 4,096 characters decode to at most 3,072 bytes: no allocation.
+    let mut buf = [0u8; MAX_HEADER_SEGMENT_LEN / 4 * 3];
+    let n = URL_SAFE_NO_PAD
+        .decode_slice(segment.as_bytes(), &mut buf)
+        .map_err(|_| AaError::Base64("header"))?;
+    let bytes = buf.get(..n).unwrap_or_default();
+    // A plain flat header (the usual case) is read without building a JSON value; anything
+    // else (escapes, nested values, numbers, an error) goes through the strict parser. Both
+    // give the same members to the same checks.
+    if let Some(m) = json::flat_members(bytes) {
+        let get = |name: &str| {
+            m.iter()
+                .flatten()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.clone())
+        };
+        return check_members(get("alg"), get("kid"), get("b64"), get("crit"));
+    }
+    let value = json::parse(bytes).map_err(|e| AaError::Header(format!("header: {e}")))?;
     let Value::Object(h) = value else {
         return Err(AaError::Header("header must be a json object".into()));
     };
-    let alg = match h.get("alg") {
+    let get = |name: &str| h.get(name).map(json::FlatValue::of);
+    check_members(get("alg"), get("kid"), get("b64"), get("crit"))
+}
+
+/// Steps 4–7 on the header's members (`None`: absent).
+fn check_members(
+    alg: Option<json::FlatValue<'_>>,
+    kid: Option<json::FlatValue<'_>>,
+    b64: Option<json::FlatValue<'_>>,
+    crit: Option<json::FlatValue<'_>>,
+) -> Result<Header, AaError> {
+    use json::FlatValue as F;
+    let alg = match alg {
         None => return Err(AaError::Header("header `alg` is missing".into())),
-        Some(Value::String(a)) => AaAlg::from_name(a).ok_or(AaError::AlgUnsupported)?,
+        Some(F::Str(a)) => AaAlg::from_name(a).ok_or(AaError::AlgUnsupported)?,
         Some(_) => return Err(AaError::Header("header `alg` must be a string".into())),
     };
-    let kid = match h.get("kid") {
+    let kid = match kid {
         None => return Err(AaError::Header("header `kid` is missing".into())),
-        Some(Value::String(k)) if !k.is_empty() && k.len() <= MAX_AA_KID_LEN => k.clone(),
-        Some(Value::String(_)) => {
+        Some(F::Str(k)) if !k.is_empty() && k.len() <= MAX_AA_KID_LEN => k.to_owned(),
+        Some(F::Str(_)) => {
             return Err(AaError::Header(format!(
                 "header `kid` must be 1 to {MAX_AA_KID_LEN} bytes"
             )))
         }
         Some(_) => return Err(AaError::Header("header `kid` must be a string".into())),
     };
-    let b64 = match h.get("b64") {
+    let b64 = match b64 {
         None => B64Mode::Absent,
-        Some(Value::Bool(true)) => B64Mode::True,
-        Some(Value::Bool(false)) => B64Mode::False,
+        Some(F::Bool(true)) => B64Mode::True,
+        Some(F::Bool(false)) => B64Mode::False,
         Some(_) => return Err(AaError::Header("header `b64` must be a boolean".into())),
     };
-    match h.get("crit") {
+    match crit {
         None => {}
-        Some(Value::Array(c)) => {
+        Some(F::Array(c)) => {
             if c.is_empty() {
                 return Err(AaError::Crit("header `crit` must not be empty"));
             }
             let mut seen_b64 = false;
             for m in c {
-                match m.as_str() {
+                match m {
                     Some("b64") if !seen_b64 => seen_b64 = true,
                     Some("b64") => return Err(AaError::Crit("header `crit` names `b64` twice")),
                     _ => {
