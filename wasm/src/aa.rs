@@ -113,8 +113,7 @@ pub fn aa_display(
     let (_, imported) = lift(
         consentry::aa::verify_current(jws, &trust.inner, issuer.as_deref(), now).map_err(err),
     )?;
-    let taxonomy = lift(consentry::aa::display_taxonomy().map_err(|e| ErrorBody::from_error(&e)))?;
-    js_of(&imported.display_json(&taxonomy))
+    js_of(&imported.display_json())
 }
 
 /// Verifies a detached AA signature (`x-jws-signature`, `header..signature`) over the exact

@@ -323,15 +323,11 @@ fn samples() -> Vec<(&'static str, Value)> {
         to(&interop::aa_verify_with(&aa_trust, &jws, Some("finvu-aa"), Some(inside)).unwrap()),
     ));
     let (_, imported) = consentry::aa::verify_current(&jws, &aa_trust, None, Some(inside)).unwrap();
-    let aa_tax = consentry::aa::display_taxonomy().unwrap();
-    out.push(("AaDisplay", imported.display_json(&aa_tax)));
+    out.push(("AaDisplay", imported.display_json()));
     let mut no_key_entity = consentry::aa::AaTrust::new();
     no_key_entity.add_json(&key, None).unwrap();
     let (_, imported) = consentry::aa::verify_current(&jws, &no_key_entity, None, None).unwrap();
-    out.push((
-        "AaDisplay",
-        imported.display_json(&consentry::Taxonomy::builder().build().unwrap()),
-    ));
+    out.push(("AaDisplay", imported.display_json()));
     out.push(("AaImported", imported.to_json_value().unwrap()));
     let signed: Value = serde_json::from_str(
         &std::fs::read_to_string(format!("{dir}test-keys/python_signed.json")).unwrap(),

@@ -354,7 +354,7 @@ fn main() {
         "signed": serde_json::from_str::<Value>(&aa_read("test-keys/python_signed.json")).unwrap(),
         "verify": call("aaVerify", &json!({ "jws": aa_jws, "trust": aa_records,
             "issuer": "finvu-aa", "now": aa_inside })),
-        "display": aa_imported.display_json(&consentry::aa::display_taxonomy().unwrap()),
+        "display": aa_imported.display_json(),
         "request": aa_request,
         "decide": call("aaDecide", &json!({ "jws": aa_jws, "trust": aa_records,
             "issuer": "finvu-aa", "request": aa_request, "status": "ACTIVE" })),

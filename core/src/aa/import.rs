@@ -266,19 +266,32 @@ impl ImportedConsent {
     /// "aa:<code>", "name", "category", "text"}, "recipient", "mode", "window": {"from",
     /// "to"}, "fiTypes", "consentTypes", "fields", "dataLife": {"unit", "value", "seconds"},
     /// "frequency": {"unit", "value"}, "fetchType"?, "fiDataRange"?, "dataFilter"}`.
-    /// `purpose.name` and `purpose.category` (its parent's name) come from `taxonomy`
-    /// (`null` for a code it does not know); `purpose.text` is the AA's own signed text.
-    /// Times are seconds since the epoch (`window.from` is `null` without `consentStart`);
-    /// `dataLife.seconds` is `null` for `INF`. The customer handle is left out: a page shows
-    /// it from its own session, not from the consent.
-    pub fn display_json(&self, taxonomy: &Taxonomy) -> Value {
+    /// `purpose.name` and `purpose.category` (its parent's name) come from the shipped AA
+    /// taxonomy pack (`null` for a code it does not know; read without building a
+    /// [`Taxonomy`], so that a display-only face carries no taxonomy builder); `purpose.text`
+    /// is the AA's own signed text. Times are seconds since the epoch (`window.from` is `null`
+    /// without `consentStart`); `dataLife.seconds` is `null` for `INF`. The customer handle is
+    /// left out: a page shows it from its own session, not from the consent.
+    pub fn display_json(&self) -> Value {
         let grant = self.claims.consent.purposes.first();
         let code = grant.map_or("", |g| g.purpose.as_str());
-        let known = taxonomy.get(code);
+        let pack: Value = serde_json::from_str(crate::purpose::Pack::AccountAggregator.json())
+            .unwrap_or(Value::Null);
+        let find = |c: &str| {
+            pack.get("purposes")
+                .and_then(Value::as_array)
+                .and_then(|ps| {
+                    ps.iter()
+                        .find(|p| p.get("code").and_then(Value::as_str) == Some(c))
+                })
+        };
+        let name_of = |p: &Value| p.get("name").and_then(Value::as_str).map(str::to_owned);
+        let known = find(code);
+        let name = known.and_then(name_of);
         let category = known
-            .and_then(|p| p.parent.as_deref())
-            .and_then(|c| taxonomy.get(c))
-            .map(|p| p.name.clone());
+            .and_then(|p| p.get("parent").and_then(Value::as_str))
+            .and_then(find)
+            .and_then(name_of);
         let recipient = match &self.claims.aud {
             Audience::One(a) => a.as_str(),
             Audience::Many(v) => v.first().map_or("", String::as_str),
@@ -293,7 +306,7 @@ impl ImportedConsent {
         }
         out.insert(
             "purpose".into(),
-            json!({ "code": code, "name": known.map(|p| p.name.clone()),
+            json!({ "code": code, "name": name,
                     "category": category, "text": self.purpose.text }),
         );
         out.insert("recipient".into(), json!(recipient));
@@ -337,14 +350,6 @@ impl ImportedConsent {
         );
         Value::Object(out)
     }
-}
-
-/// The taxonomy a display of AA consents needs: the shipped AA pack alone (`aa:cat-*` and
-/// `aa:101`–`aa:105`), smaller than [`Taxonomy::shipped`] for pages that show, not decide.
-pub fn display_taxonomy() -> Result<Taxonomy, crate::purpose::TaxonomyError> {
-    Taxonomy::builder()
-        .pack(crate::purpose::Pack::AccountAggregator)?
-        .build()
 }
 
 /// The decision status for an AA consent status, as the caller learnt it from the AA

@@ -49,9 +49,9 @@ mod trust;
 
 pub use error::AaError;
 pub use import::{
-    display_taxonomy, import, status_input, AaDataFilter, AaPeriod, AaPurpose, AaUnit,
-    ImportedConsent, IMPORTED_NOTICE_ID, MAX_AA_ID_LEN, MAX_AA_LIST, SECONDS_PER_DAY,
-    SECONDS_PER_HOUR, SECONDS_PER_MONTH, SECONDS_PER_YEAR,
+    import, status_input, AaDataFilter, AaPeriod, AaPurpose, AaUnit, ImportedConsent,
+    IMPORTED_NOTICE_ID, MAX_AA_ID_LEN, MAX_AA_LIST, SECONDS_PER_DAY, SECONDS_PER_HOUR,
+    SECONDS_PER_MONTH, SECONDS_PER_YEAR,
 };
 pub use jws::{
     verify_detached, B64Mode, VerifiedDetached, MAX_DETACHED_BODY, MAX_DETACHED_LEN,
