@@ -250,7 +250,38 @@ pub(crate) fn parse_compact(jws: &str) -> Result<Compact<'_>, AaError> {
         });
     }
     let text = jws.trim_matches(|c: char| c.is_ascii_whitespace());
-    let (h, p, s) = three(text)?;
+    // The header ends at the first `.` and the signature starts after the last one, each found
+    // from its own end; the payload between them is not scanned for a third `.` here: a `.` is
+    // not base64url, so its decoding fails on one, and every failure before that decoding is
+    // turned into the three-segment error when the middle holds a `.` (the same code and
+    // message as splitting first would give).
+    let (Some(first), Some(last)) = (text.find('.'), text.rfind('.')) else {
+        return Err(three_segments());
+    };
+    if first == last {
+        return Err(three_segments());
+    }
+    let (h, p, s) = (
+        text.get(..first).unwrap_or_default(),
+        text.get(first + 1..last).unwrap_or_default(),
+        text.get(last + 1..).unwrap_or_default(),
+    );
+    let parsed = compact_parts(text, h, p, s);
+    parsed.map_err(|e| if p.contains('.') { three_segments() } else { e })
+}
+
+/// The error for a JWS that is not three `.`-separated segments.
+fn three_segments() -> AaError {
+    AaError::Structure("a jws needs exactly three `.`-separated segments")
+}
+
+/// Steps 2–8 on the three segments of `text`.
+fn compact_parts<'a>(
+    text: &'a str,
+    h: &'a str,
+    p: &'a str,
+    s: &'a str,
+) -> Result<Compact<'a>, AaError> {
     if h.is_empty() || s.is_empty() {
         return Err(AaError::Structure(
             "the header and signature segments must not be empty",
@@ -399,6 +430,45 @@ mod tests {
                 at: "kid".into(),
                 bits: 1024
             })
+        );
+    }
+
+    #[test]
+    fn four_or_more_segments_are_the_structure_error_whatever_fails_first() {
+        let three = Err::<(), _>(AaError::Structure(
+            "a jws needs exactly three `.`-separated segments",
+        ));
+        let good_h = seg(r#"{"alg":"RS256","kid":"k","b64":false}"#);
+        for text in [
+            format!("{good_h}.e30.e30.AAAA"),
+            format!("{good_h}..e30.AAAA"),
+            format!("{good_h}.e30..AAAA"),
+            "a.b.c.d".to_owned(),
+            ".a.b.c".to_owned(),
+            "a.b.c.".to_owned(),
+            format!("{}.e30.x.AAAA", seg(r#"{"alg":"HS256","kid":"k"}"#)),
+            "...".to_owned(),
+            "a".to_owned(),
+            "a.b".to_owned(),
+        ] {
+            assert_eq!(parse_compact(&text).map(|_| ()), three, "{text}");
+        }
+        // Three segments keep their own errors.
+        assert_eq!(
+            parse_compact("a..").map(|_| ()),
+            Err(AaError::Structure(
+                "the header and signature segments must not be empty"
+            ))
+        );
+        assert_eq!(
+            parse_compact(".a.b").map(|_| ()),
+            Err(AaError::Structure(
+                "the header and signature segments must not be empty"
+            ))
+        );
+        assert_eq!(
+            parse_compact(&format!("{good_h}.e30=.AAAA")).map(|_| ()),
+            Err(AaError::Base64("payload"))
         );
     }
 
