@@ -244,14 +244,10 @@ pub(crate) fn read_artefact_raw(arg: &str) -> Result<Vec<u8>, CliError> {
     })
 }
 
-/// An Account Aggregator compact JWS, told apart by its form: UTF-8 text holding a `.`
-/// (base64url never does; raw COSE starts with tag 18, byte 0xd2). Surrounding white space
-/// is left to the verifier.
+/// An Account Aggregator compact JWS, told apart by its form (the core's one rule,
+/// `consentry::aa::as_compact_jws`: UTF-8 text holding a `.`).
 pub(crate) fn as_aa_jws(raw: &[u8]) -> Option<&str> {
-    if raw.first() == Some(&0xd2) {
-        return None;
-    }
-    std::str::from_utf8(raw).ok().filter(|t| t.contains('.'))
+    consentry::aa::as_compact_jws(raw)
 }
 
 /// A trust file that may mix consentry's own keys and Account Aggregator RSA keys (a JWK

@@ -708,3 +708,129 @@ fn decide_detects_an_aa_consent_by_form_and_decides_with_the_aa_keys_of_a_mixed_
     let o = decide(&["--aa-status", "ACTIVE", "--aa-issuer", "aa-one"]);
     assert_eq!(err_code(&o), "aa_issuer_mismatch");
 }
+
+#[test]
+fn verify_batch_mixes_cose_artefacts_and_aa_consents_each_line_with_its_code() {
+    let d = setup("aa-batch");
+    // One of our keys beside the AA's key in one trust file.
+    ok(&["key", "new", "--out", "ours.pem"], &d);
+    let ours = stdout_json(&ok(&["key", "public", "--key", "ours.pem"], &d));
+    let mixed = serde_json::json!({"keys": [ours, jwk("spec_example_key.jwk.json")]});
+    std::fs::write(d.join("mixed.json"), mixed.to_string()).unwrap();
+    let claims = r#"{"iss":"cm.example","sub":"pp-123","aud":"cookiejar-aa@finvu.in","exp":1600000000,
+ "consent":{"v":1,"basis":"consent","notice":{"id":"n1","sha256":"q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s","lang":"ta-IN"},
+ "purposes":[{"purpose":"aa:101","fields":["/name"],"mode":"view"}]}}"#;
+    std::fs::write(d.join("claims.json"), claims).unwrap();
+    let o = ok(
+        &[
+            "issue",
+            "--key",
+            "ours.pem",
+            "--claims",
+            "claims.json",
+            "--now",
+            "1569990000",
+        ],
+        &d,
+    );
+    let cose = String::from_utf8(o.stdout).unwrap().trim().to_owned();
+    let mut cose_bad = cose.clone();
+    let at = cose.len() - 10;
+    cose_bad.replace_range(at..at + 1, if &cose[at..at + 1] == "A" { "B" } else { "A" });
+    let jws = spec();
+    let tamper = |seg: usize, at: usize| {
+        let mut parts: Vec<String> = jws.split('.').map(str::to_owned).collect();
+        let mut raw = unb64(&parts[seg]);
+        raw[at] ^= 1;
+        parts[seg] = b64(&raw);
+        parts.join(".")
+    };
+    let mut hs256 = jws.clone();
+    let header = String::from_utf8(unb64(jws.split('.').next().unwrap())).unwrap();
+    hs256.replace_range(
+        ..jws.find('.').unwrap(),
+        &b64(header.replace("RS256", "HS256").as_bytes()),
+    );
+    let lines = [
+        cose.clone(),         // 1 ours, valid
+        jws.clone(),          // 2 AA, valid
+        tamper(1, 60),        // 3 AA, payload byte flipped
+        cose_bad,             // 4 ours, signature changed
+        tamper(2, 5),         // 5 AA, signature byte flipped
+        hs256,                // 6 AA, alg HS256
+        format!("  {jws}  "), // 7 AA with surrounding blanks, valid
+        "a.b".to_owned(),     // 8 AA form, two segments
+    ];
+    std::fs::write(d.join("batch.txt"), lines.join("\n")).unwrap();
+    let batch = |aud: &str, now: &str| {
+        run(
+            &[
+                "verify",
+                "--trust",
+                "mixed.json",
+                "--aud",
+                aud,
+                "--now",
+                now,
+                "--batch",
+                "batch.txt",
+            ],
+            &d,
+        )
+    };
+    let o = batch("cookiejar-aa@finvu.in", INSIDE);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let results: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(results.len(), 8);
+    let want = [
+        (1, None),
+        (2, None),
+        (3, Some("signature_invalid")),
+        (4, Some("signature_invalid")),
+        (5, Some("signature_invalid")),
+        (6, Some("aa_alg_unsupported")),
+        (7, None),
+        (8, Some("aa_jws_structure")),
+    ];
+    for (r, (line, code)) in results.iter().zip(want) {
+        assert_eq!(r["line"], line, "{r}");
+        match code {
+            None => assert_eq!(r["verified"], true, "line {line}: {r}"),
+            Some(c) => {
+                assert_eq!(r["code"], c, "line {line}: {r}");
+                assert_eq!(r["verified"], false, "line {line}");
+            }
+        }
+    }
+    // The AA lines carry the imported view, marked as such; ours carry our view.
+    assert_eq!(results[1]["kid"], KID);
+    assert_eq!(results[1]["issuer"], serde_json::Value::Null);
+    assert_eq!(results[1]["claims"]["source"], "aa");
+    assert_eq!(results[0]["claims"]["iss"], "cm.example");
+    // Another recipient, and a time after the consent's expiry: refused with their codes.
+    let o = batch("other.example", INSIDE);
+    let results: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(results[0]["code"], "audience_mismatch");
+    assert_eq!(results[1]["code"], "audience_mismatch");
+    let o = batch("cookiejar-aa@finvu.in", "1595000000");
+    let results: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(results[1]["code"], "expired");
+    assert_eq!(results[0]["verified"], true);
+}

@@ -635,3 +635,86 @@ fn a_mixed_trust_document_splits_into_our_keys_and_aa_keys_each_through_its_own_
     let e = consentry::aa::split_trust(&serde_json::json!({"keys": [short]}), None).unwrap_err();
     assert_eq!(e.code(), Code::AaKeyTooSmall);
 }
+
+#[test]
+fn split_trust_refuses_a_document_that_is_both_a_jwk_set_and_a_jwk() {
+    let key: serde_json::Value =
+        serde_json::from_str(&vector("spec_example_key.jwk.json")).unwrap();
+    let mut both = serde_json::json!({ "keys": [key] });
+    both["kty"] = "RSA".into();
+    let e = consentry::aa::split_trust(&both, None).unwrap_err();
+    assert_eq!(e.code(), Code::KeyJwkInvalid);
+    let ok = serde_json::json!({ "keys": [serde_json::from_str::<serde_json::Value>(&vector("spec_example_key.jwk.json")).unwrap()] });
+    assert_eq!(consentry::aa::split_trust(&ok, None).unwrap().aa.len(), 1);
+}
+
+#[test]
+fn as_compact_jws_tells_a_jws_by_form_from_base64url_text_and_raw_cose() {
+    let jws = spec_jws();
+    assert_eq!(
+        consentry::aa::as_compact_jws(jws.as_bytes()),
+        Some(jws.as_str())
+    );
+    assert_eq!(consentry::aa::as_compact_jws(b"0oRDoQEmoFhAp"), None);
+    assert_eq!(consentry::aa::as_compact_jws(&[0xd2, b'.', b'a']), None);
+    assert_eq!(consentry::aa::as_compact_jws(&[0xff, b'.']), None);
+}
+
+#[test]
+fn verify_current_checks_the_window_and_check_audience_the_recipient() {
+    let trust = spec_trust();
+    let jws = spec_jws();
+    let (v, imported) =
+        consentry::aa::verify_current(&jws, &trust, Some("finvu-aa"), Some(1_570_000_000)).unwrap();
+    assert_eq!(v.issuer.as_deref(), Some("finvu-aa"));
+    imported.check_audience("cookiejar-aa@finvu.in").unwrap();
+    assert_eq!(
+        imported.check_audience("someone.else").unwrap_err().code(),
+        Code::AudienceMismatch
+    );
+    assert_eq!(
+        code(consentry::aa::verify_current(
+            &jws,
+            &trust,
+            None,
+            Some(1_600_000_000)
+        )),
+        Code::Expired
+    );
+    assert_eq!(
+        code(consentry::aa::verify_current(
+            &jws,
+            &trust,
+            None,
+            Some(1_500_000_000)
+        )),
+        Code::NotYetValid
+    );
+    // Without a time, the evidence alone.
+    assert!(consentry::aa::verify_current(&jws, &trust, None, None).is_ok());
+}
+
+#[test]
+fn display_json_shows_purpose_names_recipient_window_and_terms_without_the_customer() {
+    let (_, imported) =
+        consentry::aa::verify_current(&spec_jws(), &spec_trust(), None, None).unwrap();
+    let d = imported.display_json();
+    assert_eq!(d["purpose"]["code"], "aa:101");
+    assert_eq!(d["purpose"]["name"], "Wealth management service");
+    assert_eq!(d["purpose"]["category"], "Personal Finance");
+    assert_eq!(d["purpose"]["text"], "Wealth management service");
+    assert_eq!(d["recipient"], "cookiejar-aa@finvu.in");
+    assert_eq!(d["mode"], "view");
+    assert_eq!(d["fiTypes"], serde_json::json!(["DEPOSIT", "TERM_DEPOSIT"]));
+    assert_eq!(
+        d["dataLife"],
+        serde_json::json!({"unit": "MONTH", "value": 4, "seconds": 4 * 30 * 86_400})
+    );
+    assert_eq!(
+        d["frequency"],
+        serde_json::json!({"unit": "HOUR", "value": 4})
+    );
+    assert_eq!(d["issuer"], "finvu-aa");
+    assert!(d["window"]["from"].as_i64().unwrap() < d["window"]["to"].as_i64().unwrap());
+    assert!(!d.to_string().contains("demo@finvu"), "no customer handle");
+}

@@ -21,9 +21,10 @@
  * - Panics never cross the boundary: they return CONSENTRY_RESULT_PANIC.
  *
  * Thread safety
- * - `consentry_verifier`, `consentry_signing_key`, `consentry_pseudonymiser` and
- *   `consentry_csv_plan` are immutable once created and may be used from any number of threads
- *   at once (free them only when no thread uses them).
+ * - `consentry_verifier`, `consentry_signing_key`, `consentry_pseudonymiser`,
+ *   `consentry_csv_plan`, `consentry_aa_trust` and `consentry_aa_verified` are immutable once
+ *   created and may be used from any number of threads at once (free them only when no thread
+ *   uses them).
  * - `consentry_trust_store` and `consentry_status_list` are mutable: one thread at a time.
  * - `consentry_error` objects are per thread (or per call).
  * - `consentry_call_json`, `consentry_id_validate`, `consentry_id_mask` and the static-text
@@ -501,6 +502,33 @@ typedef enum consentry_result consentry_result;
 typedef uint32_t consentry_result;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+// The algorithm of a verified AA signature.
+typedef enum {
+  // RSASSA-PKCS1-v1_5 with SHA-256.
+  CONSENTRY_AA_ALG_RS256 = 0,
+  // RSASSA-PSS with SHA-256.
+  CONSENTRY_AA_ALG_PS256 = 1,
+} consentry_aa_alg;
+
+// How the header's `b64` member was written (it chose the signing input).
+typedef enum {
+  // `"b64": false`: the signature is over `header "." payload bytes`.
+  CONSENTRY_AA_B64_FALSE = 0,
+  // `"b64": true`: the RFC 7515 signing input.
+  CONSENTRY_AA_B64_TRUE = 1,
+  // No `b64` member: as `true`.
+  CONSENTRY_AA_B64_ABSENT = 2,
+} consentry_aa_b64;
+
+// The AA keys a relying party accepts: RSA public keys, each bound to the entity id of the AA
+// that owns it when the document gives one. Immutable and thread-safe.
+typedef struct consentry_aa_trust consentry_aa_trust;
+
+// A verified AA consent (`consentry_aa_verify`) or detached signature
+// (`consentry_aa_verify_detached`): its `kid`, algorithm, `b64` mode, issuer and result JSON.
+// Immutable and thread-safe.
+typedef struct consentry_aa_verified consentry_aa_verified;
 
 // A CSV header resolved against a pseudonymiser's policy, for transforming (or reversing) the
 // rows that follow it one line at a time. Immutable and thread-safe. It keeps its
@@ -1211,6 +1239,174 @@ consentry_result consentry_id_mask(const uint8_t *id_type,
                                    size_t out_cap,
                                    size_t *out_len,
                                    consentry_error *err);
+
+// Creates an AA trust store from a key document (JSON text) in `*out`: a JWK Set, a single RSA
+// JWK, or a list of Central Registry entity records `[{"id", "certificate": JWK}]` (or the
+// registry's `entityinfo` response). A JWK Set may mix consentry's own keys with AA RSA keys:
+// the own keys are checked and set aside (they belong in a `consentry_trust_store`). Entity
+// records bind each key to their `id`; `entity` (NULL for none) binds every key of a JWK Set or
+// single JWK to that entity id. All or nothing: a refused key is its own code
+// (`CONSENTRY_RESULT_AA_KEY_TOO_SMALL` for a modulus under 2048 bits,
+// `CONSENTRY_RESULT_KEY_PRIVATE_MATERIAL`, `CONSENTRY_RESULT_KEY_DUPLICATE_KID`, ...); a document
+// that is not JSON is `CONSENTRY_RESULT_KEY_JWK_INVALID`, one over 4 MiB
+// `CONSENTRY_RESULT_INPUT_TOO_LARGE`. Free it with `consentry_aa_trust_free`.
+//
+// # Safety
+// `doc` must point to `doc_len` readable bytes; `entity` NULL or `entity_len` readable bytes;
+// `out` valid for one write; `err` NULL or live.
+consentry_result consentry_aa_trust_new(const uint8_t *doc,
+                                        size_t doc_len,
+                                        const uint8_t *entity,
+                                        size_t entity_len,
+                                        const consentry_aa_trust **out,
+                                        consentry_error *err);
+
+// Frees an AA trust store. NULL is a no-op. No other thread may still be using it.
+//
+// # Safety
+// `trust` must be NULL or a pointer from `consentry_aa_trust_new` not yet freed.
+void consentry_aa_trust_free(const consentry_aa_trust *trust);
+
+// The number of AA keys (`kid` bindings) in the store, in `*out`.
+//
+// # Safety
+// `trust` must be a live AA trust store; `out` valid for one write; `err` NULL or live.
+consentry_result consentry_aa_trust_len(const consentry_aa_trust *trust,
+                                        size_t *out,
+                                        consentry_error *err);
+
+// Verifies an AA signed consent (the compact JWS text of `signedConsent`, surrounding white
+// space ignored) against `trust` and imports its detail; the result handle goes to `*out`.
+// `issuer` (NULL for none): the signing key must be bound to that entity id
+// (`CONSENTRY_RESULT_AA_ISSUER_MISMATCH` otherwise). `now` (NULL for none): seconds since the
+// epoch at which the consent must be inside its window (`CONSENTRY_RESULT_NOT_YET_VALID`
+// before `consentStart`, `CONSENTRY_RESULT_EXPIRED` from `consentExpiry`). Every refusal is the
+// first failing check's code (`docs/aa.md`: `AA_JWS_STRUCTURE`, `AA_BASE64URL`,
+// `AA_HEADER_INVALID`, `AA_ALG_UNSUPPORTED`, `AA_CRIT_UNKNOWN`, `KEY_UNKNOWN_KID`,
+// `KEY_ALG_MISMATCH`, `AA_KEY_TOO_SMALL`, `SIGNATURE_INVALID`, `AA_ISSUER_MISMATCH`,
+// `AA_PAYLOAD_NOT_JSON`, `AA_DETAIL_INVALID`, `INPUT_TOO_LARGE`). The handle's JSON
+// (`consentry_aa_verified_json`) is the `aaVerify` result `{"kid", "alg", "b64", "issuer",
+// "payload", "claims", "evidence"}`. Free it with `consentry_aa_verified_free`. Thread-safe.
+//
+// # Safety
+// `trust` must be a live AA trust store; `jws` must point to `jws_len` readable bytes;
+// `issuer` NULL or `issuer_len` readable bytes; `now` NULL or valid for one read; `out` valid
+// for one write; `err` NULL or a live error object used by this thread only.
+consentry_result consentry_aa_verify(const consentry_aa_trust *trust,
+                                     const uint8_t *jws,
+                                     size_t jws_len,
+                                     const uint8_t *issuer,
+                                     size_t issuer_len,
+                                     const int64_t *now,
+                                     const consentry_aa_verified **out,
+                                     consentry_error *err);
+
+// Verifies a detached AA signature (an `x-jws-signature` value `header..signature`) over the
+// exact `body` bytes, in the three `b64` variants (`false`: over `header "." body`; `true` or
+// absent: over `header "." base64url(body)`); the result handle goes to `*out`. `issuer` as for
+// `consentry_aa_verify`. A value whose middle segment is not empty is
+// `CONSENTRY_RESULT_AA_JWS_STRUCTURE`; a changed body `CONSENTRY_RESULT_SIGNATURE_INVALID`. The
+// handle's JSON is the `aaVerifyDetached` result `{"kid", "alg", "b64", "issuer"}`. Free it
+// with `consentry_aa_verified_free`. Thread-safe.
+//
+// # Safety
+// As `consentry_aa_verify`; `signature` and `body` must point to their lengths of readable
+// bytes (`body` may be empty but not NULL).
+consentry_result consentry_aa_verify_detached(const consentry_aa_trust *trust,
+                                              const uint8_t *signature,
+                                              size_t signature_len,
+                                              const uint8_t *body,
+                                              size_t body_len,
+                                              const uint8_t *issuer,
+                                              size_t issuer_len,
+                                              const consentry_aa_verified **out,
+                                              consentry_error *err);
+
+// Frees a verified AA result. NULL is a no-op.
+//
+// # Safety
+// `verified` must be NULL or a pointer from `consentry_aa_verify` or
+// `consentry_aa_verify_detached` not yet freed.
+void consentry_aa_verified_free(const consentry_aa_verified *verified);
+
+// The result's JSON (the `aaVerify` or `aaVerifyDetached` result, the same text as
+// `consentry_call_json` gives) into `out`, NUL-terminated; `*out_len` receives its length
+// without the NUL. On `CONSENTRY_RESULT_BUFFER_TOO_SMALL`, `*out_len` receives the capacity
+// needed (with the NUL) and `out` is untouched (8 KiB fits the specification's example).
+//
+// # Safety
+// `verified` must be live; `out` valid for `out_cap` bytes; `out_len` for one write; `err`
+// NULL or live.
+consentry_result consentry_aa_verified_json(const consentry_aa_verified *verified,
+                                            uint8_t *out,
+                                            size_t out_cap,
+                                            size_t *out_len,
+                                            consentry_error *err);
+
+// The header's `kid` into `out`, NUL-terminated (buffer rules as `consentry_aa_verified_json`).
+//
+// # Safety
+// As `consentry_aa_verified_json`.
+consentry_result consentry_aa_verified_kid(const consentry_aa_verified *verified,
+                                           uint8_t *out,
+                                           size_t out_cap,
+                                           size_t *out_len,
+                                           consentry_error *err);
+
+// The entity id the signing key is bound to into `out`, NUL-terminated (buffer rules as
+// `consentry_aa_verified_json`). A key loaded without an entity has none:
+// `CONSENTRY_RESULT_INVALID_ARGUMENT`, nothing written.
+//
+// # Safety
+// As `consentry_aa_verified_json`.
+consentry_result consentry_aa_verified_issuer(const consentry_aa_verified *verified,
+                                              uint8_t *out,
+                                              size_t out_cap,
+                                              size_t *out_len,
+                                              consentry_error *err);
+
+// The algorithm (`CONSENTRY_AA_ALG_RS256` or `_PS256`) and the `b64` mode into `*alg` and
+// `*b64` (either may be NULL when not wanted).
+//
+// # Safety
+// `verified` must be live; `alg` and `b64` NULL or valid for one write; `err` NULL or live.
+consentry_result consentry_aa_verified_mode(const consentry_aa_verified *verified,
+                                            consentry_aa_alg *alg,
+                                            consentry_aa_b64 *b64,
+                                            consentry_error *err);
+
+// Decides whether a use of data is allowed by an AA signed consent, exactly as
+// `consentry_verifier_decide` does for consentry's own artefacts. The JWS is verified against
+// `trust` (with `issuer`, NULL for none, as for `consentry_aa_verify`) and imported: those
+// failures are result codes. `request_json` is the request (`{"recipient", "purpose",
+// "operation", "fields", "now", "uses"?, "leeway"?, "acceptUnknownStatus"?}`). `status` (NULL
+// for none) is the consent's status as the caller learnt it from the AA: `ACTIVE` is valid,
+// `PAUSED` suspended, any other value revoked; NULL fails closed (a denial with
+// `status_unknown` unless the request accepts an unknown status). Time, recipient, purpose,
+// mode, fields and status are decision checks: the result is `CONSENTRY_RESULT_OK` and the
+// decision `{"allowed": true, "fields", "transforms", "eraseBy"}` or `{"allowed": false,
+// "reasons"}` is written into `out`, NUL-terminated (buffer rules as
+// `consentry_verifier_verify`). Thread-safe.
+//
+// # Safety
+// `trust` and `taxonomy` must be live; `jws` and `request_json` must point to their lengths of
+// readable bytes; `issuer` and `status` NULL or their lengths of readable bytes; `out` valid
+// for `out_cap` bytes and not overlapping any input; `out_len` for one write; `err` NULL or
+// live.
+consentry_result consentry_aa_decide(const consentry_aa_trust *trust,
+                                     const consentry_taxonomy *taxonomy,
+                                     const uint8_t *jws,
+                                     size_t jws_len,
+                                     const uint8_t *issuer,
+                                     size_t issuer_len,
+                                     const uint8_t *request_json,
+                                     size_t request_json_len,
+                                     const uint8_t *status,
+                                     size_t status_len,
+                                     uint8_t *out,
+                                     size_t out_cap,
+                                     size_t *out_len,
+                                     consentry_error *err);
 
 // Transforms one Arrow column of policy key `field` (as `consentry_pseudonymiser_value`), or
 // with `reverse` restores its `token` / `ff1` values: `utf8`, `large_utf8`, `utf8_view`,

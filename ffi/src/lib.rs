@@ -50,10 +50,13 @@ mod status_list;
 
 mod pseudo;
 
+mod aa;
+
 mod arrow;
 
 mod json;
 
+pub use aa::*;
 pub use arrow::*;
 pub use error::*;
 pub use json::*;

@@ -10,6 +10,9 @@ statusGet  consentry_status_list_from_token, consentry_status_list_get
 pseudonymise  consentry_pseudonymiser_new (raw 32-byte key), _value, _record, and CSV plans
          (consentry_csv_plan_new, _header, _row; rows written and read as RFC 4180 lines)
 idValidate, idMask  consentry_id_validate, consentry_id_mask
+aaVerify  consentry_aa_trust_new, consentry_aa_verify (issuer, now), consentry_aa_verified_json
+aaVerifyDetached  consentry_aa_trust_new, consentry_aa_verify_detached, consentry_aa_verified_json
+aaDecide  consentry_aa_trust_new, consentry_taxonomy_new, consentry_aa_decide (issuer, status)
 
 Each case's response is rebuilt from the typed results and must hold the case's `intent`
 (tests/src/intent.rs; the same check in corpus_intent.py) and equal the recorded `expect`:
@@ -77,6 +80,16 @@ csv_plan_header = sig("consentry_csv_plan_header", [vp] + OUT)
 csv_plan_row = sig("consentry_csv_plan_row", [vp, u8p, size_t] + OUT)
 id_validate = sig("consentry_id_validate", [u8p, size_t, u8p, size_t] + OUT)
 id_mask = sig("consentry_id_mask", [u8p, size_t, u8p, size_t] + OUT)
+aa_trust_new = sig("consentry_aa_trust_new", [u8p, size_t, u8p, size_t, C.POINTER(vp), vp])
+aa_trust_free = sig("consentry_aa_trust_free", [vp], None)
+aa_verify = sig("consentry_aa_verify",
+                [vp, u8p, size_t, u8p, size_t, C.POINTER(C.c_int64), C.POINTER(vp), vp])
+aa_verify_detached = sig("consentry_aa_verify_detached",
+                         [vp, u8p, size_t, u8p, size_t, u8p, size_t, C.POINTER(vp), vp])
+aa_verified_json = sig("consentry_aa_verified_json", [vp] + OUT)
+aa_verified_free = sig("consentry_aa_verified_free", [vp], None)
+aa_decide = sig("consentry_aa_decide",
+                [vp, vp, u8p, size_t, u8p, size_t, u8p, size_t, u8p, size_t] + OUT)
 
 # Operations with no typed C function: their cases are replayed through consentry_call_json
 # only (replay_corpus_c.py). `nonesuch` is the corpus's unknown operation.
@@ -84,9 +97,6 @@ UNTYPED = {
     "inspect": "no typed C function (an unverified view is for debugging tools)",
     "filter": "no typed C function: the permit is applied by the caller",
     "idDetect": "no typed C function",
-    "aaVerify": "typed C functions for AA consents come later (issue 16 faces, part 2)",
-    "aaVerifyDetached": "typed C functions for AA consents come later (issue 16 faces, part 2)",
-    "aaDecide": "typed C functions for AA consents come later (issue 16 faces, part 2)",
     "nonesuch": "an operation that does not exist exists only as a name to consentry_call_json",
 }
 # Cases whose request cannot be expressed through typed arguments at all: a malformed
@@ -273,6 +283,60 @@ def typed_id_mask(r):
     return {"masked": buffered(id_mask, t, len(t), v, len(v))}
 
 
+def opt_text(r, name):
+    if r.get(name) is None:
+        return None, 0
+    t = b(r[name])
+    return t, len(t)
+
+
+def aa_trust_of(trust):
+    t, doc = vp(), b(json.dumps(trust))
+    ok(aa_trust_new(doc, len(doc), None, 0, C.byref(t), None))
+    return t
+
+
+def aa_result(call):
+    """A result handle from `call(out)`, read as the result JSON and freed."""
+    v = vp()
+    ok(call(C.byref(v)))
+    try:
+        return json.loads(buffered(aa_verified_json, v))
+    finally:
+        aa_verified_free(v)
+
+
+def typed_aa_verify(r):
+    t = aa_trust_of(r["trust"])
+    try:
+        jws, (iss, n) = b(r["jws"]), opt_text(r, "issuer")
+        now = C.byref(C.c_int64(r["now"])) if r.get("now") is not None else None
+        return aa_result(lambda out: aa_verify(t, jws, len(jws), iss, n, now, out, None))
+    finally:
+        aa_trust_free(t)
+
+
+def typed_aa_verify_detached(r):
+    t = aa_trust_of(r["trust"])
+    try:
+        s, body, (iss, n) = b(r["signature"]), b64(r["body"]), opt_text(r, "issuer")
+        return aa_result(lambda out: aa_verify_detached(t, s, len(s), body, len(body), iss, n, out, None))
+    finally:
+        aa_trust_free(t)
+
+
+def typed_aa_decide(r):
+    t, tax = aa_trust_of(r["trust"]), vp()
+    try:
+        ok(taxonomy_new(None, 0, C.byref(tax), None))
+        jws, req = b(r["jws"]), b(json.dumps(r["request"]))
+        (iss, n), (st, sn) = opt_text(r, "issuer"), opt_text(r, "status")
+        return json.loads(buffered(aa_decide, t, tax, jws, len(jws), iss, n, req, len(req), st, sn))
+    finally:
+        taxonomy_free(tax)
+        aa_trust_free(t)
+
+
 TYPED = {
     "verify": typed_verify,
     "decide": typed_decide,
@@ -280,6 +344,9 @@ TYPED = {
     "pseudonymise": typed_pseudonymise,
     "idValidate": typed_id_validate,
     "idMask": typed_id_mask,
+    "aaVerify": typed_aa_verify,
+    "aaVerifyDetached": typed_aa_verify_detached,
+    "aaDecide": typed_aa_decide,
 }
 
 

@@ -10,7 +10,8 @@
 //! from one `.wasm` (see `scripts/test-npm` and `wasm/README.md`). Without its default feature
 //! `services` (`decide` and taxonomies, pseudonymisation, issuing, private keys and the generic
 //! `callJson`) it is the portal module `consentry/portal`: what a citizen-facing page needs
-//! (verify, inspect, status lists, identifiers) at a third of the size.
+//! (verify, inspect, status lists, identifiers, AA consents verified and displayed) at a
+//! fraction of the size.
 #![forbid(unsafe_code)]
 
 use consentry::interop::{self, ErrorBody};
@@ -38,12 +39,16 @@ extern "C" {
 #[doc(hidden)]
 pub mod probes;
 
+mod aa;
 mod ids;
 #[cfg(feature = "services")]
 mod pseudo;
 #[cfg(test)]
 mod ts_check;
 
+#[cfg(feature = "services")]
+pub use aa::{aa_decide, aa_verify_detached};
+pub use aa::{aa_display, aa_verify, AaTrust};
 pub use ids::{id_detect, id_mask, id_validate};
 #[cfg(feature = "services")]
 pub use pseudo::Pseudonymiser;

@@ -311,6 +311,48 @@ fn samples() -> Vec<(&'static str, Value)> {
         let d = interop::decide_with(&verifier, &taxonomy, &artefact, &request, None).unwrap();
         out.push(("Decision", to(&d)));
     }
+    // Account Aggregator consents: verified, detached, displayed, decided.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/aa/");
+    let jws = std::fs::read_to_string(format!("{dir}signed_consent_spec_example.jws")).unwrap();
+    let key = std::fs::read_to_string(format!("{dir}spec_example_key.jwk.json")).unwrap();
+    let mut aa_trust = consentry::aa::AaTrust::new();
+    aa_trust.add_json(&key, Some("finvu-aa")).unwrap();
+    let inside = 1_570_000_000;
+    out.push((
+        "AaVerified",
+        to(&interop::aa_verify_with(&aa_trust, &jws, Some("finvu-aa"), Some(inside)).unwrap()),
+    ));
+    let (_, imported) = consentry::aa::verify_current(&jws, &aa_trust, None, Some(inside)).unwrap();
+    out.push(("AaDisplay", imported.display_json()));
+    let mut no_key_entity = consentry::aa::AaTrust::new();
+    no_key_entity.add_json(&key, None).unwrap();
+    let (_, imported) = consentry::aa::verify_current(&jws, &no_key_entity, None, None).unwrap();
+    out.push(("AaDisplay", imported.display_json()));
+    out.push(("AaImported", imported.to_json_value().unwrap()));
+    let signed: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{dir}test-keys/python_signed.json")).unwrap(),
+    )
+    .unwrap();
+    let one = std::fs::read_to_string(format!("{dir}test-keys/aa_one.jwk.json")).unwrap();
+    let mut one_trust = consentry::aa::AaTrust::new();
+    one_trust.add_json(&one, Some("aa-one")).unwrap();
+    let body = consentry::b64::decode(signed["payload"].as_str().unwrap()).unwrap();
+    for case in signed["cases"].as_array().unwrap() {
+        let sig = case["detached"].as_str().unwrap();
+        out.push((
+            "AaDetached",
+            to(&interop::aa_verify_detached_with(&one_trust, sig, &body, None).unwrap()),
+        ));
+    }
+    for purpose in ["aa:101", "aa:102"] {
+        let request: consentry::Request = serde_json::from_value(json!({
+            "recipient": "cookiejar-aa@finvu.in", "purpose": purpose, "operation": "view",
+            "fields": ["/fi/DEPOSIT/summary"], "now": inside, "uses": 0}))
+        .unwrap();
+        let d = interop::aa_decide_with(&aa_trust, &taxonomy, &jws, None, &request, Some("ACTIVE"))
+            .unwrap();
+        out.push(("Decision", to(&d)));
+    }
     // Pseudonymisation, identifiers.
     out.push((
         "CsvRows",

@@ -68,3 +68,40 @@ export type IdValidation =
 /** An identifier in free text: `start` / `end` are UTF-8 byte offsets (as in every face),
  * `utf16Start` / `utf16End` index the JS string: `text.slice(s.utf16Start, s.utf16End)`. */
 export interface IdSpan { start: number; end: number; type: string; utf16Start: number; utf16End: number }
+/** Account Aggregator keys: a JWK Set (consentry's own keys in it are set aside), a single RSA JWK, or Central Registry entity records (or the registry's `entityinfo` response). */
+export type AaKeys = Jwks | Jwk | AaEntityRecord[] | { entityinfo: AaEntityRecord[]; [member: string]: unknown };
+export interface AaEntityRecord { id: string; certificate?: Jwk | null; [member: string]: unknown }
+/** `entity`: the entity id every key of a JWK Set or JWK is bound to. */
+export interface AaTrustOptions { entity?: string }
+/** `issuer`: the entity id the signing key must be bound to; `now`: the time the consent must be inside its window at (default: `Date.now()`); `checkWindow: false` skips the window check (the evidence of a consent that has ended). */
+export interface AaVerifyOptions extends NowOptions { issuer?: string; checkWindow?: boolean }
+export interface AaDetachedOptions { issuer?: string }
+/** `status`: the consent's status from the AA (`ACTIVE`, `PAUSED`, `REVOKED`, ...); absent, the decision fails closed. */
+export interface AaDecideOptions { issuer?: string; status?: string; taxonomies?: (object | string)[]; taxonomyAllowLegitimateUses?: boolean }
+export type AaAlg = "RS256" | "PS256";
+export type AaB64 = "false" | "true" | "absent";
+export type AaUnit = "HOUR" | "DAY" | "MONTH" | "YEAR" | "INF";
+export interface AaPeriod { unit: AaUnit; value: number }
+export interface AaDataFilter { type: string; operator: string; value: string }
+/** The imported view of a verified AA consent (`docs/aa.md`): marked `source: "aa"`, with the signing entity and the evidence (SHA-256 of the JWS, base64url). */
+export interface AaImported {
+  source: "aa"; issuer: string; kid: string; evidence: string; claims: Claims;
+  aa: {
+    consentId?: string; fetchType?: string;
+    purpose: { code: string; text: string | null; refUri: string | null; categoryType: string | null };
+    fiTypes: string[]; consentTypes: string[]; dataLife: AaPeriod; frequency: AaPeriod;
+    fiDataRange?: { from: number; to: number }; dataFilter: AaDataFilter[];
+  };
+}
+/** A verified AA consent: `payload` is the signed detail, parsed after the signature verified. */
+export interface AaVerified { kid: string; alg: AaAlg; b64: AaB64; issuer: string | null; payload: { [member: string]: unknown }; claims: AaImported; evidence: string }
+export interface AaDetached { kid: string; alg: AaAlg; b64: AaB64; issuer: string | null }
+/** What a citizen-facing page shows of a verified AA consent (times in seconds since the epoch). */
+export interface AaDisplay {
+  source: "aa"; issuer: string; kid: string; evidence: string; consentId?: string;
+  purpose: { code: string; name: string | null; category: string | null; text: string | null };
+  recipient: string; mode: Mode; window: { from: number | null; to: number };
+  fiTypes: string[]; consentTypes: string[]; fields: string[];
+  dataLife: { unit: AaUnit; value: number; seconds: number | null }; frequency: AaPeriod;
+  fetchType?: string; fiDataRange?: { from: number; to: number }; dataFilter: AaDataFilter[];
+}

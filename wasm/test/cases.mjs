@@ -505,6 +505,78 @@ export const cases = [
     }
   }],
 
+  ['aa: aaVerify and aaDisplay on the AA spec example; every tamper refused with its code', (c, fx) => {
+    const a = fx.aa;
+    const trust = new c.AaTrust(a.records);
+    assert.equal(trust.size, 2, 'two AA keys');
+    const opts = { issuer: 'finvu-aa', now: a.inside };
+    assert.deepEqual(c.aaVerify(a.jws, trust, opts), a.verify.result, 'the JSON layer\'s result');
+    assert.deepEqual(c.aaVerify(a.jws, new c.AaTrust(JSON.stringify(a.records)), opts), a.verify.result, 'keys as text');
+    const d = c.aaDisplay(a.jws, trust, opts);
+    assert.deepEqual(d, a.display, 'the core\'s display view');
+    assert.equal(d.purpose.name, 'Wealth management service', 'purpose name from the taxonomy');
+    assert.equal(d.purpose.category, 'Personal Finance', 'its category');
+    assert.equal(d.recipient, 'cookiejar-aa@finvu.in', 'recipient');
+    assert.deepEqual(d.dataLife, { unit: 'MONTH', value: 4, seconds: 4 * 30 * 86400 }, 'data life');
+    assert.ok(!JSON.stringify(d).includes('demo@finvu'), 'the customer handle is not shown');
+    // Window: the clock (today) is after consentExpiry; checkWindow: false verifies the evidence.
+    assert.throws(c, () => c.aaVerify(a.jws, trust), { code: 'expired', numericCode: 1500 });
+    assert.throws(c, () => c.aaDisplay(a.jws, trust), { code: 'expired' });
+    assert.equal(c.aaVerify(a.jws, trust, { checkWindow: false }).kid, a.verify.result.kid);
+    assert.throws(c, () => c.aaVerify(a.jws, trust, { issuer: 'aa-one', now: a.inside }), { code: 'aa_issuer_mismatch', numericCode: 2306 });
+    const [h, p, sig] = a.jws.split('.');
+    const flip = (t, i) => t.slice(0, i) + (t[i] === 'A' ? 'B' : 'A') + t.slice(i + 1);
+    const enc = (o) => btoa(JSON.stringify(o)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const header = JSON.parse(atob(h.replace(/-/g, '+').replace(/_/g, '/')));
+    const refused = [
+      [`${h}.${flip(p, 40)}.${sig}`, 'signature_invalid'],
+      [`${h}.${p}.${flip(sig, 10)}`, 'signature_invalid'],
+      [`${enc({ ...header, alg: 'HS256' })}.${p}.${sig}`, 'aa_alg_unsupported'],
+      [`${enc({ ...header, alg: 'none' })}.${p}.${sig}`, 'aa_alg_unsupported'],
+      [`${enc({ ...header, crit: ['b64', 'exp'] })}.${p}.${sig}`, 'aa_crit_unknown'],
+      [`${enc({ ...header, kid: 'nobody' })}.${p}.${sig}`, 'key_unknown_kid'],
+      [`${enc({ alg: header.alg, kid: header.kid })}.${p}.${sig}`, 'signature_invalid'],
+      [`${h}.${sig}`, 'aa_jws_structure'],
+    ];
+    for (const [jws, code] of refused) {
+      assert.throws(c, () => c.aaVerify(jws, trust, opts), { code }, code);
+      assert.throws(c, () => c.aaDisplay(jws, trust, opts), { code }, code);
+    }
+    assert.throws(c, () => new c.AaTrust({ keys: [a.smallKey] }), { code: 'aa_key_too_small', numericCode: 2305 });
+    assert.throws(c, () => new c.AaTrust(a.records, { when: 1 }), { code: 'request_invalid' });
+    assert.throws(c, () => c.aaVerify(a.jws, trust, { issuer: 7 }), { code: 'request_invalid' });
+    const bound = new c.AaTrust(a.records[0].certificate, { entity: 'finvu-aa' });
+    assert.equal(c.aaVerify(a.jws, bound, opts).issuer, 'finvu-aa', 'a JWK bound to an entity');
+  }],
+
+  ['aa: aaVerifyDetached (three b64 variants) and aaDecide, full module only', (c, fx) => {
+    const a = fx.aa;
+    if (!c.aaDecide) {
+      assert.equal(c.aaVerifyDetached, undefined, 'the portal module has neither');
+      return;
+    }
+    const trust = new c.AaTrust(a.records);
+    const body = a.signed.payload;
+    for (const k of a.signed.cases) {
+      const r = c.aaVerifyDetached(k.detached, body, trust, { issuer: 'aa-one' });
+      assert.deepEqual(r, { kid: 'aa-one-key-1', alg: 'RS256', b64: k.b64, issuer: 'aa-one' }, `b64 ${k.b64}`);
+      const bytes = Uint8Array.from(atob(body.replace(/-/g, '+').replace(/_/g, '/')), (ch) => ch.charCodeAt(0));
+      assert.deepEqual(c.aaVerifyDetached(k.detached, bytes, trust), r, 'the body as bytes');
+      bytes[3] ^= 1;
+      assert.throws(c, () => c.aaVerifyDetached(k.detached, bytes, trust), { code: 'signature_invalid' });
+    }
+    assert.deepEqual(c.aaDecide(a.jws, trust, a.request, { issuer: 'finvu-aa', status: 'ACTIVE' }), a.decide.result);
+    assert.equal(c.aaDecide(a.jws, trust, a.request, { status: 'ACTIVE' }).allowed, true, 'permit');
+    const denied = (req, o) => c.aaDecide(a.jws, trust, { ...a.request, ...req }, o).reasons.map((r) => r.code);
+    assert.ok(denied({ purpose: 'aa:102' }, { status: 'ACTIVE' }).includes('purpose_not_granted'), 'aa:102');
+    assert.ok(denied({ recipient: 'someone.else' }, { status: 'ACTIVE' }).includes('audience_mismatch'), 'recipient');
+    assert.ok(denied({}, {}).includes('status_unknown'), 'no status fails closed');
+    assert.ok(denied({}, { status: 'REVOKED' }).includes('revoked'), 'revoked');
+    const p = a.jws.split('.');
+    const tampered = [p[0], p[1].slice(0, 40) + (p[1][40] === 'A' ? 'B' : 'A') + p[1].slice(41), p[2]].join('.');
+    assert.throws(c, () => c.aaDecide(tampered, trust, a.request, { status: 'ACTIVE' }), { code: 'signature_invalid' });
+  }],
+
   ['bad input throws ConsentryError, never a plain object', (c, fx) => {
     const v = new c.Verifier(trustOf(c, fx.trust));
     const opts = { now: fx.now };

@@ -329,7 +329,39 @@ fn main() {
             "field": "/patient/aadhaar", "value": "2345 6789 0125" })),
     });
 
+    // Account Aggregator consents: the spec example and its key as entity records, Python's
+    // detached signatures, and what the core's JSON layer and display view give for them.
+    let aa_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/aa/");
+    let aa_read = |name: &str| std::fs::read_to_string(format!("{aa_dir}{name}")).unwrap();
+    let aa_jws = aa_read("signed_consent_spec_example.jws").trim().to_owned();
+    let aa_key: Value = serde_json::from_str(&aa_read("spec_example_key.jwk.json")).unwrap();
+    let aa_one: Value = serde_json::from_str(&aa_read("test-keys/aa_one.jwk.json")).unwrap();
+    let aa_small: Value = serde_json::from_str(&aa_read("test-keys/short_1024.jwk.json")).unwrap();
+    let aa_records = json!([{ "id": "finvu-aa", "certificate": aa_key },
+                            { "id": "aa-one", "certificate": aa_one }]);
+    let aa_inside = 1_570_000_000i64;
+    let aa_trust = consentry::aa::split_trust(&aa_records, None).unwrap().aa;
+    let (_, aa_imported) =
+        consentry::aa::verify_current(&aa_jws, &aa_trust, Some("finvu-aa"), Some(aa_inside))
+            .unwrap();
+    let aa_request = json!({ "recipient": "cookiejar-aa@finvu.in", "purpose": "aa:101",
+        "operation": "view", "fields": ["/fi/DEPOSIT/summary"], "now": aa_inside, "uses": 0 });
+    let aa = json!({
+        "jws": aa_jws,
+        "records": aa_records,
+        "smallKey": aa_small,
+        "inside": aa_inside,
+        "signed": serde_json::from_str::<Value>(&aa_read("test-keys/python_signed.json")).unwrap(),
+        "verify": call("aaVerify", &json!({ "jws": aa_jws, "trust": aa_records,
+            "issuer": "finvu-aa", "now": aa_inside })),
+        "display": aa_imported.display_json(),
+        "request": aa_request,
+        "decide": call("aaDecide", &json!({ "jws": aa_jws, "trust": aa_records,
+            "issuer": "finvu-aa", "request": aa_request, "status": "ACTIVE" })),
+    });
+
     let doc = json!({
+        "aa": aa,
         "decide": decide,
         "pseudo": pseudo,
         "now": NOW,

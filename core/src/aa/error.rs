@@ -109,6 +109,9 @@ pub enum AaError {
     /// An imported consent checked at or after its `consentExpiry`.
     #[error("consent expired: `consentExpiry` is not after now")]
     Expired,
+    /// An imported consent whose `DataConsumer.id` is not the expected recipient.
+    #[error("consent is for another recipient: `DataConsumer.id` is not the audience")]
+    AudienceMismatch,
     /// A `kid` already bound to a different key or entity.
     #[error("key `{at}`: its `kid` is already bound to a different key or entity")]
     DuplicateKid {
@@ -143,6 +146,7 @@ impl HasCode for AaError {
             AaError::OwnKey { source, .. } => source.code(),
             AaError::NotYetValid => Code::NotYetValid,
             AaError::Expired => Code::Expired,
+            AaError::AudienceMismatch => Code::AudienceMismatch,
         }
     }
 }

@@ -205,6 +205,17 @@ impl ImportedConsent {
         Ok(())
     }
 
+    /// The consent's recipient: `DataConsumer.id` (the claims' `aud`) must be `audience`
+    /// ([`AaError::AudienceMismatch`] otherwise), as a verifier checks our own artefacts'
+    /// `aud`. `decide` reports the same as a denial reason.
+    pub fn check_audience(&self, audience: &str) -> Result<(), AaError> {
+        if self.claims.aud.contains(audience) {
+            Ok(())
+        } else {
+            Err(AaError::AudienceMismatch)
+        }
+    }
+
     /// The JSON view shared by every face: `{"source": "aa", "issuer", "kid", "evidence"
     /// (base64url), "claims" (the claims' JSON view), "aa": {the signed AA terms}}`.
     pub fn to_json_value(&self) -> Result<Value, crate::ClaimsError> {
@@ -246,6 +257,98 @@ impl ImportedConsent {
             "claims": self.claims.to_json_value()?,
             "aa": Value::Object(aa),
         }))
+    }
+}
+
+impl ImportedConsent {
+    /// What a citizen-facing page shows of a verified consent (the same view on every face):
+    /// `{"source": "aa", "issuer", "kid", "evidence", "consentId"?, "purpose": {"code":
+    /// "aa:<code>", "name", "category", "text"}, "recipient", "mode", "window": {"from",
+    /// "to"}, "fiTypes", "consentTypes", "fields", "dataLife": {"unit", "value", "seconds"},
+    /// "frequency": {"unit", "value"}, "fetchType"?, "fiDataRange"?, "dataFilter"}`.
+    /// `purpose.name` and `purpose.category` (its parent's name) come from the shipped AA
+    /// taxonomy pack (`null` for a code it does not know; read without building a
+    /// [`Taxonomy`], so that a display-only face carries no taxonomy builder); `purpose.text`
+    /// is the AA's own signed text. Times are seconds since the epoch (`window.from` is `null`
+    /// without `consentStart`); `dataLife.seconds` is `null` for `INF`. The customer handle is
+    /// left out: a page shows it from its own session, not from the consent.
+    pub fn display_json(&self) -> Value {
+        let grant = self.claims.consent.purposes.first();
+        let code = grant.map_or("", |g| g.purpose.as_str());
+        let pack: Value = serde_json::from_str(crate::purpose::Pack::AccountAggregator.json())
+            .unwrap_or(Value::Null);
+        let find = |c: &str| {
+            pack.get("purposes")
+                .and_then(Value::as_array)
+                .and_then(|ps| {
+                    ps.iter()
+                        .find(|p| p.get("code").and_then(Value::as_str) == Some(c))
+                })
+        };
+        let name_of = |p: &Value| p.get("name").and_then(Value::as_str).map(str::to_owned);
+        let known = find(code);
+        let name = known.and_then(name_of);
+        let category = known
+            .and_then(|p| p.get("parent").and_then(Value::as_str))
+            .and_then(find)
+            .and_then(name_of);
+        let recipient = match &self.claims.aud {
+            Audience::One(a) => a.as_str(),
+            Audience::Many(v) => v.first().map_or("", String::as_str),
+        };
+        let mut out = Map::new();
+        out.insert("source".into(), json!("aa"));
+        out.insert("issuer".into(), json!(self.issuer));
+        out.insert("kid".into(), json!(self.kid));
+        out.insert("evidence".into(), json!(crate::b64::encode(&self.evidence)));
+        if let Some(id) = &self.consent_id {
+            out.insert("consentId".into(), json!(id));
+        }
+        out.insert(
+            "purpose".into(),
+            json!({ "code": code, "name": name,
+                    "category": category, "text": self.purpose.text }),
+        );
+        out.insert("recipient".into(), json!(recipient));
+        out.insert(
+            "mode".into(),
+            json!(grant.map_or("view", |g| g.mode.as_str())),
+        );
+        out.insert(
+            "window".into(),
+            json!({ "from": self.claims.nbf, "to": self.claims.exp }),
+        );
+        out.insert("fiTypes".into(), json!(self.fi_types));
+        out.insert("consentTypes".into(), json!(self.consent_types));
+        out.insert(
+            "fields".into(),
+            json!(grant.map_or(&[][..], |g| g.fields.as_slice())),
+        );
+        out.insert(
+            "dataLife".into(),
+            json!({ "unit": self.data_life.unit.as_str(), "value": self.data_life.value,
+                    "seconds": grant.and_then(|g| g.data_life) }),
+        );
+        out.insert(
+            "frequency".into(),
+            json!({ "unit": self.frequency.unit.as_str(), "value": self.frequency.value }),
+        );
+        if let Some(f) = &self.fetch_type {
+            out.insert("fetchType".into(), json!(f));
+        }
+        if let Some(r) = self.fi_data_range {
+            out.insert("fiDataRange".into(), json!({ "from": r.from, "to": r.to }));
+        }
+        out.insert(
+            "dataFilter".into(),
+            Value::Array(
+                self.data_filter
+                    .iter()
+                    .map(|f| json!({ "type": f.kind, "operator": f.operator, "value": f.value }))
+                    .collect(),
+            ),
+        );
+        Value::Object(out)
     }
 }
 

@@ -373,3 +373,506 @@ mod tests {
         assert_eq!(integral(&parse(b"\"4\"").unwrap()), None);
     }
 }
+
+/// A fast, conservative pre-check of the verifier's payload check: `true` only for texts that
+/// [`check`] (and so [`parse`]) accepts, so the verifier may skip [`check`] on them; `false`
+/// for anything it is unsure of (an error, a `\u` escape, an escaped member name, nesting
+/// deeper than [`FAST_MAX_DEPTH`], an integer over 18 digits), which [`check`] then decides with
+/// its own message. One pass over the bytes, no allocation for objects of up to 16 members
+/// (larger ones keep a set of borrowed names): linear in the input.
+pub(crate) fn fast_valid(bytes: &[u8]) -> bool {
+    if std::str::from_utf8(bytes).is_err() {
+        return false;
+    }
+    let mut s = Scan { b: bytes, i: 0 };
+    s.ws();
+    if !s.value(0) {
+        return false;
+    }
+    s.ws();
+    s.i == bytes.len()
+}
+
+/// The index of the first byte of `rest` that ends a run of plain string bytes: a quote, a
+/// backslash or a control character. Eight bytes at a time (SWAR): the lowest flagged byte
+/// of a word is exact (a borrow only runs towards higher bytes).
+fn special_at(rest: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    let mut chunks = rest.chunks_exact(8);
+    let mut off = 0usize;
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(<[u8; 8]>::try_from(c).ok()?);
+        let flags = (w.wrapping_sub(LO * 0x20) & !w & HI)
+            | zero(w ^ (LO * u64::from(b'"')))
+            | zero(w ^ (LO * u64::from(b'\\')));
+        if flags != 0 {
+            return Some(off + (flags.trailing_zeros() / 8) as usize);
+        }
+        off += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+        .map(|p| off + p)
+}
+
+/// A header member's value as the header checks see it: a string, a boolean, an array (its
+/// elements' strings, `None` for an element that is not one), or anything else.
+#[derive(Clone, Debug)]
+pub(crate) enum FlatValue<'a> {
+    Str(&'a str),
+    Bool(bool),
+    Array(Vec<Option<&'a str>>),
+    Other,
+}
+
+impl<'a> FlatValue<'a> {
+    /// The view of a parsed JSON value.
+    pub(crate) fn of(v: &'a Value) -> Self {
+        match v {
+            Value::String(s) => FlatValue::Str(s),
+            Value::Bool(b) => FlatValue::Bool(*b),
+            Value::Array(a) => FlatValue::Array(a.iter().map(Value::as_str).collect()),
+            _ => FlatValue::Other,
+        }
+    }
+}
+
+/// Members of a flat JSON object (at most 8), read without building a value.
+pub(crate) type FlatMembers<'a> = [Option<(&'a str, FlatValue<'a>)>; 8];
+
+/// The members of `bytes` when it is a plain flat JSON object: at most 8 members, names and
+/// strings without escapes, each value a string, a boolean or an array of such strings, no
+/// duplicate name, nothing after it but white space. `None` for anything else (the caller
+/// then parses strictly): whatever this accepts, [`parse`] accepts with the same members.
+pub(crate) fn flat_members(bytes: &[u8]) -> Option<FlatMembers<'_>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut s = Scan { b: bytes, i: 0 };
+    let mut out: FlatMembers<'_> = Default::default();
+    s.ws();
+    if s.peek()? != b'{' {
+        return None;
+    }
+    s.i += 1;
+    s.ws();
+    let mut n = 0usize;
+    if s.peek()? == b'}' {
+        s.i += 1;
+    } else {
+        loop {
+            let name = s.flat_str(text)?;
+            if out.iter().flatten().any(|(k, _)| *k == name) {
+                return None;
+            }
+            s.ws();
+            if s.peek()? != b':' {
+                return None;
+            }
+            s.i += 1;
+            s.ws();
+            let value = match s.peek()? {
+                b'"' => FlatValue::Str(s.flat_str(text)?),
+                b't' if s.lit(b"true") => FlatValue::Bool(true),
+                b'f' if s.lit(b"false") => FlatValue::Bool(false),
+                b'[' => {
+                    s.i += 1;
+                    s.ws();
+                    let mut items = Vec::new();
+                    if s.peek()? == b']' {
+                        s.i += 1;
+                    } else {
+                        loop {
+                            if s.peek()? != b'"' {
+                                return None;
+                            }
+                            items.push(Some(s.flat_str(text)?));
+                            s.ws();
+                            match s.peek()? {
+                                b',' => {
+                                    s.i += 1;
+                                    s.ws();
+                                }
+                                b']' => {
+                                    s.i += 1;
+                                    break;
+                                }
+                                _ => return None,
+                            }
+                        }
+                    }
+                    FlatValue::Array(items)
+                }
+                _ => return None,
+            };
+            *out.get_mut(n)? = Some((name, value));
+            n += 1;
+            s.ws();
+            match s.peek()? {
+                b',' => {
+                    s.i += 1;
+                    s.ws();
+                }
+                b'}' => {
+                    s.i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    s.ws();
+    (s.i == bytes.len()).then_some(out)
+}
+
+/// Deepest nesting [`fast_valid`] follows (serde_json's own limit is 127 levels).
+const FAST_MAX_DEPTH: usize = 64;
+
+struct Scan<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Scan<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        let rest = self.b.get(self.i..).unwrap_or_default();
+        let mut n = 0usize;
+        loop {
+            // Indentation comes in runs: the leading spaces of eight bytes at a time.
+            if let Some(w) = rest.get(n..n + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+                let x = u64::from_le_bytes(w) ^ 0x2020_2020_2020_2020;
+                if x == 0 {
+                    n += 8;
+                    continue;
+                }
+                n += (x.trailing_zeros() / 8) as usize;
+            }
+            match rest.get(n) {
+                Some(b' ' | b'\n' | b'\t' | b'\r') => n += 1,
+                _ => break,
+            }
+        }
+        self.i += n;
+    }
+
+    fn lit(&mut self, word: &[u8]) -> bool {
+        let end = self.i.saturating_add(word.len());
+        if self.b.get(self.i..end) == Some(word) {
+            self.i = end;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> bool {
+        match self.peek() {
+            Some(b'{') => self.object(depth + 1),
+            Some(b'[') => self.array(depth + 1),
+            Some(b'"') => self.string(false).is_some(),
+            Some(b't') => self.lit(b"true"),
+            Some(b'f') => self.lit(b"false"),
+            Some(b'n') => self.lit(b"null"),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => false,
+        }
+    }
+
+    /// A string from its opening quote; with `key`, its bytes (`None` for an escape).
+    fn string(&mut self, key: bool) -> Option<&'a [u8]> {
+        self.i += 1;
+        let start = self.i;
+        loop {
+            // Plain string bytes in one tight scan, to the next quote, escape or control.
+            self.i += special_at(self.b.get(self.i..)?)?;
+            match self.peek()? {
+                b'"' => {
+                    let s = self.b.get(start..self.i)?;
+                    self.i += 1;
+                    return Some(s);
+                }
+                b'\\' => {
+                    if key {
+                        return None;
+                    }
+                    match self.b.get(self.i + 1)? {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.i += 2,
+                        _ => return None,
+                    }
+                }
+                0..=0x1f => return None,
+                _ => self.i += 1,
+            }
+        }
+    }
+
+    /// A string without escapes or control bytes, from its opening quote, borrowed from
+    /// `text` (the same bytes, checked UTF-8); `None` otherwise.
+    fn flat_str<'t>(&mut self, text: &'t str) -> Option<&'t str> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        let start = self.i + 1;
+        let len = special_at(self.b.get(start..)?)?;
+        if self.b.get(start + len) != Some(&b'"') {
+            return None;
+        }
+        self.i = start + len + 1;
+        text.get(start..start + len)
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.i;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.i += 1;
+        }
+        self.i - start
+    }
+
+    fn number(&mut self) -> bool {
+        let start = self.i;
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        let int_start = self.i;
+        let n = self.digits();
+        if n == 0 || n > 18 || (n > 1 && self.b.get(int_start) == Some(&b'0')) {
+            return false;
+        }
+        let mut float = false;
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            if self.digits() == 0 {
+                return false;
+            }
+            float = true;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.i += 1;
+            }
+            if self.digits() == 0 {
+                return false;
+            }
+            float = true;
+        }
+        // A fraction or an exponent is left to the strict check (which refuses a number out of
+        // range): AA details write whole numbers, and parsing floats here would add a float
+        // parser to the WebAssembly modules.
+        let _ = start;
+        !float
+    }
+
+    fn array(&mut self, depth: usize) -> bool {
+        if depth > FAST_MAX_DEPTH {
+            return false;
+        }
+        self.i += 1;
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.i += 1;
+            return true;
+        }
+        loop {
+            if !self.value(depth) {
+                return false;
+            }
+            self.ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.i += 1;
+                    self.ws();
+                }
+                Some(b']') => {
+                    self.i += 1;
+                    return true;
+                }
+                _ => return false,
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> bool {
+        if depth > FAST_MAX_DEPTH {
+            return false;
+        }
+        self.i += 1;
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.i += 1;
+            return true;
+        }
+        let mut small: [&[u8]; 16] = [&[]; 16];
+        let mut n = 0usize;
+        let mut large: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
+        loop {
+            if self.peek() != Some(b'"') {
+                return false;
+            }
+            let Some(key) = self.string(true) else {
+                return false;
+            };
+            if n < small.len() {
+                if small.iter().take(n).any(|k| *k == key) {
+                    return false;
+                }
+                if let Some(slot) = small.get_mut(n) {
+                    *slot = key;
+                }
+                n += 1;
+            } else {
+                if large.is_empty() {
+                    large.extend(small.iter().copied());
+                }
+                if !large.insert(key) {
+                    return false;
+                }
+            }
+            self.ws();
+            if self.peek() != Some(b':') {
+                return false;
+            }
+            self.i += 1;
+            self.ws();
+            if !self.value(depth) {
+                return false;
+            }
+            self.ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.i += 1;
+                    self.ws();
+                }
+                Some(b'}') => {
+                    self.i += 1;
+                    return true;
+                }
+                _ => return false,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod fast_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::{check, fast_valid};
+
+    #[test]
+    fn special_at_finds_the_first_quote_backslash_or_control_byte() {
+        use super::special_at;
+        for len in 0..40usize {
+            for at in 0..len {
+                for special in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
+                    let mut v = vec![b'a'; len];
+                    // bytes that look close to the specials but are not
+                    for (i, b) in v.iter_mut().enumerate() {
+                        *b = [b'a', b' ', 0x7f, 0xc3, b'!', b'#', b'[', b']'][i % 8];
+                    }
+                    v[at] = special;
+                    if at + 1 < len {
+                        v[at + 1] = b'"';
+                    }
+                    assert_eq!(special_at(&v), Some(at), "len {len} at {at} byte {special}");
+                }
+            }
+            let plain: Vec<u8> = (0..len).map(|i| [b'a', b' ', 0x7f, 0xff][i % 4]).collect();
+            assert_eq!(special_at(&plain), None);
+        }
+    }
+
+    #[test]
+    fn flat_members_agree_with_the_strict_parser_or_decline() {
+        use super::{flat_members, parse, FlatValue};
+        let texts: &[&str] = &[
+            r#"{"alg":"RS256","kid":"k","b64":false,"crit":["b64"]}"#,
+            r#" { "alg" : "RS256" , "kid":"k" , "crit" : [ ] } "#,
+            r#"{}"#,
+            r#"{"alg":"RS256","alg":"RS256"}"#,
+            r#"{"alg":"R\u0053256"}"#,
+            r#"{"alg":1}"#,
+            r#"{"crit":["b64",1]}"#,
+            r#"{"a":{"b":1}}"#,
+            r#"{"a":"x"} y"#,
+            r#"{"a":"x",}"#,
+            r#"{"a":tru}"#,
+            r#"{"1":1,"2":2}"#,
+            r#"{"a":"1","b":"2","c":"3","d":"4","e":"5","f":"6","g":"7","h":"8","i":"9"}"#,
+            "[]",
+            "",
+        ];
+        for t in texts {
+            let Some(m) = flat_members(t.as_bytes()) else {
+                continue;
+            };
+            let v = parse(t.as_bytes())
+                .unwrap_or_else(|e| panic!("flat accepted, parse refused {t}: {e}"));
+            let obj = v.as_object().unwrap();
+            assert_eq!(obj.len(), m.iter().flatten().count(), "{t}");
+            for (k, fv) in m.iter().flatten() {
+                let want = FlatValue::of(obj.get(*k).unwrap());
+                assert_eq!(format!("{fv:?}"), format!("{want:?}"), "{t}");
+            }
+        }
+        assert!(flat_members(br#"{"alg":"RS256","kid":"k","b64":false,"crit":["b64"]}"#).is_some());
+        assert!(flat_members(br#"{"alg":"RS256","alg":"x"}"#).is_none());
+        assert!(flat_members(br#"{"alg":"R\u0053256"}"#).is_none());
+    }
+
+    /// Every text the fast pre-check accepts, `check` accepts too; it declines the rest.
+    #[test]
+    fn the_fast_check_accepts_only_what_check_accepts() {
+        let texts: &[&str] = &[
+            "{}",
+            "[]",
+            r#"{"a":1,"b":[true,false,null,-0,0.5,1e3,-2.5E-3,"x\n\"y"],"c":{"d":{}}}"#,
+            "{\r\n  \"a\" : 1 ,\t\"b\":\"\"\r\n}",
+            r#"{"a":1,"a":2}"#,
+            r#"{"a":{"b":1,"b":1}}"#,
+            r#"{"a":1,}"#,
+            r#"{"a":01}"#,
+            r#"{"a":1.}"#,
+            r#"{"a":.5}"#,
+            r#"{"a":1e}"#,
+            r#"{"a":-}"#,
+            r#"{"a":1e400}"#,
+            r#"{"a":123456789012345678901234567890}"#,
+            r#"{"a":"\u0041"}"#,
+            r#"{"\u0061":1,"a":2}"#,
+            r#"{"a":"\x"}"#,
+            "{\"a\":\"\u{1}\"}",
+            r#"{"a":tru}"#,
+            r#"{"a":1} x"#,
+            r#"{"a" 1}"#,
+            r#"{"a":[1 2]}"#,
+            r#"{"a":NaN}"#,
+            r#"{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15,"k16":16,"k17":17}"#,
+            r#"{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15,"k16":16,"k3":17}"#,
+            r#"{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15,"k16":16,"k16":17}"#,
+            "",
+            "{",
+        ];
+        for t in texts {
+            if fast_valid(t.as_bytes()) {
+                assert!(
+                    check(t.as_bytes()).is_ok(),
+                    "fast accepted, check refused: {t}"
+                );
+            }
+        }
+        let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        assert!(!fast_valid(deep.as_bytes()));
+        assert!(check(deep.as_bytes()).is_ok());
+        assert!(fast_valid(br#"{"a":[1,{"b":"c"}]}"#));
+        assert!(!fast_valid(br#"{"a":1,"a":2}"#));
+        assert!(!fast_valid(br#"{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15,"k16":16,"k3":17}"#));
+        assert!(!fast_valid(&[b'{', b'"', 0xff, b'"', b':', b'1', b'}']));
+    }
+}

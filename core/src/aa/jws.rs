@@ -64,41 +64,70 @@ pub(crate) fn parse_header(segment: &str) -> Result<Header, AaError> {
             cap: MAX_HEADER_SEGMENT_LEN,
         });
     }
-    let bytes = b64_decode(segment).ok_or(AaError::Base64("header"))?;
-    let value = json::parse(&bytes).map_err(|e| AaError::Header(format!("header: {e}")))?;
+    // At most 4,096 characters decode to at most 3,072 bytes: no allocation.
+    let mut buf = [0u8; MAX_HEADER_SEGMENT_LEN / 4 * 3];
+    let n = URL_SAFE_NO_PAD
+        .decode_slice(segment.as_bytes(), &mut buf)
+        .map_err(|_| AaError::Base64("header"))?;
+    let bytes = buf.get(..n).unwrap_or_default();
+    // A plain flat header (the usual case) is read without building a JSON value; anything
+    // else (escapes, nested values, numbers, an error) goes through the strict parser. Both
+    // give the same members to the same checks.
+    if let Some(m) = json::flat_members(bytes) {
+        let get = |name: &str| {
+            m.iter()
+                .flatten()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.clone())
+        };
+        return check_members(get("alg"), get("kid"), get("b64"), get("crit"));
+    }
+    let value = json::parse(bytes).map_err(|e| AaError::Header(format!("header: {e}")))?;
     let Value::Object(h) = value else {
         return Err(AaError::Header("header must be a json object".into()));
     };
-    let alg = match h.get("alg") {
+    let get = |name: &str| h.get(name).map(json::FlatValue::of);
+    check_members(get("alg"), get("kid"), get("b64"), get("crit"))
+}
+
+/// Steps 4–7 on the header's members (`None`: absent).
+fn check_members(
+    alg: Option<json::FlatValue<'_>>,
+    kid: Option<json::FlatValue<'_>>,
+    b64: Option<json::FlatValue<'_>>,
+    crit: Option<json::FlatValue<'_>>,
+) -> Result<Header, AaError> {
+    use json::FlatValue as F;
+    let alg = match alg {
         None => return Err(AaError::Header("header `alg` is missing".into())),
-        Some(Value::String(a)) => AaAlg::from_name(a).ok_or(AaError::AlgUnsupported)?,
+        Some(F::Str(a)) => AaAlg::from_name(a).ok_or(AaError::AlgUnsupported)?,
         Some(_) => return Err(AaError::Header("header `alg` must be a string".into())),
     };
-    let kid = match h.get("kid") {
+    let kid = match kid {
         None => return Err(AaError::Header("header `kid` is missing".into())),
-        Some(Value::String(k)) if !k.is_empty() && k.len() <= MAX_AA_KID_LEN => k.clone(),
-        Some(Value::String(_)) => {
+        Some(F::Str(k)) if !k.is_empty() && k.len() <= MAX_AA_KID_LEN => k.to_owned(),
+        Some(F::Str(_)) => {
             return Err(AaError::Header(format!(
                 "header `kid` must be 1 to {MAX_AA_KID_LEN} bytes"
             )))
         }
         Some(_) => return Err(AaError::Header("header `kid` must be a string".into())),
     };
-    let b64 = match h.get("b64") {
+    let b64 = match b64 {
         None => B64Mode::Absent,
-        Some(Value::Bool(true)) => B64Mode::True,
-        Some(Value::Bool(false)) => B64Mode::False,
+        Some(F::Bool(true)) => B64Mode::True,
+        Some(F::Bool(false)) => B64Mode::False,
         Some(_) => return Err(AaError::Header("header `b64` must be a boolean".into())),
     };
-    match h.get("crit") {
+    match crit {
         None => {}
-        Some(Value::Array(c)) => {
+        Some(F::Array(c)) => {
             if c.is_empty() {
                 return Err(AaError::Crit("header `crit` must not be empty"));
             }
             let mut seen_b64 = false;
             for m in c {
-                match m.as_str() {
+                match m {
                     Some("b64") if !seen_b64 => seen_b64 = true,
                     Some("b64") => return Err(AaError::Crit("header `crit` names `b64` twice")),
                     _ => {
@@ -130,7 +159,7 @@ pub(crate) struct Signer {
 
 /// Steps 9–12: key lookup, algorithm, size, signature, then the expected issuer.
 pub(crate) fn check_signature(
-    header: Header,
+    header: &Header,
     signing_input: &[u8],
     sig: &[u8],
     trust: &AaTrust,
@@ -154,21 +183,52 @@ pub(crate) fn check_signature(
         }
     }
     Ok(Signer {
-        kid: header.kid,
+        kid: header.kid.clone(),
         alg: header.alg,
         b64: header.b64,
         entity: key.entity().map(str::to_owned),
     })
 }
 
-/// A compact JWS split and decoded (steps 1–8).
+/// A compact JWS split and decoded (steps 1–8), its signing input built without a copy of
+/// the payload: with `b64` false the payload is decoded straight after `header "."` in one
+/// buffer; with `b64` true or absent the signing input is a prefix of the text itself.
 pub(crate) struct Compact<'a> {
     pub(crate) text: &'a str,
-    pub(crate) header_segment: &'a str,
-    pub(crate) payload_segment: &'a str,
     pub(crate) header: Header,
-    pub(crate) payload: Vec<u8>,
+    /// `b64` false: `header "." payload bytes`; else the payload bytes alone.
+    buf: Vec<u8>,
+    /// Where the payload starts in `buf`.
+    payload_at: usize,
+    /// `b64` true or absent: the length of `header "." payload segment` in `text`.
+    text_input_len: usize,
     pub(crate) signature: Vec<u8>,
+}
+
+impl Compact<'_> {
+    /// The signing input: `header "." payload bytes` when `b64` is false (RFC 7797), else
+    /// `header "." payload segment` (RFC 7515, the segment as received).
+    pub(crate) fn signing_input(&self) -> &[u8] {
+        match self.header.b64 {
+            B64Mode::False => &self.buf,
+            B64Mode::True | B64Mode::Absent => self
+                .text
+                .as_bytes()
+                .get(..self.text_input_len)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The payload bytes, exactly as decoded.
+    pub(crate) fn payload(&self) -> &[u8] {
+        self.buf.get(self.payload_at..).unwrap_or_default()
+    }
+
+    /// The payload bytes, taking the buffer (the header prefix moved out in place).
+    pub(crate) fn into_payload(mut self) -> Vec<u8> {
+        self.buf.drain(..self.payload_at);
+        self.buf
+    }
 }
 
 /// Splits `text` at its two dots: exactly three segments.
@@ -190,7 +250,38 @@ pub(crate) fn parse_compact(jws: &str) -> Result<Compact<'_>, AaError> {
         });
     }
     let text = jws.trim_matches(|c: char| c.is_ascii_whitespace());
-    let (h, p, s) = three(text)?;
+    // The header ends at the first `.` and the signature starts after the last one, each found
+    // from its own end; the payload between them is not scanned for a third `.` here: a `.` is
+    // not base64url, so its decoding fails on one, and every failure before that decoding is
+    // turned into the three-segment error when the middle holds a `.` (the same code and
+    // message as splitting first would give).
+    let (Some(first), Some(last)) = (text.find('.'), text.rfind('.')) else {
+        return Err(three_segments());
+    };
+    if first == last {
+        return Err(three_segments());
+    }
+    let (h, p, s) = (
+        text.get(..first).unwrap_or_default(),
+        text.get(first + 1..last).unwrap_or_default(),
+        text.get(last + 1..).unwrap_or_default(),
+    );
+    let parsed = compact_parts(text, h, p, s);
+    parsed.map_err(|e| if p.contains('.') { three_segments() } else { e })
+}
+
+/// The error for a JWS that is not three `.`-separated segments.
+fn three_segments() -> AaError {
+    AaError::Structure("a jws needs exactly three `.`-separated segments")
+}
+
+/// Steps 2–8 on the three segments of `text`.
+fn compact_parts<'a>(
+    text: &'a str,
+    h: &'a str,
+    p: &'a str,
+    s: &'a str,
+) -> Result<Compact<'a>, AaError> {
     if h.is_empty() || s.is_empty() {
         return Err(AaError::Structure(
             "the header and signature segments must not be empty",
@@ -202,30 +293,27 @@ pub(crate) fn parse_compact(jws: &str) -> Result<Compact<'_>, AaError> {
         ));
     }
     let header = parse_header(h)?;
-    let payload = b64_decode(p).ok_or(AaError::Base64("payload"))?;
+    let payload_at = match header.b64 {
+        B64Mode::False => h.len() + 1,
+        B64Mode::True | B64Mode::Absent => 0,
+    };
+    let mut buf = Vec::with_capacity(payload_at + p.len() / 4 * 3 + 3);
+    if header.b64 == B64Mode::False {
+        buf.extend_from_slice(h.as_bytes());
+        buf.push(b'.');
+    }
+    URL_SAFE_NO_PAD
+        .decode_vec(p.as_bytes(), &mut buf)
+        .map_err(|_| AaError::Base64("payload"))?;
     let signature = b64_decode(s).ok_or(AaError::Base64("signature"))?;
     Ok(Compact {
         text,
-        header_segment: h,
-        payload_segment: p,
         header,
-        payload,
+        buf,
+        payload_at,
+        text_input_len: h.len() + 1 + p.len(),
         signature,
     })
-}
-
-/// The signing input: `header "." payload bytes` when `b64` is false (RFC 7797), else
-/// `header "." payload segment` (RFC 7515, the segment as received).
-pub(crate) fn signing_input(c: &Compact<'_>) -> Vec<u8> {
-    let tail: &[u8] = match c.header.b64 {
-        B64Mode::False => &c.payload,
-        B64Mode::True | B64Mode::Absent => c.payload_segment.as_bytes(),
-    };
-    let mut input = Vec::with_capacity(c.header_segment.len() + 1 + tail.len());
-    input.extend_from_slice(c.header_segment.as_bytes());
-    input.push(b'.');
-    input.extend_from_slice(tail);
-    input
 }
 
 /// SHA-256 of `bytes`.
@@ -292,7 +380,7 @@ pub fn verify_detached(
             input.extend_from_slice(URL_SAFE_NO_PAD.encode(body).as_bytes());
         }
     }
-    let signer = check_signature(header, &input, &signature, trust, expected_issuer)?;
+    let signer = check_signature(&header, &input, &signature, trust, expected_issuer)?;
     Ok(VerifiedDetached {
         kid: signer.kid,
         alg: signer.alg,
@@ -335,7 +423,7 @@ mod tests {
         n[127] = 0xc7;
         trust.insert_unchecked("k", n, vec![1, 0, 1], AaAlg::Rs256);
         let header = parse_header(&seg(r#"{"alg":"RS256","kid":"k"}"#)).unwrap();
-        let r = check_signature(header, b"k.x", &[0; 128], &trust, None);
+        let r = check_signature(&header, b"k.x", &[0; 128], &trust, None);
         assert_eq!(
             r,
             Err(AaError::KeyTooSmall {
@@ -346,15 +434,58 @@ mod tests {
     }
 
     #[test]
+    fn four_or_more_segments_are_the_structure_error_whatever_fails_first() {
+        let three = Err::<(), _>(AaError::Structure(
+            "a jws needs exactly three `.`-separated segments",
+        ));
+        let good_h = seg(r#"{"alg":"RS256","kid":"k","b64":false}"#);
+        for text in [
+            format!("{good_h}.e30.e30.AAAA"),
+            format!("{good_h}..e30.AAAA"),
+            format!("{good_h}.e30..AAAA"),
+            "a.b.c.d".to_owned(),
+            ".a.b.c".to_owned(),
+            "a.b.c.".to_owned(),
+            format!("{}.e30.x.AAAA", seg(r#"{"alg":"HS256","kid":"k"}"#)),
+            "...".to_owned(),
+            "a".to_owned(),
+            "a.b".to_owned(),
+        ] {
+            assert_eq!(parse_compact(&text).map(|_| ()), three, "{text}");
+        }
+        // Three segments keep their own errors.
+        assert_eq!(
+            parse_compact("a..").map(|_| ()),
+            Err(AaError::Structure(
+                "the header and signature segments must not be empty"
+            ))
+        );
+        assert_eq!(
+            parse_compact(".a.b").map(|_| ()),
+            Err(AaError::Structure(
+                "the header and signature segments must not be empty"
+            ))
+        );
+        assert_eq!(
+            parse_compact(&format!("{good_h}.e30=.AAAA")).map(|_| ()),
+            Err(AaError::Base64("payload"))
+        );
+    }
+
+    #[test]
     fn the_two_signing_inputs() {
         let h = seg(r#"{"alg":"RS256","kid":"k","b64":false}"#);
         let p = seg("{}");
         let text = format!("{h}.{p}.AAAA");
         let c = parse_compact(&text).unwrap();
-        assert_eq!(signing_input(&c), format!("{h}.{{}}").into_bytes());
+        assert_eq!(c.signing_input(), format!("{h}.{{}}").as_bytes());
+        assert_eq!(c.payload(), b"{}");
+        assert_eq!(c.into_payload(), b"{}");
         let h = seg(r#"{"alg":"RS256","kid":"k"}"#);
         let text = format!("{h}.{p}.AAAA");
         let c = parse_compact(&text).unwrap();
-        assert_eq!(signing_input(&c), format!("{h}.{p}").into_bytes());
+        assert_eq!(c.signing_input(), format!("{h}.{p}").as_bytes());
+        assert_eq!(c.payload(), b"{}");
+        assert_eq!(c.into_payload(), b"{}");
     }
 }

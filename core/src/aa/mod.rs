@@ -117,6 +117,35 @@ impl VerifiedAa {
     }
 }
 
+/// [`verify_signed_consent`], then [`import`], then (with `now`) the consent's window
+/// ([`ImportedConsent::check_current`]): the one sequence every face runs before it shows or
+/// returns a consent (`aaVerify`, `consentry verify --batch`, the npm display view).
+pub fn verify_current(
+    jws: &str,
+    trust: &AaTrust,
+    expected_issuer: Option<&str>,
+    now: Option<i64>,
+) -> Result<(VerifiedAa, ImportedConsent), AaError> {
+    let verified = verify_signed_consent(jws, trust, expected_issuer)?;
+    let imported = import(&verified)?;
+    if let Some(now) = now {
+        imported.check_current(now)?;
+    }
+    Ok((verified, imported))
+}
+
+/// An AA compact JWS told apart from consentry's own artefacts by its form, for faces that
+/// accept either where an artefact goes (`consentry decide`, `consentry verify --batch`): UTF-8
+/// text holding a `.`. Base64url text never holds one, and a raw COSE_Sign1 starts with tag 18
+/// (byte `0xd2`), which is not UTF-8 text. Surrounding white space is left to the verifier.
+/// Only the form is looked at: the text still has to verify.
+pub fn as_compact_jws(raw: &[u8]) -> Option<&str> {
+    if raw.first() == Some(&0xd2) {
+        return None;
+    }
+    std::str::from_utf8(raw).ok().filter(|t| t.contains('.'))
+}
+
 /// Verifies an AA `signedConsent` compact JWS against `trust`; with `expected_issuer`, the
 /// signing key must be bound to that entity (`aa_issuer_mismatch` otherwise, after the
 /// signature has verified). Checks, first failure wins (`docs/aa.md`): size
@@ -133,19 +162,24 @@ pub fn verify_signed_consent(
     expected_issuer: Option<&str>,
 ) -> Result<VerifiedAa, AaError> {
     let compact = jws::parse_compact(jws)?;
-    let input = jws::signing_input(&compact);
-    let jws::Compact {
-        text,
-        header,
-        payload,
-        signature,
-        ..
-    } = compact;
-    let signer = jws::check_signature(header, &input, &signature, trust, expected_issuer)?;
+    let signer = jws::check_signature(
+        &compact.header,
+        compact.signing_input(),
+        &compact.signature,
+        trust,
+        expected_issuer,
+    )?;
+    let payload = compact.payload();
     if payload.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(AaError::PayloadNotJson("not an object".into()));
     }
-    json::check(&payload).map_err(|e| AaError::PayloadNotJson(e.to_string()))?;
+    // The fast pre-check accepts only what the strict check accepts; anything it is unsure
+    // of goes to the strict check, which decides and names the problem.
+    if !json::fast_valid(payload) {
+        json::check(payload).map_err(|e| AaError::PayloadNotJson(e.to_string()))?;
+    }
+    let text = compact.text;
+    let payload = compact.into_payload();
     Ok(VerifiedAa {
         kid: signer.kid,
         alg: signer.alg,

@@ -26,6 +26,12 @@ pub fn split_trust(doc: &Value, entity: Option<&str>) -> Result<MixedTrust, AaEr
     let is_rsa = |k: &Value| k.get("kty").and_then(Value::as_str) == Some("RSA");
     let ours_err = |at: String| move |e: crate::KeyError| AaError::OwnKey { at, source: e };
     match doc {
+        // Both a JWK Set and a JWK: refused, not guessed (as consentry's own loader does).
+        Value::Object(o) if o.contains_key("keys") && o.contains_key("kty") => {
+            return Err(AaError::KeyJson(
+                "a document with both `keys` and `kty` is neither a jwk set nor a jwk".into(),
+            ));
+        }
         Value::Object(o) if o.contains_key("keys") => {
             let keys = o
                 .get("keys")

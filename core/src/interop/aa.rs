@@ -64,12 +64,17 @@ pub fn aa_verify_with(
     issuer: Option<&str>,
     now: Option<i64>,
 ) -> Result<AaVerifyResponse, ErrorBody> {
-    let err = |e: aa::AaError| ErrorBody::from_error(&e);
-    let v = aa::verify_signed_consent(jws, trust, issuer).map_err(err)?;
-    let imported = aa::import(&v).map_err(err)?;
-    if let Some(now) = now {
-        imported.check_current(now).map_err(err)?;
-    }
+    let (v, imported) =
+        aa::verify_current(jws, trust, issuer, now).map_err(|e| ErrorBody::from_error(&e))?;
+    aa_verify_response(&v, &imported)
+}
+
+/// The `aaVerify` result of a verified and imported consent (for faces that run the checks
+/// themselves, such as `consentry verify --batch`, which also checks the audience).
+pub fn aa_verify_response(
+    v: &aa::VerifiedAa,
+    imported: &aa::ImportedConsent,
+) -> Result<AaVerifyResponse, ErrorBody> {
     Ok(AaVerifyResponse {
         kid: v.kid.clone(),
         alg: v.alg.name().to_owned(),

@@ -30,8 +30,8 @@ mod verify;
 
 pub use aa::{
     aa_decide, aa_decide_with, aa_verify, aa_verify_detached, aa_verify_detached_with,
-    aa_verify_with, AaDecideRequest, AaDetachedResponse, AaVerifyDetachedRequest, AaVerifyRequest,
-    AaVerifyResponse,
+    aa_verify_response, aa_verify_with, AaDecideRequest, AaDetachedResponse,
+    AaVerifyDetachedRequest, AaVerifyRequest, AaVerifyResponse,
 };
 pub use decide::{
     decide, decide_with, filter, taxonomy_with, taxonomy_with_options, DecideRequest,
