@@ -574,6 +574,66 @@ fn csv_rows() {
     );
 }
 
+/// `apply_row_into` reuses the caller's vector: whatever the row before left in it (longer
+/// strings, more cells, a failed row's partial output), the output equals a fresh
+/// `apply_row`, for forward and reversed plans.
+#[test]
+fn apply_row_into_a_reused_row_equals_a_fresh_row() {
+    let ps = ps(
+        json!({
+            "aadhaar": {"type": "aadhaar", "transform": "ff1"},
+            "/mobile": {"type": "mobile", "transform": "token"},
+            "dob": {"type": "date", "transform": "shift", "params": {"max_days": 5, "subject": "aadhaar"}},
+            "name": {"type": "name", "transform": "drop"},
+            "pin": {"type": "pincode", "transform": "generalise", "params": {"digits": 2}},
+        }),
+        "keep",
+    );
+    let header = ["aadhaar", "name", "mobile", "dob", "pin", "remarks"];
+    let plan = ps.csv_plan(&header).unwrap();
+    let rows: [[&str; 6]; 5] = [
+        [
+            "2345 6789 0124",
+            "Asha",
+            "98765 43210",
+            "1990-01-31",
+            "600001",
+            "a long remark here",
+        ],
+        ["", "", "", "", "", ""],
+        ["234567890125", "", "", "", "", "bad aadhaar"],
+        [
+            "234567890124",
+            "Ravi",
+            "+91 91234 56789",
+            "2001-12-31",
+            "110011",
+            "",
+        ],
+        ["2345 6789 0124", "", "", "", "600001", "x"],
+    ];
+    let mut reused = vec!["left over from before".to_owned(); 9];
+    let mut outs = Vec::new();
+    for row in &rows {
+        let fresh = plan.apply_row(row);
+        match plan.apply_row_into(row, &mut reused) {
+            Ok(()) => {
+                assert_eq!(fresh.as_ref(), Ok(&reused), "row {row:?}");
+                outs.push(reused.clone());
+            }
+            Err(e) => assert_eq!(fresh, Err(e)),
+        }
+    }
+    assert_eq!(outs.len(), 4, "one row is refused");
+    let back_plan = ps
+        .csv_plan_with(plan.header(), CsvOptions::default().reverse(true))
+        .unwrap();
+    for out in &outs {
+        back_plan.apply_row_into(out, &mut reused).unwrap();
+        assert_eq!(reused, back_plan.apply_row(out).unwrap());
+    }
+}
+
 #[test]
 fn keys_and_domains() {
     assert_eq!(

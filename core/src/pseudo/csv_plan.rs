@@ -312,6 +312,32 @@ impl<P: Deref<Target = Pseudonymiser>> CsvPlan<P> {
     /// Transforms (or, planned for reversal, restores) one row. Empty cells stay empty; errors
     /// name the field.
     pub fn apply_row<T: AsRef<str>>(&self, row: &[T]) -> Result<Vec<String>, PseudoError> {
+        let mut out = Vec::with_capacity(self.header.len());
+        self.apply_row_into(row, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`CsvPlan::apply_row`] into `out`, reusing its strings: `out` becomes the output row,
+    /// and a caller that passes the same vector for every row allocates only when a cell
+    /// outgrows the one before it. On error `out`'s contents are unspecified.
+    ///
+    /// ```
+    /// use consentry::pseudo::{CsvOptions, MasterKey, Policy, Pseudonymiser};
+    /// let policy = Policy::from_json(r#"{"domain": "d", "unlisted": "keep",
+    ///   "fields": {"name": {"type": "name", "transform": "pseudonym"}}}"#).unwrap();
+    /// let ps = Pseudonymiser::new(&policy, &MasterKey::from_bytes(*b"an example key, never use it! 32")).unwrap();
+    /// let plan = ps.csv_plan(&["name", "ward"]).unwrap();
+    /// let mut out = Vec::new();
+    /// for row in [["Asha", "12"], ["Ravi", "7"]] {
+    ///     plan.apply_row_into(&row, &mut out).unwrap();
+    ///     assert_eq!(out, plan.apply_row(&row).unwrap());
+    /// }
+    /// ```
+    pub fn apply_row_into<T: AsRef<str>>(
+        &self,
+        row: &[T],
+        out: &mut Vec<String>,
+    ) -> Result<(), PseudoError> {
         if row.len() != self.cols.len() {
             return Err(PseudoError::RowLength {
                 expected: self.cols.len(),
@@ -320,16 +346,22 @@ impl<P: Deref<Target = Pseudonymiser>> CsvPlan<P> {
         }
         let ps: &Pseudonymiser = &self.ps;
         let rule_at = |i: usize| ps.policy.fields().get(i).ok_or(PseudoError::Internal);
-        let mut out = Vec::with_capacity(self.header.len());
+        let mut n = 0;
         for (col, cell) in self.cols.iter().zip(row) {
             let cell = cell.as_ref();
             match col {
                 Col::Drop => {}
-                Col::Keep { .. } => out.push(cell.to_owned()),
-                Col::Apply { .. } | Col::Reverse { .. } if cell.is_empty() => {
-                    out.push(String::new());
+                Col::Keep { .. } => {
+                    let i = next_cell(out, &mut n)?;
+                    cell_at(out, i)?.push_str(cell);
                 }
-                Col::Reverse { rule } => out.push(ps.reverse_rule(rule_at(*rule)?, cell)?),
+                Col::Apply { .. } | Col::Reverse { .. } if cell.is_empty() => {
+                    next_cell(out, &mut n)?;
+                }
+                Col::Reverse { rule } => {
+                    let i = next_cell(out, &mut n)?;
+                    ps.reverse_rule_into(rule_at(*rule)?, cell, cell_at(out, i)?)?;
+                }
                 Col::Apply { rule, subject } => {
                     let r = rule_at(*rule)?;
                     let subject = match subject {
@@ -343,14 +375,33 @@ impl<P: Deref<Target = Pseudonymiser>> CsvPlan<P> {
                         ),
                         None => None,
                     };
-                    if let Some(v) = ps.apply_rule(r, cell, subject)? {
-                        out.push(v);
+                    let i = next_cell(out, &mut n)?;
+                    if !ps.apply_rule_into(r, cell, subject, cell_at(out, i)?)? {
+                        // A dropped value: give the cell back.
+                        n -= 1;
                     }
                 }
             }
         }
-        Ok(out)
+        out.truncate(n);
+        Ok(())
     }
+}
+
+/// The next cell of an output row being built, emptied (an existing string of `out` or a new
+/// one); `n` counts the cells used.
+fn next_cell(out: &mut Vec<String>, n: &mut usize) -> Result<usize, PseudoError> {
+    if *n == out.len() {
+        out.push(String::new());
+    }
+    out.get_mut(*n).ok_or(PseudoError::Internal)?.clear();
+    *n += 1;
+    Ok(*n - 1)
+}
+
+/// Cell `i` of an output row being built (always present: [`CsvPlan::apply_row_into`] made it).
+fn cell_at(out: &mut [String], i: usize) -> Result<&mut String, PseudoError> {
+    out.get_mut(i).ok_or(PseudoError::Internal)
 }
 
 /// The columns a policy key names as written (or folded), and the table from policy key or

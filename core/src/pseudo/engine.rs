@@ -600,7 +600,7 @@ impl Pseudonymiser {
         Ok(out)
     }
 
-    fn reverse_rule_into(
+    pub(super) fn reverse_rule_into(
         &self,
         rule: &FieldRule,
         value: &str,
