@@ -417,6 +417,17 @@ define_codes! {
     /// the policy's domain is empty
     PolicyEmptyDomain = 5111 => "policy_empty_domain",
 
+    /// an Arrow column's type cannot take its transform (only string and binary columns are transformed)
+    ArrowUnsupportedType = 5200 => "arrow_unsupported_type",
+    /// a binary Arrow value to be transformed is not UTF-8
+    ArrowValueNotUtf8 = 5201 => "arrow_value_not_utf8",
+    /// the policy drops the field asked to be transformed as one Arrow column
+    ArrowFieldDropped = 5202 => "arrow_field_dropped",
+    /// on_error skip-row asked for one Arrow column, whose rows cannot be left out alone
+    ArrowSkipRowNeedsBatch = 5203 => "arrow_skip_row_needs_batch",
+    /// an Arrow array or schema is malformed, released, or could not be built
+    ArrowInvalid = 5204 => "arrow_invalid",
+
     // 6000-6019: the Python face (consentry-python): key references and the Arrow PyCapsule interface
     /// the environment variable a key reference names is not set or not UTF-8 (the message names the variable, never a value)
     KeyEnvUnset = 6000 => "key_env_unset",

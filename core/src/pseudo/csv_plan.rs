@@ -5,7 +5,7 @@ use std::ops::Deref;
 use super::engine::{find_key, sort_keys, Pseudonymiser};
 use super::error::PseudoError;
 use super::names::fold_column_name;
-use super::policy::{TransformSpec, Unlisted};
+use super::policy::{FieldRule, TransformSpec, Unlisted};
 use crate::ids::{self, IdType};
 use crate::scope::Segment as Seg;
 
@@ -13,6 +13,13 @@ impl Pseudonymiser {
     /// The rule index a column name selects exactly (`x`, `/x`, or `/*`).
     fn column_rule(&self, name: &str) -> Option<usize> {
         find_key(&self.columns, name).or(self.any_column)
+    }
+
+    /// The rule of policy key `field` as [`Pseudonymiser::transform_value`] finds it (a
+    /// one-step key is found by either spelling, `x` or `/x`); `None` when the policy has no
+    /// such key. For faces that plan a column of values once (Arrow).
+    pub fn field_rule(&self, field: &str) -> Option<&FieldRule> {
+        find_key(&self.index, field).and_then(|i| self.policy.fields().get(i))
     }
 
     /// The rule index a column name resembles ([`fold_column_name`]), when it selects none.
@@ -100,6 +107,32 @@ enum Col {
     },
     Reverse {
         rule: usize,
+    },
+}
+
+/// What a [`CsvPlan`] does with one input column ([`CsvPlan::columns`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PlannedColumn<'a> {
+    /// Passed through unchanged and never read, unless it is another column's `shift`
+    /// subject; `unlisted` when no policy key selects it.
+    Keep {
+        /// No policy key selects the column (`"unlisted": "keep"`).
+        unlisted: bool,
+    },
+    /// Left out of the output.
+    Drop,
+    /// Transformed by `rule`; a `shift` rule also reads the column at position `subject`.
+    Apply {
+        /// The policy rule.
+        rule: &'a FieldRule,
+        /// The position of the `shift` subject column.
+        subject: Option<usize>,
+    },
+    /// Restored by `rule` (a plan for reversal).
+    Reverse {
+        /// The policy rule.
+        rule: &'a FieldRule,
     },
 }
 
@@ -221,6 +254,27 @@ impl<P: Deref<Target = Pseudonymiser>> CsvPlan<P> {
     /// The output header (dropped columns removed; for reversal, the input header).
     pub fn header(&self) -> &[String] {
         &self.header
+    }
+
+    /// What the plan does with each input column, in header order: for faces that hold their
+    /// rows as typed columns (Arrow) and must know which columns are read.
+    pub fn columns(&self) -> impl Iterator<Item = PlannedColumn<'_>> + '_ {
+        let ps: &Pseudonymiser = &self.ps;
+        self.cols.iter().map(move |c| {
+            let rule = |i: usize| ps.policy.fields().get(i);
+            match *c {
+                Col::Keep { unlisted } => PlannedColumn::Keep { unlisted },
+                Col::Drop => PlannedColumn::Drop,
+                Col::Apply { rule: i, subject } => match rule(i) {
+                    Some(rule) => PlannedColumn::Apply { rule, subject },
+                    None => PlannedColumn::Drop,
+                },
+                Col::Reverse { rule: i } => match rule(i) {
+                    Some(rule) => PlannedColumn::Reverse { rule },
+                    None => PlannedColumn::Drop,
+                },
+            }
+        })
     }
 
     /// The positions (in the input header) of the columns named by a policy key as written

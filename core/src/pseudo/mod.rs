@@ -53,7 +53,7 @@ mod types;
 mod hook;
 
 pub use csv_line::{csv_record, parse_csv_line, CsvLineError, CsvWriter};
-pub use csv_plan::{CsvOptions, CsvPlan};
+pub use csv_plan::{CsvOptions, CsvPlan, PlannedColumn};
 pub use engine::{Pseudonymiser, FF1_MAX_LEN, TOKEN_PREFIX};
 pub use error::PseudoError;
 pub use keys::{derive_domain_key, key_check_value, KeyKind, MasterKey, KEY_CHECK_LEN};
