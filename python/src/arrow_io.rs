@@ -5,13 +5,19 @@
 //! Out: pyarrow objects when pyarrow can be imported (`pyarrow.Array`, `pyarrow.RecordBatch`,
 //! `pyarrow.Table`), else this module's [`ArrowArray`] / [`ArrowStream`], which expose the same
 //! interface to any consumer (`polars.Series(x)`, `nanoarrow.Array(x)`, ...).
+//!
+//! The one module of the crate with `unsafe`: the capsules' raw pointers, each use with a
+//! `SAFETY` comment.
+#![allow(unsafe_code)]
 
 use std::ffi::CStr;
 use std::sync::Arc;
 
 use arrow_array::ffi::{from_ffi, FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::ffi_stream::{ArrayStreamReader, FFI_ArrowArrayStream};
-use arrow_array::{make_array, Array, ArrayRef, RecordBatch, RecordBatchIterator, StructArray};
+use arrow_array::{
+    make_array, Array, ArrayReader as _, ArrayRef, RecordBatch, RecordBatchIterator, StructArray,
+};
 use arrow_schema::{ArrowError, DataType, Field, FieldRef, Schema, SchemaRef};
 use consentry::Code;
 use pyo3::prelude::*;
