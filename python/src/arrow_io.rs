@@ -154,10 +154,7 @@ pub(crate) fn batch_of(
         return Err(not_batch());
     }
     let (fields, columns, _nulls) = s.clone().into_parts();
-    let schema = Arc::new(Schema::new_with_metadata(
-        fields,
-        field.metadata().clone(),
-    ));
+    let schema = Arc::new(Schema::new_with_metadata(fields, field.metadata().clone()));
     RecordBatch::try_new_with_options(
         schema,
         columns,
@@ -202,11 +199,10 @@ pub(crate) fn array_out(py: Python<'_>, array: ArrayRef, field: FieldRef) -> PyR
 
 /// One record batch out: a `pyarrow.RecordBatch`, or an [`ArrowArray`] of a struct.
 pub(crate) fn batch_out(py: Python<'_>, batch: RecordBatch) -> PyResult<Py<PyAny>> {
-    let field = Arc::new(Field::new(
-        "",
-        DataType::Struct(batch.schema().fields().clone()),
-        false,
-    ).with_metadata(batch.schema().metadata().clone()));
+    let field = Arc::new(
+        Field::new("", DataType::Struct(batch.schema().fields().clone()), false)
+            .with_metadata(batch.schema().metadata().clone()),
+    );
     let array: ArrayRef = Arc::new(StructArray::from(batch));
     let obj = Bound::new(py, ArrowArray { array, field })?;
     match pyarrow(py) {
@@ -289,8 +285,10 @@ impl ArrowStream {
         requested_schema: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyCapsule>> {
         let _ = requested_schema;
-        let reader =
-            RecordBatchIterator::new(self.batches.clone().into_iter().map(Ok), self.schema.clone());
+        let reader = RecordBatchIterator::new(
+            self.batches.clone().into_iter().map(Ok),
+            self.schema.clone(),
+        );
         PyCapsule::new_with_value(py, FFI_ArrowArrayStream::new(Box::new(reader)), STREAM)
     }
 

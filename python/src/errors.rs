@@ -25,9 +25,8 @@ fn error_class(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
 
 /// A `ConsentryError` from an error body.
 pub(crate) fn from_body(py: Python<'_>, body: &ErrorBody) -> PyErr {
-    let made = error_class(py).and_then(|cls| {
-        cls.call1((body.message.as_str(), body.code.as_str(), body.numeric_code))
-    });
+    let made = error_class(py)
+        .and_then(|cls| cls.call1((body.message.as_str(), body.code.as_str(), body.numeric_code)));
     match made {
         Ok(value) => PyErr::from_value(value),
         // Only when the package's Python half is missing (the native module loaded alone).

@@ -22,12 +22,8 @@ pub struct Pseudonymiser {
 }
 
 fn on_error_of(py: Python<'_>, name: &str) -> PyResult<OnError> {
-    OnError::from_name(name).ok_or_else(|| {
-        invalid(
-            py,
-            "`on_error` must be `fail`, `skip-row` or `null-field`",
-        )
-    })
+    OnError::from_name(name)
+        .ok_or_else(|| invalid(py, "`on_error` must be `fail`, `skip-row` or `null-field`"))
 }
 
 fn policy_of(py: Python<'_>, policy: &Bound<'_, PyAny>) -> PyResult<Policy> {
@@ -69,7 +65,9 @@ impl Pseudonymiser {
         let on_error = on_error_of(py, on_error)?;
         let input = arrow_io::import(py, "data", data)?;
         let p = &self.inner;
-        let run = |a: &ArrayRef| consentry_arrow::transform_array(p, field, a.as_ref(), direction, on_error);
+        let run = |a: &ArrayRef| {
+            consentry_arrow::transform_array(p, field, a.as_ref(), direction, on_error)
+        };
         let (out, field_ref) = match input {
             Input::Array(array, f) => (py.detach(|| run(&array)), f),
             Input::Stream(chunks, f) => {
@@ -249,7 +247,12 @@ impl Pseudonymiser {
     /// `pyarrow.Table`, a Polars DataFrame, a DuckDB relation) through the policy, column
     /// names as CSV headers (shift subjects, `unlisted: keep|drop`): a batch or a table out.
     #[pyo3(signature = (data, on_error="fail"))]
-    fn batch(&self, py: Python<'_>, data: &Bound<'_, PyAny>, on_error: &str) -> PyResult<Py<PyAny>> {
+    fn batch(
+        &self,
+        py: Python<'_>,
+        data: &Bound<'_, PyAny>,
+        on_error: &str,
+    ) -> PyResult<Py<PyAny>> {
         self.table(py, data, Direction::Forward, on_error)
     }
 

@@ -6,8 +6,8 @@ use std::sync::OnceLock;
 use consentry::interop::{self, ErrorBody};
 use consentry::Code;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyString};
 use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyString};
 use zeroize::Zeroizing;
 
 use crate::errors::{from_error, invalid, lift};
@@ -51,13 +51,14 @@ pub(crate) fn json_of(
 /// Bytes from `bytes` / `bytearray` / `memoryview` or a base64url (no padding) `str`.
 pub(crate) fn bytes_of(py: Python<'_>, name: &str, v: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     if let Ok(s) = v.cast::<PyString>() {
-        return consentry::b64::decode(s.to_str()?).ok_or_else(|| {
-            ErrorBody::new(
-                Code::NotBase64url,
-                format!("`{name}` is not base64url without padding"),
-            )
-        })
-        .map_err(|e| crate::errors::from_body(py, &e));
+        return consentry::b64::decode(s.to_str()?)
+            .ok_or_else(|| {
+                ErrorBody::new(
+                    Code::NotBase64url,
+                    format!("`{name}` is not base64url without padding"),
+                )
+            })
+            .map_err(|e| crate::errors::from_body(py, &e));
     }
     if let Ok(b) = v.cast::<PyBytes>() {
         return Ok(b.as_bytes().to_vec());
@@ -136,7 +137,9 @@ impl TrustStore {
     /// Adds every key of a JWK Set (`{"keys": [...]}`), all or nothing.
     fn add_jwks(&mut self, py: Python<'_>, jwks: &Bound<'_, PyAny>) -> PyResult<()> {
         let jwks = json_of(py, "jwks", jwks)?;
-        self.inner.add_jwk_set(&jwks).map_err(|e| from_error(py, &e))
+        self.inner
+            .add_jwk_set(&jwks)
+            .map_err(|e| from_error(py, &e))
     }
 
     /// Adds one COSE_Key (CBOR bytes).

@@ -21,20 +21,24 @@ import consentry.spark  # noqa: E402
 from conftest import HEADER, rows  # noqa: E402
 
 N_ROWS = 100_000
+local_dir = None  # spark.local.dir of the session (set by the fixture)
 
 
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory):
     from pyspark.sql import SparkSession
 
-    local = tmp_path_factory.mktemp("spark-local")
+    global local_dir
+    local = local_dir = tmp_path_factory.mktemp("spark-local")
     s = (
         SparkSession.builder.master("local[2]")
         .appName("consentry-tests")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.local.dir", str(local))
-        # Broadcast blocks uncompressed, so that the test below reads them as they are.
+        # Every pickled Python function broadcast, uncompressed, so that the test below reads
+        # the broadcast blocks as they are.
+        .config("spark.broadcast.UDFCompressionThreshold", "0")
         .config("spark.broadcast.compress", "false")
         # Several partitions for the 100k rows (about 7 MB of CSV).
         .config("spark.sql.files.maxPartitionBytes", str(1 << 20))
@@ -146,9 +150,11 @@ def test_the_pickled_closure_and_the_broadcast_blocks_hold_no_key_bytes(spark, d
     real = rdd._prepare_for_python_RDD
 
     def spy(sc, command):
-        out = real(sc, command)
-        pickled.append(out[0])
-        return out
+        # What Spark pickles (and, over the threshold, broadcasts): the same serializer.
+        from pyspark.serializers import CloudPickleSerializer
+
+        pickled.append(CloudPickleSerializer().dumps(command))
+        return real(sc, command)
 
     monkeypatch.setattr(rdd, "_prepare_for_python_RDD", spy)
     df = read(spark, data["src"]).limit(1000)
@@ -160,23 +166,12 @@ def test_the_pickled_closure_and_the_broadcast_blocks_hold_no_key_bytes(spark, d
     assert b"BatchMapper" in blob and str(key_file).encode() in blob
     for form in key_forms(key_bytes):
         assert form not in blob
-    # Every broadcast block the JVM holds (the task binaries carry the pickled function),
-    # read uncompressed through the block manager.
-    jvm = spark.sparkContext._jvm
-    bm = jvm.org.apache.spark.SparkEnv.get().blockManager()
-    entries = bm.blockInfoManager().entries()
-    pieces = []
-    while entries.hasNext():
-        bid = entries.next()._1()
-        if bid.isBroadcast() and "piece" in bid.name():
-            got = bm.getLocalBytes(bid)
-            if got.isDefined():
-                buf = got.get().toByteBuffer()
-                arr = jvm.java.nio.ByteBuffer.allocate(buf.remaining()).put(buf).array()
-                pieces.append(bytes(arr))
-    assert pieces, "no broadcast block to look at"
-    everything = b"".join(pieces)
-    assert b"BatchMapper" in everything  # the closure is in there: the scan sees real blocks
+    # The session broadcasts every pickled Python function (`UDFCompressionThreshold` 0): the
+    # closure is then a broadcast block, a file under spark.local.dir, uncompressed. Read every
+    # file there (broadcasts, block manager, shuffle).
+    files = [f for f in local_dir.rglob("*") if f.is_file()]
+    everything = b"".join(f.read_bytes() for f in files)
+    assert b"BatchMapper" in everything, "the broadcast closure is not where the test looks"
     for form in key_forms(key_bytes):
         assert form not in everything
 
