@@ -5,7 +5,7 @@
 //! lists go through the core's binding-neutral [`consentry::interop`] layer (results are its
 //! JSON shapes, turned into Python dicts); pseudonymisation of values and records through the
 //! core's [`consentry::Pseudonymiser`]; Arrow columns and record batches through
-//! `consentry-arrow`, fed by the Arrow PyCapsule interface ([`arrow_io`]). Every error is a
+//! `consentry-arrow`, fed by the Arrow PyCapsule interface (module `arrow_io`). Every error is a
 //! `consentry.ConsentryError` carrying the core's stable code.
 //!
 //! The module starts no thread, ever: Spark forks its Python workers from a daemon, and a
