@@ -211,6 +211,23 @@ impl<'a> StrCol<'a> {
         })
     }
 
+    /// The bytes of the values (of this slice only), a capacity hint for the output.
+    fn value_bytes(self) -> usize {
+        fn span<O: arrow_array::OffsetSizeTrait>(o: &[O]) -> usize {
+            match (o.first(), o.last()) {
+                (Some(a), Some(b)) => b.as_usize().saturating_sub(a.as_usize()),
+                _ => 0,
+            }
+        }
+        match self {
+            StrCol::Utf8(a) => span(a.value_offsets()),
+            StrCol::LargeUtf8(a) => span(a.value_offsets()),
+            StrCol::Binary(a) => span(a.value_offsets()),
+            StrCol::LargeBinary(a) => span(a.value_offsets()),
+            StrCol::Utf8View(_) | StrCol::BinaryView(_) => 0,
+        }
+    }
+
     /// Row `i` as text: `Ok(None)` for null, `Err(())` for bytes that are not UTF-8.
     /// `i` must be below the array's length.
     #[inline]
@@ -229,7 +246,7 @@ impl<'a> StrCol<'a> {
 }
 
 /// A builder of the same type as a [`StrCol`].
-enum StrOut {
+enum StrBuilder {
     Utf8(GenericStringBuilder<i32>),
     LargeUtf8(GenericStringBuilder<i64>),
     Utf8View(StringViewBuilder),
@@ -238,50 +255,86 @@ enum StrOut {
     BinaryView(BinaryViewBuilder),
 }
 
+/// An output column: its builder and the bytes written, checked against what the type's
+/// offsets can address (transformed values may be longer than the input: a `token` is).
+struct StrOut {
+    builder: StrBuilder,
+    bytes: usize,
+    limit: usize,
+}
+
+/// Most value bytes in one `Utf8` or `Binary` array (32-bit offsets).
+const SMALL_OFFSETS_LIMIT: usize = i32::MAX as usize;
+
 impl StrOut {
     /// A builder for `len` values of about `bytes` bytes in all.
     fn like(col: StrCol<'_>, len: usize, bytes: usize) -> StrOut {
-        match col {
-            StrCol::Utf8(_) => StrOut::Utf8(GenericStringBuilder::with_capacity(len, bytes)),
-            StrCol::LargeUtf8(_) => {
-                StrOut::LargeUtf8(GenericStringBuilder::with_capacity(len, bytes))
-            }
-            StrCol::Utf8View(_) => StrOut::Utf8View(StringViewBuilder::with_capacity(len)),
-            StrCol::Binary(_) => StrOut::Binary(GenericBinaryBuilder::with_capacity(len, bytes)),
-            StrCol::LargeBinary(_) => {
-                StrOut::LargeBinary(GenericBinaryBuilder::with_capacity(len, bytes))
-            }
-            StrCol::BinaryView(_) => StrOut::BinaryView(BinaryViewBuilder::with_capacity(len)),
+        let bytes = bytes.min(SMALL_OFFSETS_LIMIT);
+        let (builder, limit) = match col {
+            StrCol::Utf8(_) => (
+                StrBuilder::Utf8(GenericStringBuilder::with_capacity(len, bytes)),
+                SMALL_OFFSETS_LIMIT,
+            ),
+            StrCol::LargeUtf8(_) => (
+                StrBuilder::LargeUtf8(GenericStringBuilder::with_capacity(len, bytes)),
+                usize::MAX,
+            ),
+            StrCol::Utf8View(_) => (
+                StrBuilder::Utf8View(StringViewBuilder::with_capacity(len)),
+                usize::MAX,
+            ),
+            StrCol::Binary(_) => (
+                StrBuilder::Binary(GenericBinaryBuilder::with_capacity(len, bytes)),
+                SMALL_OFFSETS_LIMIT,
+            ),
+            StrCol::LargeBinary(_) => (
+                StrBuilder::LargeBinary(GenericBinaryBuilder::with_capacity(len, bytes)),
+                usize::MAX,
+            ),
+            StrCol::BinaryView(_) => (
+                StrBuilder::BinaryView(BinaryViewBuilder::with_capacity(len)),
+                usize::MAX,
+            ),
+        };
+        StrOut {
+            builder,
+            bytes: 0,
+            limit,
         }
     }
 
+    /// Appends a value (or a null); refused when the column would outgrow its offsets.
     #[inline]
-    fn push(&mut self, v: Option<&str>) {
-        match (self, v) {
-            (StrOut::Utf8(b), v) => b.append_option(v),
-            (StrOut::LargeUtf8(b), v) => b.append_option(v),
-            (StrOut::Utf8View(b), v) => b.append_option(v),
-            (StrOut::Binary(b), v) => b.append_option(v),
-            (StrOut::LargeBinary(b), v) => b.append_option(v),
-            (StrOut::BinaryView(b), v) => b.append_option(v),
+    fn push(&mut self, v: Option<&str>) -> Result<(), ArrowError> {
+        let n = v.map_or(0, str::len);
+        self.bytes = self.bytes.saturating_add(n);
+        if self.bytes > self.limit {
+            return Err(ArrowError::Invalid(
+                "an output column would exceed 2 GiB, which 32-bit offsets cannot address: use large_utf8 or large_binary"
+                    .to_owned(),
+            ));
         }
+        match &mut self.builder {
+            StrBuilder::Utf8(b) => b.append_option(v),
+            StrBuilder::LargeUtf8(b) => b.append_option(v),
+            StrBuilder::Utf8View(b) => b.append_option(v),
+            StrBuilder::Binary(b) => b.append_option(v),
+            StrBuilder::LargeBinary(b) => b.append_option(v),
+            StrBuilder::BinaryView(b) => b.append_option(v),
+        }
+        Ok(())
     }
 
     fn finish(self) -> ArrayRef {
-        match self {
-            StrOut::Utf8(mut b) => Arc::new(b.finish()),
-            StrOut::LargeUtf8(mut b) => Arc::new(b.finish()),
-            StrOut::Utf8View(mut b) => Arc::new(b.finish()),
-            StrOut::Binary(mut b) => Arc::new(b.finish()),
-            StrOut::LargeBinary(mut b) => Arc::new(b.finish()),
-            StrOut::BinaryView(mut b) => Arc::new(b.finish()),
+        match self.builder {
+            StrBuilder::Utf8(mut b) => Arc::new(b.finish()),
+            StrBuilder::LargeUtf8(mut b) => Arc::new(b.finish()),
+            StrBuilder::Utf8View(mut b) => Arc::new(b.finish()),
+            StrBuilder::Binary(mut b) => Arc::new(b.finish()),
+            StrBuilder::LargeBinary(mut b) => Arc::new(b.finish()),
+            StrBuilder::BinaryView(mut b) => Arc::new(b.finish()),
         }
     }
-}
-
-/// The bytes of a string or binary array's values (a capacity hint).
-fn value_bytes(array: &dyn Array) -> usize {
-    array.get_buffer_memory_size().min(1 << 30)
 }
 
 fn unsupported(column: &str, data_type: &DataType, transform: &str) -> ArrowError {
@@ -341,7 +394,7 @@ pub fn transform_array(
     }
     let col = StrCol::of(array).ok_or_else(|| unsupported(field, array.data_type(), transform))?;
     let len = array.len();
-    let mut out = StrOut::like(col, len, value_bytes(array));
+    let mut out = StrOut::like(col, len, col.value_bytes());
     let fail = |row: usize, e: ArrowError| -> Result<(), ArrowError> {
         match on_error {
             OnError::NullField if e.column().is_some() => Ok(()),
@@ -366,20 +419,20 @@ pub fn transform_array(
                         column: field.to_owned(),
                     },
                 )?;
-                out.push(None);
+                out.push(None)?;
                 continue;
             }
         };
         match v {
-            None => out.push(None),
-            Some("") => out.push(Some("")),
+            None => out.push(None)?,
+            Some("") => out.push(Some(""))?,
             Some(v) => {
                 let r = match direction {
                     Direction::Forward => p.transform_value(field, v),
                     Direction::Reverse => p.reverse_value(field, v).map(Some),
                 };
                 match r {
-                    Ok(Some(t)) => out.push(Some(&t)),
+                    Ok(Some(t)) => out.push(Some(&t))?,
                     // Not reached: `drop` fields are refused above.
                     Ok(None) => {
                         return Err(ArrowError::FieldDropped {
@@ -388,7 +441,7 @@ pub fn transform_array(
                     }
                     Err(e) => {
                         fail(i, ArrowError::Pseudo(e))?;
-                        out.push(None);
+                        out.push(None)?;
                     }
                 }
             }
@@ -504,10 +557,9 @@ pub fn transform_batch(
     let mut outs: Vec<Option<StrOut>> = planned
         .iter()
         .zip(&cells)
-        .zip(columns)
-        .map(|((c, cell), array)| match (c, cell) {
+        .map(|(c, cell)| match (c, cell) {
             (PlannedColumn::Apply { .. } | PlannedColumn::Reverse { .. }, Cell::Text(col)) => {
-                Some(StrOut::like(*col, rows, value_bytes(array.as_ref())))
+                Some(StrOut::like(*col, rows, col.value_bytes()))
             }
             _ => None,
         })
@@ -593,9 +645,9 @@ pub fn transform_batch(
                 // Null in, null out; a value emptied by `null-field` (non-empty in, empty
                 // out: no transform makes a non-empty value empty) is null.
                 if was_null || (value.is_empty() && !input_empty) {
-                    b.push(None);
+                    b.push(None)?;
                 } else {
-                    b.push(Some(value));
+                    b.push(Some(value))?;
                 }
             }
         }

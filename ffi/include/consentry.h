@@ -29,6 +29,20 @@
  * - `consentry_call_json`, `consentry_id_validate`, `consentry_id_mask` and the static-text
  *   functions are thread-safe.
  *
+ * Arrow columns and record batches (consentry_pseudonymiser_arrow_array, _arrow_batch) use
+ * the Arrow C Data Interface's `struct ArrowArray` / `struct ArrowSchema` and its ownership
+ * rules (https://arrow.apache.org/docs/format/CDataInterface.html#memory-management):
+ * - Inputs are moved in: whatever the result, a non-NULL `array` and `schema` are taken over
+ *   at the start of the call; on return their `release` is NULL and the caller must neither
+ *   release nor read them. The library calls each input's release callback exactly once:
+ *   the schema's before returning, the array's once no output shares its buffers (columns
+ *   passed through unchanged are shared, not copied: their input is released when the caller
+ *   releases the output).
+ * - Outputs are moved out: on success the caller owns `*out_array` and `*out_schema` and must
+ *   call each one's `release` exactly once (or move them on). On failure both hold released
+ *   structures (`release` NULL). They are written without being read (pass uninitialised or
+ *   released structures) and may be the input structures themselves.
+ *
  * Linking, after `scripts/install-c PREFIX` (with PKG_CONFIG_PATH=PREFIX/lib/pkgconfig):
  *   shared: `cc app.c $(pkg-config --cflags --libs consentry)` (SONAME libconsentry.so.0.MINOR
  *           while the version is 0.x; the loader must find PREFIX/lib: rpath or LD_LIBRARY_PATH);
@@ -48,6 +62,57 @@
 #define CONSENTRY_VERSION_MAJOR 0
 #define CONSENTRY_VERSION_MINOR 1
 #define CONSENTRY_VERSION_PATCH 0
+
+/*
+ * The Arrow C Data Interface (https://arrow.apache.org/docs/format/CDataInterface.html),
+ * as the specification defines it, unless a header of Arrow's, nanoarrow's or DuckDB's
+ * already did. consentry_pseudonymiser_arrow_array / _arrow_batch take and give these.
+ */
+#ifndef ARROW_C_DATA_INTERFACE
+#define ARROW_C_DATA_INTERFACE
+
+#define ARROW_FLAG_DICTIONARY_ORDERED 1
+#define ARROW_FLAG_NULLABLE 2
+#define ARROW_FLAG_MAP_KEYS_SORTED 4
+
+struct ArrowSchema {
+  /* Array type description */
+  const char* format;
+  const char* name;
+  const char* metadata;
+  int64_t flags;
+  int64_t n_children;
+  struct ArrowSchema** children;
+  struct ArrowSchema* dictionary;
+
+  /* Release callback */
+  void (*release)(struct ArrowSchema*);
+  /* Opaque producer-specific data */
+  void* private_data;
+};
+
+struct ArrowArray {
+  /* Array data description */
+  int64_t length;
+  int64_t null_count;
+  int64_t offset;
+  int64_t n_buffers;
+  int64_t n_children;
+  const void** buffers;
+  struct ArrowArray** children;
+  struct ArrowArray* dictionary;
+
+  /* Release callback */
+  void (*release)(struct ArrowArray*);
+  /* Opaque producer-specific data */
+  void* private_data;
+};
+
+#endif  /* ARROW_C_DATA_INTERFACE */
+
+/* The C Data Interface's structures under consentry's names. */
+typedef struct ArrowArray consentry_arrow_array;
+typedef struct ArrowSchema consentry_arrow_schema;
 
 
 // The verifier's default clock-skew leeway in seconds.
@@ -418,6 +483,16 @@ enum consentry_result
   CONSENTRY_RESULT_POLICY_OVERLAPPING_FIELDS = 5110,
   // `policy_empty_domain`: the policy's domain is empty
   CONSENTRY_RESULT_POLICY_EMPTY_DOMAIN = 5111,
+  // `arrow_unsupported_type`: an Arrow column's type cannot take its transform (only string and binary columns are transformed)
+  CONSENTRY_RESULT_ARROW_UNSUPPORTED_TYPE = 5200,
+  // `arrow_value_not_utf8`: a binary Arrow value to be transformed is not UTF-8
+  CONSENTRY_RESULT_ARROW_VALUE_NOT_UTF8 = 5201,
+  // `arrow_field_dropped`: the policy drops the field asked to be transformed as one Arrow column
+  CONSENTRY_RESULT_ARROW_FIELD_DROPPED = 5202,
+  // `arrow_skip_row_needs_batch`: on_error skip-row asked for one Arrow column, whose rows cannot be left out alone
+  CONSENTRY_RESULT_ARROW_SKIP_ROW_NEEDS_BATCH = 5203,
+  // `arrow_invalid`: an Arrow array or schema is malformed, released, or could not be built
+  CONSENTRY_RESULT_ARROW_INVALID = 5204,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1136,6 +1211,67 @@ consentry_result consentry_id_mask(const uint8_t *id_type,
                                    size_t out_cap,
                                    size_t *out_len,
                                    consentry_error *err);
+
+// Transforms one Arrow column of policy key `field` (as `consentry_pseudonymiser_value`), or
+// with `reverse` restores its `token` / `ff1` values: `utf8`, `large_utf8`, `utf8_view`,
+// `binary`, `large_binary` or `binary_view` in (formats `u`, `U`, `vu`, `z`, `Z`, `vz`), the
+// same type and length out; nulls stay null, empty values stay empty; a `keep` field's
+// column is passed through as it is, of any type. `on_error` is the CLI's `--on-error`
+// (`fail`, `null-field`; `skip-row` is `CONSENTRY_RESULT_ARROW_SKIP_ROW_NEEDS_BATCH`: rows
+// cannot be left out of one column): under `fail` an invalid value is its core code
+// (`CONSENTRY_RESULT_PSEUDO_INVALID_VALUE`, ...) with a message naming the row index (0-based)
+// and the field, never the value; under `null-field` it becomes null. Another column type is
+// `CONSENTRY_RESULT_ARROW_UNSUPPORTED_TYPE`; a `drop` field,
+// `CONSENTRY_RESULT_ARROW_FIELD_DROPPED`; a `shift` field,
+// `CONSENTRY_RESULT_PSEUDO_SUBJECT_REQUIRED` (use `consentry_pseudonymiser_arrow_batch`); a
+// malformed or released input, `CONSENTRY_RESULT_ARROW_INVALID`.
+//
+// Ownership (in full at the top of this header): the inputs `array` and `schema` are always
+// moved in (released by the library, whatever the result); on success the caller owns
+// `*out_array` and `*out_schema` and must release each once; on failure they are released
+// structures. Thread-safe.
+//
+// # Safety
+// `ps` must be a live pseudonymiser; `field` and `on_error` must point to their lengths of
+// readable bytes; `array` and `schema` NULL or valid, initialised C Data Interface structures
+// (live or released) whose buffers hold what they claim; `out_array` and `out_schema` NULL or
+// valid for a write; `err` NULL or live.
+consentry_result consentry_pseudonymiser_arrow_array(const consentry_pseudonymiser *ps,
+                                                     const uint8_t *field,
+                                                     size_t field_len,
+                                                     bool reverse,
+                                                     const uint8_t *on_error,
+                                                     size_t on_error_len,
+                                                     consentry_arrow_array *array,
+                                                     consentry_arrow_schema *schema,
+                                                     consentry_arrow_array *out_array,
+                                                     consentry_arrow_schema *out_schema,
+                                                     consentry_error *err);
+
+// Transforms a record batch, given as a struct array (format `+s`, the C Data Interface's
+// record batch: one child per column, named), under the policy as `consentry pseudonymise`
+// transforms the same table as CSV: columns named in the policy transformed (a `shift`
+// column with its subject column, which must be in the batch), unlisted ones kept or dropped
+// as `"unlisted"` says, dropped columns left out of the output struct; with `reverse`,
+// `token` and `ff1` columns restored and every other column kept. `on_error` as the CLI's
+// `--on-error`: `fail` (the first invalid value's code, with its row index and column, never
+// the value), `skip-row` (the row left out), `null-field` (the value null). Column types and
+// codes as `consentry_pseudonymiser_arrow_array`; a batch with no column named in the policy
+// is `CONSENTRY_RESULT_PSEUDO_UNKNOWN_FIELD`; a struct array with nulls at the top level,
+// `CONSENTRY_RESULT_ARROW_INVALID`. Ownership as `consentry_pseudonymiser_arrow_array`.
+// Thread-safe.
+//
+// # Safety
+// As `consentry_pseudonymiser_arrow_array`.
+consentry_result consentry_pseudonymiser_arrow_batch(const consentry_pseudonymiser *ps,
+                                                     bool reverse,
+                                                     const uint8_t *on_error,
+                                                     size_t on_error_len,
+                                                     consentry_arrow_array *array,
+                                                     consentry_arrow_schema *schema,
+                                                     consentry_arrow_array *out_array,
+                                                     consentry_arrow_schema *out_schema,
+                                                     consentry_error *err);
 
 // Runs an operation of the binding-neutral JSON interface (`consentry::interop`): `op` is its
 // name (`verify`, `decide`, `inspect`, `issue`, `statusGet`, `keyPublic`, and every

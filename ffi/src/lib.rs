@@ -50,8 +50,11 @@ mod status_list;
 
 mod pseudo;
 
+mod arrow;
+
 mod json;
 
+pub use arrow::*;
 pub use error::*;
 pub use json::*;
 pub use pseudo::*;

@@ -21,7 +21,7 @@ pub const CONSENTRY_MASTER_KEY_LEN: usize = 32;
 /// domain. Immutable and thread-safe: one pseudonymiser may be used from any number of threads
 /// at once.
 pub struct consentry_pseudonymiser {
-    inner: Arc<Pseudonymiser>,
+    pub(crate) inner: Arc<Pseudonymiser>,
 }
 
 /// A CSV header resolved against a pseudonymiser's policy, for transforming (or reversing) the

@@ -332,6 +332,16 @@ pub enum consentry_result {
     PolicyOverlappingFields = 5110,
     /// `policy_empty_domain`: the policy's domain is empty
     PolicyEmptyDomain = 5111,
+    /// `arrow_unsupported_type`: an Arrow column's type cannot take its transform (only string and binary columns are transformed)
+    ArrowUnsupportedType = 5200,
+    /// `arrow_value_not_utf8`: a binary Arrow value to be transformed is not UTF-8
+    ArrowValueNotUtf8 = 5201,
+    /// `arrow_field_dropped`: the policy drops the field asked to be transformed as one Arrow column
+    ArrowFieldDropped = 5202,
+    /// `arrow_skip_row_needs_batch`: on_error skip-row asked for one Arrow column, whose rows cannot be left out alone
+    ArrowSkipRowNeedsBatch = 5203,
+    /// `arrow_invalid`: an Arrow array or schema is malformed, released, or could not be built
+    ArrowInvalid = 5204,
 }
 
 impl consentry_result {
@@ -499,6 +509,11 @@ impl consentry_result {
             5109 => Some(Self::PolicyInvalidSelector),
             5110 => Some(Self::PolicyOverlappingFields),
             5111 => Some(Self::PolicyEmptyDomain),
+            5200 => Some(Self::ArrowUnsupportedType),
+            5201 => Some(Self::ArrowValueNotUtf8),
+            5202 => Some(Self::ArrowFieldDropped),
+            5203 => Some(Self::ArrowSkipRowNeedsBatch),
+            5204 => Some(Self::ArrowInvalid),
             _ => None,
         }
     }

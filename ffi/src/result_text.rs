@@ -171,6 +171,11 @@ impl consentry_result {
             Self::PolicyInvalidSelector => c"policy_invalid_selector",
             Self::PolicyOverlappingFields => c"policy_overlapping_fields",
             Self::PolicyEmptyDomain => c"policy_empty_domain",
+            Self::ArrowUnsupportedType => c"arrow_unsupported_type",
+            Self::ArrowValueNotUtf8 => c"arrow_value_not_utf8",
+            Self::ArrowFieldDropped => c"arrow_field_dropped",
+            Self::ArrowSkipRowNeedsBatch => c"arrow_skip_row_needs_batch",
+            Self::ArrowInvalid => c"arrow_invalid",
         }
     }
 
@@ -338,6 +343,11 @@ impl consentry_result {
             Self::PolicyInvalidSelector => c"a field selector is not well formed",
             Self::PolicyOverlappingFields => c"two field entries can select the same value",
             Self::PolicyEmptyDomain => c"the policy's domain is empty",
+            Self::ArrowUnsupportedType => c"an Arrow column's type cannot take its transform (only string and binary columns are transformed)",
+            Self::ArrowValueNotUtf8 => c"a binary Arrow value to be transformed is not UTF-8",
+            Self::ArrowFieldDropped => c"the policy drops the field asked to be transformed as one Arrow column",
+            Self::ArrowSkipRowNeedsBatch => c"on_error skip-row asked for one Arrow column, whose rows cannot be left out alone",
+            Self::ArrowInvalid => c"an Arrow array or schema is malformed, released, or could not be built",
         }
     }
 }
