@@ -132,10 +132,36 @@ b = df.select(ctypes_udf("aadhaar").alias("aadhaar")).toArrow().column("aadhaar"
 assert sorted(a) == sorted(b), "the Arrow path and the ctypes UDF differ"
 spark.stop()
 
-# Outside Spark: Pseudonymiser.array on 1M values.
-p = consentry.Pseudonymiser(POLICY, consentry.MasterKey.from_hex(key_hex))
-million = pa.array([aadhaar(rng) for _ in range(1_000_000)], pa.string())
-results["array_1m_values_per_s"] = 1_000_000 / best(lambda: p.array("aadhaar", million))
+# Outside Spark: Pseudonymiser.array on 1M values, the data of consentry-arrow's criterion bench
+# (arrow/benches/array.rs: "First Ksurname" names, Aadhaar numbers from a counter).
+from conftest import verhoeff_digit  # noqa: E402
+
+FIRST = ["Asha", "Ravi", "Meena", "Karthik", "Lakshmi", "Arjun", "Priya", "Suresh", "Divya", "Vijay",
+         "Anitha", "Ganesh", "Kavya", "Mohan", "Revathi", "Senthil"]
+
+
+def surname(i):
+    s = "K"
+    while True:
+        s += chr(ord("a") + i % 26)
+        i //= 26
+        if i == 0:
+            return s
+
+
+def counter_aadhaar(i):
+    body = f"{2 + i % 8}{i:010d}"
+    return body + verhoeff_digit(body)
+
+
+bench_policy = {"domain": "tn.health/bench", "unlisted": "keep", "fields": {
+    "name": {"type": "name", "transform": "pseudonym"}, "aadhaar": {"type": "aadhaar", "transform": "ff1"}}}
+p = consentry.Pseudonymiser(bench_policy, consentry.MasterKey.from_hex(key_hex))
+M = 1_000_000
+names = pa.array([f"{FIRST[i % len(FIRST)]} {surname(i)}" for i in range(M)], pa.string())
+ids = pa.array([counter_aadhaar(i) for i in range(M)], pa.string())
+results["array_1m_pseudonym_values_per_s"] = M / best(lambda: p.array("name", names))
+results["array_1m_ff1_values_per_s"] = M / best(lambda: p.array("aadhaar", ids))
 
 print(json.dumps({k: round(v) for k, v in results.items()}))
 arrow, ct, ident = results["spark_arrow_consentry"], results["spark_ctypes_udf"], results["spark_identity_arrow"]
@@ -144,5 +170,6 @@ print(f"  consentry.spark (mapInArrow)   {arrow:>12,.0f} rows/s")
 print(f"  (a) per-value ctypes UDF       {ct:>12,.0f} rows/s   arrow path = {arrow / ct:.1f}x (goal >= 3x)")
 print(f"  (b) identity mapInArrow        {ident:>12,.0f} rows/s   arrow path = {100 * arrow / ident:.0f}% (goal >= 60%)")
 print(f"  (c) consentry pseudonymise CLI {results['cli']:>12,.0f} rows/s")
-print(f"  Pseudonymiser.array, 1M values {results['array_1m_values_per_s']:>12,.0f} values/s "
-      "(compare with the native loop of `cargo bench -p consentry-arrow`)")
+for t in ("pseudonym", "ff1"):
+    print(f"  Pseudonymiser.array, 1M {t:<9} {results[f'array_1m_{t}_values_per_s']:>12,.0f} values/s "
+          "(compare: `native loop` of `cargo bench -p consentry-arrow --bench array`)")
