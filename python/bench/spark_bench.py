@@ -14,6 +14,7 @@ import json
 import os
 import random
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -63,10 +64,11 @@ def best(fn):
 # (c) the CLI on the same file
 def cli_run():
     out = os.path.join(work, "cli-out.csv")
-    if os.path.exists(out):
-        os.unlink(out)
+    for f in (out, out + ".kcv"):
+        if os.path.exists(f):
+            os.unlink(f)
     subprocess.run([CLI, "pseudonymise", "--policy", policy_path, "--key", key_path, "--in", src,
-                    "--out", out, "--force"], check=True, capture_output=True)
+                    "--out", out], check=True, capture_output=True)
 
 
 results["cli"] = ROWS / best(cli_run)
@@ -163,6 +165,7 @@ ids = pa.array([counter_aadhaar(i) for i in range(M)], pa.string())
 results["array_1m_pseudonym_values_per_s"] = M / best(lambda: p.array("name", names))
 results["array_1m_ff1_values_per_s"] = M / best(lambda: p.array("aadhaar", ids))
 
+shutil.rmtree(work, ignore_errors=True)
 print(json.dumps({k: round(v) for k, v in results.items()}))
 arrow, ct, ident = results["spark_arrow_consentry"], results["spark_ctypes_udf"], results["spark_identity_arrow"]
 print(f"rows: {ROWS}, best of {REPEATS}, Spark local[2], one column (aadhaar, ff1)")
