@@ -124,3 +124,26 @@ def test_issue_verify_decide_and_status_round_trip():
         v.verify(out["artefact"], "tn.other", now=1_800_000_001)
     assert e.value.code == "audience_mismatch"
     assert consentry.inspect(out["artefact"])["verified"] is False
+
+
+def test_a_trust_store_from_a_cose_key_verifies_the_same_artefact():
+    import base64
+
+    key = consentry.SigningKey.generate()
+    x = key.public_jwk()["x"]
+    raw = base64.urlsafe_b64decode(x + "=" * (-len(x) % 4))
+    # {1: 1 (kty OKP), -1: 6 (crv Ed25519), -2: x}, deterministic CBOR.
+    cose_key = bytes([0xA3, 0x01, 0x01, 0x20, 0x06, 0x21, 0x58, 0x20]) + raw
+    claims = {"iss": "cm", "sub": "pp-2", "aud": "tn.health", "exp": 1_900_000_000,
+              "consent": {"v": 1, "basis": "consent",
+                          "notice": {"id": "n", "sha256": "A" * 43, "lang": "en"},
+                          "purposes": [{"purpose": "aa:101", "fields": ["/name"], "mode": "view"}]}}
+    art = key.issue(claims, now=1_800_000_000)["artefact"]
+    for store in (consentry.TrustStore.from_cose_key(cose_key), consentry.TrustStore.from_jwks({"keys": [key.public_jwk()]})):
+        assert consentry.Verifier(store).verify(art, "tn.health", now=1_800_000_001)["claims"]["sub"] == "pp-2"
+    s = consentry.TrustStore()
+    s.add_keys(cose_key)
+    assert len(s) >= 1
+    with pytest.raises(consentry.ConsentryError) as e:
+        consentry.TrustStore.from_cose_key(cose_key[:-1])
+    assert e.value.code.startswith(("cbor_", "key_"))
