@@ -827,6 +827,27 @@ const COVERED_ELSEWHERE: &[(Code, &str, &str)] = &[
         "cli/tests/files.rs",
         "a_group_or_world_readable_key_file_draws_a_warning",
     ),
+    (
+        Code::ArrowUnsupportedType,
+        "arrow/tests/batch.rs",
+        "numeric_columns_pass_when_kept_or_dropped_and_are_refused_when_transformed",
+    ),
+    (
+        Code::ArrowValueNotUtf8,
+        "arrow/tests/batch.rs",
+        "binary_value_not_utf8_follows_on_error",
+    ),
+    (
+        Code::ArrowFieldDropped,
+        "arrow/tests/array.rs",
+        "refusals_carry_their_codes",
+    ),
+    (
+        Code::ArrowSkipRowNeedsBatch,
+        "examples/c/test_arrow.c",
+        "test_column",
+    ),
+    (Code::ArrowInvalid, "examples/c/test_arrow.c", "test_batch"),
 ];
 
 /// Codes no test provokes, each with why: asserted to be exactly these, so that the list
