@@ -128,3 +128,30 @@ def test_native_results_speak_the_capsule_interface_themselves(p):
     assert again.equals(out)
     s = pl.Series(out)
     assert s.to_list() == out.to_pylist()
+
+
+def test_the_gil_is_released_while_a_column_is_transformed(p):
+    import threading
+
+    col = pa.array([f"Asha K{i}" for i in range(2_000_000)], pa.string())
+    started, done = threading.Event(), threading.Event()
+    out = {}
+
+    def work():
+        started.set()
+        out["col"] = p.array("name", col)
+        done.set()
+
+    t = threading.Thread(target=work)
+    t.start()
+    started.wait()
+    spins = 0
+    while not done.is_set():  # runs only while the worker is not holding the GIL
+        spins += 1
+    t.join()
+    assert len(out["col"]) == 2_000_000
+    # Holding the GIL for the whole native call would leave this thread one switch interval
+    # (5 ms, some 50k turns of this loop) at most, before the worker enters the native call and
+    # never reaches a bytecode boundary to hand the GIL back; released, it spins all along
+    # (about 20M turns here). The bound is 20 switch intervals' worth.
+    assert spins > 1_000_000
