@@ -1,7 +1,7 @@
 """Type stubs of the native module (Rust, PyO3). Use it through ``consentry``."""
 
 from os import PathLike
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Protocol, Tuple, Union
 
 __version__: str
 
@@ -76,7 +76,9 @@ class SigningKey:
     def issue(self, claims: JsonLike, now: Optional[int] = None) -> Dict[str, str]:
         """``{"artefact", "cti"}``, base64url."""
 
-class KeyRefLike:
+class KeyRefLike(Protocol):
+    """Anything with `resolve()` returning a `MasterKey` (`consentry.KeyRef`)."""
+
     def resolve(self) -> MasterKey: ...
 
 class Pseudonymiser:
