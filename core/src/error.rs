@@ -428,6 +428,18 @@ define_codes! {
     /// an Arrow array or schema is malformed, released, or could not be built
     ArrowInvalid = 5204 => "arrow_invalid",
 
+    // 6000-6019: the Python face (consentry-python): key references and the Arrow PyCapsule interface
+    /// the environment variable a key reference names is not set or not UTF-8 (the message names the variable, never a value)
+    KeyEnvUnset = 6000 => "key_env_unset",
+    /// a master key file cannot be read: missing, not a regular file, or larger than a key file can be (the message names the file, not its content)
+    KeyFileUnreadable = 6001 => "key_file_unreadable",
+    /// an argument speaks neither `__arrow_c_array__` nor `__arrow_c_stream__` (the Arrow PyCapsule interface)
+    ArrowInterfaceMissing = 6002 => "arrow_interface_missing",
+    /// Arrow data handed over by PyCapsule could not be imported: a wrong capsule, a released or malformed array or stream, or a failing producer
+    ArrowImportFailed = 6003 => "arrow_import_failed",
+    /// a master key was pickled or copied: keys never travel as values (send a key reference, resolved where it is used)
+    MasterKeyNotPicklable = 6004 => "master_key_not_picklable",
+
 }
 
 /// Anything that carries a stable [`Code`]: every error type of the crate implements it, and

@@ -494,6 +494,16 @@ enum consentry_result
   CONSENTRY_RESULT_ARROW_SKIP_ROW_NEEDS_BATCH = 5203,
   // `arrow_invalid`: an Arrow array or schema is malformed, released, or could not be built
   CONSENTRY_RESULT_ARROW_INVALID = 5204,
+  // `key_env_unset`: the environment variable a key reference names is not set or not UTF-8 (the message names the variable, never a value)
+  CONSENTRY_RESULT_KEY_ENV_UNSET = 6000,
+  // `key_file_unreadable`: a master key file cannot be read: missing, not a regular file, or larger than a key file can be (the message names the file, not its content)
+  CONSENTRY_RESULT_KEY_FILE_UNREADABLE = 6001,
+  // `arrow_interface_missing`: an argument speaks neither `__arrow_c_array__` nor `__arrow_c_stream__` (the Arrow PyCapsule interface)
+  CONSENTRY_RESULT_ARROW_INTERFACE_MISSING = 6002,
+  // `arrow_import_failed`: Arrow data handed over by PyCapsule could not be imported: a wrong capsule, a released or malformed array or stream, or a failing producer
+  CONSENTRY_RESULT_ARROW_IMPORT_FAILED = 6003,
+  // `master_key_not_picklable`: a master key was pickled or copied: keys never travel as values (send a key reference, resolved where it is used)
+  CONSENTRY_RESULT_MASTER_KEY_NOT_PICKLABLE = 6004,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

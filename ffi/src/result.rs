@@ -342,6 +342,16 @@ pub enum consentry_result {
     ArrowSkipRowNeedsBatch = 5203,
     /// `arrow_invalid`: an Arrow array or schema is malformed, released, or could not be built
     ArrowInvalid = 5204,
+    /// `key_env_unset`: the environment variable a key reference names is not set or not UTF-8 (the message names the variable, never a value)
+    KeyEnvUnset = 6000,
+    /// `key_file_unreadable`: a master key file cannot be read: missing, not a regular file, or larger than a key file can be (the message names the file, not its content)
+    KeyFileUnreadable = 6001,
+    /// `arrow_interface_missing`: an argument speaks neither `__arrow_c_array__` nor `__arrow_c_stream__` (the Arrow PyCapsule interface)
+    ArrowInterfaceMissing = 6002,
+    /// `arrow_import_failed`: Arrow data handed over by PyCapsule could not be imported: a wrong capsule, a released or malformed array or stream, or a failing producer
+    ArrowImportFailed = 6003,
+    /// `master_key_not_picklable`: a master key was pickled or copied: keys never travel as values (send a key reference, resolved where it is used)
+    MasterKeyNotPicklable = 6004,
 }
 
 impl consentry_result {
@@ -514,6 +524,11 @@ impl consentry_result {
             5202 => Some(Self::ArrowFieldDropped),
             5203 => Some(Self::ArrowSkipRowNeedsBatch),
             5204 => Some(Self::ArrowInvalid),
+            6000 => Some(Self::KeyEnvUnset),
+            6001 => Some(Self::KeyFileUnreadable),
+            6002 => Some(Self::ArrowInterfaceMissing),
+            6003 => Some(Self::ArrowImportFailed),
+            6004 => Some(Self::MasterKeyNotPicklable),
             _ => None,
         }
     }

@@ -176,6 +176,11 @@ impl consentry_result {
             Self::ArrowFieldDropped => c"arrow_field_dropped",
             Self::ArrowSkipRowNeedsBatch => c"arrow_skip_row_needs_batch",
             Self::ArrowInvalid => c"arrow_invalid",
+            Self::KeyEnvUnset => c"key_env_unset",
+            Self::KeyFileUnreadable => c"key_file_unreadable",
+            Self::ArrowInterfaceMissing => c"arrow_interface_missing",
+            Self::ArrowImportFailed => c"arrow_import_failed",
+            Self::MasterKeyNotPicklable => c"master_key_not_picklable",
         }
     }
 
@@ -348,6 +353,11 @@ impl consentry_result {
             Self::ArrowFieldDropped => c"the policy drops the field asked to be transformed as one Arrow column",
             Self::ArrowSkipRowNeedsBatch => c"on_error skip-row asked for one Arrow column, whose rows cannot be left out alone",
             Self::ArrowInvalid => c"an Arrow array or schema is malformed, released, or could not be built",
+            Self::KeyEnvUnset => c"the environment variable a key reference names is not set or not UTF-8 (the message names the variable, never a value)",
+            Self::KeyFileUnreadable => c"a master key file cannot be read: missing, not a regular file, or larger than a key file can be (the message names the file, not its content)",
+            Self::ArrowInterfaceMissing => c"an argument speaks neither `__arrow_c_array__` nor `__arrow_c_stream__` (the Arrow PyCapsule interface)",
+            Self::ArrowImportFailed => c"Arrow data handed over by PyCapsule could not be imported: a wrong capsule, a released or malformed array or stream, or a failing producer",
+            Self::MasterKeyNotPicklable => c"a master key was pickled or copied: keys never travel as values (send a key reference, resolved where it is used)",
         }
     }
 }

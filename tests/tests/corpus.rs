@@ -848,6 +848,31 @@ const COVERED_ELSEWHERE: &[(Code, &str, &str)] = &[
         "test_column",
     ),
     (Code::ArrowInvalid, "examples/c/test_arrow.c", "test_batch"),
+    (
+        Code::KeyEnvUnset,
+        "python/tests/test_keys_errors.py",
+        "test_a_key_from_the_environment_and_an_unset_variable",
+    ),
+    (
+        Code::KeyFileUnreadable,
+        "python/tests/test_keys_errors.py",
+        "test_key_files_missing_a_directory_or_not_hex_are_refused_without_their_content",
+    ),
+    (
+        Code::ArrowInterfaceMissing,
+        "python/tests/test_arrow.py",
+        "test_objects_without_the_arrow_interface_are_refused_with_their_code",
+    ),
+    (
+        Code::ArrowImportFailed,
+        "python/tests/test_arrow.py",
+        "test_objects_without_the_arrow_interface_are_refused_with_their_code",
+    ),
+    (
+        Code::MasterKeyNotPicklable,
+        "python/tests/test_keys_errors.py",
+        "test_a_master_key_refuses_pickling_and_copying_with_its_code",
+    ),
 ];
 
 /// Codes no test provokes, each with why: asserted to be exactly these, so that the list
@@ -939,9 +964,23 @@ fn every_error_code_is_covered() {
     );
 }
 
-/// The body of test function `name` in `text` (Rust `#[test] fn name` or C `test_*` function):
-/// from its signature to the next function definition.
+/// The body of test function `name` in `text` (Rust `#[test] fn name`, C `test_*` function, or
+/// pytest `def test_*`): from its signature to the next function definition.
 fn test_body<'a>(text: &'a str, file: &str, name: &str) -> Option<&'a str> {
+    if file.ends_with(".py") {
+        if !name.starts_with("test_") {
+            return None; // pytest collects `test_*` functions only
+        }
+        let sig = format!("\ndef {name}(");
+        let at = text.find(&sig)?;
+        let rest = &text[at + sig.len()..];
+        let next = ["\ndef ", "\n@", "\nclass "]
+            .iter()
+            .filter_map(|p| rest.find(p))
+            .min()
+            .unwrap_or(rest.len());
+        return Some(&rest[..next]);
+    }
     let sig = if file.ends_with(".c") {
         format!("static void {name}(")
     } else {

@@ -1,0 +1,116 @@
+"""Type stubs of the native module (Rust, PyO3). Use it through ``consentry``."""
+
+from os import PathLike
+from typing import Any, Dict, List, Optional, Protocol, Tuple, Union
+
+__version__: str
+
+JsonLike = Union[Dict[str, Any], str]
+BytesLike = Union[bytes, bytearray, memoryview, str]
+"""Bytes, or a base64url string without padding."""
+
+class MasterKey:
+    """A 32-byte pseudonymisation master key. Not picklable, copyable or printable."""
+
+    @staticmethod
+    def from_file(path: Union[str, PathLike[str]]) -> MasterKey: ...
+    @staticmethod
+    def from_env(name: str) -> MasterKey: ...
+    @staticmethod
+    def from_hex(hex: str) -> MasterKey: ...
+    @staticmethod
+    def from_bytes(key: bytes) -> MasterKey: ...
+
+class TrustStore:
+    """Trusted issuer keys (Ed25519, P-256)."""
+
+    def __init__(self) -> None: ...
+    @staticmethod
+    def from_jwks(jwks: JsonLike) -> TrustStore: ...
+    @staticmethod
+    def from_jwk(jwk: JsonLike) -> TrustStore: ...
+    @staticmethod
+    def from_cose_key(cose_key: bytes) -> TrustStore: ...
+    def add_jwk(self, jwk: JsonLike) -> None: ...
+    def add_jwks(self, jwks: JsonLike) -> None: ...
+    def add_cose_key(self, cose_key: bytes) -> None: ...
+    def add_keys(self, keys: Union[bytes, str]) -> None: ...
+    def __len__(self) -> int: ...
+
+class Verifier:
+    """Verifies artefacts and decides requests against a snapshot of a trust store."""
+
+    def __init__(
+        self,
+        trust_store: TrustStore,
+        leeway: Optional[int] = None,
+        taxonomies: Optional[List[JsonLike]] = None,
+        taxonomy_allow_legitimate_uses: bool = False,
+    ) -> None: ...
+    def verify(
+        self,
+        artefact: BytesLike,
+        audience: str,
+        now: Optional[int] = None,
+        status_list: Optional[BytesLike] = None,
+        accept_unknown_status: bool = False,
+    ) -> Dict[str, Any]:
+        """``{"verified": True, "alg", "kid", "status", "claims"}``."""
+    def decide(
+        self, artefact: BytesLike, request: JsonLike, status_list: Optional[BytesLike] = None
+    ) -> Dict[str, Any]:
+        """``{"allowed": True, "fields", "transforms", "eraseBy"}`` or ``{"allowed": False, "reasons"}``."""
+    def status(self, status_list: BytesLike, idx: int, now: Optional[int] = None) -> Dict[str, Any]:
+        """``{"idx", "status", "value", "uri", "kid", "list"}``."""
+    @property
+    def leeway(self) -> int: ...
+
+class SigningKey:
+    """A private signing key for issuing artefacts."""
+
+    @staticmethod
+    def from_pkcs8(der: bytes) -> SigningKey: ...
+    @staticmethod
+    def generate(alg: str = "EdDSA") -> SigningKey: ...
+    def public_jwk(self) -> Dict[str, Any]: ...
+    def issue(self, claims: JsonLike, now: Optional[int] = None) -> Dict[str, str]:
+        """``{"artefact", "cti"}``, base64url."""
+
+class KeyRefLike(Protocol):
+    """Anything with `resolve()` returning a `MasterKey` (`consentry.KeyRef`)."""
+
+    def resolve(self) -> MasterKey: ...
+
+class Pseudonymiser:
+    """A pseudonymisation policy under a master key."""
+
+    def __init__(self, policy: JsonLike, key: Union[MasterKey, KeyRefLike]) -> None: ...
+    def value(self, field: str, value: str) -> Optional[str]: ...
+    def reverse_value(self, field: str, value: str) -> str: ...
+    def record(self, record: JsonLike, on_error: str = "fail") -> Optional[Dict[str, Any]]: ...
+    def reverse_record(self, record: JsonLike, on_error: str = "fail") -> Optional[Dict[str, Any]]: ...
+    def array(self, field: str, data: Any, on_error: str = "fail") -> Any:
+        """A ``pyarrow.Array`` (with pyarrow), else an ``ArrowArray``."""
+    def reverse_array(self, field: str, data: Any, on_error: str = "fail") -> Any: ...
+    def batch(self, data: Any, on_error: str = "fail") -> Any:
+        """A ``pyarrow.RecordBatch`` / ``pyarrow.Table`` (with pyarrow), else an ``ArrowArray`` / ``ArrowStream``."""
+    def reverse_batch(self, data: Any, on_error: str = "fail") -> Any: ...
+    @property
+    def key_check(self) -> Dict[str, Any]: ...
+    def check_key(self, key_check: JsonLike) -> None: ...
+
+class ArrowArray:
+    """Arrow data speaking ``__arrow_c_array__``."""
+
+    def __arrow_c_array__(self, requested_schema: Optional[object] = None) -> Tuple[object, object]: ...
+    def __len__(self) -> int: ...
+
+class ArrowStream:
+    """Record batches speaking ``__arrow_c_stream__``."""
+
+    def __arrow_c_stream__(self, requested_schema: Optional[object] = None) -> object: ...
+    def __len__(self) -> int: ...
+
+def inspect(artefact: BytesLike) -> Dict[str, Any]: ...
+def codes() -> List[Tuple[str, int]]: ...
+def output_schema(policy: JsonLike, data: Any, reverse: bool = False) -> Any: ...
