@@ -87,7 +87,7 @@ enum Command {
         /// With --batch: worker threads (default, or 0: every core). A reader thread and the
         /// writer run beside them; at most 2 x threads + 2 chunks of at most 4096 lines and
         /// 16 MiB of text each are held in memory at once.
-        #[arg(long, requires = "batch")]
+        #[arg(long)]
         threads: Option<usize>,
         /// The artefact: base64url text, a file holding it, or `-` for stdin.
         #[arg(required_unless_present = "batch")]
@@ -388,6 +388,9 @@ fn main() -> ExitCode {
             };
             match (batch, artefact) {
                 (Some(file), _) => artefact::verify_batch(&opts, &file, threads),
+                (None, Some(_)) if threads.is_some() => {
+                    Err(util::CliError::usage("--threads applies to --batch only"))
+                }
                 (None, Some(a)) => artefact::verify_one(&opts, &a),
                 (None, None) => Err(util::CliError::usage("give an artefact or --batch FILE")),
             }

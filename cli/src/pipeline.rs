@@ -181,7 +181,7 @@ mod tests {
                 numbers(1000),
                 |c: Vec<u64>| {
                     // Uneven work so that chunks finish out of order.
-                    if c[0] % 3 == 0 {
+                    if c[0].is_multiple_of(3) {
                         std::thread::sleep(std::time::Duration::from_micros(200));
                     }
                     c.iter().map(|x| x * 2).collect::<Vec<_>>()

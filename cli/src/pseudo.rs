@@ -648,6 +648,9 @@ fn csv_message(e: &csv::Error) -> String {
     }
 }
 
+/// A chunk of JSON lines as read: (line number, the line, or `None` when it was too long).
+type JsonChunk = Vec<(u64, Option<String>)>;
+
 fn run_jsonl(
     p: &Pseudonymiser,
     args: &PseudonymiseArgs,
@@ -659,7 +662,7 @@ fn run_jsonl(
     let mut lines = std::io::BufReader::new(input);
     let mut line_no = 0u64;
     let input_path = args.input.clone();
-    let read = move || -> Option<Result<Vec<(u64, Option<String>)>, CliError>> {
+    let read = move || -> Option<Result<JsonChunk, CliError>> {
         // A record longer than the cap is skipped to its end, never held, and rejected.
         let mut chunk: Vec<(u64, Option<String>)> = Vec::with_capacity(CHUNK);
         let mut bytes = 0usize;
@@ -691,7 +694,7 @@ fn run_jsonl(
         (!chunk.is_empty()).then_some(Ok(chunk))
     };
     let on_error = args.on_error.core();
-    let work = |chunk: Vec<(u64, Option<String>)>| -> Done {
+    let work = |chunk: JsonChunk| -> Done {
         let mut done = Done::new(chunk.len());
         let mut stop = false;
         for (n, line) in chunk {
