@@ -498,17 +498,23 @@ fn run_csv(
     // Reader: records in chunks; a malformed record ends the input at its chunk.
     let mut rows = 0u64;
     let mut ended = false;
+    // Records of transformed chunks come back to the reader to be read into again (their
+    // buffers reused instead of allocated per record). A chunk's records are recycled once it
+    // is transformed, and the reader takes one batch per chunk, so at most
+    // `pipeline::depth(workers) + 1` batches exist.
+    let (recycle, recycled) = std::sync::mpsc::channel::<Vec<csv::StringRecord>>();
     let read = move || -> Option<Result<CsvChunk, CliError>> {
         if ended {
             return None;
         }
+        let mut spare = recycled.try_recv().unwrap_or_default();
         let mut chunk = CsvChunk {
             first: rows + 1,
             records: Vec::with_capacity(CHUNK),
         };
         let mut bytes = 0usize;
         while chunk.records.len() < CHUNK && bytes < CHUNK_BYTES {
-            let mut rec = csv::StringRecord::new();
+            let mut rec = spare.pop().unwrap_or_default();
             match rd.read_record(&mut rec) {
                 Ok(true) => {
                     rows += 1;
@@ -553,6 +559,8 @@ fn run_csv(
                 break;
             }
         }
+        // The reader may have finished: records nobody takes back are simply dropped.
+        let _ = recycle.send(chunk.records);
         done
     };
     let write = |done: Done| -> Result<(), CliError> {
