@@ -221,14 +221,7 @@ pub(crate) fn verify_batch(
         out.write_all(&done.text)
             .map_err(|e| CliError::io("write", Path::new("<stdout>"), &e))
     };
-    let internal = || {
-        CliError::core_code(
-            consentry::Code::Internal,
-            "a worker thread stopped unexpectedly".into(),
-            EXIT_ERROR,
-        )
-    };
-    crate::pipeline::run(workers, read, work, write, internal)?;
+    crate::pipeline::run(workers, read, work, write, crate::pipeline::cli_fault)?;
     out.flush()
         .map_err(|e| CliError::io("write", Path::new("<stdout>"), &e))?;
     crate::util::note(&format!(

@@ -17,6 +17,30 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Mutex;
 
+/// Why the pipeline itself failed (not a chunk's own error).
+#[derive(Debug)]
+pub(crate) enum Fault {
+    /// A thread could not be started.
+    Spawn(std::io::Error),
+    /// A thread stopped without delivering its chunk (never expected).
+    Stopped,
+}
+
+/// A [`Fault`] as the CLI reports it: a thread that cannot be started is `cli_usage` (too many
+/// `--threads` for the system), one that stops early `internal`.
+pub(crate) fn cli_fault(fault: Fault) -> crate::util::CliError {
+    match fault {
+        Fault::Spawn(e) => {
+            crate::util::CliError::usage(&format!("cannot start worker threads: {e}"))
+        }
+        Fault::Stopped => crate::util::CliError::core_code(
+            consentry::Code::Internal,
+            "a worker thread stopped unexpectedly; the run is incomplete".into(),
+            crate::util::EXIT_ERROR,
+        ),
+    }
+}
+
 /// Chunks in flight (read and not yet written) with `workers` worker threads: one being
 /// transformed per worker, as many again queued or waiting for their turn to be written, and
 /// two more so that the reader and the writer never wait on each other.
@@ -37,8 +61,8 @@ pub(crate) fn workers(requested: Option<usize>) -> usize {
 /// returns `None` (end of input) or `Some(Err)` (a read error, delivered in order; nothing is
 /// read after it). `work` runs on `workers` threads. `write` runs on the calling thread, once
 /// per chunk, in input order; the first error it returns (or a read error reaching it) ends the
-/// run. `internal` makes the error returned when a thread cannot be started or stops without
-/// delivering its chunk (never expected).
+/// run. `fault` makes the error returned when a thread cannot be started or stops without
+/// delivering its chunk ([`Fault`]).
 ///
 /// The reader thread owns its input (`'static`): when the writer stops early it is left to
 /// finish its current read on its own (it may be waiting on a pipe that never closes) and
@@ -48,7 +72,7 @@ pub(crate) fn run<I, O, E>(
     read: impl FnMut() -> Option<Result<I, E>> + Send + 'static,
     work: impl Fn(I) -> O + Sync,
     mut write: impl FnMut(O) -> Result<(), E>,
-    internal: impl Fn() -> E,
+    fault: impl Fn(Fault) -> E,
 ) -> Result<(), E>
 where
     I: Send + 'static,
@@ -63,7 +87,7 @@ where
     let (slot_tx, slot_rx) = sync_channel::<()>(depth);
     for _ in 0..depth {
         if slot_tx.send(()).is_err() {
-            return Err(internal());
+            return Err(fault(Fault::Stopped));
         }
     }
     let (todo_tx, todo_rx) = sync_channel::<(u64, Result<I, E>)>(depth);
@@ -84,7 +108,7 @@ where
             }
             // `todo_tx` is dropped here: the workers drain the queue and stop.
         })
-        .map_err(|_| internal())?;
+        .map_err(|e| fault(Fault::Spawn(e)))?;
     let todo_rx = Mutex::new(todo_rx);
     let result = std::thread::scope(|s| {
         let (todo_rx, work, stop) = (&todo_rx, &work, &*stop);
@@ -105,15 +129,13 @@ where
                         break;
                     }
                 });
-            if started.is_err() {
-                // The workers already started finish the input; none is worse than few only
-                // when none started.
+            if let Err(e) = started {
                 stop.store(true, Ordering::Relaxed);
-                return Err(internal());
+                return Err(fault(Fault::Spawn(e)));
             }
         }
         drop(done_tx);
-        let result = write_in_order(&done_rx, &slot_tx, &mut write, &internal);
+        let result = write_in_order(&done_rx, &slot_tx, &mut write, &fault);
         stop.store(true, Ordering::Relaxed);
         // Unblock the reader (waiting for a slot) and the workers (sending results).
         drop(slot_tx);
@@ -123,7 +145,7 @@ where
     match result {
         // The reader has ended (every worker saw its queue close): a panic there would
         // otherwise look like the end of the input.
-        Ok(()) => reader.join().map_err(|_| internal()),
+        Ok(()) => reader.join().map_err(|_| fault(Fault::Stopped)),
         Err(e) => Err(e),
     }
 }
@@ -133,7 +155,7 @@ fn write_in_order<O, E>(
     done_rx: &Receiver<(u64, Result<O, E>)>,
     slot_tx: &SyncSender<()>,
     write: &mut impl FnMut(O) -> Result<(), E>,
-    internal: &impl Fn() -> E,
+    fault: &impl Fn(Fault) -> E,
 ) -> Result<(), E> {
     let mut waiting: BTreeMap<u64, Result<O, E>> = BTreeMap::new();
     let mut next = 0u64;
@@ -150,7 +172,7 @@ fn write_in_order<O, E>(
             }
             // Every worker has finished: whatever is still waiting is out of sequence.
             Err(_) if waiting.is_empty() => return Ok(()),
-            Err(_) => return Err(internal()),
+            Err(_) => return Err(fault(Fault::Stopped)),
         }
     }
 }
@@ -190,7 +212,7 @@ mod tests {
                     seen.extend(o);
                     Ok(())
                 },
-                || "internal".to_owned(),
+                |_| "internal".to_owned(),
             )
             .unwrap();
             assert_eq!(seen, (0..1000).map(|x| x * 2).collect::<Vec<_>>());
@@ -216,7 +238,7 @@ mod tests {
                 written += 1;
                 Ok(())
             },
-            || "internal".to_owned(),
+            |_| "internal".to_owned(),
         )
         .unwrap_err();
         assert_eq!((err.as_str(), written), ("bad 5", 4));
@@ -232,7 +254,7 @@ mod tests {
             move || Some(Ok(counter.fetch_add(1, Ordering::SeqCst))),
             |c: u64| c,
             |c| if c == 3 { Err("stop") } else { Ok(()) },
-            || "internal",
+            |_| "internal",
         )
         .unwrap_err();
         assert_eq!(err, "stop");
@@ -264,7 +286,7 @@ mod tests {
                 in_flight.fetch_sub(1, Ordering::SeqCst);
                 Ok(())
             },
-            || (),
+            |_| (),
         )
         .unwrap();
         assert!(most.load(Ordering::SeqCst) <= depth(3));

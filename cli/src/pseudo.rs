@@ -567,19 +567,10 @@ fn run_csv(
         let bytes = done.settle(args.on_error, &mut tally, &mut unlisted_ids)?;
         output.write_all(&bytes).map_err(write_err)
     };
-    pipeline::run(workers, read, work, write, internal)?;
+    pipeline::run(workers, read, work, write, pipeline::cli_fault)?;
     report_unlisted(&header, &unlisted_ids, args.strict_unlisted)?;
     output.flush().map_err(write_err)?;
     Ok(tally)
-}
-
-/// The error of a pipeline thread that could not start or stopped early (never expected).
-fn internal() -> CliError {
-    CliError::core_code(
-        consentry::Code::Internal,
-        "a worker thread stopped unexpectedly; no output written".into(),
-        EXIT_ERROR,
-    )
 }
 
 /// One CSV record's bytes (`--csv-safe` applied), through the writer every face shares.
@@ -741,7 +732,7 @@ fn run_jsonl(
         let bytes = done.settle(args.on_error, &mut tally, &mut unlisted)?;
         output.write_all(&bytes).map_err(write_err)
     };
-    pipeline::run(workers, read, work, write, internal)?;
+    pipeline::run(workers, read, work, write, pipeline::cli_fault)?;
     output.flush().map_err(write_err)?;
     Ok(tally)
 }
