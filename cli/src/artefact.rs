@@ -115,17 +115,33 @@ pub(crate) fn verify_one(opts: &VerifyOpts, arg: &str) -> Result<ExitCode, CliEr
     Ok(ExitCode::SUCCESS)
 }
 
-/// Lines verified per chunk (the unit a worker verifies): large enough to keep every core
-/// busy, small enough that memory stays flat however long the file is.
+/// Lines per chunk: the unit read (a read error ends the input at its chunk); small enough that
+/// memory stays flat however long the file is.
 const CHUNK: usize = 4096;
 /// Bytes of line text per chunk at most (each line is capped at
 /// [`util::MAX_ARTEFACT_TEXT`], so a chunk of long lines stops early).
 const CHUNK_BYTES: usize = 16 << 20;
 
+/// Lines per part: the unit a worker verifies (a chunk is cut into parts).
+const PART: usize = 128;
+
 /// A chunk of batch lines as read: (line number, line), and the blank lines skipped in it.
 struct Lines {
     lines: Vec<(u64, util::Line)>,
     blank: u64,
+}
+
+impl crate::pipeline::Chunk for Lines {
+    fn len(&self) -> usize {
+        self.lines.len()
+    }
+    /// The blank lines stay counted with the first part.
+    fn split_off(&mut self, at: usize) -> Self {
+        Lines {
+            lines: self.lines.split_off(at),
+            blank: 0,
+        }
+    }
 }
 
 /// A verified chunk: its output lines and counts.
@@ -142,10 +158,11 @@ struct Verified {
 /// newline without being held, and reported rejected (`input_too_large`); a line that is not
 /// UTF-8 is reported rejected (`invalid_utf8`). Either way the batch goes on.
 ///
-/// A [`crate::pipeline`]: a reader thread reads chunks of lines, `threads` workers (default:
-/// every core) verify them and format their results, and the calling thread prints them in
-/// input order; at most [`crate::pipeline::depth`] chunks of at most [`CHUNK`] lines and
-/// [`CHUNK_BYTES`] of text are held at once.
+/// A [`crate::pipeline`]: a reader thread reads chunks of lines and cuts them into parts of
+/// [`PART`] lines, `threads` workers (default: every core) verify parts and format their
+/// results, and the calling thread prints them in input order; at most
+/// [`crate::pipeline::depth`] parts are held between reading and writing, plus the chunk being
+/// read (at most [`CHUNK`] lines and [`CHUNK_BYTES`] of text).
 pub(crate) fn verify_batch(
     opts: &VerifyOpts,
     file: &str,
@@ -195,6 +212,7 @@ pub(crate) fn verify_batch(
         // Blank lines after the last artefact are counted with an empty chunk.
         (!chunk.lines.is_empty() || chunk.blank > 0).then_some(Ok(chunk))
     };
+    let read = crate::pipeline::in_parts(read, PART);
     let work = |chunk: Lines| -> Verified {
         let mut done = Verified {
             text: Vec::new(),

@@ -85,8 +85,8 @@ enum Command {
         #[arg(long, value_name = "FILE", conflicts_with = "artefact")]
         batch: Option<String>,
         /// With --batch: worker threads (default, or 0: every core). A reader thread and the
-        /// writer run beside them; at most 2 x threads + 2 chunks of at most 4096 lines and
-        /// 16 MiB of text each are held in memory at once.
+        /// writer run beside them. Memory: at most 2 x threads + 2 parts of 128 lines between
+        /// reading and writing, plus the chunk being read (4096 lines or 16 MiB of text).
         #[arg(long)]
         threads: Option<usize>,
         /// The artefact: base64url text, a file holding it, or `-` for stdin.

@@ -17,6 +17,50 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Mutex;
 
+/// A chunk that can be cut into parts (see [`in_parts`]).
+pub(crate) trait Chunk: Sized {
+    /// Items in the chunk.
+    fn len(&self) -> usize;
+    /// Splits the chunk at `at`: `self` keeps the items before it, the rest is returned.
+    fn split_off(&mut self, at: usize) -> Self;
+}
+
+impl<T> Chunk for Vec<T> {
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+    fn split_off(&mut self, at: usize) -> Self {
+        Vec::split_off(self, at)
+    }
+}
+
+/// A reader that hands out each chunk `read` returns in parts of at most `part` items, in
+/// order, one per call: the workers share a chunk instead of one taking it whole. A chunk is
+/// still read whole before any part of it is handed out, so a read error keeps its place: it
+/// stands for its whole chunk, after every part of the chunks before it.
+pub(crate) fn in_parts<C: Chunk, E>(
+    mut read: impl FnMut() -> Option<Result<C, E>>,
+    part: usize,
+) -> impl FnMut() -> Option<Result<C, E>> {
+    let part = part.max(1);
+    // The parts still to hand out, last first.
+    let mut parts: Vec<C> = Vec::new();
+    move || {
+        if let Some(p) = parts.pop() {
+            return Some(Ok(p));
+        }
+        let mut chunk = match read()? {
+            Ok(c) => c,
+            Err(e) => return Some(Err(e)),
+        };
+        while chunk.len() > part {
+            let at = (chunk.len() - 1) / part * part;
+            parts.push(chunk.split_off(at));
+        }
+        Some(Ok(chunk))
+    }
+}
+
 /// Why the pipeline itself failed (not a chunk's own error).
 #[derive(Debug)]
 pub(crate) enum Fault {
@@ -217,6 +261,31 @@ mod tests {
             .unwrap();
             assert_eq!(seen, (0..1000).map(|x| x * 2).collect::<Vec<_>>());
         }
+    }
+
+    #[test]
+    fn in_parts_cuts_chunks_in_order_and_keeps_a_read_error_in_place() {
+        let mut chunks = vec![
+            Err("bad"),
+            Ok((10..15).collect::<Vec<u32>>()),
+            Ok((0..10).collect()),
+        ];
+        let mut read = in_parts(move || chunks.pop(), 4);
+        let mut got = Vec::new();
+        while let Some(part) = read() {
+            got.push(part);
+        }
+        assert_eq!(
+            got,
+            vec![
+                Ok(vec![0, 1, 2, 3]),
+                Ok(vec![4, 5, 6, 7]),
+                Ok(vec![8, 9]),
+                Ok(vec![10, 11, 12, 13]),
+                Ok(vec![14]),
+                Err("bad")
+            ]
+        );
     }
 
     #[test]

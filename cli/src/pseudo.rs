@@ -1,10 +1,11 @@
 //! `consentry key master` and `pseudonymise`.
 //!
 //! Files go through a [`crate::pipeline`]: a reader thread cuts the input into chunks of rows
-//! (CSV with the `csv` crate's record reader, so quoted line breaks stay inside their field),
-//! `--threads` workers transform and encode chunks, and the calling thread writes them in input
-//! order. At most [`crate::pipeline::depth`] chunks of at most [`CHUNK`] rows and about
-//! [`CHUNK_BYTES`] of text are held at once, so memory stays flat whatever the file size.
+//! (CSV with the `csv` crate's record reader, so quoted line breaks stay inside their field)
+//! and those into parts of [`PART`] rows, `--threads` workers transform and encode parts, and
+//! the calling thread writes them in input order. At most [`crate::pipeline::depth`] parts are
+//! held between reading and writing, plus the chunk being read (at most [`CHUNK`] rows and
+//! about [`CHUNK_BYTES`] of text), so memory stays flat whatever the file size.
 //! Output goes to a temporary file renamed into place at the end: a failed run leaves none.
 
 use std::io::IsTerminal as _;
@@ -20,8 +21,10 @@ use consentry::{HasCode, MasterKey, Policy, Pseudonymiser};
 use crate::pipeline;
 use crate::util::{self, CliError, EXIT_ERROR, EXIT_REJECTED};
 
-/// Records per chunk (the unit a worker transforms).
+/// Records per chunk: the unit read (a record the reader refuses ends the input at its chunk).
 pub(crate) const CHUNK: usize = 8192;
+/// Records per part: the unit a worker transforms (a chunk is cut into parts).
+pub(crate) const PART: usize = 512;
 /// Bytes of input text per chunk, at most (plus the record that crosses it): a chunk ends at
 /// [`CHUNK`] records or at this many bytes, whichever comes first.
 pub(crate) const CHUNK_BYTES: usize = 8 << 20;
@@ -122,8 +125,8 @@ pub(crate) struct PseudonymiseArgs {
     #[arg(long, value_enum, default_value_t = OnError::Fail)]
     on_error: OnError,
     /// Worker threads (default, or 0: every core). A reader thread and the writer (the main
-    /// thread) run beside them; at most 2 x threads + 2 chunks of at most 8192 rows and about
-    /// 8 MiB of input text each are held in memory at once.
+    /// thread) run beside them. Memory: at most 2 x threads + 2 parts of 512 rows between
+    /// reading and writing, plus the chunk being read (8192 rows or about 8 MiB of text).
     #[arg(long)]
     threads: Option<usize>,
 }
@@ -448,6 +451,18 @@ struct CsvChunk {
     records: Vec<csv::StringRecord>,
 }
 
+impl pipeline::Chunk for CsvChunk {
+    fn len(&self) -> usize {
+        self.records.len()
+    }
+    fn split_off(&mut self, at: usize) -> Self {
+        CsvChunk {
+            first: self.first + at as u64,
+            records: self.records.split_off(at),
+        }
+    }
+}
+
 fn run_csv(
     p: &Pseudonymiser,
     args: &PseudonymiseArgs,
@@ -498,16 +513,18 @@ fn run_csv(
     // Reader: records in chunks; a malformed record ends the input at its chunk.
     let mut rows = 0u64;
     let mut ended = false;
-    // Records of transformed chunks come back to the reader to be read into again (their
-    // buffers reused instead of allocated per record). A chunk's records are recycled once it
-    // is transformed, and the reader takes one batch per chunk, so at most
-    // `pipeline::depth(workers) + 1` batches exist.
+    // Records of transformed parts come back to the reader to be read into again (their
+    // buffers reused instead of allocated per record); it keeps at most [`CHUNK`] spares.
     let (recycle, recycled) = std::sync::mpsc::channel::<Vec<csv::StringRecord>>();
+    let mut spare: Vec<csv::StringRecord> = Vec::new();
     let read = move || -> Option<Result<CsvChunk, CliError>> {
         if ended {
             return None;
         }
-        let mut spare = recycled.try_recv().unwrap_or_default();
+        while let Ok(records) = recycled.try_recv() {
+            let room = CHUNK.saturating_sub(spare.len());
+            spare.extend(records.into_iter().take(room));
+        }
         let mut chunk = CsvChunk {
             first: rows + 1,
             records: Vec::with_capacity(CHUNK),
@@ -533,6 +550,7 @@ fn run_csv(
         }
         (!chunk.records.is_empty()).then_some(Ok(chunk))
     };
+    let read = pipeline::in_parts(read, PART);
     let on_error = args.on_error.core();
     let work = |chunk: CsvChunk| -> Done {
         let mut done = Done::new(chunk.records.len());
@@ -692,6 +710,7 @@ fn run_jsonl(
         }
         (!chunk.is_empty()).then_some(Ok(chunk))
     };
+    let read = pipeline::in_parts(read, PART);
     let on_error = args.on_error.core();
     let work = |chunk: JsonChunk| -> Done {
         let mut done = Done::new(chunk.len());
