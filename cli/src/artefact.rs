@@ -117,7 +117,7 @@ pub(crate) fn verify_one(opts: &VerifyOpts, arg: &str) -> Result<ExitCode, CliEr
 
 /// Lines per chunk: the unit read (a read error ends the input at its chunk); small enough that
 /// memory stays flat however long the file is.
-const CHUNK: usize = 4096;
+const CHUNK: usize = 1024;
 /// Bytes of line text per chunk at most (each line is capped at
 /// [`util::MAX_ARTEFACT_TEXT`], so a chunk of long lines stops early).
 const CHUNK_BYTES: usize = 16 << 20;

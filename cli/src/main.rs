@@ -86,7 +86,7 @@ enum Command {
         batch: Option<String>,
         /// With --batch: worker threads (default, or 0: every core). A reader thread and the
         /// writer run beside them. Memory: at most 2 x threads + 2 parts of 128 lines between
-        /// reading and writing, plus the chunk being read (4096 lines or 16 MiB of text).
+        /// reading and writing, plus the chunk being read (1024 lines or 16 MiB of text).
         #[arg(long)]
         threads: Option<usize>,
         /// The artefact: base64url text, a file holding it, or `-` for stdin.

@@ -1,6 +1,6 @@
 //! The pipeline under `pseudonymise` and `verify --batch` (a reader thread, N workers, an
 //! ordered writer): the same bytes, reports, exit codes and all-or-nothing output whatever
-//! the number of threads, across chunk boundaries (8192 rows, 4096 batch lines).
+//! the number of threads, across chunk boundaries (8192 rows, 1024 batch lines).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
