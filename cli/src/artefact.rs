@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use consentry::{Claims, Verifier};
-use rayon::prelude::*;
 
 use crate::util::{self, CliError, EXIT_ERROR, EXIT_REJECTED};
 
@@ -152,22 +151,62 @@ pub(crate) fn verify_one(opts: &VerifyOpts, arg: &str) -> Result<ExitCode, CliEr
     Ok(ExitCode::SUCCESS)
 }
 
-/// Lines verified per parallel chunk: large enough to keep every core busy, small enough that
+/// Lines per chunk: the unit read (a read error ends the input at its chunk); small enough that
 /// memory stays flat however long the file is.
-const CHUNK: usize = 4096;
+const CHUNK: usize = 1024;
 /// Bytes of line text per chunk at most (each line is capped at
 /// [`util::MAX_ARTEFACT_TEXT`], so a chunk of long lines stops early).
 const CHUNK_BYTES: usize = 16 << 20;
+
+/// Lines per part: the unit a worker verifies (a chunk is cut into parts).
+const PART: usize = 128;
+
+/// A chunk of batch lines as read: (line number, line), and the blank lines skipped in it.
+struct Lines {
+    lines: Vec<(u64, util::Line)>,
+    blank: u64,
+}
+
+impl crate::pipeline::Chunk for Lines {
+    fn len(&self) -> usize {
+        self.lines.len()
+    }
+    /// The blank lines stay counted with the first part.
+    fn split_off(&mut self, at: usize) -> Self {
+        Lines {
+            lines: self.lines.split_off(at),
+            blank: 0,
+        }
+    }
+}
+
+/// A verified chunk: its output lines and counts.
+struct Verified {
+    text: Vec<u8>,
+    valid: u64,
+    rejected: u64,
+    blank: u64,
+}
 
 /// Verifies one base64url artefact per line; prints one JSON result per non-blank line, in order.
 ///
 /// Each line is read with a cap ([`util::MAX_ARTEFACT_TEXT`]): a longer line is skipped to its
 /// newline without being held, and reported rejected (`input_too_large`); a line that is not
 /// UTF-8 is reported rejected (`invalid_utf8`). Either way the batch goes on.
-pub(crate) fn verify_batch(opts: &VerifyOpts, file: &str) -> Result<ExitCode, CliError> {
+///
+/// A [`crate::pipeline`]: a reader thread reads chunks of lines and cuts them into parts of
+/// [`PART`] lines, `threads` workers (default: every core) verify parts and format their
+/// results, and the calling thread prints them in input order; at most
+/// [`crate::pipeline::depth`] parts are held between reading and writing, plus the chunk being
+/// read (at most [`CHUNK`] lines and [`CHUNK_BYTES`] of text).
+pub(crate) fn verify_batch(
+    opts: &VerifyOpts,
+    file: &str,
+    threads: Option<usize>,
+) -> Result<ExitCode, CliError> {
     let now = util::now_or(opts.now)?;
     let v = Checker::new(opts, now)?;
-    let mut input: Box<dyn std::io::BufRead> = if file == "-" {
+    let mut input: Box<dyn std::io::BufRead + Send> = if file == "-" {
         Box::new(std::io::BufReader::new(std::io::stdin()))
     } else {
         let path = Path::new(file);
@@ -175,77 +214,107 @@ pub(crate) fn verify_batch(opts: &VerifyOpts, file: &str) -> Result<ExitCode, Cl
             std::fs::File::open(path).map_err(|e| CliError::io("open", path, &e))?,
         ))
     };
+    let workers = crate::pipeline::workers(threads);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let (mut valid, mut rejected, mut blank) = (0u64, 0u64, 0u64);
-    let mut chunk: Vec<(u64, util::Line)> = Vec::with_capacity(CHUNK);
     let mut line_no = 0u64;
-    loop {
-        chunk.clear();
+    let path = PathBuf::from(file);
+    let read = move || -> Option<Result<Lines, CliError>> {
+        let mut chunk = Lines {
+            lines: Vec::with_capacity(CHUNK),
+            blank: 0,
+        };
         let mut bytes = 0usize;
-        while let Some(line) = util::read_line_capped(&mut input, util::MAX_ARTEFACT_TEXT)
-            .map_err(|e| CliError::io("read", Path::new(file), &e))?
-        {
+        loop {
+            let line = match util::read_line_capped(&mut input, util::MAX_ARTEFACT_TEXT) {
+                Ok(Some(line)) => line,
+                Ok(None) => break,
+                Err(e) => return Some(Err(CliError::io("read", &path, &e))),
+            };
             line_no += 1;
             if let util::Line::Text(t) = &line {
                 if t.trim().is_empty() {
-                    blank += 1;
+                    chunk.blank += 1;
                     continue;
                 }
                 bytes += t.len();
             }
-            chunk.push((line_no, line));
-            if chunk.len() == CHUNK || bytes >= CHUNK_BYTES {
+            chunk.lines.push((line_no, line));
+            if chunk.lines.len() == CHUNK || bytes >= CHUNK_BYTES {
                 break;
             }
         }
-        if chunk.is_empty() {
-            break;
-        }
-        let results: Vec<(bool, serde_json::Value)> = chunk
-            .par_iter()
-            .map(|(n, line)| {
-                let res = match line {
-                    util::Line::Text(t) => v.verify_item(t.trim().as_bytes(), &opts.aud, now),
-                    util::Line::TooLong => Err(util::too_large("the line")),
-                    util::Line::NotUtf8 => Err(CliError {
-                        code: consentry::Code::InvalidUtf8,
-                        message: "the line is not utf-8 text".into(),
-                        exit: EXIT_REJECTED,
-                    }),
-                };
-                match res {
-                    Ok(view) => (true, util::with_members(view, &[("line", (*n).into())])),
-                    Err(e) => (
-                        false,
-                        util::with_members(
-                            e.to_json(),
-                            &[("line", (*n).into()), ("verified", false.into())],
-                        ),
-                    ),
-                }
-            })
-            .collect();
-        for (ok, json) in results {
+        // Blank lines after the last artefact are counted with an empty chunk.
+        (!chunk.lines.is_empty() || chunk.blank > 0).then_some(Ok(chunk))
+    };
+    let read = crate::pipeline::in_parts(read, PART);
+    let work = |chunk: Lines| -> Verified {
+        let mut done = Verified {
+            text: Vec::new(),
+            valid: 0,
+            rejected: 0,
+            blank: chunk.blank,
+        };
+        for (n, line) in &chunk.lines {
+            let (ok, json) = verify_line(&v, opts, now, *n, line);
             if ok {
-                valid += 1;
+                done.valid += 1;
             } else {
-                rejected += 1;
+                done.rejected += 1;
             }
-            writeln!(out, "{json}")
-                .map_err(|e| CliError::io("write", Path::new("<stdout>"), &e))?;
+            // `Display` of a value is its compact JSON text.
+            let _ = writeln!(done.text, "{json}");
         }
-    }
+        done
+    };
+    let write = |done: Verified| -> Result<(), CliError> {
+        valid += done.valid;
+        rejected += done.rejected;
+        blank += done.blank;
+        out.write_all(&done.text)
+            .map_err(|e| CliError::io("write", Path::new("<stdout>"), &e))
+    };
+    crate::pipeline::run(workers, read, work, write, crate::pipeline::cli_fault)?;
     out.flush()
         .map_err(|e| CliError::io("write", Path::new("<stdout>"), &e))?;
     crate::util::note(&format!(
-        "verified {} artefact(s) on {} thread(s): {valid} valid, {rejected} rejected, {blank} blank line(s) skipped",
+        "verified {} artefact(s) on {workers} thread(s): {valid} valid, {rejected} rejected, {blank} blank line(s) skipped",
         valid + rejected,
-        rayon::current_num_threads()
     ));
     Ok(if rejected == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_REJECTED)
     })
+}
+
+/// Verifies one batch line: whether it is valid, and its JSON result (the verified claims, or
+/// the error), with its line number.
+fn verify_line(
+    v: &Checker,
+    opts: &VerifyOpts,
+    now: i64,
+    n: u64,
+    line: &util::Line,
+) -> (bool, serde_json::Value) {
+    let res = match line {
+        util::Line::Text(t) => v.verify_item(t.trim().as_bytes(), &opts.aud, now),
+        util::Line::TooLong => Err(util::too_large("the line")),
+        util::Line::NotUtf8 => Err(CliError {
+            code: consentry::Code::InvalidUtf8,
+            message: "the line is not utf-8 text".into(),
+            exit: EXIT_REJECTED,
+        }),
+    };
+    match res {
+        Ok(view) => (true, util::with_members(view, &[("line", n.into())])),
+        Err(e) => (
+            false,
+            util::with_members(
+                e.to_json(),
+                &[("line", n.into()), ("verified", false.into())],
+            ),
+        ),
+    }
 }

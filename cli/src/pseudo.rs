@@ -1,10 +1,15 @@
 //! `consentry key master` and `pseudonymise`.
 //!
-//! Files are processed in chunks: each chunk is transformed in parallel (every core), written
-//! in input order, and the next chunk is read, so memory stays flat whatever the file size.
+//! Files go through a [`crate::pipeline`]: a reader thread cuts the input into chunks of rows
+//! (CSV with the `csv` crate's record reader, so quoted line breaks stay inside their field)
+//! and those into parts of [`PART`] rows, `--threads` workers transform and encode parts, and
+//! the calling thread writes them in input order. At most [`crate::pipeline::depth`] parts are
+//! held between reading and writing, plus the chunk being read (at most [`CHUNK`] rows and
+//! about [`CHUNK_BYTES`] of text), so memory stays flat whatever the file size.
 //! Output goes to a temporary file renamed into place at the end: a failed run leaves none.
 
 use std::io::IsTerminal as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -12,12 +17,17 @@ use std::collections::BTreeMap;
 
 use consentry::pseudo::{csv_safe_cell, Applied, CsvOptions, CsvWriter, PseudoError};
 use consentry::{HasCode, MasterKey, Policy, Pseudonymiser};
-use rayon::prelude::*;
 
+use crate::pipeline;
 use crate::util::{self, CliError, EXIT_ERROR, EXIT_REJECTED};
 
-/// Records per parallel chunk.
-const CHUNK: usize = 8192;
+/// Records per chunk: the unit read (a record the reader refuses ends the input at its chunk).
+pub(crate) const CHUNK: usize = 8192;
+/// Records per part: the unit a worker transforms (a chunk is cut into parts).
+pub(crate) const PART: usize = 512;
+/// Bytes of input text per chunk, at most (plus the record that crosses it): a chunk ends at
+/// [`CHUNK`] records or at this many bytes, whichever comes first.
+pub(crate) const CHUNK_BYTES: usize = 8 << 20;
 
 /// Writes 32 random bytes as hex, mode 0600.
 pub(crate) fn key_master(out: &Path, force: bool) -> Result<ExitCode, CliError> {
@@ -114,7 +124,9 @@ pub(crate) struct PseudonymiseArgs {
     /// What to do with a record holding an invalid value.
     #[arg(long, value_enum, default_value_t = OnError::Fail)]
     on_error: OnError,
-    /// Worker threads (default: every core).
+    /// Worker threads (default, or 0: every core). A reader thread and the writer (the main
+    /// thread) run beside them. Memory: at most 2 x threads + 2 parts of 512 rows between
+    /// reading and writing, plus the chunk being read (8192 rows or about 8 MiB of text).
     #[arg(long)]
     threads: Option<usize>,
 }
@@ -263,10 +275,7 @@ pub(crate) fn pseudonymise(args: &PseudonymiseArgs) -> Result<ExitCode, CliError
     if args.reverse {
         check_key_file(&p, args)?;
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| CliError::usage(&format!("cannot start worker threads: {e}")))?;
+    let workers = pipeline::workers(args.threads);
     let size = std::fs::metadata(&args.input).map(|m| m.len()).unwrap_or(0);
     let progress = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(size);
@@ -288,10 +297,10 @@ pub(crate) fn pseudonymise(args: &PseudonymiseArgs) -> Result<ExitCode, CliError
         // symlink followed, renamed into place only on success (dropped, it is deleted).
         let mut file = util::OutFile::create(&args.out, util::Privacy::Private, true)?;
         let out = std::io::BufWriter::with_capacity(1 << 20, file.file());
-        let tally = pool.install(|| match format {
-            Format::Csv => run_csv(&p, args, reader, out),
-            Format::Jsonl => run_jsonl(&p, args, reader, out),
-        })?;
+        let tally = match format {
+            Format::Csv => run_csv(&p, args, workers, reader, out),
+            Format::Jsonl => run_jsonl(&p, args, workers, reader, out),
+        }?;
         file.commit()?;
         if !args.reverse {
             // The key check value beside the output, for --reverse (not secret).
@@ -309,7 +318,7 @@ pub(crate) fn pseudonymise(args: &PseudonymiseArgs) -> Result<ExitCode, CliError
         if args.reverse { "reversed" } else { "pseudonymised" },
         tally.rows,
         tally.rows as f64 / secs.max(1e-9),
-        pool.current_num_threads(),
+        workers,
         tally.written,
         tally.fields,
         tally.rejected,
@@ -343,36 +352,113 @@ fn fail_on(r: Rejection) -> CliError {
     }
 }
 
-/// Outcome of one record: its output, the values transformed and the values emptied
-/// (`--on-error null-field`); or its refusal.
-type Out<T> = Result<(T, u64, Vec<Rejection>), Rejection>;
+/// What a worker found in a chunk, in row order, for the writer to report and count.
+enum Event {
+    /// A value emptied or nulled (`--on-error null-field`): reported, the row kept.
+    Note(Rejection),
+    /// A row refused: the run fails (`--on-error fail`) or the row is left out.
+    Rejected(Rejection),
+    /// An error that ends the run whatever `--on-error` says (a record that is not JSON, a
+    /// row that does not encode).
+    Fatal(CliError),
+}
 
-/// A core outcome of record `n` as the CLI reports it.
-fn out_of<T>(n: u64, r: Result<Applied<T>, PseudoError>) -> Out<T> {
-    match r {
-        Ok(done) => {
-            let notes = done.nulled.iter().map(|e| Rejection::new(n, e)).collect();
-            Ok((done.output, done.values, notes))
+/// A transformed chunk: its encoded output rows and what to report and count.
+#[derive(Default)]
+struct Done {
+    /// Input records in the chunk (`rows` of the summary).
+    rows: u64,
+    /// The encoded rows kept, in order.
+    bytes: Vec<u8>,
+    written: u64,
+    fields: u64,
+    events: Vec<Event>,
+    /// Unlisted kept columns holding valid Aadhaar numbers: (column, rows).
+    unlisted: BTreeMap<usize, u64>,
+}
+
+impl Done {
+    fn new(rows: usize) -> Self {
+        Done {
+            rows: rows as u64,
+            ..Done::default()
         }
-        Err(e) => Err(Rejection::new(n, &e)),
+    }
+
+    /// Records one row's core outcome; `Some(output)` when it is to be written, `None` when it
+    /// is refused (and, with `--on-error fail`, `stop` is set: the rest of the chunk is moot).
+    fn row<T>(
+        &mut self,
+        n: u64,
+        r: Result<Applied<T>, PseudoError>,
+        on_error: OnError,
+        stop: &mut bool,
+    ) -> Option<T> {
+        match r {
+            Ok(done) => {
+                self.events.extend(
+                    done.nulled
+                        .iter()
+                        .map(|e| Event::Note(Rejection::new(n, e))),
+                );
+                self.written += 1;
+                self.fields += done.values;
+                Some(done.output)
+            }
+            Err(e) => {
+                self.events.push(Event::Rejected(Rejection::new(n, &e)));
+                *stop = on_error == OnError::Fail;
+                None
+            }
+        }
+    }
+
+    /// The writer's side, in chunk order: reports, counts, and the first error that ends the
+    /// run (the same one, after the same reports, as a row-by-row loop would meet).
+    fn settle(
+        self,
+        on_error: OnError,
+        tally: &mut Tally,
+        unlisted: &mut BTreeMap<usize, u64>,
+    ) -> Result<Vec<u8>, CliError> {
+        tally.rows += self.rows;
+        for event in self.events {
+            match event {
+                Event::Note(r) => {
+                    report(&r);
+                    tally.emptied += 1;
+                }
+                Event::Rejected(r) if on_error == OnError::Fail => return Err(fail_on(r)),
+                Event::Rejected(r) => {
+                    report(&r);
+                    tally.rejected += 1;
+                }
+                Event::Fatal(e) => return Err(e),
+            }
+        }
+        tally.written += self.written;
+        tally.fields += self.fields;
+        for (i, count) in self.unlisted {
+            *unlisted.entry(i).or_default() += count;
+        }
+        Ok(self.bytes)
     }
 }
 
-/// Counts and reports one record's outcome; `Some(output)` when it is to be written.
-fn settle<T>(r: Out<T>, on_error: OnError, tally: &mut Tally) -> Result<Option<T>, CliError> {
-    match r {
-        Ok((output, values, notes)) => {
-            notes.iter().for_each(report);
-            tally.emptied += notes.len() as u64;
-            tally.written += 1;
-            tally.fields += values;
-            Ok(Some(output))
-        }
-        Err(r) if on_error == OnError::Fail => Err(fail_on(r)),
-        Err(r) => {
-            report(&r);
-            tally.rejected += 1;
-            Ok(None)
+/// A chunk of CSV records as read: the number of the first, and the records.
+struct CsvChunk {
+    first: u64,
+    records: Vec<csv::StringRecord>,
+}
+
+impl pipeline::Chunk for CsvChunk {
+    fn len(&self) -> usize {
+        self.records.len()
+    }
+    fn split_off(&mut self, at: usize) -> Self {
+        CsvChunk {
+            first: self.first + at as u64,
+            records: self.records.split_off(at),
         }
     }
 }
@@ -380,12 +466,14 @@ fn settle<T>(r: Out<T>, on_error: OnError, tally: &mut Tally) -> Result<Option<T
 fn run_csv(
     p: &Pseudonymiser,
     args: &PseudonymiseArgs,
-    input: impl std::io::Read,
+    workers: usize,
+    input: impl std::io::Read + Send + 'static,
     output: impl std::io::Write,
 ) -> Result<Tally, CliError> {
-    let io = |e: csv::Error| CliError {
+    let input_path = args.input.clone();
+    let io = move |e: csv::Error| CliError {
         code: consentry::Code::CliCsv,
-        message: format!("`{}`: {}", args.input.display(), csv_message(&e)),
+        message: format!("`{}`: {}", input_path.display(), csv_message(&e)),
         exit: EXIT_ERROR,
     };
     let mut rd = csv::ReaderBuilder::new()
@@ -393,7 +481,7 @@ fn run_csv(
         .from_reader(input);
     let header: Vec<String> = rd
         .headers()
-        .map_err(io)?
+        .map_err(&io)?
         .iter()
         .map(str::to_owned)
         .collect();
@@ -416,64 +504,110 @@ fn run_csv(
         });
     }
     let mut output = output;
-    let mut csv_out = CsvWriter::new();
-    let mut write = |cells: &[String]| -> Result<(), CliError> {
-        let bytes = if args.csv_safe {
-            let safe: Vec<String> = cells
-                .iter()
-                .map(|c| csv_safe_cell(c).into_owned())
-                .collect();
-            csv_out.record(&safe)
-        } else {
-            csv_out.record(cells)
-        }
-        .map_err(|e| CliError::core(&e, EXIT_ERROR))?;
-        output
-            .write_all(bytes)
-            .map_err(|e| CliError::io("write", &args.out, &e))
-    };
-    write(plan.header())?;
+    let write_err = |e: std::io::Error| CliError::io("write", &args.out, &e);
+    let mut header_writer = CsvWriter::new();
+    let header_bytes = encode_csv(&mut header_writer, plan.header(), args.csv_safe)?;
+    output.write_all(header_bytes).map_err(write_err)?;
     let mut tally = Tally::default();
-    let mut records = rd.into_records();
-    loop {
-        let mut chunk: Vec<(u64, Vec<String>)> = Vec::with_capacity(CHUNK);
-        for rec in records.by_ref() {
-            tally.rows += 1;
-            let rec = rec.map_err(io)?;
-            chunk.push((tally.rows, rec.iter().map(str::to_owned).collect()));
-            if chunk.len() == CHUNK {
+
+    // Reader: records in chunks; a malformed record ends the input at its chunk.
+    let mut rows = 0u64;
+    let mut ended = false;
+    // Records of transformed parts come back to the reader to be read into again (their
+    // buffers reused instead of allocated per record); it keeps at most [`CHUNK`] spares.
+    let (recycle, recycled) = std::sync::mpsc::channel::<Vec<csv::StringRecord>>();
+    let mut spare: Vec<csv::StringRecord> = Vec::new();
+    let read = move || -> Option<Result<CsvChunk, CliError>> {
+        if ended {
+            return None;
+        }
+        while let Ok(records) = recycled.try_recv() {
+            let room = CHUNK.saturating_sub(spare.len());
+            spare.extend(records.into_iter().take(room));
+        }
+        let mut chunk = CsvChunk {
+            first: rows + 1,
+            records: Vec::with_capacity(CHUNK),
+        };
+        let mut bytes = 0usize;
+        while chunk.records.len() < CHUNK && bytes < CHUNK_BYTES {
+            let mut rec = spare.pop().unwrap_or_default();
+            match rd.read_record(&mut rec) {
+                Ok(true) => {
+                    rows += 1;
+                    bytes += rec.as_slice().len();
+                    chunk.records.push(rec);
+                }
+                Ok(false) => {
+                    ended = true;
+                    break;
+                }
+                Err(e) => {
+                    ended = true;
+                    return Some(Err(io(e)));
+                }
+            }
+        }
+        (!chunk.records.is_empty()).then_some(Ok(chunk))
+    };
+    let read = pipeline::in_parts(read, PART);
+    let on_error = args.on_error.core();
+    let work = |chunk: CsvChunk| -> Done {
+        let mut done = Done::new(chunk.records.len());
+        let mut w = CsvWriter::new();
+        let mut stop = false;
+        for (n, rec) in (chunk.first..).zip(&chunk.records) {
+            let row: Vec<&str> = rec.iter().collect();
+            if !args.reverse {
+                for i in plan.unlisted_aadhaar(&row) {
+                    *done.unlisted.entry(i).or_default() += 1;
+                }
+            }
+            let r = plan.apply_row_on_error(&row, on_error);
+            if let Some(cells) = done.row(n, r, args.on_error, &mut stop) {
+                match encode_csv(&mut w, &cells, args.csv_safe) {
+                    Ok(b) => done.bytes.extend_from_slice(b),
+                    Err(e) => {
+                        done.events.push(Event::Fatal(e));
+                        stop = true;
+                    }
+                }
+            }
+            if stop {
                 break;
             }
         }
-        if chunk.is_empty() {
-            break;
-        }
-        let on_error = args.on_error.core();
-        let results: Vec<(Out<Vec<String>>, Vec<usize>)> = chunk
-            .par_iter()
-            .map(|(n, row)| {
-                let ids = if args.reverse {
-                    Vec::new()
-                } else {
-                    plan.unlisted_aadhaar(row)
-                };
-                (out_of(*n, plan.apply_row_on_error(row, on_error)), ids)
-            })
-            .collect();
-        for (r, ids) in results {
-            for i in ids {
-                *unlisted_ids.entry(i).or_default() += 1;
-            }
-            if let Some(row) = settle(r, args.on_error, &mut tally)? {
-                write(&row)?;
-            }
-        }
-    }
+        // The reader may have finished: records nobody takes back are simply dropped.
+        let _ = recycle.send(chunk.records);
+        done
+    };
+    let write = |done: Done| -> Result<(), CliError> {
+        let bytes = done.settle(args.on_error, &mut tally, &mut unlisted_ids)?;
+        output.write_all(&bytes).map_err(write_err)
+    };
+    pipeline::run(workers, read, work, write, pipeline::cli_fault)?;
     report_unlisted(&header, &unlisted_ids, args.strict_unlisted)?;
-    output
-        .flush()
-        .map_err(|e| CliError::io("write", &args.out, &e))?;
+    output.flush().map_err(write_err)?;
     Ok(tally)
+}
+
+/// One CSV record's bytes (`--csv-safe` applied), through the writer every face shares.
+fn encode_csv<'w, S: AsRef<str>>(
+    w: &'w mut CsvWriter,
+    cells: &[S],
+    csv_safe: bool,
+) -> Result<&'w [u8], CliError> {
+    let r = if csv_safe {
+        let safe: Vec<String> = cells
+            .iter()
+            .map(|c| csv_safe_cell(c.as_ref()).into_owned())
+            .collect();
+        w.record(&safe)
+    } else {
+        let plain: Vec<&str> = cells.iter().map(AsRef::as_ref).collect();
+        w.record(&plain)
+    };
+    r.map_err(|e| CliError::core(&e, EXIT_ERROR))
 }
 
 /// Warns (or with --strict-unlisted fails) about unlisted kept columns holding valid Aadhaar
@@ -531,71 +665,93 @@ fn csv_message(e: &csv::Error) -> String {
     }
 }
 
+/// A chunk of JSON lines as read: (line number, the line, or `None` when it was too long).
+type JsonChunk = Vec<(u64, Option<String>)>;
+
 fn run_jsonl(
     p: &Pseudonymiser,
     args: &PseudonymiseArgs,
-    input: impl std::io::Read,
+    workers: usize,
+    input: impl std::io::Read + Send + 'static,
     mut output: impl std::io::Write,
 ) -> Result<Tally, CliError> {
     let mut tally = Tally::default();
     let mut lines = std::io::BufReader::new(input);
     let mut line_no = 0u64;
-    loop {
+    let input_path = args.input.clone();
+    let read = move || -> Option<Result<JsonChunk, CliError>> {
         // A record longer than the cap is skipped to its end, never held, and rejected.
         let mut chunk: Vec<(u64, Option<String>)> = Vec::with_capacity(CHUNK);
-        while let Some(line) = util::read_line_capped(&mut lines, MAX_RECORD_LINE)
-            .map_err(|e| CliError::io("read", &args.input, &e))?
-        {
+        let mut bytes = 0usize;
+        while chunk.len() < CHUNK && bytes < CHUNK_BYTES {
+            let line = match util::read_line_capped(&mut lines, MAX_RECORD_LINE) {
+                Ok(Some(line)) => line,
+                Ok(None) => break,
+                Err(e) => return Some(Err(CliError::io("read", &input_path, &e))),
+            };
             line_no += 1;
             let line = match line {
                 util::Line::Text(l) if l.trim().is_empty() => continue,
                 util::Line::Text(l) => Some(l),
                 util::Line::TooLong => None,
                 util::Line::NotUtf8 => {
-                    return Err(CliError::io(
+                    return Some(Err(CliError::io(
                         "read",
-                        &args.input,
+                        &input_path,
                         &std::io::Error::new(
                             std::io::ErrorKind::InvalidData,
                             "stream did not contain valid UTF-8",
                         ),
-                    ))
+                    )))
                 }
             };
-            tally.rows += 1;
+            bytes += line.as_ref().map_or(0, String::len);
             chunk.push((line_no, line));
-            if chunk.len() == CHUNK {
-                break;
-            }
         }
-        if chunk.is_empty() {
-            break;
-        }
-        let on_error = args.on_error.core();
-        let results: Vec<Result<Out<String>, CliError>> = chunk
-            .par_iter()
-            .map(|(n, line)| {
-                let Some(line) = line else {
-                    return Ok(Err(Rejection::too_long(*n)));
-                };
-                let record: serde_json::Value =
-                    serde_json::from_str(line).map_err(|e| CliError {
+        (!chunk.is_empty()).then_some(Ok(chunk))
+    };
+    let read = pipeline::in_parts(read, PART);
+    let on_error = args.on_error.core();
+    let work = |chunk: JsonChunk| -> Done {
+        let mut done = Done::new(chunk.len());
+        let mut stop = false;
+        for (n, line) in chunk {
+            let Some(line) = line else {
+                done.events.push(Event::Rejected(Rejection::too_long(n)));
+                if args.on_error == OnError::Fail {
+                    break;
+                }
+                continue;
+            };
+            let record: serde_json::Value = match serde_json::from_str(&line) {
+                Ok(r) => r,
+                Err(e) => {
+                    done.events.push(Event::Fatal(CliError {
                         code: consentry::Code::RecordJson,
                         message: format!("line {n}: not a json record (column {})", e.column()),
                         exit: EXIT_ERROR,
-                    })?;
-                let done = p.apply_json_on_error(&record, args.reverse, on_error);
-                Ok(out_of(*n, done.map(|d| d.map_output(|r| r.to_string()))))
-            })
-            .collect();
-        for r in results {
-            if let Some(line) = settle(r?, args.on_error, &mut tally)? {
-                writeln!(output, "{line}").map_err(|e| CliError::io("write", &args.out, &e))?;
+                    }));
+                    break;
+                }
+            };
+            let r = p.apply_json_on_error(&record, args.reverse, on_error);
+            if let Some(out) = done.row(n, r, args.on_error, &mut stop) {
+                // `Display` of a value is its compact JSON text, one record per line.
+                let _ = writeln!(done.bytes, "{out}");
+            }
+            if stop {
+                break;
             }
         }
-    }
-    output
-        .flush()
-        .map_err(|e| CliError::io("write", &args.out, &e))?;
+        done
+    };
+    let write_err = |e: std::io::Error| CliError::io("write", &args.out, &e);
+    let mut unlisted = BTreeMap::new();
+    let write = |done: Done| -> Result<(), CliError> {
+        let bytes = done.settle(args.on_error, &mut tally, &mut unlisted)?;
+        output.write_all(&bytes).map_err(write_err)
+    };
+    pipeline::run(workers, read, work, write, pipeline::cli_fault)?;
+    output.flush().map_err(write_err)?;
     Ok(tally)
 }
