@@ -556,15 +556,19 @@ fn run_csv(
         let mut done = Done::new(chunk.records.len());
         let mut w = CsvWriter::new();
         let mut stop = false;
+        // One input row and one output row for the whole part: their buffers are reused.
+        let mut row: Vec<&str> = Vec::new();
+        let mut cells: Vec<String> = Vec::new();
         for (n, rec) in (chunk.first..).zip(&chunk.records) {
-            let row: Vec<&str> = rec.iter().collect();
+            row.clear();
+            row.extend(rec.iter());
             if !args.reverse {
                 for i in plan.unlisted_aadhaar(&row) {
                     *done.unlisted.entry(i).or_default() += 1;
                 }
             }
-            let r = plan.apply_row_on_error(&row, on_error);
-            if let Some(cells) = done.row(n, r, args.on_error, &mut stop) {
+            let r = plan.apply_row_on_error_into(&row, on_error, &mut cells);
+            if done.row(n, r, args.on_error, &mut stop).is_some() {
                 match encode_csv(&mut w, &cells, args.csv_safe) {
                     Ok(b) => done.bytes.extend_from_slice(b),
                     Err(e) => {
@@ -577,6 +581,7 @@ fn run_csv(
                 break;
             }
         }
+        drop(row);
         // The reader may have finished: records nobody takes back are simply dropped.
         let _ = recycle.send(chunk.records);
         done
@@ -592,20 +597,19 @@ fn run_csv(
 }
 
 /// One CSV record's bytes (`--csv-safe` applied), through the writer every face shares.
-fn encode_csv<'w, S: AsRef<str>>(
+fn encode_csv<'w>(
     w: &'w mut CsvWriter,
-    cells: &[S],
+    cells: &[String],
     csv_safe: bool,
 ) -> Result<&'w [u8], CliError> {
     let r = if csv_safe {
         let safe: Vec<String> = cells
             .iter()
-            .map(|c| csv_safe_cell(c.as_ref()).into_owned())
+            .map(|c| csv_safe_cell(c).into_owned())
             .collect();
         w.record(&safe)
     } else {
-        let plain: Vec<&str> = cells.iter().map(AsRef::as_ref).collect();
-        w.record(&plain)
+        w.record(cells)
     };
     r.map_err(|e| CliError::core(&e, EXIT_ERROR))
 }

@@ -225,15 +225,29 @@ impl<P: core::ops::Deref<Target = Pseudonymiser>> CsvPlan<P> {
         row: &[T],
         on_error: OnError,
     ) -> Result<Applied<Vec<String>>, PseudoError> {
+        let mut output = Vec::with_capacity(self.header().len());
+        let done = self.apply_row_on_error_into(row, on_error, &mut output)?;
+        Ok(done.map_output(|()| output))
+    }
+
+    /// [`CsvPlan::apply_row_on_error`] into `out`, reusing its strings as
+    /// [`CsvPlan::apply_row_into`] does: on success `out` is the output row; on error its
+    /// contents are unspecified.
+    pub fn apply_row_on_error_into<T: AsRef<str>>(
+        &self,
+        row: &[T],
+        on_error: OnError,
+        out: &mut Vec<String>,
+    ) -> Result<Applied<()>, PseudoError> {
         let values = self
             .listed
             .iter()
             .filter(|&&i| row.get(i).is_some_and(|c| !c.as_ref().is_empty()))
             .count() as u64;
-        let err = match self.apply_row(row) {
-            Ok(output) => {
+        let err = match self.apply_row_into(row, out) {
+            Ok(()) => {
                 return Ok(Applied {
-                    output,
+                    output: (),
                     values,
                     nulled: Vec::new(),
                 })
@@ -251,10 +265,10 @@ impl<P: core::ops::Deref<Target = Pseudonymiser>> CsvPlan<P> {
             };
             cell.clear();
             nulled.push(err);
-            match self.apply_row(&row) {
-                Ok(output) => {
+            match self.apply_row_into(&row, out) {
+                Ok(()) => {
                     return Ok(Applied {
-                        output,
+                        output: (),
                         values: values.saturating_sub(nulled.len() as u64),
                         nulled,
                     })
