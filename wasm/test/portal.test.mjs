@@ -69,7 +69,7 @@ test('portal: the Aadhaar box validates and masks as you type (core idValidate/i
   for (const name of ['TrustStore', 'Verifier', 'idValidate', 'idMask', 'idDetect', 'statusGet', 'inspect', 'publicJwk', 'codes']) {
     assert.ok(api.exported.includes(name), `portal module exports ${name}`);
   }
-  for (const name of ['Pseudonymiser', 'issue', 'keyPublic', 'callJson', 'operations']) {
+  for (const name of ['Pseudonymiser', 'issue', 'keyPublic', 'callJson', 'operations', 'AaTrust', 'aaVerify', 'aaDisplay']) {
     assert.ok(!api.exported.includes(name), `portal module leaves out ${name}`);
   }
   assert.ok(api.verifier.includes('verify') && !api.verifier.includes('decide'), `Verifier: ${api.verifier}`);
