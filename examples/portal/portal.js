@@ -1,8 +1,10 @@
 // The portal page: verify with the npm package's portal module (`consentry/portal/web`: verify,
 // inspect, status lists and identifiers; decide, pseudonymisation and issuing stay in the full
-// module for Node services), then render. Every check
-// is the core's (through WebAssembly); this file only moves values between the page and the
-// package.
+// module for Node services), then render. Account Aggregator consents are verified and shown
+// with the portal-aa module (`consentry/portal-aa/web`: the portal module plus AaTrust,
+// aaVerify and aaDisplay), loaded only when the reader opens one, so the page's first load stays
+// the portal module's. Every check is the core's (through WebAssembly); this file only moves
+// values between the page and the package.
 import init, { TrustStore, Verifier, ConsentryError, idValidate, idMask } from './consentry/portal/web/consentry_wasm.js';
 
 const $ = (id) => document.getElementById(id);
@@ -74,12 +76,74 @@ function renderReceipt(v) {
     el('p', { class: 'hint' }, `Signed with ${v.alg}, key ${v.kid.slice(0, 12)}…`)));
 }
 
-function renderError(e) {
-  const known = e instanceof ConsentryError;
+function renderError(e, AaError) {
+  const known = e instanceof ConsentryError || (AaError !== undefined && e instanceof AaError);
   out.replaceChildren(el('article', { class: 'error', id: 'error', role: 'alert' },
     el('h2', {}, el('span', { class: 'badge bad' }, '✗ Not verified')),
     el('p', { class: 'big' }, (known && HELP[e.code]) || 'This artefact cannot be relied on.'),
     el('p', {}, el('code', { id: 'error-code' }, known ? `${e.code} (${e.numericCode})` : 'error'), ' ', e.message)));
+}
+
+/** The portal-aa module, loaded on first use. */
+let portalAa;
+async function loadPortalAa() {
+  if (!portalAa) {
+    const m = await import('./consentry/portal-aa/web/consentry_wasm.js');
+    await m.default();
+    portalAa = m;
+  }
+  return portalAa;
+}
+
+const fmtDateTime = (s) => new Date(s * 1000).toLocaleString('en-IN', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Kolkata' });
+
+/** The display view of a verified AA consent (`aaDisplay`): nothing is re-derived here. */
+function renderAa(d, evidenceOnly) {
+  const p = d.purpose;
+  const life = d.dataLife.unit === 'INF' ? 'no limit' : `${d.dataLife.value} ${d.dataLife.unit.toLowerCase()}${d.dataLife.value === 1 ? '' : 's'}`;
+  const rows = [
+    ['Signed by', `${d.issuer} (Account Aggregator)`],
+    ['Given to', d.recipient],
+    ['Purpose', `${p.name ?? p.text ?? p.code} (${p.code}${p.category ? `, ${p.category}` : ''})`],
+    ['Use', d.mode],
+    ['Valid', `${d.window.from != null ? fmtDateTime(d.window.from) : '…'} – ${fmtDateTime(d.window.to)}${evidenceOnly ? ' (window not checked)' : ''}`],
+    ['Financial information', d.fiTypes.join(', ')],
+    ['Consent types', d.consentTypes.join(', ')],
+    ['Keep data for', life],
+    ['Fetches', d.frequency.unit === 'INF' ? 'not limited' : `${d.frequency.value} per ${d.frequency.unit.toLowerCase()}`],
+  ];
+  if (d.fiDataRange) rows.push(['Data covered', `${fmtDate(d.fiDataRange.from)} – ${fmtDate(d.fiDataRange.to)}`]);
+  out.replaceChildren(el('article', { class: 'receipt', id: 'aa-receipt' },
+    el('h2', {}, el('span', { class: 'badge ok' }, '✓ Verified'), ' Account Aggregator consent'),
+    el('dl', {}, ...rows.flatMap(([dt, dd]) => [el('dt', {}, dt), el('dd', {}, dd)])),
+    el('h3', {}, 'Fields'),
+    el('ul', {}, ...d.fields.map((f) => el('li', {}, el('code', {}, f)))),
+    el('p', { class: 'hint' }, `Signed with ${d.kid.slice(0, 12)}…; evidence (SHA-256 of the JWS) ${d.evidence.slice(0, 16)}…`)));
+}
+
+async function verifyAa() {
+  try {
+    const m = await loadPortalAa();
+    const issuer = $('aa-issuer').value.trim();
+    const evidenceOnly = $('aa-evidence-only').checked;
+    const trust = new m.AaTrust($('aa-keys').value);
+    const d = m.aaDisplay($('aa-jws').value.trim(), trust, { ...(issuer ? { issuer } : {}), ...(evidenceOnly ? { checkWindow: false } : {}) });
+    renderAa(d, evidenceOnly);
+  } catch (e) {
+    renderError(e, portalAa?.ConsentryError);
+  }
+}
+
+async function loadAaSample() {
+  const r = await fetch('aa-sample.json');
+  if (!r.ok) return false;
+  const s = await r.json();
+  $('aa-box').open = true;
+  $('aa-jws').value = s.jws;
+  $('aa-keys').value = JSON.stringify(s.keys, null, 1);
+  $('aa-issuer').value = s.issuer ?? '';
+  $('aa-evidence-only').checked = Boolean(s.evidenceOnly);
+  return true;
 }
 
 function verify() {
@@ -135,6 +199,8 @@ function setupAadhaar() {
 await init();
 $('form').addEventListener('submit', (ev) => { ev.preventDefault(); verify(); });
 $('sample').addEventListener('click', async () => { if (await loadSample()) verify(); });
+$('aa-verify').addEventListener('click', verifyAa);
+$('aa-sample').addEventListener('click', async () => { if (await loadAaSample()) await verifyAa(); });
 setupAadhaar();
 if (await loadSample()) verify(); else out.replaceChildren(el('p', { class: 'hint' }, 'Paste an artefact and the issuer keys, then Verify.'));
 document.body.dataset.ready = 'true';

@@ -1,6 +1,7 @@
 //! Account Aggregator consents (a compact JWS, RS256, over a `SignedConsentDetail`) and
-//! detached `x-jws-signature` values: `AaTrust`, `aaVerify` and `aaDisplay` in both modules,
-//! `aaVerifyDetached` and `aaDecide` in the full module. The contract is `docs/aa.md`; every
+//! detached `x-jws-signature` values (feature `aa`): `AaTrust`, `aaVerify` and `aaDisplay` in
+//! the full module and the portal-aa module (`consentry/portal-aa`), `aaVerifyDetached` and
+//! `aaDecide` in the full module only. The plain portal module has none of them. The contract is `docs/aa.md`; every
 //! operation is the core's (`consentry::aa`, `consentry::interop`).
 
 use consentry::interop::{self, ErrorBody};

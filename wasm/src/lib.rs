@@ -9,9 +9,11 @@
 //! The crate is built with `wasm-bindgen`'s CLI for the `bundler`, `nodejs` and `web` targets
 //! from one `.wasm` (see `scripts/test-npm` and `wasm/README.md`). Without its default feature
 //! `services` (`decide` and taxonomies, pseudonymisation, issuing, private keys and the generic
-//! `callJson`) it is the portal module `consentry/portal`: what a citizen-facing page needs
-//! (verify, inspect, status lists, identifiers, AA consents verified and displayed) at a
-//! fraction of the size.
+//! `callJson`, the Account Aggregator functions) it is the portal module `consentry/portal`: what
+//! a citizen-facing page needs (verify, inspect, status lists, identifiers) at a fraction of the
+//! size. With only the feature `aa` it is the portal-aa module `consentry/portal-aa`: the portal
+//! module plus Account Aggregator consents verified and displayed (`AaTrust`, `aaVerify`,
+//! `aaDisplay`).
 #![forbid(unsafe_code)]
 
 use consentry::interop::{self, ErrorBody};
@@ -39,6 +41,7 @@ extern "C" {
 #[doc(hidden)]
 pub mod probes;
 
+#[cfg(feature = "aa")]
 mod aa;
 mod ids;
 #[cfg(feature = "services")]
@@ -48,6 +51,7 @@ mod ts_check;
 
 #[cfg(feature = "services")]
 pub use aa::{aa_decide, aa_verify_detached};
+#[cfg(feature = "aa")]
 pub use aa::{aa_display, aa_verify, AaTrust};
 pub use ids::{id_detect, id_mask, id_validate};
 #[cfg(feature = "services")]

@@ -8,6 +8,10 @@ import {
 import initWeb, { Verifier as WebVerifier } from 'consentry/web';
 import initPortal, { Verifier as PortalVerifier, idValidate as portalIdValidate } from 'consentry/portal/web';
 import { TrustStore as BundledPortalTrustStore } from 'consentry/portal';
+import initPortalAa, {
+  AaTrust as PortalAaTrust, aaDisplay as portalAaDisplay, aaVerify as portalAaVerify, type AaDisplay, type AaVerified,
+} from 'consentry/portal-aa/web';
+import { aaVerify as bundledPortalAaVerify } from 'consentry/portal-aa';
 
 const jwks: Jwks = { keys: [] };
 const trust = new TrustStore();
@@ -85,3 +89,12 @@ const spans: IdSpan[] = idDetect('call 9876543210').spans;
 const firstAt: number | undefined = spans[0]?.utf16Start;
 const portalIdv: IdValidation = portalIdValidate('pan', 'ABCPE1234F');
 void [normalised, idErr, masked, spans, firstAt, portalIdv, initPortal, PortalVerifier, BundledPortalTrustStore];
+
+// Account Aggregator consents in the portal-aa module (the plain portal module has none).
+const aaTrust = new PortalAaTrust({ keys: [] }, { entity: 'finvu-aa' });
+const aaSize: number = aaTrust.size;
+const shown: AaDisplay = portalAaDisplay('h.p.s', aaTrust, { issuer: 'finvu-aa', checkWindow: false });
+const purposeName: string | null = shown.purpose.name;
+const aaVerified: AaVerified = portalAaVerify('h.p.s', aaTrust, { now: 1 });
+const aaKid: string = aaVerified.kid;
+void [aaSize, purposeName, aaKid, initPortalAa, bundledPortalAaVerify];

@@ -1,6 +1,6 @@
 // The golden conformance corpus (tests/corpus/corpus.json) replayed through the npm package:
 // through callJson (every case), through the full module's classes and functions, and through
-// the portal module (`consentry/portal`, whose operations are a subset). Every response must
+// the portal modules (`consentry/portal` and `consentry/portal-aa`, whose operations are subsets). Every response must
 // hold the case's stated intent (intent.mjs, the check of tests/src/intent.rs) and equal the
 // recorded response: the whole result on success, the code and numericCode on failure.
 import { test } from 'node:test';
@@ -131,23 +131,49 @@ test('corpus: every case but the listed ones through the full module\'s classes 
   assert.ok(replayed >= 80, `${replayed} cases through the typed API`);
 });
 
-test('corpus: the portal module (consentry/portal) gives the same for every operation it has', async () => {
-  // The portal's web build is the same .wasm as its bundler build (`consentry/portal`), loadable
-  // in Node without a bundler.
-  const dir = path.join(PKG, 'portal', 'web');
+/** Loads the web build of a portal module (`portal` or `portal-aa`) in Node: the same .wasm as
+ * its bundler build, loadable without a bundler. */
+async function portalModule(sub) {
+  const dir = path.join(PKG, sub, 'web');
   const p = await import(pathToFileURL(path.join(dir, 'consentry_wasm.js')).href);
   p.initSync({ module: readFileSync(path.join(dir, 'consentry_wasm_bg.wasm')) });
-  assert.equal(p.Pseudonymiser, undefined, 'the portal module has no Pseudonymiser');
-  assert.equal(p.Verifier.prototype.decide, undefined, 'the portal module has no decide');
-  assert.equal(p.callJson, undefined, 'the portal module has no callJson');
-  assert.equal(p.aaDecide, undefined, 'the portal module has no aaDecide');
-  assert.equal(p.aaVerifyDetached, undefined, 'the portal module has no aaVerifyDetached');
-  const ops = new Set(Object.keys(TYPED).filter((op) => !NOT_IN_PORTAL.has(op)));
-  const { left, replayed } = replayTyped(p, ops, 'portal module');
+  assert.equal(p.Pseudonymiser, undefined, `the ${sub} module has no Pseudonymiser`);
+  assert.equal(p.Verifier.prototype.decide, undefined, `the ${sub} module has no decide`);
+  assert.equal(p.callJson, undefined, `the ${sub} module has no callJson`);
+  assert.equal(p.aaDecide, undefined, `the ${sub} module has no aaDecide`);
+  assert.equal(p.aaVerifyDetached, undefined, `the ${sub} module has no aaVerifyDetached`);
+  return p;
+}
+
+/** Replays every case of the operations a portal module has; exactly the others are left. */
+function replayPortal(p, notIn, label) {
+  const ops = new Set(Object.keys(TYPED).filter((op) => !notIn.has(op)));
+  const { left, replayed } = replayTyped(p, ops, label);
   const want = corpus.cases
-    .filter((k) => JSON_ONLY_CASES.has(k.id) || UNTYPED_OPS.has(k.op) || NOT_IN_PORTAL.has(k.op)).map((k) => k.id);
-  assert.deepEqual(left, want, 'exactly the cases of operations the portal lacks are left out');
-  const portalOps = new Set(corpus.cases.filter((k) => !left.includes(k.id)).map((k) => k.op));
-  assert.deepEqual([...portalOps].sort(), ['aaVerify', 'idDetect', 'idMask', 'idValidate', 'inspect', 'statusGet', 'verify']);
+    .filter((k) => JSON_ONLY_CASES.has(k.id) || UNTYPED_OPS.has(k.op) || notIn.has(k.op)).map((k) => k.id);
+  assert.deepEqual(left, want, `exactly the cases of operations the ${label} lacks are left out`);
+  const replayedOps = new Set(corpus.cases.filter((k) => !left.includes(k.id)).map((k) => k.op));
+  return { replayed, ops: [...replayedOps].sort() };
+}
+
+test('corpus: the portal module (consentry/portal) gives the same for every operation it has', async () => {
+  const p = await portalModule('portal');
+  for (const name of ['AaTrust', 'aaVerify', 'aaDisplay']) {
+    assert.equal(p[name], undefined, `the portal module has no ${name} (consentry/portal-aa has)`);
+  }
+  const { replayed, ops } = replayPortal(p, new Set([...NOT_IN_PORTAL, 'aaVerify']), 'portal module');
+  assert.deepEqual(ops, ['idDetect', 'idMask', 'idValidate', 'inspect', 'statusGet', 'verify']);
   assert.ok(replayed >= 40, `${replayed} cases through the portal module`);
+});
+
+test('corpus: the portal-aa module (consentry/portal-aa) gives the same for every operation it has', async () => {
+  const p = await portalModule('portal-aa');
+  for (const name of ['AaTrust', 'aaVerify', 'aaDisplay']) {
+    assert.equal(typeof p[name], 'function', `the portal-aa module has ${name}`);
+  }
+  const { replayed, ops } = replayPortal(p, NOT_IN_PORTAL, 'portal-aa module');
+  assert.deepEqual(ops, ['aaVerify', 'idDetect', 'idMask', 'idValidate', 'inspect', 'statusGet', 'verify']);
+  const aa = corpus.cases.filter((k) => k.op === 'aaVerify').length;
+  assert.ok(aa >= 10, `${aa} aaVerify cases`);
+  assert.ok(replayed >= 40 + aa, `${replayed} cases through the portal-aa module`);
 });

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import assert from 'node:assert/strict';
 import { PKG, fixtures } from './env.mjs';
@@ -24,4 +25,26 @@ test('exports map: require resolves the node build; import gets the same named e
 
 for (const [name, fn] of cases) {
   test(name, () => fn(c, fx));
+}
+
+// The portal-aa module (`consentry/portal-aa`): the portal module plus AaTrust, aaVerify and
+// aaDisplay. Its web build (the same .wasm as its bundler build) runs the AA cases in Node; the
+// full-module-only case checks that aaVerifyDetached and aaDecide are left out.
+const paaDir = path.join(PKG, 'portal-aa', 'web');
+const paa = await import(pathToFileURL(path.join(paaDir, 'consentry_wasm.js')).href);
+paa.initSync({ module: readFileSync(path.join(paaDir, 'consentry_wasm_bg.wasm')) });
+
+test('portal-aa module: the portal exports plus AaTrust, aaVerify and aaDisplay, nothing of the services', () => {
+  for (const name of ['TrustStore', 'Verifier', 'ConsentryError', 'inspect', 'statusGet', 'publicJwk', 'codes',
+    'idValidate', 'idMask', 'idDetect', 'AaTrust', 'aaVerify', 'aaDisplay']) {
+    assert.equal(typeof paa[name], 'function', name);
+  }
+  for (const name of ['Pseudonymiser', 'issue', 'keyPublic', 'callJson', 'operations', 'aaVerifyDetached', 'aaDecide']) {
+    assert.equal(paa[name], undefined, `leaves out ${name}`);
+  }
+  assert.equal(paa.Verifier.prototype.decide, undefined, 'no decide');
+});
+
+for (const [name, fn] of cases.filter(([n]) => n.startsWith('aa:'))) {
+  test(`portal-aa module: ${name}`, () => fn(paa, fx));
 }

@@ -1,8 +1,10 @@
 // examples/portal in headless Chromium: the sample artefact renders as a verified receipt, and
-// a tampered copy shows a clear error with the core's code. Saves screenshots for review.
+// a tampered copy shows a clear error with the core's code; the AA sample renders through the
+// portal-aa module's display view. Saves screenshots for review.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { PKG, ROOT, CHROMIUM, SCREENSHOT } from './env.mjs';
 import { serve } from './server.mjs';
@@ -69,7 +71,7 @@ test('portal: the Aadhaar box validates and masks as you type (core idValidate/i
   for (const name of ['TrustStore', 'Verifier', 'idValidate', 'idMask', 'idDetect', 'statusGet', 'inspect', 'publicJwk', 'codes']) {
     assert.ok(api.exported.includes(name), `portal module exports ${name}`);
   }
-  for (const name of ['Pseudonymiser', 'issue', 'keyPublic', 'callJson', 'operations']) {
+  for (const name of ['Pseudonymiser', 'issue', 'keyPublic', 'callJson', 'operations', 'AaTrust', 'aaVerify', 'aaDisplay']) {
     assert.ok(!api.exported.includes(name), `portal module leaves out ${name}`);
   }
   assert.ok(api.verifier.includes('verify') && !api.verifier.includes('decide'), `Verifier: ${api.verifier}`);
@@ -81,4 +83,46 @@ test('portal: the Aadhaar box validates and masks as you type (core idValidate/i
   assert.ok(!(await page.textContent('#aadhaar-result')).includes('2345'), 'the value is never echoed');
   await page.fill('#aadhaar', '2345 6789 0124');
   await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-aadhaar.png'), fullPage: true });
+});
+
+/** Clears the output, clicks "Verify AA consent" and waits for the error it renders. */
+async function verifyAaAgain() {
+  await page.evaluate(() => document.getElementById('out').replaceChildren());
+  await page.click('#aa-verify');
+  await page.waitForSelector('#error');
+}
+
+test('portal: an Account Aggregator consent is verified and shown through the portal-aa module (aaDisplay)', async () => {
+  // The sample is the AA spec example and its key, as vendored in tests/vectors/aa.
+  const sample = JSON.parse(readFileSync(path.join(ROOT, 'examples/portal/aa-sample.json'), 'utf8'));
+  const vector = readFileSync(path.join(ROOT, 'tests/vectors/aa/signed_consent_spec_example.jws'), 'utf8').trim();
+  assert.equal(sample.jws, vector, 'aa-sample.json holds the vendored spec example');
+  await page.click('#aa-box summary'); // the AA box opens like any <details>
+  await page.click('#aa-sample');
+  await page.waitForSelector('#aa-receipt');
+  const text = await page.textContent('#aa-receipt');
+  for (const want of ['Verified', 'finvu-aa', 'cookiejar-aa@finvu.in', 'Wealth management service', 'aa:101',
+    'Personal Finance', 'view', 'DEPOSIT', '/fi/DEPOSIT/summary', '4 months', '(window not checked)']) {
+    assert.ok(text.includes(want), `the AA receipt shows ${want}`);
+  }
+  assert.ok(!text.includes('demo@finvu'), 'the customer handle is not shown');
+  await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-aa.png'), fullPage: true });
+  // The window is checked unless the reader asks for the evidence only: the example has ended.
+  await page.uncheck('#aa-evidence-only');
+  await verifyAaAgain();
+  assert.equal(await page.textContent('#error-code'), 'expired (1500)');
+  // Another AA's consent, and a changed payload, are refused with their codes.
+  await page.check('#aa-evidence-only');
+  await page.fill('#aa-issuer', 'aa-one');
+  await verifyAaAgain();
+  assert.match(await page.textContent('#error-code'), /^aa_issuer_mismatch \(\d+\)$/);
+  await page.fill('#aa-issuer', 'finvu-aa');
+  const [h, p, s] = sample.jws.split('.');
+  await page.fill('#aa-jws', `${h}.${p.slice(0, 40)}${p[40] === 'A' ? 'B' : 'A'}${p.slice(41)}.${s}`);
+  await verifyAaAgain();
+  assert.match(await page.textContent('#error-code'), /^signature_invalid \(\d+\)$/);
+  // The page's own module stays the portal module (no AA function in it).
+  const exported = await page.evaluate(async () => Object.keys(await import('./consentry/portal/web/consentry_wasm.js')));
+  assert.ok(!exported.includes('aaDisplay'), 'the portal module has no aaDisplay');
+  assert.deepEqual(errors, []);
 });

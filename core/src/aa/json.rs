@@ -541,6 +541,10 @@ impl<'a> Scan<'a> {
     }
 
     fn ws(&mut self) {
+        // Most calls find a token, not white space: one byte decides.
+        if !matches!(self.peek(), Some(b' ' | b'\n' | b'\t' | b'\r')) {
+            return;
+        }
         let rest = self.b.get(self.i..).unwrap_or_default();
         let mut n = 0usize;
         loop {

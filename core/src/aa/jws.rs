@@ -6,6 +6,7 @@ use base64::Engine as _;
 use ring::digest;
 use serde_json::Value;
 
+use super::b64url;
 use super::json;
 use super::keys::{AaAlg, AaTrust, MAX_AA_KID_LEN};
 use super::AaError;
@@ -45,7 +46,8 @@ impl B64Mode {
 
 /// Decodes strict base64url without padding (no white space, canonical trailing bits).
 pub(crate) fn b64_decode(s: &str) -> Option<Vec<u8>> {
-    URL_SAFE_NO_PAD.decode(s.as_bytes()).ok()
+    let mut out = Vec::new();
+    b64url::decode_append(s.as_bytes(), &mut out).then_some(out)
 }
 
 /// The checked protected header.
@@ -66,10 +68,16 @@ pub(crate) fn parse_header(segment: &str) -> Result<Header, AaError> {
     }
     // At most 4,096 characters decode to at most 3,072 bytes: no allocation.
     let mut buf = [0u8; MAX_HEADER_SEGMENT_LEN / 4 * 3];
-    let n = URL_SAFE_NO_PAD
-        .decode_slice(segment.as_bytes(), &mut buf)
-        .map_err(|_| AaError::Base64("header"))?;
-    let bytes = buf.get(..n).unwrap_or_default();
+    let out = b64url::decoded_len(segment.len()).and_then(|n| buf.get_mut(..n));
+    let bytes: &[u8] = match out {
+        Some(out) => {
+            if !b64url::decode_to_slice(segment.as_bytes(), out) {
+                return Err(AaError::Base64("header"));
+            }
+            out
+        }
+        None => return Err(AaError::Base64("header")),
+    };
     // A plain flat header (the usual case) is read without building a JSON value; anything
     // else (escapes, nested values, numbers, an error) goes through the strict parser. Both
     // give the same members to the same checks.
@@ -297,14 +305,15 @@ fn compact_parts<'a>(
         B64Mode::False => h.len() + 1,
         B64Mode::True | B64Mode::Absent => 0,
     };
+    // One buffer: `header "."` (b64 false) and the payload decoded straight after it.
     let mut buf = Vec::with_capacity(payload_at + p.len() / 4 * 3 + 3);
     if header.b64 == B64Mode::False {
         buf.extend_from_slice(h.as_bytes());
         buf.push(b'.');
     }
-    URL_SAFE_NO_PAD
-        .decode_vec(p.as_bytes(), &mut buf)
-        .map_err(|_| AaError::Base64("payload"))?;
+    if !b64url::decode_append(p.as_bytes(), &mut buf) {
+        return Err(AaError::Base64("payload"));
+    }
     let signature = b64_decode(s).ok_or(AaError::Base64("signature"))?;
     Ok(Compact {
         text,
