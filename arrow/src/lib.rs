@@ -579,6 +579,8 @@ pub fn transform_batch(
     let mut row_text: Vec<Option<String>> = vec![None; names.len()];
     let mut null_in: Vec<bool> = vec![false; names.len()];
     let mut kept_rows = 0usize;
+    // The plan's output row, reused for every row (its strings keep their capacity).
+    let mut output: Vec<String> = Vec::with_capacity(names.len());
     for r in 0..rows {
         // Integer subjects as text first (`row` borrows them).
         for (t, cell) in row_text.iter_mut().zip(&cells) {
@@ -624,8 +626,8 @@ pub fn transform_batch(
                 _ => {}
             }
         }
-        let output = match plan.apply_row_on_error(&row, on_error) {
-            Ok(done) => done.output,
+        match plan.apply_row_on_error_into(&row, on_error, &mut output) {
+            Ok(_) => {}
             // As the CLI: `fail` stops at the row; in the other modes a row whose error
             // cannot be nulled is left out.
             Err(e) if on_error == OnError::Fail => {
@@ -639,7 +641,7 @@ pub fn transform_batch(
                 keep.push(false);
                 continue;
             }
-        };
+        }
         keep.push(true);
         kept_rows += 1;
         for (value, &i) in output.iter().zip(&out_pos) {
