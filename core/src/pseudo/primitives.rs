@@ -60,6 +60,7 @@ pub fn hmac_key(key: &[u8]) -> Result<HmacKey, PrimitiveError> {
 }
 
 /// HMAC-SHA256 of `msg` under `key`.
+#[inline]
 pub fn hmac_sha256(key: &HmacKey, msg: &[u8]) -> [u8; 32] {
     let mut mac = key.0.clone();
     mac.update(msg);
@@ -98,6 +99,7 @@ impl AesKey {
     }
 
     /// Encrypts one block in place.
+    #[inline]
     pub(crate) fn encrypt(&self, block: &mut [u8; 16]) {
         let mut b = Block::from(*block);
         match self {
@@ -437,23 +439,36 @@ pub fn base32_lower_16(bytes: &[u8; 16]) -> String {
     out
 }
 
-/// [`base32_lower_16`], appended to `out`.
+/// The RFC 4648 base32 alphabet in lower case, in value order.
+const BASE32_LOWER: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+
+/// [`base32_lower_16`], appended to `out`: the 26 symbols are built on the stack (three 5-byte
+/// groups of 8 symbols, then one byte of 2) and appended at once.
 pub fn push_base32_lower_16(bytes: &[u8; 16], out: &mut String) {
     let [a0, a1, a2, a3, a4, b0, b1, b2, b3, b4, c0, c1, c2, c3, c4, d0] = *bytes;
-    out.reserve(26);
-    for [x0, x1, x2, x3, x4] in [
+    // The symbol of the low five bits of `v` (the mask keeps the lookup in range).
+    let sym = |v: u64| BASE32_LOWER.get((v & 31) as usize).copied().unwrap_or(b'a');
+    let mut text = [0u8; 26];
+    let (groups, last) = text.split_at_mut(24);
+    for (dst, [x0, x1, x2, x3, x4]) in groups.chunks_exact_mut(8).zip([
         [a0, a1, a2, a3, a4],
         [b0, b1, b2, b3, b4],
         [c0, c1, c2, c3, c4],
-    ] {
+    ]) {
         let n = u64::from_be_bytes([0, 0, 0, x0, x1, x2, x3, x4]);
-        for shift in [35, 30, 25, 20, 15, 10, 5, 0] {
-            out.push(base32_symbol(n >> shift));
+        for (d, shift) in dst.iter_mut().zip([35, 30, 25, 20, 15, 10, 5, 0]) {
+            *d = sym(n >> shift);
         }
     }
-    let last = u64::from(d0);
-    out.push(base32_symbol(last >> 3));
-    out.push(base32_symbol(last << 2));
+    let tail = u64::from(d0);
+    for (d, v) in last.iter_mut().zip([tail >> 3, tail << 2]) {
+        *d = sym(v);
+    }
+    match core::str::from_utf8(&text) {
+        Ok(t) => out.push_str(t),
+        // Not reached (every symbol is ASCII); kept total rather than panicking.
+        Err(_) => out.extend(text.iter().map(|b| char::from(*b))),
+    }
 }
 
 #[cfg(test)]
@@ -496,6 +511,17 @@ mod tests {
     fn ff1_rejects_wrong_key_lengths_without_panic() {
         for n in [0usize, 1, 8, 15, 17, 20, 33, 40] {
             assert!(Ff1::new(&vec![0u8; n], Alphabet::Digits).is_err());
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn push_base32_lower_16_equals_the_general_encoder(b in proptest::prelude::any::<[u8; 16]>(), prefix in "[a-z]{0,3}") {
+            let mut out = prefix.clone();
+            push_base32_lower_16(&b, &mut out);
+            proptest::prop_assert_eq!(out, format!("{prefix}{}", base32_lower(&b)));
         }
     }
 }
