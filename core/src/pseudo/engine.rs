@@ -323,8 +323,9 @@ impl Pseudonymiser {
     ///
     /// `pseudonym`, `token` (values up to 256 bytes) and `ff1` (values of up to 76 digits or
     /// 48 alphanumerics) allocate nothing on the heap beyond `out` growing, when the value is
-    /// already canonical (canonicalising a value that is not, and `mask`, `generalise` and
-    /// `shift`, allocate). `shift` fields need [`Pseudonymiser::transform_shift_into`].
+    /// already canonical: every type borrows a canonical value as it stands (a name already
+    /// NFC and single-spaced, a mobile already `+91…`, an e-mail already lower case, and so
+    /// on); canonicalising a value that is not, and `mask`, `generalise` and `shift`, allocate. `shift` fields need [`Pseudonymiser::transform_shift_into`].
     ///
     /// ```
     /// use consentry::pseudo::{MasterKey, Policy, Pseudonymiser};

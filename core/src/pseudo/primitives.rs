@@ -439,30 +439,45 @@ pub fn base32_lower_16(bytes: &[u8; 16]) -> String {
     out
 }
 
-/// The RFC 4648 base32 alphabet in lower case, in value order.
-const BASE32_LOWER: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+/// Eight 5-bit values, one per byte of `lanes` (each below 32), to their lower-case base32
+/// symbols at once: `a` + v, less 73 (`a` + 26 − `2`) where v ≥ 26. No byte carries into
+/// the next (31 + 102 < 256).
+fn base32_lanes(lanes: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let ge26 = ((lanes + ONES * (128 - 26)) >> 7) & ONES;
+    lanes + ONES * u64::from(b'a') - ge26 * 73
+}
+
+/// The 8 five-bit groups of the 40-bit `n`, most significant first, one per byte.
+fn spread_40(n: u64) -> u64 {
+    let mut lanes = 0u64;
+    for shift in [35, 30, 25, 20, 15, 10, 5, 0] {
+        lanes = (lanes << 8) | ((n >> shift) & 31);
+    }
+    lanes
+}
 
 /// [`base32_lower_16`], appended to `out`: the 26 symbols are built on the stack (three 5-byte
-/// groups of 8 symbols, then one byte of 2) and appended at once.
+/// groups of 8 symbols, eight at a time in a `u64`, then one byte of 2) and appended at once.
 pub fn push_base32_lower_16(bytes: &[u8; 16], out: &mut String) {
     let [a0, a1, a2, a3, a4, b0, b1, b2, b3, b4, c0, c1, c2, c3, c4, d0] = *bytes;
-    // The symbol of the low five bits of `v` (the mask keeps the lookup in range).
-    let sym = |v: u64| BASE32_LOWER.get((v & 31) as usize).copied().unwrap_or(b'a');
-    let mut text = [0u8; 26];
-    let (groups, last) = text.split_at_mut(24);
-    for (dst, [x0, x1, x2, x3, x4]) in groups.chunks_exact_mut(8).zip([
-        [a0, a1, a2, a3, a4],
-        [b0, b1, b2, b3, b4],
-        [c0, c1, c2, c3, c4],
-    ]) {
-        let n = u64::from_be_bytes([0, 0, 0, x0, x1, x2, x3, x4]);
-        for (d, shift) in dst.iter_mut().zip([35, 30, 25, 20, 15, 10, 5, 0]) {
-            *d = sym(n >> shift);
-        }
-    }
+    let group = |x: [u8; 5]| {
+        let [x0, x1, x2, x3, x4] = x;
+        base32_lanes(spread_40(u64::from_be_bytes([0, 0, 0, x0, x1, x2, x3, x4]))).to_be_bytes()
+    };
+    let [g0, g1, g2] = [
+        group([a0, a1, a2, a3, a4]),
+        group([b0, b1, b2, b3, b4]),
+        group([c0, c1, c2, c3, c4]),
+    ];
     let tail = u64::from(d0);
-    for (d, v) in last.iter_mut().zip([tail >> 3, tail << 2]) {
-        *d = sym(v);
+    let last = base32_lanes(((tail >> 3) << 8) | ((tail << 2) & 31)).to_be_bytes();
+    let mut text = [0u8; 26];
+    for (dst, src) in
+        text.chunks_mut(8)
+            .zip([&g0[..], &g1[..], &g2[..], last.get(6..).unwrap_or(&[])])
+    {
+        dst.copy_from_slice(src);
     }
     match core::str::from_utf8(&text) {
         Ok(t) => out.push_str(t),
