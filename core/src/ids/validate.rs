@@ -49,6 +49,7 @@ pub(crate) fn normalise_cow(kind: IdType, value: &str) -> Result<Cow<'_, str>, I
             Ok(d)
         }
         IdType::Vid => digits_without_separators(v, 16).ok_or(invalid),
+        IdType::Mobile if is_canonical_mobile(v) => Ok(Cow::Borrowed(v)),
         IdType::Mobile => normalise_mobile(v).map(Cow::Owned).ok_or(invalid),
         IdType::Pincode => {
             let d = digits_without_separators(v, 6).ok_or(invalid)?;
@@ -110,7 +111,7 @@ pub(crate) fn normalise_cow(kind: IdType, value: &str) -> Result<Cow<'_, str>, I
                 Err(invalid)
             }
         }
-        IdType::Email => normalise_email(v).map(Cow::Owned).ok_or(invalid),
+        IdType::Email => normalise_email(v).ok_or(invalid),
     }
 }
 
@@ -211,6 +212,17 @@ fn digits_without_separators(v: &str, len: usize) -> Option<Cow<'_, str>> {
     (out.len() == len).then_some(Cow::Owned(out))
 }
 
+/// Whether `v` is a mobile number in its canonical form already (`+91` and 10 digits, the
+/// first 6–9): [`normalise_mobile`] would return it unchanged.
+fn is_canonical_mobile(v: &str) -> bool {
+    match v.as_bytes() {
+        [b'+', b'9', b'1', first, rest @ ..] => {
+            matches!(first, b'6'..=b'9') && rest.len() == 9 && rest.iter().all(u8::is_ascii_digit)
+        }
+        _ => false,
+    }
+}
+
 /// Mobile: optional `+91`, `91` or `0` prefix, ASCII spaces/hyphens allowed, 10 digits 6–9….
 fn normalise_mobile(v: &str) -> Option<String> {
     let (plus, rest) = match v.strip_prefix('+') {
@@ -244,40 +256,52 @@ fn normalise_mobile(v: &str) -> Option<String> {
 
 /// E-mail: ASCII only, lower-cased; a dot-atom local part (1–64 chars) and a domain of at least
 /// two LDH labels (1–63 chars each, no leading or trailing hyphen), the last one not all digits.
-fn normalise_email(v: &str) -> Option<String> {
+fn normalise_email(v: &str) -> Option<Cow<'_, str>> {
     if !v.is_ascii() || v.len() > 254 {
         return None;
     }
-    let lower = v.to_ascii_lowercase();
-    let (local, domain) = lower.split_once('@')?;
+    // Borrowed when already lower case (the common case), else lower-cased once.
+    let lower = if v.bytes().any(|c| c.is_ascii_uppercase()) {
+        Cow::Owned(v.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(v)
+    };
+    email_shape_ok(&lower).then_some(lower)
+}
+
+/// The checks of [`normalise_email`] on the lower-cased address.
+fn email_shape_ok(lower: &str) -> bool {
+    let Some((local, domain)) = lower.split_once('@') else {
+        return false;
+    };
     if local.is_empty() || local.len() > 64 || domain.contains('@') {
-        return None;
+        return false;
     }
     if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
-        return None;
+        return false;
     }
     let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~-.".contains(c);
     if !local.chars().all(atext) {
-        return None;
+        return false;
     }
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 || domain.len() > 253 {
-        return None;
+    if domain.len() > 253 {
+        return false;
     }
-    for l in &labels {
+    let mut labels = 0usize;
+    let mut last = "";
+    for l in domain.split('.') {
         if l.is_empty()
             || l.len() > 63
             || l.starts_with('-')
             || l.ends_with('-')
             || !l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         {
-            return None;
+            return false;
         }
+        labels += 1;
+        last = l;
     }
-    if labels.last()?.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    Some(lower)
+    labels >= 2 && !last.chars().all(|c| c.is_ascii_digit())
 }
 
 /// Checks an upper-cased ASCII string against a shape: `L` letter A–Z, `D` digit, `A` letter or
@@ -296,5 +320,113 @@ fn check_pan_holder(u: &str) -> Result<(), IdError> {
     match u.as_bytes().get(3) {
         Some(b) if PAN_HOLDER_TYPES.contains(b) => Ok(()),
         _ => Err(IdError::PanHolderType),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `normalise_email` as it was before it borrowed (the oracle).
+    fn old_normalise_email(v: &str) -> Option<String> {
+        if !v.is_ascii() || v.len() > 254 {
+            return None;
+        }
+        let lower = v.to_ascii_lowercase();
+        let (local, domain) = lower.split_once('@')?;
+        if local.is_empty() || local.len() > 64 || domain.contains('@') {
+            return None;
+        }
+        if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+            return None;
+        }
+        let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~-.".contains(c);
+        if !local.chars().all(atext) {
+            return None;
+        }
+        let labels: Vec<&str> = domain.split('.').collect();
+        if labels.len() < 2 || domain.len() > 253 {
+            return None;
+        }
+        for l in &labels {
+            if l.is_empty()
+                || l.len() > 63
+                || l.starts_with('-')
+                || l.ends_with('-')
+                || !l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            {
+                return None;
+            }
+        }
+        if labels.last()?.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        Some(lower)
+    }
+
+    #[test]
+    fn canonical_mobiles_and_emails_are_borrowed_others_still_normalised() {
+        for v in ["+919876543210", "+916000000000"] {
+            assert!(matches!(normalise_cow(IdType::Mobile, v), Ok(Cow::Borrowed(b)) if b == v));
+        }
+        for (v, want) in [
+            (" +91 98765 43210 ", "+919876543210"),
+            ("09876543210", "+919876543210"),
+            ("919876543210", "+919876543210"),
+            ("9876543210", "+919876543210"),
+            ("+91-98765-43210", "+919876543210"),
+        ] {
+            assert_eq!(normalise_cow(IdType::Mobile, v).unwrap(), want);
+        }
+        for bad in [
+            "+915876543210",
+            "+9198765432100",
+            "+91987654321",
+            "+91987654321x",
+            "+929876543210",
+        ] {
+            assert!(normalise_cow(IdType::Mobile, bad).is_err(), "{bad}");
+        }
+        assert!(matches!(
+            normalise_cow(IdType::Email, "a.b@x.in"),
+            Ok(Cow::Borrowed("a.b@x.in"))
+        ));
+        assert_eq!(
+            normalise_cow(IdType::Email, " A.B@X.IN ").unwrap(),
+            "a.b@x.in"
+        );
+        for bad in [
+            "a@b",
+            "a@b.123",
+            "@b.in",
+            "a..b@x.in",
+            "a@-b.in",
+            "a@b..in",
+            "a@b@c.in",
+        ] {
+            assert!(normalise_cow(IdType::Email, bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        #[test]
+        fn mobile_fast_path_equals_the_slow_path(s in "[+]?(91|0)?[ -]?[5-9][0-9 -]{8,11}") {
+            let fast = normalise_cow(IdType::Mobile, &s).ok().map(Cow::into_owned);
+            prop_assert_eq!(fast, normalise_mobile(s.trim()));
+        }
+
+        #[test]
+        fn email_borrowing_equals_the_old_normalise_email(s in "[a-zA-Z0-9.@_+-]{0,12}@[a-zA-Z0-9.-]{0,12}") {
+            prop_assert_eq!(normalise_email(&s).map(Cow::into_owned), old_normalise_email(&s));
+        }
+
+        #[test]
+        fn email_borrowing_equals_the_old_on_any_string(s in "\\PC{0,30}") {
+            prop_assert_eq!(normalise_email(&s).map(Cow::into_owned), old_normalise_email(&s));
+        }
     }
 }

@@ -37,12 +37,13 @@ const STACK_TOKEN: usize = 272;
 pub struct FieldHandle(usize);
 
 /// Runs `f` on a zeroed buffer of `len` bytes: on the stack up to [`STACK_TOKEN`] bytes,
-/// else on the heap; zeroized afterwards (it may hold a personal value).
+/// else on the heap; the `len` bytes handed to `f` are zeroized afterwards (they may hold a
+/// personal value; the rest of the stack buffer is never written).
 fn with_buf<T>(len: usize, f: impl FnOnce(&mut [u8]) -> T) -> T {
     let mut stack = [0u8; STACK_TOKEN];
     if let Some(buf) = stack.get_mut(..len) {
         let r = f(buf);
-        stack.zeroize();
+        buf.zeroize();
         r
     } else {
         let mut heap = vec![0u8; len];
@@ -50,6 +51,25 @@ fn with_buf<T>(len: usize, f: impl FnOnce(&mut [u8]) -> T) -> T {
         heap.zeroize();
         r
     }
+}
+
+/// Bytes of a token's ciphertext encoded per step into a stack buffer: a multiple of 3, so the
+/// unpadded base64url of the pieces, concatenated, is that of the whole.
+const B64_STEP: usize = 48;
+
+/// Appends `TOKEN_PREFIX` and the unpadded base64url of `ct` to `out`, reserving once.
+fn push_token_text(ct: &[u8], out: &mut String) -> Result<(), PseudoError> {
+    out.reserve(TOKEN_PREFIX.len() + (ct.len() * 4).div_ceil(3));
+    out.push_str(TOKEN_PREFIX);
+    let mut text = [0u8; B64_STEP / 3 * 4];
+    for piece in ct.chunks(B64_STEP) {
+        let n = URL_SAFE_NO_PAD
+            .encode_slice(piece, &mut text)
+            .map_err(|_| PseudoError::Internal)?;
+        let text = text.get(..n).ok_or(PseudoError::Internal)?;
+        out.push_str(core::str::from_utf8(text).map_err(|_| PseudoError::Internal)?);
+    }
+    Ok(())
 }
 
 /// A policy bound to its domain keys. Immutable, `Send + Sync`; build once, use for many
@@ -303,8 +323,9 @@ impl Pseudonymiser {
     ///
     /// `pseudonym`, `token` (values up to 256 bytes) and `ff1` (values of up to 76 digits or
     /// 48 alphanumerics) allocate nothing on the heap beyond `out` growing, when the value is
-    /// already canonical (canonicalising a value that is not, and `mask`, `generalise` and
-    /// `shift`, allocate). `shift` fields need [`Pseudonymiser::transform_shift_into`].
+    /// already canonical: every type borrows a canonical value as it stands (a name already
+    /// NFC and single-spaced, a mobile already `+91…`, an e-mail already lower case, and so
+    /// on); canonicalising a value that is not, and `mask`, `generalise` and `shift`, allocate. `shift` fields need [`Pseudonymiser::transform_shift_into`].
     ///
     /// ```
     /// use consentry::pseudo::{MasterKey, Policy, Pseudonymiser};
@@ -500,16 +521,28 @@ impl Pseudonymiser {
 
     fn token_into(&self, canon: &str, out: &mut String) -> Result<(), PseudoError> {
         let msg = canon.as_bytes();
-        with_buf(msg.len() + 16, |ct| {
-            self.keys
-                .token
-                .seal_into(&self.keys.token_ad, msg, ct)
-                .map_err(|_| PseudoError::Internal)?;
-            out.reserve(TOKEN_PREFIX.len() + (ct.len() * 4).div_ceil(3));
-            out.push_str(TOKEN_PREFIX);
-            URL_SAFE_NO_PAD.encode_string(&*ct, out);
-            Ok(())
-        })
+        let len = msg.len() + 16;
+        // Once sealed, the buffer holds the token's own bytes (SIV and ciphertext; the
+        // plaintext is encrypted in place inside `seal_into`): nothing personal to zeroize.
+        let mut stack = [0u8; STACK_TOKEN];
+        let mut heap = Vec::new();
+        let ct = match stack.get_mut(..len) {
+            Some(ct) => ct,
+            None => {
+                heap.resize(len, 0);
+                heap.as_mut_slice()
+            }
+        };
+        self.keys
+            .token
+            .seal_into(&self.keys.token_ad, msg, ct)
+            .map_err(|_| PseudoError::Internal)?;
+        let start = out.len();
+        let r = push_token_text(ct, out);
+        if r.is_err() {
+            out.truncate(start);
+        }
+        r
     }
 
     fn offset_for(
@@ -722,4 +755,48 @@ fn generalise(rule: &FieldRule, canon: &str, g: GeneraliseSpec) -> Result<String
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn token_text_in_48_byte_pieces_equals_the_whole_base64url_at_every_length() {
+        for len in 0..=400usize {
+            let ct: Vec<u8> = (0..len).map(|i| (i * 131 + 7) as u8).collect();
+            let mut out = String::from("x");
+            push_token_text(&ct, &mut out).unwrap();
+            assert_eq!(
+                out,
+                format!("x{TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(&ct)),
+                "{len}"
+            );
+        }
+    }
+
+    #[test]
+    fn long_text_tokens_past_the_stack_buffer_round_trip_and_match_the_primitive() {
+        let policy = Policy::from_json(
+            r#"{"domain": "d1", "unlisted": "drop",
+                "fields": {"t": {"type": "text", "transform": "token"}}}"#,
+        )
+        .unwrap();
+        let master = MasterKey::from_bytes(*b"an example key, never use it! 32");
+        let ps = Pseudonymiser::new(&policy, &master).unwrap();
+        let key =
+            super::super::derive_domain_key(&master, super::super::KeyKind::Token, "d1").unwrap();
+        for len in [1usize, 255, 256, 257, 300, 1000] {
+            let value: String = "ab\u{e9}".chars().cycle().take(len).collect();
+            let tok = ps.transform_value("t", &value).unwrap().unwrap();
+            let raw = primitives::siv_encrypt(&key, &[b"d1"], value.as_bytes()).unwrap();
+            assert_eq!(
+                tok,
+                format!("{TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(raw)),
+                "{len}"
+            );
+            assert_eq!(ps.reverse_value("t", &tok).unwrap(), value);
+        }
+    }
 }

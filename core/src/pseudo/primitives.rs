@@ -60,6 +60,7 @@ pub fn hmac_key(key: &[u8]) -> Result<HmacKey, PrimitiveError> {
 }
 
 /// HMAC-SHA256 of `msg` under `key`.
+#[inline]
 pub fn hmac_sha256(key: &HmacKey, msg: &[u8]) -> [u8; 32] {
     let mut mac = key.0.clone();
     mac.update(msg);
@@ -98,6 +99,7 @@ impl AesKey {
     }
 
     /// Encrypts one block in place.
+    #[inline]
     pub(crate) fn encrypt(&self, block: &mut [u8; 16]) {
         let mut b = Block::from(*block);
         match self {
@@ -437,23 +439,51 @@ pub fn base32_lower_16(bytes: &[u8; 16]) -> String {
     out
 }
 
-/// [`base32_lower_16`], appended to `out`.
+/// Eight 5-bit values, one per byte of `lanes` (each below 32), to their lower-case base32
+/// symbols at once: `a` + v, less 73 (`a` + 26 − `2`) where v ≥ 26. No byte carries into
+/// the next (31 + 102 < 256).
+fn base32_lanes(lanes: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let ge26 = ((lanes + ONES * (128 - 26)) >> 7) & ONES;
+    lanes + ONES * u64::from(b'a') - ge26 * 73
+}
+
+/// The 8 five-bit groups of the 40-bit `n`, most significant first, one per byte.
+fn spread_40(n: u64) -> u64 {
+    let mut lanes = 0u64;
+    for shift in [35, 30, 25, 20, 15, 10, 5, 0] {
+        lanes = (lanes << 8) | ((n >> shift) & 31);
+    }
+    lanes
+}
+
+/// [`base32_lower_16`], appended to `out`: the 26 symbols are built on the stack (three 5-byte
+/// groups of 8 symbols, eight at a time in a `u64`, then one byte of 2) and appended at once.
 pub fn push_base32_lower_16(bytes: &[u8; 16], out: &mut String) {
     let [a0, a1, a2, a3, a4, b0, b1, b2, b3, b4, c0, c1, c2, c3, c4, d0] = *bytes;
-    out.reserve(26);
-    for [x0, x1, x2, x3, x4] in [
-        [a0, a1, a2, a3, a4],
-        [b0, b1, b2, b3, b4],
-        [c0, c1, c2, c3, c4],
-    ] {
-        let n = u64::from_be_bytes([0, 0, 0, x0, x1, x2, x3, x4]);
-        for shift in [35, 30, 25, 20, 15, 10, 5, 0] {
-            out.push(base32_symbol(n >> shift));
-        }
+    let group = |x: [u8; 5]| {
+        let [x0, x1, x2, x3, x4] = x;
+        base32_lanes(spread_40(u64::from_be_bytes([0, 0, 0, x0, x1, x2, x3, x4]))).to_be_bytes()
+    };
+    let [g0, g1, g2] = [
+        group([a0, a1, a2, a3, a4]),
+        group([b0, b1, b2, b3, b4]),
+        group([c0, c1, c2, c3, c4]),
+    ];
+    let tail = u64::from(d0);
+    let last = base32_lanes(((tail >> 3) << 8) | ((tail << 2) & 31)).to_be_bytes();
+    let mut text = [0u8; 26];
+    for (dst, src) in
+        text.chunks_mut(8)
+            .zip([&g0[..], &g1[..], &g2[..], last.get(6..).unwrap_or(&[])])
+    {
+        dst.copy_from_slice(src);
     }
-    let last = u64::from(d0);
-    out.push(base32_symbol(last >> 3));
-    out.push(base32_symbol(last << 2));
+    match core::str::from_utf8(&text) {
+        Ok(t) => out.push_str(t),
+        // Not reached (every symbol is ASCII); kept total rather than panicking.
+        Err(_) => out.extend(text.iter().map(|b| char::from(*b))),
+    }
 }
 
 #[cfg(test)]
@@ -496,6 +526,17 @@ mod tests {
     fn ff1_rejects_wrong_key_lengths_without_panic() {
         for n in [0usize, 1, 8, 15, 17, 20, 33, 40] {
             assert!(Ff1::new(&vec![0u8; n], Alphabet::Digits).is_err());
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn push_base32_lower_16_equals_the_general_encoder(b in proptest::prelude::any::<[u8; 16]>(), prefix in "[a-z]{0,3}") {
+            let mut out = prefix.clone();
+            push_base32_lower_16(&b, &mut out);
+            proptest::prop_assert_eq!(out, format!("{prefix}{}", base32_lower(&b)));
         }
     }
 }

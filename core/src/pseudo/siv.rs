@@ -14,12 +14,14 @@ use super::primitives::{AesKey, PrimitiveError};
 const MAX_AD: usize = 126;
 
 /// `dbl` of RFC 5297 / CMAC: multiplication by x in GF(2^128) (big-endian, R = 0x87).
+#[inline]
 fn dbl(b: [u8; 16]) -> [u8; 16] {
     let v = u128::from_be_bytes(b);
     let carry = 0u128.wrapping_sub(v >> 127);
     ((v << 1) ^ (carry & 0x87)).to_be_bytes()
 }
 
+#[inline]
 fn xor(a: [u8; 16], b: [u8; 16]) -> [u8; 16] {
     (u128::from_be_bytes(a) ^ u128::from_be_bytes(b)).to_be_bytes()
 }
@@ -81,6 +83,7 @@ impl SivKey {
 
     /// AES-CMAC of `msg`; with `xorend`, of `msg` with its last 16 bytes XORed with it
     /// (`msg` is then at least 16 bytes).
+    #[inline]
     fn cmac(&self, msg: &[u8], xorend: Option<&[u8; 16]>) -> [u8; 16] {
         let len = msg.len();
         let blocks = len.div_ceil(16).max(1);
@@ -128,6 +131,7 @@ impl SivKey {
     }
 
     /// The synthetic IV of `msg` after the associated data `ad`.
+    #[inline]
     fn s2v(&self, ad: &SivAd, msg: &[u8]) -> [u8; 16] {
         if msg.len() >= 16 {
             self.cmac(msg, Some(&ad.0))
@@ -145,6 +149,7 @@ impl SivKey {
 
     /// XORs the AES-CTR key stream from counter `Q` (the IV with bits 63 and 31 cleared)
     /// into `data`.
+    #[inline]
     fn ctr(&self, iv: [u8; 16], data: &mut [u8]) {
         let mut q = iv;
         if let Some(x) = q.get_mut(8) {
@@ -166,6 +171,7 @@ impl SivKey {
 
     /// Encrypts `msg` into `out` (exactly `16 + msg.len()` bytes): the SIV, then the
     /// ciphertext.
+    #[inline]
     pub fn seal_into(&self, ad: &SivAd, msg: &[u8], out: &mut [u8]) -> Result<(), PrimitiveError> {
         if out.len() != msg.len() + 16 {
             return Err(PrimitiveError);
