@@ -713,9 +713,10 @@ impl<'a> Scan<'a> {
             self.i += 1;
             return true;
         }
+        // Up to 16 names in an array; past 16, a set built on first need.
         let mut small: [&[u8]; 16] = [&[]; 16];
         let mut n = 0usize;
-        let mut large: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
+        let mut large: Option<std::collections::HashSet<&[u8]>> = None;
         loop {
             if self.peek() != Some(b'"') {
                 return false;
@@ -732,10 +733,8 @@ impl<'a> Scan<'a> {
                 }
                 n += 1;
             } else {
-                if large.is_empty() {
-                    large.extend(small.iter().copied());
-                }
-                if !large.insert(key) {
+                let set = large.get_or_insert_with(|| small.iter().copied().collect());
+                if !set.insert(key) {
                     return false;
                 }
             }

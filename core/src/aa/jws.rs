@@ -81,14 +81,16 @@ pub(crate) fn parse_header(segment: &str) -> Result<Header, AaError> {
     // A plain flat header (the usual case) is read without building a JSON value; anything
     // else (escapes, nested values, numbers, an error) goes through the strict parser. Both
     // give the same members to the same checks.
-    if let Some(m) = json::flat_members(bytes) {
-        let get = |name: &str| {
-            m.iter()
-                .flatten()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.clone())
+    if let Some(mut m) = json::flat_members(bytes) {
+        // Each member is moved out (names are unique): no copy of a `crit` array.
+        let mut get = |name: &str| {
+            m.iter_mut()
+                .find(|slot| slot.as_ref().is_some_and(|(k, _)| *k == name))
+                .and_then(Option::take)
+                .map(|(_, v)| v)
         };
-        return check_members(get("alg"), get("kid"), get("b64"), get("crit"));
+        let (alg, kid, b64, crit) = (get("alg"), get("kid"), get("b64"), get("crit"));
+        return check_members(alg, kid, b64, crit);
     }
     let value = json::parse(bytes).map_err(|e| AaError::Header(format!("header: {e}")))?;
     let Value::Object(h) = value else {
@@ -156,10 +158,9 @@ fn check_members(
     Ok(Header { alg, kid, b64 })
 }
 
-/// Which trusted key signed: its `kid`, algorithm and entity.
+/// Which trusted key signed: its algorithm and entity (the `kid` is the header's).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Signer {
-    pub(crate) kid: String,
     pub(crate) alg: AaAlg,
     pub(crate) b64: B64Mode,
     pub(crate) entity: Option<String>,
@@ -191,7 +192,6 @@ pub(crate) fn check_signature(
         }
     }
     Ok(Signer {
-        kid: header.kid.clone(),
         alg: header.alg,
         b64: header.b64,
         entity: key.entity().map(str::to_owned),
@@ -204,13 +204,15 @@ pub(crate) fn check_signature(
 pub(crate) struct Compact<'a> {
     pub(crate) text: &'a str,
     pub(crate) header: Header,
-    /// `b64` false: `header "." payload bytes`; else the payload bytes alone.
+    /// `b64` false: `header "." payload bytes`, then the signature bytes; else the payload
+    /// bytes, then the signature bytes (one allocation for both).
     buf: Vec<u8>,
     /// Where the payload starts in `buf`.
     payload_at: usize,
+    /// Where the signature starts in `buf` (the payload ends).
+    signature_at: usize,
     /// `b64` true or absent: the length of `header "." payload segment` in `text`.
     text_input_len: usize,
-    pub(crate) signature: Vec<u8>,
 }
 
 impl Compact<'_> {
@@ -218,7 +220,7 @@ impl Compact<'_> {
     /// `header "." payload segment` (RFC 7515, the segment as received).
     pub(crate) fn signing_input(&self) -> &[u8] {
         match self.header.b64 {
-            B64Mode::False => &self.buf,
+            B64Mode::False => self.buf.get(..self.signature_at).unwrap_or_default(),
             B64Mode::True | B64Mode::Absent => self
                 .text
                 .as_bytes()
@@ -229,11 +231,20 @@ impl Compact<'_> {
 
     /// The payload bytes, exactly as decoded.
     pub(crate) fn payload(&self) -> &[u8] {
-        self.buf.get(self.payload_at..).unwrap_or_default()
+        self.buf
+            .get(self.payload_at..self.signature_at)
+            .unwrap_or_default()
     }
 
-    /// The payload bytes, taking the buffer (the header prefix moved out in place).
+    /// The signature bytes.
+    pub(crate) fn signature(&self) -> &[u8] {
+        self.buf.get(self.signature_at..).unwrap_or_default()
+    }
+
+    /// The payload bytes, taking the buffer (the signature cut off, the header prefix moved
+    /// out in place).
     pub(crate) fn into_payload(mut self) -> Vec<u8> {
+        self.buf.truncate(self.signature_at);
         self.buf.drain(..self.payload_at);
         self.buf
     }
@@ -305,8 +316,9 @@ fn compact_parts<'a>(
         B64Mode::False => h.len() + 1,
         B64Mode::True | B64Mode::Absent => 0,
     };
-    // One buffer: `header "."` (b64 false) and the payload decoded straight after it.
-    let mut buf = Vec::with_capacity(payload_at + p.len() / 4 * 3 + 3);
+    // One buffer: `header "."` (b64 false), the payload decoded straight after it, then the
+    // signature.
+    let mut buf = Vec::with_capacity(payload_at + (p.len() + s.len()) / 4 * 3 + 6);
     if header.b64 == B64Mode::False {
         buf.extend_from_slice(h.as_bytes());
         buf.push(b'.');
@@ -314,14 +326,17 @@ fn compact_parts<'a>(
     if !b64url::decode_append(p.as_bytes(), &mut buf) {
         return Err(AaError::Base64("payload"));
     }
-    let signature = b64_decode(s).ok_or(AaError::Base64("signature"))?;
+    let signature_at = buf.len();
+    if !b64url::decode_append(s.as_bytes(), &mut buf) {
+        return Err(AaError::Base64("signature"));
+    }
     Ok(Compact {
         text,
         header,
         buf,
         payload_at,
+        signature_at,
         text_input_len: h.len() + 1 + p.len(),
-        signature,
     })
 }
 
@@ -391,7 +406,7 @@ pub fn verify_detached(
     }
     let signer = check_signature(&header, &input, &signature, trust, expected_issuer)?;
     Ok(VerifiedDetached {
-        kid: signer.kid,
+        kid: header.kid,
         alg: signer.alg,
         b64: signer.b64,
         issuer: signer.entity,
@@ -489,12 +504,14 @@ mod tests {
         let c = parse_compact(&text).unwrap();
         assert_eq!(c.signing_input(), format!("{h}.{{}}").as_bytes());
         assert_eq!(c.payload(), b"{}");
+        assert_eq!(c.signature(), [0, 0, 0]);
         assert_eq!(c.into_payload(), b"{}");
         let h = seg(r#"{"alg":"RS256","kid":"k"}"#);
-        let text = format!("{h}.{p}.AAAA");
+        let text = format!("{h}.{p}.AQID");
         let c = parse_compact(&text).unwrap();
         assert_eq!(c.signing_input(), format!("{h}.{p}").as_bytes());
         assert_eq!(c.payload(), b"{}");
+        assert_eq!(c.signature(), [1, 2, 3]);
         assert_eq!(c.into_payload(), b"{}");
     }
 }

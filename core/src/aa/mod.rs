@@ -162,11 +162,11 @@ pub fn verify_signed_consent(
     trust: &AaTrust,
     expected_issuer: Option<&str>,
 ) -> Result<VerifiedAa, AaError> {
-    let compact = jws::parse_compact(jws)?;
+    let mut compact = jws::parse_compact(jws)?;
     let signer = jws::check_signature(
         &compact.header,
         compact.signing_input(),
-        &compact.signature,
+        compact.signature(),
         trust,
         expected_issuer,
     )?;
@@ -180,9 +180,10 @@ pub fn verify_signed_consent(
         json::check(payload).map_err(|e| AaError::PayloadNotJson(e.to_string()))?;
     }
     let text = compact.text;
+    let kid = std::mem::take(&mut compact.header.kid);
     let payload = compact.into_payload();
     Ok(VerifiedAa {
-        kid: signer.kid,
+        kid,
         alg: signer.alg,
         b64: signer.b64,
         issuer: signer.entity,
