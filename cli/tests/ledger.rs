@@ -972,6 +972,41 @@ fn verify_expect_head_detects_truncation_against_an_anchor() {
     assert_eq!((code, err["code"].as_str()), (2, Some("cli_usage")));
 }
 
+/// A base64url hash or cti may begin with `-` (1 in 64 of them does): the CLI takes it as the
+/// value of `--expect-head` / `--cti`, not as an option (this made a test fail once in CI).
+#[test]
+fn hyphen_leading_hash_and_cti_are_values_not_options() {
+    let d = setup("hyphen");
+    append_n(&d, 1, 1_764_300_000);
+    // A well-formed 32-byte base64url hash that is not the head: refused as a mismatch (1),
+    // not as a usage error (2).
+    let h = format!("-{}", "A".repeat(42));
+    let (code, err) = code_of(&[&VERIFY[..], &["--expect-head", &h]].concat(), &d);
+    assert_eq!(
+        (code, err["code"].as_str()),
+        (1, Some("ledger_head_mismatch")),
+        "{err}"
+    );
+    let o = run(
+        &[
+            "ledger",
+            "append",
+            "--ledger",
+            "l.bin",
+            "--event",
+            "used",
+            "--sub",
+            "pp-1",
+            "--cti",
+            "-AAAAAAAAAAAAAAAAAAAAA",
+            "--now",
+            "1764300001",
+        ],
+        &d,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 /// `--sealed`: passes only when the last record is a checkpoint (covering every record).
 #[test]
 fn verify_sealed_requires_a_final_checkpoint() {

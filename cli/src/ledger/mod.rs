@@ -51,8 +51,8 @@ pub(crate) enum LedgerCommand {
         /// The data principal's pseudonymous id.
         #[arg(long, required_unless_present = "stdin")]
         sub: Option<String>,
-        /// The consent artefact's `cti` (base64url, 16 bytes).
-        #[arg(long, required_unless_present = "stdin")]
+        /// The consent artefact's `cti` (base64url, 16 bytes; may begin with `-`).
+        #[arg(long, required_unless_present = "stdin", allow_hyphen_values = true)]
         cti: Option<String>,
         /// The recipient, if any.
         #[arg(long)]
@@ -77,8 +77,9 @@ pub(crate) enum LedgerCommand {
         #[arg(long)]
         strict: bool,
         /// Fail unless the hash of the last record is this (base64url, as `hash` in an
-        /// acknowledgement or `head` in a report): an anchor kept elsewhere.
-        #[arg(long, value_name = "HASH")]
+        /// acknowledgement or `head` in a report): an anchor kept elsewhere. Base64url may
+        /// begin with `-`: it is taken as the value, not as an option.
+        #[arg(long, value_name = "HASH", allow_hyphen_values = true)]
         expect_head: Option<String>,
         /// Fail unless the last record is a checkpoint covering every record.
         #[arg(long)]
