@@ -18,8 +18,8 @@ use serde_json::{json, Value};
 /// Declarations by name: the type text (an interface's body as an object literal).
 struct Decls(HashMap<String, String>);
 
-/// The index just past the bracket that closes the one at `open`.
-fn close_of(s: &str, open: usize) -> usize {
+/// The index just past the bracket that closes the one at `open`; an error when it never closes.
+fn close_of(s: &str, open: usize) -> Result<usize, String> {
     let mut depth = 0i32;
     for (i, c) in s.char_indices().skip_while(|(i, _)| *i < open) {
         match c {
@@ -27,13 +27,13 @@ fn close_of(s: &str, open: usize) -> usize {
             '}' | ']' | ')' | '>' => {
                 depth -= 1;
                 if depth == 0 {
-                    return i + 1;
+                    return Ok(i + 1);
                 }
             }
             _ => {}
         }
     }
-    panic!("unbalanced brackets in the .d.ts");
+    Err("unbalanced brackets in the .d.ts".to_owned())
 }
 
 /// Splits `s` at `sep` outside brackets and string literals.
@@ -59,22 +59,27 @@ fn split_top(s: &str, sep: char) -> Vec<String> {
         .collect()
 }
 
-/// Drops `/* ... */` comments.
-fn strip_comments(s: &str) -> String {
+/// Drops `/* ... */` comments; an error for one that never ends.
+fn strip_comments(s: &str) -> Result<String, String> {
     let mut out = String::new();
     let mut rest = s;
     while let Some(i) = rest.find("/*") {
         out.push_str(&rest[..i]);
-        let j = rest[i..].find("*/").expect("unterminated comment") + i + 2;
+        let j = rest[i..]
+            .find("*/")
+            .ok_or_else(|| "unterminated comment in the .d.ts".to_owned())?
+            + i
+            + 2;
         rest = &rest[j..];
     }
     out.push_str(rest);
-    out
+    Ok(out)
 }
 
 impl Decls {
-    fn parse(src: &str) -> Decls {
-        let src = strip_comments(src);
+    /// The declarations of `src`; an error names what cannot be read.
+    fn parse(src: &str) -> Result<Decls, String> {
+        let src = strip_comments(src)?;
         let mut decls = HashMap::new();
         let mut at = 0;
         while let Some(i) = src[at..].find("export ") {
@@ -85,8 +90,11 @@ impl Decls {
                     .chars()
                     .take_while(|c| c.is_alphanumeric() || *c == '_')
                     .collect();
-                let open = start + rest.find('{').unwrap();
-                let end = close_of(&src, open);
+                let open = start
+                    + rest
+                        .find('{')
+                        .ok_or_else(|| format!("interface `{name}` has no body"))?;
+                let end = close_of(&src, open)?;
                 decls.insert(name, src[open..end].to_owned());
                 at = end;
             } else if let Some(r) = rest.strip_prefix("type ") {
@@ -94,7 +102,11 @@ impl Decls {
                     .chars()
                     .take_while(|c| c.is_alphanumeric() || *c == '_')
                     .collect();
-                let eq = start + rest.find('=').unwrap() + 1;
+                let eq = start
+                    + rest
+                        .find('=')
+                        .ok_or_else(|| format!("type `{name}` has no `=`"))?
+                    + 1;
                 // The alias ends at the first `;` outside brackets.
                 let (mut depth, mut end) = (0i32, src.len());
                 for (k, c) in src[eq..].char_indices() {
@@ -114,7 +126,7 @@ impl Decls {
                 at = start;
             }
         }
-        Decls(decls)
+        Ok(Decls(decls))
     }
 
     /// Whether `v` is a value of TypeScript type `ty`; the error names the path and the type.
@@ -137,7 +149,7 @@ impl Decls {
         let ty = ty.trim();
         let fail = || Err(format!("{path}: {v} is not a `{ty}`"));
         let ok = |b: bool| if b { Ok(()) } else { fail() };
-        if ty.starts_with('(') && close_of(ty, 0) == ty.len() {
+        if ty.starts_with('(') && close_of(ty, 0)? == ty.len() {
             return self.check(&ty[1..ty.len() - 1], v, path);
         }
         if let Some(elem) = ty.strip_suffix("[]") {
@@ -187,14 +199,17 @@ impl Decls {
         let Some(obj) = v.as_object() else {
             return Err(format!("{path}: {v} is not an object `{ty}`"));
         };
-        let body = &ty[1..close_of(ty, 0) - 1];
+        let body = &ty[1..close_of(ty, 0)? - 1];
         let mut open = false;
         let mut declared = Vec::new();
         for member in split_top(body, ';') {
             let colon = split_top(&member, ':');
-            assert!(colon.len() >= 2, "cannot read member `{member}`");
-            let name = colon[0].as_str();
-            let mtype = member[member.find(':').unwrap() + 1..].trim();
+            let cannot_read = || format!("{path}: cannot read member `{member}` of the .d.ts");
+            let (Some(name), true) = (colon.first(), colon.len() >= 2) else {
+                return Err(cannot_read());
+            };
+            let name = name.as_str();
+            let mtype = member[member.find(':').ok_or_else(cannot_read)? + 1..].trim();
             if name.starts_with('[') {
                 open = true;
                 continue;
@@ -396,8 +411,8 @@ mod erased {
 }
 
 #[test]
-fn the_d_ts_declares_every_result_as_the_rust_types_serialise_it() {
-    let decls = Decls::parse(include_str!("types.d.ts"));
+fn the_d_ts_declares_every_result_as_the_rust_types_serialise_it() -> Result<(), String> {
+    let decls = Decls::parse(include_str!("types.d.ts"))?;
     let mut failures = Vec::new();
     for (ty, v) in samples() {
         if let Err(e) = decls.check(ty, &v, ty) {
@@ -409,13 +424,14 @@ fn the_d_ts_declares_every_result_as_the_rust_types_serialise_it() {
         "the .d.ts drifted:\n{}",
         failures.join("\n")
     );
+    Ok(())
 }
 
 #[test]
-fn the_checker_catches_a_drifted_declaration() {
+fn the_checker_catches_a_drifted_declaration() -> Result<(), String> {
     let decls = Decls::parse(
         "export interface A { a: string; b?: number }\nexport type U = { k: \"x\"; n: 1 } | { k: \"y\" };",
-    );
+    )?;
     assert!(decls.check("A", &json!({"a": "s"}), "A").is_ok());
     assert!(decls.check("A", &json!({"a": "s", "b": 2}), "A").is_ok());
     // A member the Rust side added, dropped or changed in kind.
@@ -429,4 +445,10 @@ fn the_checker_catches_a_drifted_declaration() {
     assert!(decls.check("U", &json!({"k": "y"}), "U").is_ok());
     assert!(decls.check("U", &json!({"k": "z"}), "U").is_err());
     assert!(decls.check("B", &json!({}), "B").is_err());
+    // Declarations the checker cannot read are errors, not panics.
+    assert!(Decls::parse("export interface A { a: string;").is_err());
+    assert!(Decls::parse("/* never closed").is_err());
+    assert!(Decls::parse("export type T string;").is_err());
+    assert!(decls.check("{ a }", &json!({"a": 1}), "X").is_err());
+    Ok(())
 }
