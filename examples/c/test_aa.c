@@ -20,32 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int checks, failures;
+#include "b64url.h"
+#include "check.h"
+
 static const char *dir;
 
-#define CHECK(cond)                                                           \
-  do {                                                                        \
-    checks++;                                                                 \
-    if (!(cond)) {                                                            \
-      failures++;                                                             \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-    }                                                                         \
-  } while (0)
-
-#define EXPECT(expr, want)                                                            \
-  do {                                                                                \
-    consentry_result rc_ = (expr);                                                    \
-    checks++;                                                                         \
-    if (rc_ != (consentry_result)(want)) {                                            \
-      failures++;                                                                     \
-      fprintf(stderr, "%s:%d: %s\n  -> %u %s, want %u %s\n", __FILE__, __LINE__, #expr, \
-              (unsigned)rc_, consentry_result_name(rc_), (unsigned)(want),            \
-              consentry_result_name(want));                                           \
-    }                                                                                 \
-  } while (0)
-
-#define S(lit) (const uint8_t *)(lit), (sizeof(lit) - 1)
-#define T(str) (const uint8_t *)(str), strlen(str)
 
 static char *read_file(const char *name) {
   char path[4096];
@@ -67,31 +46,11 @@ static char *read_file(const char *name) {
   return buf;
 }
 
-/* Base64url without padding, for building tampered headers. */
-static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-static char *b64url(const char *in, size_t n) {
-  char *out = malloc(n / 3 * 4 + 5);
-  size_t o = 0, i = 0;
-  if (!out) exit(2);
-  for (; i + 2 < n; i += 3) {
-    unsigned v = ((unsigned char)in[i] << 16) | ((unsigned char)in[i + 1] << 8) | (unsigned char)in[i + 2];
-    out[o++] = B64[v >> 18 & 63], out[o++] = B64[v >> 12 & 63], out[o++] = B64[v >> 6 & 63], out[o++] = B64[v & 63];
-  }
-  if (n - i == 1) {
-    unsigned v = (unsigned char)in[i] << 16;
-    out[o++] = B64[v >> 18 & 63], out[o++] = B64[v >> 12 & 63];
-  } else if (n - i == 2) {
-    unsigned v = ((unsigned char)in[i] << 16) | ((unsigned char)in[i + 1] << 8);
-    out[o++] = B64[v >> 18 & 63], out[o++] = B64[v >> 12 & 63], out[o++] = B64[v >> 6 & 63];
-  }
-  out[o] = 0;
-  return out;
-}
-
 /* The JWS with its header segment replaced by base64url(header_json). */
 static char *with_header(const char *jws, const char *header_json) {
   const char *rest = strchr(jws, '.');
-  char *h = b64url(header_json, strlen(header_json));
+  char *h = b64url_encode((const uint8_t *)header_json, strlen(header_json));
+  if (!h) exit(2);
   char *out = malloc(strlen(h) + strlen(rest) + 1);
   if (!out) exit(2);
   strcpy(out, h);
@@ -227,18 +186,13 @@ static void test_detached(void) {
   size_t plen = (size_t)(strchr(p, '"') - p);
   /* decode the body */
   uint8_t *body = malloc(plen);
-  size_t blen = 0;
-  unsigned acc = 0;
-  int bits = 0;
-  for (size_t i = 0; i < plen; i++) {
-    const char *c = strchr(B64, p[i]);
-    acc = (acc << 6) | (unsigned)(c - B64);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      body[blen++] = (uint8_t)(acc >> bits);
-    }
+  long decoded = body ? b64url_decode(p, plen, body) : -1;
+  CHECK(decoded >= 0);
+  if (decoded < 0) {
+    free(body);
+    return;
   }
+  size_t blen = (size_t)decoded;
   for (int m = 0; m < 3; m++) {
     char key[64];
     snprintf(key, sizeof key, "\"b64\": \"%s\"", modes[m]);

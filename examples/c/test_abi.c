@@ -21,31 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int checks, failures;
+#include "check.h"
+
 static const char *dir;
 
-#define CHECK(cond)                                                           \
-  do {                                                                        \
-    checks++;                                                                 \
-    if (!(cond)) {                                                            \
-      failures++;                                                             \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-    }                                                                         \
-  } while (0)
-
-#define EXPECT(expr, want)                                                            \
-  do {                                                                                \
-    consentry_result rc_ = (expr);                                                    \
-    checks++;                                                                         \
-    if (rc_ != (consentry_result)(want)) {                                            \
-      failures++;                                                                     \
-      fprintf(stderr, "%s:%d: %s\n  -> %u %s, want %u %s\n", __FILE__, __LINE__, #expr, \
-              (unsigned)rc_, consentry_result_name(rc_), (unsigned)(want),            \
-              consentry_result_name(want));                                           \
-    }                                                                                 \
-  } while (0)
-
-#define S(lit) (const uint8_t *)(lit), (sizeof(lit) - 1)
 
 static uint8_t *read_file(const char *name, size_t *len) {
   char path[4096];
