@@ -48,6 +48,12 @@ impl MasterKey {
     /// whitespace ignored), read in this process.
     #[staticmethod]
     fn from_file(py: Python<'_>, path: PathBuf) -> PyResult<MasterKey> {
+        // Refused before opening too: opening a FIFO or device planted at the path would block
+        // or read a stream; the check after opening holds for what was actually opened.
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() => {}
+            _ => return Err(unreadable(py, &path)),
+        }
         let file = std::fs::File::open(&path).map_err(|_| unreadable(py, &path))?;
         match file.metadata() {
             Ok(m) if m.is_file() && m.len() <= MAX_KEY_FILE => {}

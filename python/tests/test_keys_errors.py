@@ -48,6 +48,12 @@ def test_key_files_missing_a_directory_or_not_hex_are_refused_without_their_cont
     with pytest.raises(consentry.ConsentryError) as e:
         consentry.MasterKey.from_file(tmp_path)
     assert e.value.code == "key_file_unreadable"
+    # A FIFO planted where the key should be is refused at once (opening it would block).
+    fifo = tmp_path / "planted.key"
+    os.mkfifo(fifo)
+    with pytest.raises(consentry.ConsentryError) as e:
+        consentry.MasterKey.from_file(fifo)
+    assert e.value.code == "key_file_unreadable"
     secret = "zz-this-is-not-hex-but-secret-" + "q" * 34
     bad = tmp_path / "bad.key"
     bad.write_text(secret)
